@@ -1,0 +1,54 @@
+# The two commands: `make run` (local portal on moto with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint translations compile-translations package publish-static bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+compile-translations: $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -d portal/translations
+
+run: $(STAMP) compile-translations
+	$(PY) -m portal.local
+
+test: $(STAMP) compile-translations
+	@test -x /usr/bin/chromium || { echo "Debian's chromium is missing: run .ci/run or 'apt-get install chromium fonts-wqy-microhei'"; exit 1; }
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+# Extract every translatable string and merge it into the zh catalogue (then translate what is new).
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o portal/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+
+# The Lambda package: built from a runtime-only virtualenv, so no test or dev tool is inside.
+package: $(STAMP) compile-translations
+	rm -rf .build/runtime && $(PYTHON) -m venv .build/runtime
+	.build/runtime/bin/pip install --quiet --upgrade pip
+	.build/runtime/bin/pip install --quiet .
+	.build/runtime/bin/pip install --quiet --no-deps zappa durationpy
+	.build/runtime/bin/pip uninstall --quiet -y customer-portal setuptools
+	mkdir -p dist
+	VIRTUAL_ENV=$(CURDIR)/.build/runtime $(VENV)/bin/zappa package $${STAGE:-dev} -o dist/portal-$${STAGE:-dev}.zip
+	$(PY) -m portal.tools.check_package dist/portal-$${STAGE:-dev}.zip
+
+# Static files (CSS, JS, images) to the bucket or CDN origin behind PORTAL_STATIC_URL.
+publish-static: $(STAMP)
+	$(PY) -m portal.tools.publish_static
+
+bench: $(STAMP)
+	$(PY) -m tests.bench.page_calls
+
+clean:
+	rm -rf .build dist artifacts .pytest_cache

@@ -1,0 +1,52 @@
+"""Append-only audit trail (DESIGN rule 10): every state change, sign-in and refused access."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+
+from ulid import ULID
+
+from portal.adapters.tables import AuditEvent
+from portal.services.context import Ctx
+
+FORBIDDEN_DETAIL_KEYS = {"password", "password_hash", "new_password", "current_password", "content"}
+
+
+def event(
+    ctx: Ctx,
+    action: str,
+    *,
+    outcome: str = "ok",
+    target_type: str | None = None,
+    target_id: str | None = None,
+    dept_id: str | None = None,
+    detail: dict | None = None,
+    actor_email: str | None = None,
+) -> AuditEvent:
+    """Build (not save) an audit event, so it can join the transaction of the change it records."""
+    detail = {k: v for k, v in (detail or {}).items() if k not in FORBIDDEN_DETAIL_KEYS}
+    actor = ctx.actor
+    return AuditEvent(
+        day=ctx.now.astimezone(UTC).date().isoformat(),
+        event_id=str(ULID.from_datetime(ctx.now)),
+        at=ctx.now,
+        actor_key=actor.user_id if actor else "anonymous",
+        actor_email=actor.email if actor else actor_email,
+        actor_role=(actor.role or actor.kind) if actor else None,
+        dept_id=dept_id if dept_id is not None else (actor.dept_id if actor else None),
+        action=action,
+        outcome=outcome,
+        target_type=target_type,
+        target_id=target_id,
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
+        ip=ctx.ip,
+        user_agent=(ctx.user_agent or "")[:256] or None,
+    )
+
+
+def record(ctx: Ctx, action: str, **kwargs) -> AuditEvent:
+    """Append an audit event on its own (for events that change nothing else)."""
+    item = event(ctx, action, **kwargs)
+    item.save(condition=AuditEvent.event_id.does_not_exist())  # append-only: never overwrite
+    return item

@@ -1,0 +1,46 @@
+"""MD reads the audit trail: a day at a time, by actor, department and action (ACT-MD, SEC-1)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from ulid import ULID
+
+from portal.adapters.tables import AuditEvent
+from portal.domain.roles import Perm
+from portal.services.access import authorize
+from portal.services.context import Ctx
+from portal.services.paging import Page, page_of, parse_cursor
+
+
+def _ulid_prefix(day: date) -> str:
+    """The 10-character time prefix of ULIDs made at 00:00 UTC on `day`."""
+    return str(ULID.from_datetime(datetime(day.year, day.month, day.day, tzinfo=UTC)))[:10]
+
+
+def browse(
+    ctx: Ctx,
+    *,
+    day: date,
+    actor_key: str | None = None,
+    dept_id: str | None = None,
+    action: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page:
+    """One UTC day of events, newest first; by actor or department through their index (no Scan)."""
+    authorize(ctx, Perm.VIEW_AUDIT)
+    within_day = AuditEvent.event_id.between(_ulid_prefix(day), _ulid_prefix(day + timedelta(days=1)))
+    options = {
+        "filter_condition": AuditEvent.action.startswith(action) if action else None,
+        "scan_index_forward": False,
+        "limit": limit,
+        "last_evaluated_key": parse_cursor(cursor),
+    }
+    if actor_key:
+        query = AuditEvent.by_actor.query(actor_key, within_day, **options)
+    elif dept_id:
+        query = AuditEvent.by_dept.query(dept_id, within_day, **options)
+    else:
+        query = AuditEvent.query(day.isoformat(), within_day, **options)
+    return page_of(query)

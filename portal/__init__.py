@@ -1,0 +1,92 @@
+"""The customer-management portal: create_app() is the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
+
+from portal.adapters import aws, tables
+from portal.config import Settings
+from portal.extensions import babel, csrf
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("zh", "en")
+
+
+def create_app(config: Settings | dict | None = None) -> Flask:
+    """Build the portal for `config` (Settings, or overrides of the environment's settings)."""
+    settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
+    app.extensions["portal.settings"] = settings
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="portal_session" if settings.is_local else "__Host-portal_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not settings.is_local,
+        PERMANENT_SESSION_LIFETIME=settings.session_lifetime,
+        MAX_CONTENT_LENGTH=1024 * 1024,  # uploads go straight to S3, never through the app
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+    )
+    if settings.is_local:
+        _allow_local_mail_domains()
+    aws.configure(settings.aws_endpoint, settings.aws_region)
+    tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    _register_blueprints(app)
+    _register_request_hooks(app, settings)
+    return app
+
+
+def _allow_local_mail_domains() -> None:
+    """Local runs and tests only: accept the demo accounts' `@demo.local` addresses (RFC 6762 name)."""
+    import email_validator
+
+    if "local" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("local")
+
+
+def _select_locale() -> str:
+    """Chinese by default; English when the visitor chose it (remembered in a cookie)."""
+    choice = request.cookies.get("lang")
+    return choice if choice in LOCALES else current_app.extensions["portal.settings"].default_locale
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.api import bp as api_bp
+    from portal.auth import bp as auth_bp
+    from portal.customer import bp as customer_bp
+    from portal.errors import register_error_handlers
+    from portal.staff import bp as staff_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(customer_bp, url_prefix="/customer")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # the API takes bearer tokens, never cookies, so there is nothing to forge
+    register_error_handlers(app)
+
+
+def _register_request_hooks(app: Flask, settings: Settings) -> None:
+    from portal.labels import kind_label, outcome_label, role_label
+    from portal.security import identify, security_headers
+
+    app.before_request(identify)
+    app.after_request(security_headers)
+
+    @app.context_processor
+    def _template_globals():
+        return {"actor": g.get("actor"), "locale": str(get_locale()), "static": _static_url,
+                "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label}
+
+    def _static_url(path: str) -> str:
+        """Static files: Flask locally, the bucket or CDN (PORTAL_STATIC_URL) in production."""
+        if settings.static_url:
+            return settings.static_url.rstrip("/") + "/" + path
+        return url_for("static", filename=path)

@@ -1,0 +1,1 @@
+"""I/O: DynamoDB through PynamoDB, S3 and SES through boto3."""

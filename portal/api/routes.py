@@ -1,0 +1,246 @@
+"""API views: parse JSON with the pages' own forms, call the same services, answer JSON."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import g, jsonify, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from portal.api import bp
+from portal.api.spec import document, form_schema, operation
+from portal.auth.forms import LoginForm
+from portal.auth.routes import throttles
+from portal.services import audit_trail, auth, org
+from portal.services.errors import Invalid, ServiceError
+from portal.staff.forms import (
+    ActiveForm,
+    DepartmentForm,
+    ProductEditForm,
+    ProductForm,
+    StaffEditForm,
+    StaffForm,
+)
+from portal.web import ctx, settings, signed_in_required
+
+
+class BadRequest(ServiceError):
+    """A body that is not a JSON object."""
+
+    status = 400
+    code = "invalid_json"
+
+    def default_message(self):
+        return _l("The body must be a JSON object (Content-Type: application/json).")
+
+
+@bp.before_request
+def _require_json_body():
+    if request.method in ("POST", "PATCH", "PUT"):
+        if not request.is_json or not isinstance(request.get_json(silent=True), dict):
+            raise BadRequest()
+
+
+def parse(form_class):
+    """Validate the JSON body with `form_class` (unknown fields refused); raise Invalid with field messages."""
+    body = request.get_json()
+    allowed = form_schema(form_class)["properties"]
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise Invalid(fields={name: [_l("Unknown field.")] for name in unknown})
+    data = MultiDict()
+    for key, value in body.items():
+        if isinstance(value, bool):
+            data[key] = "y" if value else "false"
+        elif isinstance(value, str | int | float):
+            data[key] = str(value)
+        else:
+            raise Invalid(fields={key: [_l("Must be a string, a number or true/false.")]})
+    form = form_class(formdata=data, meta={"csrf": False})
+    if not form.validate():
+        raise Invalid(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
+    return form
+
+
+def department_json(d) -> dict:
+    """The API's view of a department."""
+    return {"id": d.dept_id, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "version": d.version}
+
+
+def staff_json(u) -> dict:
+    """The API's view of a staff account (never its password hash)."""
+    return {"id": u.user_id, "email": u.email, "name": u.name, "role": u.role, "department": u.dept_id,
+            "active": u.active, "version": u.version}
+
+
+def product_json(p) -> dict:
+    """The API's view of a product."""
+    return {"id": p.product_id, "department": p.dept_id, "name_zh": p.name_zh, "name_en": p.name_en,
+            "active": p.active, "version": p.version}
+
+
+def _limit() -> int:
+    try:
+        value = int(request.args.get("limit", 50))
+    except ValueError as exc:
+        raise Invalid(fields={"limit": [_l("Must be a whole number.")]}) from exc
+    if not 1 <= value <= 100:
+        raise Invalid(fields={"limit": [_l("Must be between 1 and 100.")]})
+    return value
+
+
+@operation(bp, "/openapi.json", "GET", "This document", auth=False)
+def openapi():
+    """The OpenAPI document."""
+    return jsonify(document())
+
+
+@operation(bp, "/tokens", "POST", "Exchange e-mail and password for a short-lived bearer token",
+           form=LoginForm, response="Token", status=201, auth=False)
+def tokens():
+    """Sign in for the API: throttled like the sign-in page."""
+    form = parse(LoginForm)
+    user = auth.authenticate(ctx(), form.email.data, form.password.data, throttles(), channel="api")
+    lifetime = settings().token_minutes
+    token = auth.issue_token(ctx(), user, settings().secret_key, timedelta(minutes=lifetime))
+    return jsonify({"token": token, "token_type": "Bearer", "expires_in": lifetime * 60}), 201
+
+
+@operation(bp, "/me", "GET", "Who the token belongs to", response="Me")
+@signed_in_required
+def me():
+    """The signed-in user."""
+    a = g.actor
+    return jsonify({"id": a.user_id, "email": a.email, "name": a.name, "kind": a.kind,
+                    "role": a.role.value if a.role else None, "department": a.dept_id})
+
+
+@operation(bp, "/departments", "GET", "Departments the caller may see", response="DepartmentList")
+@signed_in_required
+def departments():
+    """All departments for MD and leadership, one's own for other staff."""
+    return jsonify({"items": [department_json(d) for d in org.list_departments(ctx())]})
+
+
+@operation(bp, "/departments", "POST", "Create a sales department (MD)", form=DepartmentForm,
+           response="Department", status=201)
+@signed_in_required
+def department_create():
+    """MD creates a department."""
+    form = parse(DepartmentForm)
+    dept = org.create_department(ctx(), form.dept_id.data.strip(), form.name_zh.data, form.name_en.data)
+    return jsonify(department_json(dept)), 201
+
+
+@operation(bp, "/departments/<dept_id>", "GET", "One department", response="Department")
+@signed_in_required
+def department(dept_id: str):
+    """One department the caller may see."""
+    return jsonify(department_json(org.get_department(ctx(), dept_id)))
+
+
+@operation(bp, "/departments/<dept_id>/staff", "GET", "Staff of a department, a page at a time",
+           response="StaffPage", query=("limit", "cursor"))
+@signed_in_required
+def department_staff(dept_id: str):
+    """Staff of a department."""
+    page = org.list_staff(ctx(), dept_id, limit=_limit(), cursor=request.args.get("cursor"))
+    return jsonify({"items": [staff_json(u) for u in page.items], "cursor": page.cursor})
+
+
+@operation(bp, "/departments/<dept_id>/staff", "POST", "Create a staff account (MD; leaders in their department)",
+           form=StaffForm, response="Staff", status=201)
+@signed_in_required
+def staff_create(dept_id: str):
+    """Create a staff account."""
+    form = parse(StaffForm)
+    user = org.create_staff(ctx(), email=form.email.data, name=form.name.data, role=form.role.data,
+                            dept_id=dept_id, password=form.password.data)
+    return jsonify(staff_json(user)), 201
+
+
+@operation(bp, "/staff/<user_id>", "GET", "One staff account", response="Staff")
+@signed_in_required
+def staff_get(user_id: str):
+    """One staff account in a department the caller may see."""
+    return jsonify(staff_json(org.get_staff(ctx(), user_id)))
+
+
+@operation(bp, "/staff/<user_id>", "PATCH", "Change name or role (send the version you read)",
+           form=StaffEditForm, response="Staff")
+@signed_in_required
+def staff_update(user_id: str):
+    """Change a staff account's name or role."""
+    form = parse(StaffEditForm)
+    user = org.update_staff(ctx(), user_id, name=form.name.data, role=form.role.data, version=form.version.data)
+    return jsonify(staff_json(user))
+
+
+@operation(bp, "/staff/<user_id>/disable", "POST", "Disable an account and end all its sessions",
+           form=ActiveForm, response="Staff")
+@signed_in_required
+def staff_disable(user_id: str):
+    """Disable a staff account."""
+    form = parse(ActiveForm)
+    return jsonify(staff_json(org.set_staff_active(ctx(), user_id, False, form.version.data)))
+
+
+@operation(bp, "/staff/<user_id>/enable", "POST", "Enable a disabled account", form=ActiveForm, response="Staff")
+@signed_in_required
+def staff_enable(user_id: str):
+    """Re-enable a staff account."""
+    form = parse(ActiveForm)
+    return jsonify(staff_json(org.set_staff_active(ctx(), user_id, True, form.version.data)))
+
+
+@operation(bp, "/departments/<dept_id>/products", "GET", "A department's product catalogue",
+           response="ProductList")
+@signed_in_required
+def products(dept_id: str):
+    """A department's products."""
+    return jsonify({"items": [product_json(p) for p in org.list_products(ctx(), dept_id)]})
+
+
+@operation(bp, "/departments/<dept_id>/products", "POST", "Add a product (department leader or MD)",
+           form=ProductForm, response="Product", status=201)
+@signed_in_required
+def product_create(dept_id: str):
+    """Add a product."""
+    form = parse(ProductForm)
+    product = org.create_product(ctx(), dept_id, form.product_id.data.strip(), form.name_zh.data, form.name_en.data)
+    return jsonify(product_json(product)), 201
+
+
+@operation(bp, "/departments/<dept_id>/products/<product_id>", "PATCH",
+           "Rename, withdraw or restore a product (send the version you read)", form=ProductEditForm,
+           response="Product")
+@signed_in_required
+def product_update(dept_id: str, product_id: str):
+    """Change a product."""
+    form = parse(ProductEditForm)
+    product = org.update_product(ctx(), dept_id, product_id, name_zh=form.name_zh.data, name_en=form.name_en.data,
+                                 active=form.active.data, version=form.version.data)
+    return jsonify(product_json(product))
+
+
+@operation(bp, "/audit", "GET", "The audit trail of one UTC day (MD)", response="AuditPage",
+           query=("day", "actor", "department", "action", "limit", "cursor"))
+@signed_in_required
+def audit_events():
+    """MD reads the audit trail."""
+    try:
+        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else ctx().now.date()
+    except ValueError as exc:
+        raise Invalid(fields={"day": [_l("Use the form YYYY-MM-DD.")]}) from exc
+    page = audit_trail.browse(ctx(), day=day, actor_key=request.args.get("actor") or None,
+                              dept_id=request.args.get("department") or None,
+                              action=request.args.get("action") or None, limit=_limit(),
+                              cursor=request.args.get("cursor"))
+    return jsonify({"items": [_event_json(e) for e in page.items], "cursor": page.cursor})
+
+
+def _event_json(e) -> dict:
+    return {"id": e.event_id, "at": e.at.isoformat(), "actor": e.actor_key, "actor_email": e.actor_email,
+            "role": e.actor_role, "department": e.dept_id, "action": e.action, "outcome": e.outcome,
+            "target_type": e.target_type, "target_id": e.target_id, "detail": e.detail, "ip": e.ip}

@@ -1,0 +1,171 @@
+"""OpenAPI 3 document built from the registered routes and the very forms that validate their bodies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+OPERATIONS: list[Operation] = []
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One documented API operation."""
+
+    rule: str
+    method: str
+    summary: str
+    form: type | None = None
+    response: str | None = None
+    status: int = 200
+    auth: bool = True
+    query: tuple[str, ...] = field(default_factory=tuple)
+
+
+def operation(bp, rule: str, method: str, summary: str, **kwargs):
+    """Register a view on `bp` and document it in the same step, so route and document cannot drift."""
+
+    def decorator(view):
+        endpoint = f"{view.__name__}"
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=[method])
+        OPERATIONS.append(Operation(rule, method, summary, **kwargs))
+        return view
+
+    return decorator
+
+
+def openapi_path(rule: str) -> str:
+    """Flask's `<name>` placeholders in OpenAPI's `{name}` form."""
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def form_schema(form_class) -> dict:
+    """JSON schema of what a WTForms form accepts: the API validates bodies with the same form."""
+    props, required = {}, []
+    form = form_class(meta={"csrf": False})
+    for f in form:
+        schema = _field_schema(f)
+        if f.description:
+            schema["description"] = str(f.description)
+        props[f.name] = schema
+        if any(isinstance(v, DataRequired | InputRequired) for v in f.validators):
+            required.append(f.name)
+    schema = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _field_schema(f) -> dict:
+    if isinstance(f, BooleanField):
+        return {"type": "boolean"}
+    if isinstance(f, IntegerField):
+        schema = {"type": "integer"}
+        for v in f.validators:
+            if isinstance(v, NumberRange) and v.min is not None:
+                schema["minimum"] = v.min
+        return schema
+    schema = {"type": "string"}
+    if isinstance(f, SelectField):
+        schema["enum"] = [value for value, _label in f.choices]
+    if isinstance(f, EmailField):
+        schema["format"] = "email"
+    if isinstance(f, PasswordField):
+        schema["format"] = "password"
+    for v in f.validators:
+        if isinstance(v, Length):
+            if v.min and v.min > 0:
+                schema["minLength"] = v.min
+            if v.max and v.max > 0:
+                schema["maxLength"] = v.max
+    return schema
+
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    }}},
+}
+DEPARTMENT = {"type": "object", "properties": {
+    "id": {"type": "string"}, "name_zh": {"type": "string"}, "name_en": {"type": "string"},
+    "kind": {"type": "string", "enum": ["company", "sales"]}, "version": {"type": "integer"}}}
+STAFF = {"type": "object", "properties": {
+    "id": {"type": "string"}, "email": {"type": "string"}, "name": {"type": "string"},
+    "role": {"type": "string"}, "department": {"type": "string"}, "active": {"type": "boolean"},
+    "version": {"type": "integer"}}}
+PRODUCT = {"type": "object", "properties": {
+    "id": {"type": "string"}, "department": {"type": "string"}, "name_zh": {"type": "string"},
+    "name_en": {"type": "string"}, "active": {"type": "boolean"}, "version": {"type": "integer"}}}
+SCHEMAS = {
+    "Error": ERROR,
+    "Token": {"type": "object", "properties": {"token": {"type": "string"}, "token_type": {"type": "string"},
+                                               "expires_in": {"type": "integer"}}},
+    "Me": {"type": "object", "properties": {"id": {"type": "string"}, "email": {"type": "string"},
+                                            "name": {"type": "string"}, "kind": {"type": "string"},
+                                            "role": {"type": ["string", "null"]},
+                                            "department": {"type": ["string", "null"]}}},
+    "Department": DEPARTMENT,
+    "DepartmentList": {"type": "object", "properties": {"items": {"type": "array", "items": DEPARTMENT}}},
+    "Staff": STAFF,
+    "StaffPage": {"type": "object", "properties": {"items": {"type": "array", "items": STAFF},
+                                                   "cursor": {"type": ["string", "null"]}}},
+    "Product": PRODUCT,
+    "ProductList": {"type": "object", "properties": {"items": {"type": "array", "items": PRODUCT}}},
+    "AuditPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},
+                                                   "cursor": {"type": ["string", "null"]}}},
+}
+QUERY_PARAMS = {
+    "cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": "next page"},
+    "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    "day": {"name": "day", "in": "query", "schema": {"type": "string", "format": "date"}},
+    "actor": {"name": "actor", "in": "query", "schema": {"type": "string"}, "description": "user id"},
+    "department": {"name": "department", "in": "query", "schema": {"type": "string"}},
+    "action": {"name": "action", "in": "query", "schema": {"type": "string"}},
+}
+
+
+def _error_responses(op: Operation) -> dict:
+    codes = {"400": "Malformed request", "422": "Invalid fields", "429": "Throttled"} if op.form else {}
+    if op.auth:
+        codes.update({"401": "Not signed in", "403": "Not allowed", "404": "Not found"})
+    if op.method in ("POST", "PATCH") and op.auth:
+        codes["409"] = "Conflict: exists already, or changed since read (version)"
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {code: {"description": text, "content": ref} for code, text in codes.items()}
+
+
+def document(server_url: str = "/api/v1") -> dict:
+    """The OpenAPI 3.1 document of every registered operation."""
+    paths: dict = {}
+    for op in OPERATIONS:
+        item = {"summary": op.summary, "operationId": f"{op.method.lower()}_{op.rule}", "responses": {}}
+        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for n in re.findall(r"<(?:[a-z]+:)?([a-z_]+)>", op.rule)]
+        params += [QUERY_PARAMS[q] for q in op.query]
+        if params:
+            item["parameters"] = params
+        if op.form:
+            item["requestBody"] = {"required": True,
+                                   "content": {"application/json": {"schema": form_schema(op.form)}}}
+        ok = {"description": "OK"}
+        if op.response:
+            ok["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.response}"}}}
+        item["responses"][str(op.status)] = ok
+        item["responses"].update(_error_responses(op))
+        if op.auth:
+            item["security"] = [{"bearer": []}]
+        paths.setdefault(openapi_path(op.rule), {})[op.method.lower()] = item
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Customer portal API 客户管理门户接口", "version": "1"},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": SCHEMAS,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }

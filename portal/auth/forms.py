@@ -1,0 +1,26 @@
+"""Forms of the sign-in blueprint."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from portal.domain.passwords import MAX_LENGTH
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password, for staff and customers alike."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+
+
+class PasswordChangeForm(FlaskForm):
+    """A signed-in user sets a new password."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                                 description=_l("8 to 128 characters; a long phrase is best."))
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(),
+                                        EqualTo("new_password", message=_l("The two passwords differ."))])

@@ -1,0 +1,101 @@
+"""Sign-in pages: thin views over portal.services.auth."""
+
+from __future__ import annotations
+
+from flask import flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from portal.auth import bp
+from portal.auth.forms import LoginForm, PasswordChangeForm
+from portal.domain.throttle import ThrottlePolicy
+from portal.services import auth
+from portal.services.errors import Invalid, Throttled, Unauthenticated
+from portal.web import ctx, settings, signed_in_required
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def throttles() -> auth.Throttles:
+    """The sign-in throttles configured for this app."""
+    conf = settings()
+    return auth.Throttles(ThrottlePolicy(max_failures=conf.throttle_account_max),
+                          ThrottlePolicy(max_failures=conf.throttle_client_max))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after sign-in (no open redirects)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def home_for(actor) -> str:
+    """Where a user lands: the staff or the customer home."""
+    return url_for("staff.home") if actor.is_staff else url_for("customer.home")
+
+
+@bp.get("/")
+def index():
+    """The portal's front door."""
+    if g.actor is None:
+        return redirect(url_for("auth.login"))
+    return redirect(home_for(g.actor))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with e-mail and password; a fresh session is made on success."""
+    form = LoginForm()
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            user = auth.authenticate(ctx(), form.email.data, form.password.data, throttles())
+        except Throttled as exc:
+            problem, status = exc.message, 429
+        except Unauthenticated as exc:
+            problem = exc.message
+        else:
+            session.clear()  # a new session at sign-in: nothing from before survives
+            session["sid"] = auth.start_session(ctx(), user, settings().session_lifetime)
+            session.permanent = True
+            return redirect(safe_next(request.args.get("next")) or home_for(auth.actor_for(user)))
+    return render_template("auth/login.html", form=form, problem=problem), status
+
+
+@bp.post("/logout")
+@signed_in_required
+def logout():
+    """Sign out: the session record is deleted and the cookie cleared."""
+    raw = session.get("sid")
+    if raw:
+        auth.end_session(ctx(), raw)
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Switch between 中文 and English; the choice is remembered for a year."""
+    response = make_response(redirect(safe_next(request.args.get("next")) or url_for("auth.index")))
+    if code in ("zh", "en"):
+        response.set_cookie("lang", code, max_age=ONE_YEAR, samesite="Lax", secure=not settings().is_local,
+                            httponly=True)
+    return response
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in_required
+def change_password():
+    """Change one's own password; other sessions of the user end."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            auth.change_password(ctx(), form.current_password.data, form.new_password.data, session.get("sid"))
+        except Invalid as exc:
+            for name, messages in exc.fields.items():
+                getattr(form, name).errors = list(messages)
+        else:
+            flash(_("Your password has been changed. Other sessions were signed out."), "success")
+            return redirect(url_for("auth.index"))
+    return render_template("auth/password.html", form=form)

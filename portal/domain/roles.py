@@ -1,0 +1,114 @@
+"""Actors, roles and who may do what where (ACT-*, SEC-1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Staff roles; each staff user has exactly one."""
+
+    MD = "md"  # ACT-MD 营销事业部
+    LEAD = "lead"  # ACT-LEAD 公司领导
+    DM = "dm"  # ACT-DM 部门领导
+    CLERK = "clerk"  # ACT-CLERK 销售内务
+    REP = "rep"  # ACT-REP 业务员/客户经理
+
+
+class DepartmentKind(StrEnum):
+    """The company-level Marketing Division versus a sales department."""
+
+    COMPANY = "company"
+    SALES = "sales"
+
+
+class Perm(StrEnum):
+    """Things a staff user may be allowed to do."""
+
+    STAFF_HOME = "staff_home"
+    VIEW_DEPARTMENT = "view_department"
+    MANAGE_DEPARTMENTS = "manage_departments"
+    VIEW_STAFF = "view_staff"
+    MANAGE_STAFF = "manage_staff"
+    MANAGE_PRODUCTS = "manage_products"
+    VIEW_AUDIT = "view_audit"
+
+
+ALL_STAFF = frozenset(Role)
+COMPANY_WIDE = frozenset({Role.MD, Role.LEAD})  # SEC-1: MD (and leadership) see every department
+COMPANY_ROLES = frozenset({Role.MD, Role.LEAD})
+SALES_ROLES = frozenset({Role.DM, Role.CLERK, Role.REP})
+
+ALLOWED: dict[Perm, frozenset[Role]] = {
+    Perm.STAFF_HOME: ALL_STAFF,
+    Perm.VIEW_DEPARTMENT: ALL_STAFF,
+    Perm.VIEW_STAFF: ALL_STAFF,
+    Perm.MANAGE_DEPARTMENTS: frozenset({Role.MD}),
+    Perm.MANAGE_STAFF: frozenset({Role.MD, Role.DM}),
+    Perm.MANAGE_PRODUCTS: frozenset({Role.MD, Role.DM}),
+    Perm.VIEW_AUDIT: frozenset({Role.MD}),
+}
+
+# Roles a department leader may hand out inside its own department.
+DM_GRANTABLE = frozenset({Role.CLERK, Role.REP})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a request: a staff user, a customer user, or nobody."""
+
+    user_id: str
+    email: str
+    name: str
+    kind: str  # "staff" | "customer"
+    role: Role | None = None
+    dept_id: str | None = None
+    customer_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        """True for staff users."""
+        return self.kind == "staff" and self.role is not None
+
+    @property
+    def is_customer(self) -> bool:
+        """True for the users of a customer company."""
+        return self.kind == "customer"
+
+    @property
+    def company_wide(self) -> bool:
+        """True when SEC-1 lets this actor see every department."""
+        return self.is_staff and self.role in COMPANY_WIDE
+
+
+def may(actor: Actor | None, perm: Perm, dept_id: str | None = None) -> bool:
+    """SEC-1: may this actor do `perm`, in department `dept_id` when the record belongs to one?"""
+    if actor is None or not actor.is_staff or actor.role not in ALLOWED[perm]:
+        return False
+    if dept_id is None or actor.company_wide:
+        return True
+    return dept_id == actor.dept_id
+
+
+def roles_for_department(kind: DepartmentKind) -> frozenset[Role]:
+    """Roles that fit a department: MD and leadership sit in the company department, the rest in sales."""
+    return COMPANY_ROLES if kind == DepartmentKind.COMPANY else SALES_ROLES
+
+
+def may_grant(actor: Actor, role: Role, dept_id: str, dept_kind: DepartmentKind) -> bool:
+    """May `actor` create or change a staff account with `role` in department `dept_id`?"""
+    if role not in roles_for_department(dept_kind):
+        return False
+    if actor.role == Role.MD:
+        return True
+    return actor.role == Role.DM and dept_id == actor.dept_id and role in DM_GRANTABLE
+
+
+def may_manage_user(actor: Actor, target_role: Role, target_dept: str, target_id: str) -> bool:
+    """May `actor` edit or disable an existing staff account? Nobody disables themself."""
+    if actor.user_id == target_id:
+        return False
+    if actor.role == Role.MD:
+        return True
+    return actor.role == Role.DM and target_dept == actor.dept_id and target_role in DM_GRANTABLE

@@ -1,0 +1,53 @@
+"""Errors as JSON for the API and as pages for browsers, in the visitor's language."""
+
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.services import audit
+from portal.services.errors import ServiceError, Unauthenticated
+from portal.web import ctx
+
+
+def api_error(status: int, code: str, message: str, fields: dict | None = None):
+    """The API's one error shape: {"error": {"code", "message", "fields"}}."""
+    body = {"error": {"code": code, "message": str(message),
+                      "fields": {k: [str(m) for m in v] for k, v in (fields or {}).items()}}}
+    return jsonify(body), status
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map service errors, CSRF failures and HTTP errors to answers."""
+
+    @app.errorhandler(ServiceError)
+    def _service_error(exc: ServiceError):
+        if _wants_json():
+            return api_error(exc.status, exc.code, exc.message, exc.fields)
+        if isinstance(exc, Unauthenticated) and g.get("actor") is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        audit.record(ctx(), "access.csrf_refused", outcome="refused", target_type="path", target_id=request.path)
+        message = _("This form has expired or was not sent from this portal. Go back, reload the page and try again.")
+        return render_template("errors/error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        messages = {
+            404: _("This page does not exist."),
+            405: _("This action is not allowed here."),
+            413: _("The request is too large."),
+        }
+        message = messages.get(exc.code, exc.description)
+        if _wants_json():
+            return api_error(exc.code or 500, exc.name.lower().replace(" ", "_"), message)
+        return render_template("errors/error.html", status=exc.code, message=message), exc.code

@@ -1,0 +1,21 @@
+"""Form helpers shared by the blueprints."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+from portal.services.errors import ServiceError
+
+
+def apply_errors(form: FlaskForm, exc: ServiceError) -> str | None:
+    """Put a service error's field messages next to their fields; return what belongs to no field."""
+    leftover = None
+    for name, messages in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is None:
+            leftover = str(messages[0])
+        else:
+            field.errors = [str(m) for m in messages]
+    if not exc.fields:
+        leftover = str(exc.message)
+    return leftover

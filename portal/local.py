@@ -1,0 +1,103 @@
+"""`make run`: moto's server in-process on 127.0.0.1, tables and bucket, demo data, and the portal.
+
+Run as `python -m portal.local`. Never used in production: it refuses PORTAL_ENV=production.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from portal.config import Settings
+
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                     "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@dataclass
+class LocalStack:
+    """A running local backend: moto's server and the settings that point at it."""
+
+    server: object
+    settings: Settings
+    environment: dict
+
+    def stop(self) -> None:
+        """Stop moto's server."""
+        self.server.stop()
+
+
+def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:5000", seed: bool = True,
+                  env: str = "local") -> LocalStack:
+    """Start moto in server mode on 127.0.0.1, create every table and the bucket, seed the demo data."""
+    from moto.server import ThreadedMotoServer
+
+    from portal.adapters import aws, bootstrap, tables
+    from portal.adapters.clock import utc_now
+    from portal.adapters.seed import seed_demo
+    from portal.services.auth import hash_password
+
+    for key, value in LOCAL_CREDENTIALS.items():
+        os.environ.setdefault(key, value)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{moto_port}"
+    environment = {
+        "PORTAL_ENV": env,
+        "PORTAL_AWS_ENDPOINT": endpoint,
+        "PORTAL_TABLE_PREFIX": "portal-local-",
+        "PORTAL_BUCKET": "portal-local-documents",
+        "PORTAL_PUBLIC_URL": portal_url,
+        **LOCAL_CREDENTIALS,
+    }
+    settings = Settings.from_env(environment)
+    aws.configure(settings.aws_endpoint, settings.aws_region)
+    tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
+    bootstrap.create_everything(settings)
+    if seed:
+        seed_demo(settings, utc_now(), hash_password)
+    return LocalStack(server, settings, environment)
+
+
+def banner(stack: LocalStack, url: str) -> str:
+    """What `make run` prints: the URL, the demo logins, and the environment for other processes."""
+    from portal.adapters.seed import DEMO_PASSWORD, STAFF
+
+    lines = [
+        "",
+        f"  客户管理门户 Customer portal: {url}",
+        "",
+        f"  Demo logins (password for all: {DEMO_PASSWORD}):",
+        *[f"    {email:<26} {role.value:<6} {dept}" for email, _name, role, dept in STAFF],
+        "",
+        "  Point other processes (scheduled functions, scripts) at the same local data with:",
+        *[f"    export {k}={v}" for k, v in stack.environment.items() if k != "PORTAL_PUBLIC_URL"],
+        "",
+        "  Ctrl-C stops the portal and its local AWS.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Bring up the whole portal locally until Ctrl-C."""
+    if os.environ.get("PORTAL_ENV") == "production":
+        print("portal.local refuses to run with PORTAL_ENV=production", file=sys.stderr)
+        return 2
+    from portal import create_app
+
+    port = int(os.environ.get("PORTAL_PORT", "5000"))
+    url = f"http://127.0.0.1:{port}"
+    stack = start_backend(int(os.environ.get("PORTAL_MOTO_PORT", "5100")), url)
+    app = create_app(stack.settings)
+    print(banner(stack, url), flush=True)
+    try:
+        app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

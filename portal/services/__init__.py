@@ -1,0 +1,1 @@
+"""Use cases: plain functions taking ids/values, a request context and `now`."""

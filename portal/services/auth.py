@@ -1,0 +1,242 @@
+"""Sign-in, sessions, API tokens and throttling of failed sign-ins."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from portal.adapters.tables import Session, Throttle, Unique, User
+from portal.domain.passwords import password_problem
+from portal.domain.roles import Actor, Role
+from portal.domain.throttle import ThrottlePolicy
+from portal.services import audit
+from portal.services.context import Ctx
+from portal.services.errors import Invalid, Throttled, Unauthenticated
+
+_hasher = {"hasher": PasswordHasher()}  # argon2-cffi's default: Argon2id, RFC 9106 low-memory profile
+
+PASSWORD_MESSAGES = {
+    "too_short": _l("At least 8 characters."),
+    "too_long": _l("At most 128 characters."),
+    "too_common": _l("This password is too common. Choose another."),
+    "same_as_email": _l("The password must not be your e-mail address."),
+}
+GENERIC_FAILURE = _l("E-mail or password is wrong.")
+
+
+def use_fast_hashing() -> None:
+    """Tests only: Argon2id with the cheapest parameters, so fixtures stay quick."""
+    _hasher["hasher"] = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher["hasher"].hash(password)
+
+
+def check_new_password(password: str, email: str, field: str = "password") -> None:
+    """Raise Invalid, naming `field`, when a new password breaks the policy."""
+    problem = password_problem(password, email=email)
+    if problem:
+        raise Invalid(fields={field: [PASSWORD_MESSAGES[problem]]})
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared in lower case without surrounding space."""
+    return (email or "").strip().lower()
+
+
+def actor_for(user: User) -> Actor:
+    """The Actor a signed-in user acts as."""
+    return Actor(
+        user_id=user.user_id, email=user.email, name=user.name, kind=user.kind,
+        role=Role(user.role) if user.role else None, dept_id=user.dept_id, customer_id=user.customer_id,
+    )
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user owning an e-mail address, or None."""
+    try:
+        owner = Unique.get(f"email#{normalise_email(email)}").owner_id
+        return User.get(owner)
+    except DoesNotExist:
+        return None
+
+
+# --- throttling -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Throttles:
+    """Policies for the two keys every sign-in is counted under."""
+
+    account: ThrottlePolicy
+    client: ThrottlePolicy
+
+    def keys(self, email: str, ip: str | None) -> list[tuple[str, ThrottlePolicy]]:
+        """The throttle keys of one attempt."""
+        return [(f"account#{normalise_email(email)}", self.account), (f"client#{ip or 'unknown'}", self.client)]
+
+
+def _locked_until(keys: list[tuple[str, ThrottlePolicy]], now: datetime) -> datetime | None:
+    items = {item.key: item for item in Throttle.batch_get([k for k, _ in keys])}
+    until = [i.locked_until for i in items.values() if i.locked_until and i.locked_until > now]
+    return max(until) if until else None
+
+
+def _count_failure(key: str, policy: ThrottlePolicy, now: datetime) -> None:
+    """Add one failure under `key` atomically; lock the key when the policy says so."""
+    expires = now + policy.window + policy.lock
+    item = Throttle(key)
+    try:
+        item.update(
+            actions=[Throttle.failures.add(1), Throttle.expires_at.set(expires)],
+            condition=Throttle.window_start > now - policy.window,
+        )
+    except UpdateError:  # no record yet, or its window has passed: start a new window
+        item = Throttle(key, failures=1, window_start=now, expires_at=expires)
+        item.save()
+    until = policy.locked_until(item.failures, now)
+    if until:
+        Throttle(key).update(actions=[Throttle.locked_until.set(until)])
+
+
+# --- sign-in ----------------------------------------------------------------------------------
+
+_DUMMY = {}
+
+
+def _verify(user: User | None, password: str) -> bool:
+    """Check a password; with no user, still spend the time of a hash check."""
+    hasher = _hasher["hasher"]
+    if user is None:
+        if "hash" not in _DUMMY:
+            _DUMMY["hash"] = hasher.hash(secrets.token_urlsafe(16))
+        target = _DUMMY["hash"]
+    else:
+        target = user.password_hash
+    try:
+        return hasher.verify(target, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(ctx: Ctx, email: str, password: str, throttles: Throttles, *, channel: str = "web") -> User:
+    """Check e-mail and password under the throttles; audit success and failure alike."""
+    email = normalise_email(email)
+    keys = throttles.keys(email, ctx.ip)
+    until = _locked_until(keys, ctx.now)
+    if until:
+        audit.record(ctx, "auth.sign_in", outcome="refused", actor_email=email,
+                     detail={"why": "throttled", "channel": channel})
+        raise Throttled(until)
+    user = find_user_by_email(email) if len(password) <= 1024 else None
+    if not _verify(user, password):
+        for key, policy in keys:
+            _count_failure(key, policy, ctx.now)
+        audit.record(ctx, "auth.sign_in", outcome="failed", actor_email=email, detail={"channel": channel})
+        raise Unauthenticated(GENERIC_FAILURE)
+    if not user.active:
+        audit.record(ctx, "auth.sign_in", outcome="refused", actor_email=email,
+                     detail={"why": "disabled", "channel": channel})
+        raise Unauthenticated(_l("This account is disabled. Please contact your administrator."))
+    Throttle(keys[0][0]).delete()
+    if _hasher["hasher"].check_needs_rehash(user.password_hash):
+        user.update(actions=[User.password_hash.set(hash_password(password))])
+    return user
+
+
+def _sid_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def start_session(ctx: Ctx, user: User, lifetime: timedelta) -> str:
+    """Open a new session for `user`; return the secret that goes into the cookie."""
+    raw = secrets.token_urlsafe(32)
+    Session(
+        _sid_hash(raw), user_id=user.user_id, created_at=ctx.now, expires_at=ctx.now + lifetime,
+        ip=ctx.ip, user_agent=(ctx.user_agent or "")[:256] or None,
+    ).save()
+    signed_in = Ctx(actor_for(user), ctx.now, ctx.ip, ctx.user_agent)
+    audit.record(signed_in, "auth.sign_in", target_type="user", target_id=user.user_id, detail={"channel": "web"})
+    return raw
+
+
+def load_session(raw: str, now: datetime) -> User | None:
+    """The active user behind a session secret, or None when it is unknown, expired or disabled."""
+    try:
+        session = Session.get(_sid_hash(raw))
+        if session.expires_at <= now:
+            return None
+        user = User.get(session.user_id)
+    except DoesNotExist:
+        return None
+    return user if user.active else None
+
+
+def end_session(ctx: Ctx, raw: str) -> None:
+    """Sign out: the session is deleted, so a copy of the cookie is worthless too."""
+    Session(_sid_hash(raw)).delete()
+    if ctx.actor:
+        audit.record(ctx, "auth.sign_out", target_type="user", target_id=ctx.actor.user_id)
+
+
+def end_all_sessions(user_id: str, keep_raw: str | None = None) -> int:
+    """Delete every session of a user (optionally all but one); return how many ended."""
+    keep = _sid_hash(keep_raw) if keep_raw else None
+    ended = 0
+    with Session.batch_write() as batch:
+        for session in Session.by_user.query(user_id):
+            if session.sid_hash != keep:
+                batch.delete(session)
+                ended += 1
+    return ended
+
+
+def change_password(ctx: Ctx, current: str, new: str, keep_raw: str | None) -> None:
+    """A user changes its own password; every other session of the user ends."""
+    user = User.get(ctx.actor.user_id)
+    if not _verify(user, current):
+        raise Invalid(fields={"current_password": [_l("The current password is wrong.")]})
+    check_new_password(new, user.email, field="new_password")
+    user.update(actions=[User.password_hash.set(hash_password(new))])
+    end_all_sessions(user.user_id, keep_raw=keep_raw)
+    audit.record(ctx, "auth.password_changed", target_type="user", target_id=user.user_id)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+def _serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="api-token")
+
+
+def issue_token(ctx: Ctx, user: User, secret: str, lifetime: timedelta) -> str:
+    """A signed bearer token naming the user and its expiry (checked against the portal's clock)."""
+    audit.record(Ctx(actor_for(user), ctx.now, ctx.ip, ctx.user_agent), "auth.token_issued",
+                 target_type="user", target_id=user.user_id, detail={"channel": "api"})
+    return _serializer(secret).dumps({"uid": user.user_id, "exp": int((ctx.now + lifetime).timestamp())})
+
+
+def read_token(token: str, secret: str, now: datetime) -> User:
+    """The active user a bearer token names; raise Unauthenticated for an expired or forged one."""
+    try:
+        data = _serializer(secret).loads(token)
+        uid, exp = data["uid"], int(data["exp"])
+    except (BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise Unauthenticated(_l("The token is not valid.")) from exc
+    if exp <= now.timestamp():
+        raise Unauthenticated(_l("The token has expired. Request a new one."))
+    try:
+        user = User.get(uid)
+    except DoesNotExist as exc:
+        raise Unauthenticated(_l("The token is not valid.")) from exc
+    if not user.active:
+        raise Unauthenticated(_l("This account is disabled. Please contact your administrator."))
+    return user

@@ -1,0 +1,7 @@
+"""Staff pages: departments, staff accounts, product catalogues, audit."""
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__)
+
+from portal.staff import routes  # noqa: E402,F401

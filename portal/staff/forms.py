@@ -1,0 +1,94 @@
+"""Forms of the staff blueprint."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from portal.domain.passwords import MAX_LENGTH
+from portal.domain.roles import Role
+from portal.labels import ROLE_LABELS
+
+ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
+SLUG_HINT = _l("2-32 lower-case letters, digits or dashes, starting with a letter.")
+
+
+class DepartmentForm(FlaskForm):
+    """A new department (MD only)."""
+
+    dept_id = StringField(_l("Department id"), validators=[DataRequired(), Length(min=2, max=32)],
+                          description=SLUG_HINT)
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
+
+
+class VersionedForm(FlaskForm):
+    """A form editing a record: carries the version it was loaded from (optimistic lock)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1)])
+
+
+class DepartmentEditForm(VersionedForm):
+    """Rename a department."""
+
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
+
+
+class StaffForm(FlaskForm):
+    """A new staff account with its initial password."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                             description=_l("8 to 128 characters; common passwords are refused."))
+
+
+class StaffEditForm(VersionedForm):
+    """Change a staff member's name or role."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+
+
+class ActiveForm(VersionedForm):
+    """Disable or re-enable an account (the button's value says which)."""
+
+
+class ProductForm(FlaskForm):
+    """A new product in a department's catalogue."""
+
+    product_id = StringField(_l("Product id"), validators=[DataRequired(), Length(min=2, max=32)],
+                             description=SLUG_HINT)
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
+
+
+class ProductEditForm(VersionedForm):
+    """Rename, withdraw or restore a product."""
+
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
+    active = BooleanField(_l("On sale"))
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters of the audit page (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    day = DateField(_l("Day (UTC)"), validators=[Optional()])
+    actor = EmailField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
+    dept = StringField(_l("Department id"), validators=[Optional(), Length(max=32)])
+    action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=64)])

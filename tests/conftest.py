@@ -1,0 +1,100 @@
+"""Shared fixtures: moto in-process, an app on it, demo data, signed-in clients, call counting."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from contextlib import contextmanager
+
+import pytest
+
+os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+                  AWS_SECURITY_TOKEN="testing", AWS_SESSION_TOKEN="testing")
+os.environ.pop("PORTAL_AWS_ENDPOINT", None)
+
+from portal.services import auth as auth_service  # noqa: E402
+
+auth_service.use_fast_hashing()
+
+DEMO_PASSWORD = "Demo-pass-2026!"
+TEST_SETTINGS = {"env": "test", "secret_key": "test-secret-key-that-is-long-enough-0123456789",
+                 "table_prefix": "test-", "bucket": "test-documents"}
+
+
+@pytest.fixture
+def aws():
+    """A fresh in-process moto for every test."""
+    from moto import mock_aws
+
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def app(aws):
+    """The portal on moto, with every table, the bucket and the demo organisation."""
+    from portal import create_app
+    from portal.adapters import bootstrap
+    from portal.adapters.clock import utc_now
+    from portal.adapters.seed import seed_demo
+    from portal.services.auth import hash_password
+
+    application = create_app(TEST_SETTINGS)
+    settings = application.extensions["portal.settings"]
+    bootstrap.create_everything(settings)
+    seed_demo(settings, utc_now(), hash_password)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like test client (cookies kept)."""
+    return app.test_client()
+
+
+def csrf_token(client, path: str) -> str:
+    """Load a page and return the CSRF token of its form."""
+    page = client.get(path)
+    match = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client, email: str, password: str = DEMO_PASSWORD):
+    """Sign in through the real sign-in form (CSRF token included)."""
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login():
+    """sign_in as a fixture, for tests that take several clients."""
+    return sign_in
+
+
+def api_token(client, email: str, password: str = DEMO_PASSWORD) -> str:
+    """A bearer token from POST /api/v1/tokens."""
+    response = client.post("/api/v1/tokens", json={"email": email, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["token"]
+
+
+@contextmanager
+def count_aws_calls():
+    """Count every AWS API call (PynamoDB and boto3 alike) made inside the block, by operation."""
+    import botocore.client
+
+    calls: Counter = Counter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation_name, api_params):
+        calls[f"{self.meta.service_model.service_name}.{operation_name}"] += 1
+        return original(self, operation_name, api_params)
+
+    botocore.client.BaseClient._make_api_call = counting
+    try:
+        yield calls
+    finally:
+        botocore.client.BaseClient._make_api_call = original

@@ -1,0 +1,195 @@
+"""Sign-in, sessions, cookies, CSRF, throttling and security headers, through the Flask test client."""
+
+import re
+
+from tests.conftest import DEMO_PASSWORD, csrf_token, sign_in
+
+from portal.adapters.tables import AuditEvent, Session
+
+
+def audit_actions(outcome=None):
+    from datetime import UTC, datetime
+
+    day = datetime.now(UTC).date().isoformat()
+    return [(e.action, e.outcome, e.actor_email) for e in AuditEvent.query(day)
+            if outcome is None or e.outcome == outcome]
+
+
+def test_sign_in_page_is_chinese_by_default(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in page
+    assert "登录" in page and "电子邮箱" in page and "密码" in page
+
+
+def test_language_switch_to_english_is_remembered(client):
+    response = client.get("/lang/en?next=/login")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    cookie = response.headers["Set-Cookie"]
+    assert "lang=en" in cookie and "Max-Age=31536000" in cookie
+    page = client.get("/login").get_data(as_text=True)
+    assert "Sign in" in page and "E-mail" in page and '<html lang="en">' in page
+    assert client.get("/lang/zh").status_code == 302
+    assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+def test_language_switch_never_redirects_off_site(client):
+    response = client.get("/lang/en?next=//evil.example.com/")
+    assert response.headers["Location"] == "/"
+
+
+def test_successful_sign_in_makes_a_new_session_and_audits_it(client):
+    client.get("/login")
+    before = client.get_cookie("portal_session").value
+    response = sign_in(client, "ortho.clerk@demo.local")
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+    after = client.get_cookie("portal_session").value
+    assert after != before
+    assert client.get("/staff/").status_code == 200
+    assert ("auth.sign_in", "ok", "ortho.clerk@demo.local") in audit_actions()
+
+
+def test_session_cookie_flags_local(client):
+    response = sign_in(client, "ortho.clerk@demo.local")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # local runs are plain HTTP
+
+
+def test_session_cookie_is_secure_outside_local_runs(aws):
+    from tests.conftest import TEST_SETTINGS
+
+    from portal import create_app
+
+    app = create_app({**TEST_SETTINGS, "env": "dev"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+    response = app.test_client().get("/login")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_unknown_email_and_wrong_password_get_the_same_message(client):
+    wrong = sign_in(client, "ortho.clerk@demo.local", "not-the-password")
+    unknown = sign_in(client, "nobody@demo.local", "not-the-password")
+    message = "邮箱或密码错误。"
+    assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
+    assert wrong.status_code == unknown.status_code == 200
+    failed = audit_actions("failed")
+    assert ("auth.sign_in", "failed", "ortho.clerk@demo.local") in failed
+    assert ("auth.sign_in", "failed", "nobody@demo.local") in failed
+
+
+def test_wrong_password_six_times_locks_the_account_even_with_the_right_password(client):
+    for _ in range(5):
+        assert sign_in(client, "rehab.rep@demo.local", "wrong-password-1").status_code == 200
+    sixth = sign_in(client, "rehab.rep@demo.local", DEMO_PASSWORD)
+    assert sixth.status_code == 429
+    assert "登录失败次数过多" in sixth.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302  # not signed in
+    assert ("auth.sign_in", "refused", "rehab.rep@demo.local") in audit_actions("refused")
+
+
+def test_lock_holds_for_another_client_and_lifts_after_fifteen_minutes(app):
+    import time_machine
+
+    first, second = app.test_client(), app.test_client()
+    with time_machine.travel("2027-03-01 09:00:00+00:00", tick=False):
+        for _ in range(5):
+            sign_in(first, "rehab.rep@demo.local", "wrong-password-1")
+        assert sign_in(second, "rehab.rep@demo.local").status_code == 429
+    with time_machine.travel("2027-03-01 09:16:00+00:00", tick=False):
+        assert sign_in(second, "rehab.rep@demo.local").status_code == 302
+
+
+def test_client_throttle_counts_failures_across_accounts(client):
+    for n in range(5):
+        sign_in(client, f"guess{n}@demo.local", "wrong-password-1")
+    response = sign_in(client, "ortho.rep@demo.local")
+    assert response.status_code == 429
+
+
+def test_over_long_password_is_refused_next_to_the_field_without_hashing(client):
+    response = sign_in(client, "ortho.clerk@demo.local", "x" * 5000)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r'id="password-error">[^<]*128', page)
+
+
+def test_form_without_csrf_token_is_refused_and_audited(client):
+    response = client.post("/login", data={"email": "ortho.clerk@demo.local", "password": DEMO_PASSWORD})
+    assert response.status_code == 400
+    assert "表单已过期" in response.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+    assert any(a == "access.csrf_refused" for a, _o, _e in audit_actions("refused"))
+
+
+def test_logout_really_ends_the_session_even_for_a_copied_cookie(app):
+    client = app.test_client()
+    sign_in(client, "ortho.clerk@demo.local")
+    stolen = client.get_cookie("portal_session").value
+    token = csrf_token(client, "/staff/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/staff/").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("portal_session", stolen)
+    assert thief.get("/staff/").status_code == 302
+    assert ("auth.sign_out", "ok", "ortho.clerk@demo.local") in audit_actions()
+
+
+def test_logout_without_csrf_token_is_refused(client):
+    sign_in(client, "ortho.clerk@demo.local")
+    assert client.post("/logout").status_code == 400
+    assert client.get("/staff/").status_code == 200
+
+
+def test_sessions_are_stored_as_hashes_not_as_the_cookie_secret(app, client):
+    sign_in(client, "ortho.clerk@demo.local")
+    with client.session_transaction() as s:
+        raw = s["sid"]
+    stored = [x.sid_hash for x in Session.by_user.query(_user_id("ortho.clerk@demo.local"))]
+    assert raw not in stored and len(stored) == 1 and len(stored[0]) == 64
+
+
+def _user_id(email):
+    from portal.services.auth import find_user_by_email
+
+    return find_user_by_email(email).user_id
+
+
+def test_security_headers(client):
+    headers = client.get("/login").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in headers  # local run: plain HTTP
+
+
+def test_sign_in_follows_only_local_next(client):
+    token = csrf_token(client, "/login")
+    response = client.post("/login?next=https://evil.example.com/", data={
+        "email": "ortho.clerk@demo.local", "password": DEMO_PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_change_password_ends_other_sessions(app):
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, "ortho.rep@demo.local")
+    sign_in(phone, "ortho.rep@demo.local")
+    token = csrf_token(laptop, "/account/password")
+    response = laptop.post("/account/password", data={
+        "csrf_token": token, "current_password": DEMO_PASSWORD, "new_password": "a whole new phrase 2027",
+        "confirm": "a whole new phrase 2027"})
+    assert response.status_code == 302
+    assert laptop.get("/staff/").status_code == 200
+    assert phone.get("/staff/").status_code == 302
+    fresh = app.test_client()
+    assert sign_in(fresh, "ortho.rep@demo.local", "a whole new phrase 2027").status_code == 302
+
+
+def test_change_password_refuses_a_common_one_next_to_the_field(client):
+    sign_in(client, "ortho.rep@demo.local")
+    token = csrf_token(client, "/account/password")
+    page = client.post("/account/password", data={
+        "csrf_token": token, "current_password": DEMO_PASSWORD, "new_password": "password123",
+        "confirm": "password123"}).get_data(as_text=True)
+    assert re.search(r'id="new_password-error">此密码过于常见', page)
