@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint translations compile-translations package publish-static bench clean
+.PHONY: run test lint translations compile-translations package publish-static infra bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ package: $(STAMP) compile-translations
 # Static files (CSS, JS, images) to the bucket or CDN origin behind PORTAL_STATIC_URL.
 publish-static: $(STAMP)
 	$(PY) -m portal.tools.publish_static
+
+infra: $(STAMP)
+	$(PY) -m portal.tools.render_infra
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.page_calls

@@ -37,4 +37,6 @@ def _boto3_session() -> boto3.session.Session:
 def client(service: str):
     """A boto3 client for `service`, made on first use and reused (cheap Lambda warm starts)."""
     config = Config(signature_version="s3v4") if service == "s3" else None
-    return _boto3_session().client(service, region_name=_settings["region"], endpoint_url=_settings["endpoint"], config=config)
+    return _boto3_session().client(
+        service, region_name=_settings["region"], endpoint_url=_settings["endpoint"], config=config
+    )

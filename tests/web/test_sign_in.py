@@ -2,9 +2,8 @@
 
 import re
 
-from tests.conftest import DEMO_PASSWORD, csrf_token, sign_in
-
 from portal.adapters.tables import AuditEvent, Session
+from tests.conftest import DEMO_PASSWORD, csrf_token, sign_in
 
 
 def audit_actions(outcome=None):
@@ -56,9 +55,8 @@ def test_session_cookie_flags_local(client):
 
 
 def test_session_cookie_is_secure_outside_local_runs(aws):
-    from tests.conftest import TEST_SETTINGS
-
     from portal import create_app
+    from tests.conftest import TEST_SETTINGS
 
     app = create_app({**TEST_SETTINGS, "env": "dev"})
     assert app.config["SESSION_COOKIE_SECURE"] is True

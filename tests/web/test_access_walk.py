@@ -1,0 +1,100 @@
+"""SEC-1 / ACT-*: walk every route as every kind of user and assert exactly who gets in."""
+
+import pytest
+
+from tests.conftest import api_token, make_customer_user, sign_in, user_id_of
+
+IDENTITIES = ["anonymous", "customer", "md.admin", "leader", "ortho.leader", "ortho.clerk", "ortho.rep",
+              "rehab.leader", "rehab.rep"]
+STAFF = set(IDENTITIES) - {"anonymous", "customer"}
+SIGNED_IN = set(IDENTITIES) - {"anonymous"}
+ORTHO_VIEW = {"md.admin", "leader", "ortho.leader", "ortho.clerk", "ortho.rep"}
+ORTHO_MANAGE = {"md.admin", "ortho.leader"}
+MD = {"md.admin"}
+PUBLIC = set(IDENTITIES)
+
+# endpoint -> who may use it, with ids pointing into department `ortho`
+EXPECTED = {
+    "auth.index": PUBLIC, "auth.login": PUBLIC, "auth.set_language": PUBLIC,
+    "auth.logout": SIGNED_IN, "auth.change_password": SIGNED_IN,
+    "staff.home": STAFF, "staff.departments": STAFF,
+    "staff.department": ORTHO_VIEW, "staff.staff_member": ORTHO_VIEW, "staff.staff_member POST": ORTHO_MANAGE,
+    "staff.department_new": MD, "staff.department_edit": MD, "staff.audit_log": MD,
+    "staff.staff_new": ORTHO_MANAGE, "staff.staff_active": ORTHO_MANAGE,
+    "staff.product_new": ORTHO_MANAGE, "staff.product_edit": ORTHO_MANAGE,
+    "customer.home": {"customer"},
+    "api.openapi": PUBLIC, "api.tokens": PUBLIC,
+    "api.me": SIGNED_IN, "api.departments": STAFF, "api.department_create": MD,
+    "api.department": ORTHO_VIEW, "api.department_staff": ORTHO_VIEW, "api.staff_create": ORTHO_MANAGE,
+    "api.staff_get": ORTHO_VIEW, "api.staff_update": ORTHO_MANAGE, "api.staff_disable": ORTHO_MANAGE,
+    "api.staff_enable": ORTHO_MANAGE, "api.products": ORTHO_VIEW, "api.product_create": ORTHO_MANAGE,
+    "api.product_update": ORTHO_MANAGE, "api.audit_events": MD,
+}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def url_for_rule(rule, ids):
+    values = {arg: ids[arg] for arg in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule, _ in routes(app)}
+    assert endpoints == {key.split()[0] for key in EXPECTED}, "a route was added or removed: say who may use it here"
+
+
+@pytest.fixture
+def walk_app(app):
+    app.config["WTF_CSRF_ENABLED"] = False  # access is what is walked here; CSRF has its own tests
+    make_customer_user()
+    return app
+
+
+def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app):
+    ids = {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
+           "code": "en"}
+    surprises = []
+    for who in IDENTITIES:
+        client = walk_app.test_client()
+        headers = {}
+        if who != "anonymous":
+            email = "buyer@customer.cn" if who == "customer" else f"{who}@demo.local"
+            assert sign_in(client, email).status_code == 302
+            headers = {"Authorization": f"Bearer {api_token(walk_app.test_client(), email)}"}
+        for rule, method in routes(walk_app):
+            if rule.endpoint == "auth.logout":
+                continue  # would end this walker's session; covered in test_sign_in
+            url = url_for_rule(rule, ids)
+            is_api = url.startswith("/api/")
+            kwargs = {"headers": headers, "json": {}} if is_api and method != "GET" else (
+                {"headers": headers} if is_api else {"data": {}})
+            response = client.open(url, method=method, **kwargs)
+            allowed = who in EXPECTED.get(f"{rule.endpoint} {method}", EXPECTED[rule.endpoint])
+            got_in = response.status_code not in (401, 403) and not (
+                response.status_code == 302 and response.headers["Location"].startswith("/login"))
+            if rule.endpoint in ("auth.index", "auth.set_language"):
+                got_in = response.status_code == 302
+            if got_in != allowed:
+                surprises.append(f"{who} {method} {url}: {response.status_code} (allowed={allowed})")
+    assert surprises == []
+
+
+def test_refused_access_is_audited(walk_app):
+    from datetime import UTC, datetime
+
+    from portal.adapters.tables import AuditEvent
+
+    client = walk_app.test_client()
+    sign_in(client, "rehab.rep@demo.local")
+    assert client.get("/staff/departments/ortho").status_code == 403
+    day = datetime.now(UTC).date().isoformat()
+    refused = [e for e in AuditEvent.query(day) if e.outcome == "refused" and e.actor_email == "rehab.rep@demo.local"]
+    assert refused and refused[-1].action == "access.refused"
+    assert refused[-1].ip == "127.0.0.1"
