@@ -19,7 +19,7 @@ run: $(STAMP) compile-translations
 	$(PY) -m portal.local
 
 test: $(STAMP) compile-translations
-	@test -x /usr/bin/chromium || { echo "Debian's chromium is missing: run .ci/run or 'apt-get install chromium fonts-wqy-microhei'"; exit 1; }
+	bash scripts/ensure-browser.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
@@ -30,7 +30,7 @@ lint: $(STAMP)
 translations: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o portal/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
 
 # The Lambda package: built from a runtime-only virtualenv, so no test or dev tool is inside.
 package: $(STAMP) compile-translations

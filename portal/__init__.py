@@ -74,7 +74,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
-    from portal.labels import kind_label, outcome_label, role_label
+    from portal.labels import kind_label, localized_name, other_name, outcome_label, role_label
     from portal.security import identify, security_headers
 
     app.before_request(identify)
@@ -82,8 +82,11 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
 
     @app.context_processor
     def _template_globals():
-        return {"actor": g.get("actor"), "locale": str(get_locale()), "static": _static_url,
-                "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label}
+        locale = str(get_locale())
+        return {"actor": g.get("actor"), "locale": locale, "static": _static_url,
+                "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label,
+                "name_of": lambda record: localized_name(record, locale),
+                "other_name_of": lambda record: other_name(record, locale)}
 
     def _static_url(path: str) -> str:
         """Static files: Flask locally, the bucket or CDN (PORTAL_STATIC_URL) in production."""

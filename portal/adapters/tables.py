@@ -185,7 +185,7 @@ class AuditEvent(BaseModel):
     class Meta(BaseModel.Meta):
         table_name = "audit"
 
-    day = UnicodeAttribute(hash_key=True)  # UTC day, YYYY-MM-DD
+    day = UnicodeAttribute(hash_key=True)  # calendar day in Asia/Shanghai, YYYY-MM-DD
     event_id = UnicodeAttribute(range_key=True)  # ULID: sorts by time
     at = UTCDateTimeAttribute()
     actor_key = UnicodeAttribute()  # user id, or "anonymous"

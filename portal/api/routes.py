@@ -13,6 +13,7 @@ from portal.api.spec import document, form_schema, operation
 from portal.auth.forms import LoginForm
 from portal.auth.routes import throttles
 from portal.domain.roles import Perm
+from portal.domain.timeutil import shanghai_day
 from portal.services import audit_trail, auth, org
 from portal.services.errors import Invalid, ServiceError
 from portal.staff.forms import (
@@ -218,12 +219,12 @@ def product_update(dept_id: str, product_id: str):
     return jsonify(product_json(product))
 
 
-@operation(bp, "/audit", "GET", "The audit trail of one UTC day (MD)", response="AuditPage",
+@operation(bp, "/audit", "GET", "The audit trail of one day in Asia/Shanghai (MD)", response="AuditPage",
            query=("day", "actor", "department", "action", "limit", "cursor"), perm=Perm.VIEW_AUDIT)
 def audit_events():
     """MD reads the audit trail."""
     try:
-        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else ctx().now.date()
+        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else shanghai_day(ctx().now)
     except ValueError as exc:
         raise Invalid(fields={"day": [_l("Use the form YYYY-MM-DD.")]}) from exc
     page = audit_trail.browse(ctx(), day=day, actor_key=request.args.get("actor") or None,

@@ -89,7 +89,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    day = DateField(_l("Day (UTC)"), validators=[Optional()])
+    day = DateField(_l("Day"), validators=[Optional()])
     actor = EmailField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
     dept = StringField(_l("Department id"), validators=[Optional(), Length(max=32)])
     action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=64)])

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from portal.adapters.clock import utc_now
 from portal.domain.roles import DepartmentKind, Perm, Role, may, may_grant, may_manage_user
+from portal.domain.timeutil import shanghai_day
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import audit_trail, org
 from portal.services.access import refuse
@@ -204,7 +205,7 @@ def audit_log():
     """MD browses the audit trail by day, filtered by who, department and action."""
     form = AuditFilterForm(request.args)
     form.validate()
-    day = form.day.data or utc_now().date()
+    day = form.day.data or shanghai_day(utc_now())
     actor_key = None
     unknown_actor = False
     if form.actor.data:

@@ -12,9 +12,9 @@ import time
 
 def main() -> int:
     """Print calls per request at two data sizes, then the portal's cold import time."""
-    import tests.conftest as conf
     from moto import mock_aws
 
+    import tests.conftest as conf
     from portal import create_app
     from portal.adapters import bootstrap
     from portal.adapters.clock import utc_now

@@ -87,14 +87,14 @@ def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app):
 
 
 def test_refused_access_is_audited(walk_app):
-    from datetime import UTC, datetime
-
+    from portal.adapters.clock import utc_now
     from portal.adapters.tables import AuditEvent
+    from portal.domain.timeutil import shanghai_day
 
     client = walk_app.test_client()
     sign_in(client, "rehab.rep@demo.local")
     assert client.get("/staff/departments/ortho").status_code == 403
-    day = datetime.now(UTC).date().isoformat()
+    day = shanghai_day(utc_now()).isoformat()
     refused = [e for e in AuditEvent.query(day) if e.outcome == "refused" and e.actor_email == "rehab.rep@demo.local"]
     assert refused and refused[-1].action == "access.refused"
     assert refused[-1].ip == "127.0.0.1"

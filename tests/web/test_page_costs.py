@@ -2,12 +2,11 @@
 
 import uuid
 
-from tests.conftest import api_token, count_aws_calls, sign_in, user_id_of
-
 from portal.adapters.clock import utc_now
 from portal.adapters.tables import AuditEvent, User
 from portal.services import audit
 from portal.services.context import Ctx
+from tests.conftest import api_token, count_aws_calls, sign_in, user_id_of
 
 PAGES = ["/staff/", "/staff/departments", "/staff/departments/ortho", "/staff/audit", "/account/password"]
 API = ["/api/v1/me", "/api/v1/departments", "/api/v1/departments/ortho/staff", "/api/v1/departments/ortho/products",

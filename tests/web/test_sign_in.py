@@ -7,9 +7,10 @@ from tests.conftest import DEMO_PASSWORD, csrf_token, sign_in
 
 
 def audit_actions(outcome=None):
-    from datetime import UTC, datetime
+    from portal.adapters.clock import utc_now
+    from portal.domain.timeutil import shanghai_day
 
-    day = datetime.now(UTC).date().isoformat()
+    day = shanghai_day(utc_now()).isoformat()
     return [(e.action, e.outcome, e.actor_email) for e in AuditEvent.query(day)
             if outcome is None or e.outcome == outcome]
 

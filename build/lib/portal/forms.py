@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from portal.services.errors import ServiceError
+from portal.services.errors import Conflict, Invalid, ServiceError
+
+# Errors a form shows next to its fields; Forbidden and NotFound become 403 and 404 pages instead.
+FORM_ERRORS = (Invalid, Conflict)
 
 
 def apply_errors(form: FlaskForm, exc: ServiceError) -> str | None:

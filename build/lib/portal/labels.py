@@ -40,3 +40,13 @@ def role_label(role: str | None) -> str:
         return str(ROLE_LABELS[Role(role)])
     except ValueError:
         return role or ""
+
+
+def localized_name(record, locale: str) -> str:
+    """A department's or product's name in the current language (Chinese unless English was chosen)."""
+    return record.name_en if locale == "en" and record.name_en else record.name_zh
+
+
+def other_name(record, locale: str) -> str:
+    """The same name in the other language, shown beside it."""
+    return record.name_zh if locale == "en" else record.name_en

@@ -48,13 +48,16 @@ def signed_in_required(view):
 
 
 def staff_required(perm: Perm = Perm.STAFF_HOME):
-    """Staff holding `perm` (SEC-1); record-level department checks happen in the services."""
+    """Staff holding `perm`, in the URL's department when it names one (SEC-1).
+
+    Records found by their own id are checked again by the services once loaded.
+    """
 
     def decorator(view):
         @signed_in_required
         @wraps(view)
         def wrapper(*args, **kwargs):
-            authorize(ctx(), perm, target=request.path)
+            authorize(ctx(), perm, kwargs.get("dept_id"), target=request.path)
             return view(*args, **kwargs)
 
         return wrapper

@@ -1,10 +1,15 @@
-"""Lazily made boto3 clients pointed at the configured endpoint (DESIGN rule 8)."""
+"""Lazily made AWS clients pointed at the configured endpoint (DESIGN rule 8).
+
+One botocore session serves boto3 and PynamoDB alike, so the SDK's service and endpoint
+data are loaded once per process (cold start) instead of once per table.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 import boto3
+import botocore.session
 from botocore.config import Config
 
 _settings = {"endpoint": None, "region": "us-east-1"}
@@ -16,10 +21,22 @@ def configure(endpoint: str | None, region: str) -> None:
     client.cache_clear()
 
 
+@lru_cache(maxsize=1)
+def shared_session() -> botocore.session.Session:
+    """The process's one botocore session (cheap to make; its data loads on the first client)."""
+    return botocore.session.get_session()
+
+
+@lru_cache(maxsize=1)
+def _boto3_session() -> boto3.session.Session:
+    """boto3 over the shared botocore session (made once: boto3 registers its handlers on it)."""
+    return boto3.session.Session(botocore_session=shared_session())
+
+
 @lru_cache(maxsize=8)
 def client(service: str):
     """A boto3 client for `service`, made on first use and reused (cheap Lambda warm starts)."""
     config = Config(signature_version="s3v4") if service == "s3" else None
-    return boto3.client(
+    return _boto3_session().client(
         service, region_name=_settings["region"], endpoint_url=_settings["endpoint"], config=config
     )

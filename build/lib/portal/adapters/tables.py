@@ -19,6 +19,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from portal.adapters import aws
+
 _conf = {"prefix": "portal-local-", "endpoint": None, "region": "us-east-1"}
 
 
@@ -183,7 +185,7 @@ class AuditEvent(BaseModel):
     class Meta(BaseModel.Meta):
         table_name = "audit"
 
-    day = UnicodeAttribute(hash_key=True)  # UTC day, YYYY-MM-DD
+    day = UnicodeAttribute(hash_key=True)  # calendar day in Asia/Shanghai, YYYY-MM-DD
     event_id = UnicodeAttribute(range_key=True)  # ULID: sorts by time
     at = UTCDateTimeAttribute()
     actor_key = UnicodeAttribute()  # user id, or "anonymous"
@@ -212,6 +214,9 @@ def configure(prefix: str, endpoint: str | None, region: str) -> None:
         model.Meta.host = endpoint
         model.Meta.region = region
         model._connection = None
+        # Share one botocore session (this thread's) instead of one per table: PynamoDB keeps it in
+        # Connection._local; nothing is loaded or called until the first request.
+        model._get_connection().connection._local.session = aws.shared_session()
 
 
 def table_name(model: type[BaseModel]) -> str:
@@ -221,7 +226,9 @@ def table_name(model: type[BaseModel]) -> str:
 
 def transaction() -> TransactWrite:
     """A TransactWrite on the configured endpoint (all-or-nothing writes with conditions)."""
-    return TransactWrite(connection=Connection(region=_conf["region"], host=_conf["endpoint"]))
+    connection = Connection(region=_conf["region"], host=_conf["endpoint"])
+    connection._local.session = aws.shared_session()
+    return TransactWrite(connection=connection)
 
 
 def ttl_attribute(model: type[BaseModel]) -> str | None:

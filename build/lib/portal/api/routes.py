@@ -12,6 +12,8 @@ from portal.api import bp
 from portal.api.spec import document, form_schema, operation
 from portal.auth.forms import LoginForm
 from portal.auth.routes import throttles
+from portal.domain.roles import Perm
+from portal.domain.timeutil import shanghai_day
 from portal.services import audit_trail, auth, org
 from portal.services.errors import Invalid, ServiceError
 from portal.staff.forms import (
@@ -22,7 +24,7 @@ from portal.staff.forms import (
     StaffEditForm,
     StaffForm,
 )
-from portal.web import ctx, settings, signed_in_required
+from portal.web import ctx, settings
 
 
 class BadRequest(ServiceError):
@@ -108,7 +110,6 @@ def tokens():
 
 
 @operation(bp, "/me", "GET", "Who the token belongs to", response="Me")
-@signed_in_required
 def me():
     """The signed-in user."""
     a = g.actor
@@ -116,16 +117,15 @@ def me():
                     "role": a.role.value if a.role else None, "department": a.dept_id})
 
 
-@operation(bp, "/departments", "GET", "Departments the caller may see", response="DepartmentList")
-@signed_in_required
+@operation(bp, "/departments", "GET", "Departments the caller may see", response="DepartmentList",
+           perm=Perm.VIEW_DEPARTMENT)
 def departments():
     """All departments for MD and leadership, one's own for other staff."""
     return jsonify({"items": [department_json(d) for d in org.list_departments(ctx())]})
 
 
 @operation(bp, "/departments", "POST", "Create a sales department (MD)", form=DepartmentForm,
-           response="Department", status=201)
-@signed_in_required
+           response="Department", status=201, perm=Perm.MANAGE_DEPARTMENTS)
 def department_create():
     """MD creates a department."""
     form = parse(DepartmentForm)
@@ -133,16 +133,15 @@ def department_create():
     return jsonify(department_json(dept)), 201
 
 
-@operation(bp, "/departments/<dept_id>", "GET", "One department", response="Department")
-@signed_in_required
+@operation(bp, "/departments/<dept_id>", "GET", "One department", response="Department",
+           perm=Perm.VIEW_DEPARTMENT)
 def department(dept_id: str):
     """One department the caller may see."""
     return jsonify(department_json(org.get_department(ctx(), dept_id)))
 
 
 @operation(bp, "/departments/<dept_id>/staff", "GET", "Staff of a department, a page at a time",
-           response="StaffPage", query=("limit", "cursor"))
-@signed_in_required
+           response="StaffPage", query=("limit", "cursor"), perm=Perm.VIEW_STAFF)
 def department_staff(dept_id: str):
     """Staff of a department."""
     page = org.list_staff(ctx(), dept_id, limit=_limit(), cursor=request.args.get("cursor"))
@@ -150,8 +149,7 @@ def department_staff(dept_id: str):
 
 
 @operation(bp, "/departments/<dept_id>/staff", "POST", "Create a staff account (MD; leaders in their department)",
-           form=StaffForm, response="Staff", status=201)
-@signed_in_required
+           form=StaffForm, response="Staff", status=201, perm=Perm.MANAGE_STAFF)
 def staff_create(dept_id: str):
     """Create a staff account."""
     form = parse(StaffForm)
@@ -160,51 +158,49 @@ def staff_create(dept_id: str):
     return jsonify(staff_json(user)), 201
 
 
-@operation(bp, "/staff/<user_id>", "GET", "One staff account", response="Staff")
-@signed_in_required
+@operation(bp, "/staff/<user_id>", "GET", "One staff account", response="Staff", perm=Perm.VIEW_STAFF)
 def staff_get(user_id: str):
     """One staff account in a department the caller may see."""
     return jsonify(staff_json(org.get_staff(ctx(), user_id)))
 
 
 @operation(bp, "/staff/<user_id>", "PATCH", "Change name or role (send the version you read)",
-           form=StaffEditForm, response="Staff")
-@signed_in_required
+           form=StaffEditForm, response="Staff", perm=Perm.MANAGE_STAFF)
 def staff_update(user_id: str):
     """Change a staff account's name or role."""
+    org.get_staff(ctx(), user_id)  # another department's account: 403 before the body is read
     form = parse(StaffEditForm)
     user = org.update_staff(ctx(), user_id, name=form.name.data, role=form.role.data, version=form.version.data)
     return jsonify(staff_json(user))
 
 
 @operation(bp, "/staff/<user_id>/disable", "POST", "Disable an account and end all its sessions",
-           form=ActiveForm, response="Staff")
-@signed_in_required
+           form=ActiveForm, response="Staff", perm=Perm.MANAGE_STAFF)
 def staff_disable(user_id: str):
     """Disable a staff account."""
+    org.get_staff(ctx(), user_id)
     form = parse(ActiveForm)
     return jsonify(staff_json(org.set_staff_active(ctx(), user_id, False, form.version.data)))
 
 
-@operation(bp, "/staff/<user_id>/enable", "POST", "Enable a disabled account", form=ActiveForm, response="Staff")
-@signed_in_required
+@operation(bp, "/staff/<user_id>/enable", "POST", "Enable a disabled account", form=ActiveForm, response="Staff",
+           perm=Perm.MANAGE_STAFF)
 def staff_enable(user_id: str):
     """Re-enable a staff account."""
+    org.get_staff(ctx(), user_id)
     form = parse(ActiveForm)
     return jsonify(staff_json(org.set_staff_active(ctx(), user_id, True, form.version.data)))
 
 
 @operation(bp, "/departments/<dept_id>/products", "GET", "A department's product catalogue",
-           response="ProductList")
-@signed_in_required
+           response="ProductList", perm=Perm.VIEW_DEPARTMENT)
 def products(dept_id: str):
     """A department's products."""
     return jsonify({"items": [product_json(p) for p in org.list_products(ctx(), dept_id)]})
 
 
 @operation(bp, "/departments/<dept_id>/products", "POST", "Add a product (department leader or MD)",
-           form=ProductForm, response="Product", status=201)
-@signed_in_required
+           form=ProductForm, response="Product", status=201, perm=Perm.MANAGE_PRODUCTS)
 def product_create(dept_id: str):
     """Add a product."""
     form = parse(ProductForm)
@@ -214,8 +210,7 @@ def product_create(dept_id: str):
 
 @operation(bp, "/departments/<dept_id>/products/<product_id>", "PATCH",
            "Rename, withdraw or restore a product (send the version you read)", form=ProductEditForm,
-           response="Product")
-@signed_in_required
+           response="Product", perm=Perm.MANAGE_PRODUCTS)
 def product_update(dept_id: str, product_id: str):
     """Change a product."""
     form = parse(ProductEditForm)
@@ -224,13 +219,12 @@ def product_update(dept_id: str, product_id: str):
     return jsonify(product_json(product))
 
 
-@operation(bp, "/audit", "GET", "The audit trail of one UTC day (MD)", response="AuditPage",
-           query=("day", "actor", "department", "action", "limit", "cursor"))
-@signed_in_required
+@operation(bp, "/audit", "GET", "The audit trail of one day in Asia/Shanghai (MD)", response="AuditPage",
+           query=("day", "actor", "department", "action", "limit", "cursor"), perm=Perm.VIEW_AUDIT)
 def audit_events():
     """MD reads the audit trail."""
     try:
-        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else ctx().now.date()
+        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else shanghai_day(ctx().now)
     except ValueError as exc:
         raise Invalid(fields={"day": [_l("Use the form YYYY-MM-DD.")]}) from exc
     page = audit_trail.browse(ctx(), day=day, actor_key=request.args.get("actor") or None,

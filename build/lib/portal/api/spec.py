@@ -22,16 +22,25 @@ class Operation:
     response: str | None = None
     status: int = 200
     auth: bool = True
+    perm: object = None
     query: tuple[str, ...] = field(default_factory=tuple)
 
 
 def operation(bp, rule: str, method: str, summary: str, **kwargs):
     """Register a view on `bp` and document it in the same step, so route and document cannot drift."""
 
+    from portal.web import signed_in_required, staff_required
+
+    op = Operation(rule, method, summary, **kwargs)
+
     def decorator(view):
-        endpoint = f"{view.__name__}"
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=[method])
-        OPERATIONS.append(Operation(rule, method, summary, **kwargs))
+        guarded = view
+        if op.perm is not None:
+            guarded = staff_required(op.perm)(view)  # checked before the body is even read
+        elif op.auth:
+            guarded = signed_in_required(view)
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=guarded, methods=[method])
+        OPERATIONS.append(op)
         return view
 
     return decorator
@@ -70,7 +79,7 @@ def _field_schema(f) -> dict:
         return schema
     schema = {"type": "string"}
     if isinstance(f, SelectField):
-        schema["enum"] = [value for value, _label in f.choices]
+        schema["enum"] = [choice.value for choice in f.choices]
     if isinstance(f, EmailField):
         schema["format"] = "email"
     if isinstance(f, PasswordField):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
 
 from ulid import ULID
 
 from portal.adapters.tables import AuditEvent
+from portal.domain.timeutil import shanghai_day
 from portal.services.context import Ctx
 
 FORBIDDEN_DETAIL_KEYS = {"password", "password_hash", "new_password", "current_password", "content"}
@@ -28,7 +28,7 @@ def event(
     detail = {k: v for k, v in (detail or {}).items() if k not in FORBIDDEN_DETAIL_KEYS}
     actor = ctx.actor
     return AuditEvent(
-        day=ctx.now.astimezone(UTC).date().isoformat(),
+        day=shanghai_day(ctx.now).isoformat(),  # partitions follow the users' calendar day
         event_id=str(ULID.from_datetime(ctx.now)),
         at=ctx.now,
         actor_key=actor.user_id if actor else "anonymous",

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from ulid import ULID
 
 from portal.adapters.tables import AuditEvent
 from portal.domain.roles import Perm
+from portal.domain.timeutil import SHANGHAI
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.paging import Page, page_of, parse_cursor
 
 
 def _ulid_prefix(day: date) -> str:
-    """The 10-character time prefix of ULIDs made at 00:00 UTC on `day`."""
-    return str(ULID.from_datetime(datetime(day.year, day.month, day.day, tzinfo=UTC)))[:10]
+    """The 10-character time prefix of ULIDs made at 00:00 Asia/Shanghai on `day`."""
+    return str(ULID.from_datetime(datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)))[:10]
 
 
 def browse(
@@ -28,7 +29,7 @@ def browse(
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page:
-    """One UTC day of events, newest first; by actor or department through their index (no Scan)."""
+    """One Asia/Shanghai day of events, newest first; by actor or department through their index (no Scan)."""
     authorize(ctx, Perm.VIEW_AUDIT)
     within_day = AuditEvent.event_id.between(_ulid_prefix(day), _ulid_prefix(day + timedelta(days=1)))
     options = {

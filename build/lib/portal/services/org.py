@@ -17,6 +17,9 @@ from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.paging import Page, page_of, parse_cursor
 
+EMAIL_TAKEN = _l("An account with this e-mail exists already.")
+
+
 # --- departments --------------------------------------------------------------------------------
 
 def list_departments(ctx: Ctx) -> list[Department]:
@@ -95,7 +98,15 @@ def create_staff(ctx: Ctx, *, email: str, name: str, role: str, dept_id: str, pa
     if not may_grant(ctx.actor, role_value, dept_id, DepartmentKind(dept.kind)):
         raise _role_refused(ctx, role_value, dept)
     email = normalise_email(email)
-    check_new_password(password, email)
+    problems = {}
+    try:
+        check_new_password(password, email)
+    except Invalid as exc:
+        problems.update(exc.fields)
+    if Unique.count(f"email#{email}"):
+        problems["email"] = [EMAIL_TAKEN]
+    if problems:
+        raise Invalid(fields=problems)
     user = User(user_id=str(uuid.uuid4()), email=email, name=name.strip(), kind="staff", role=role_value.value,
                 dept_id=dept_id, password_hash=hash_password(password), active=True, created_at=ctx.now)
     try:
@@ -104,9 +115,8 @@ def create_staff(ctx: Ctx, *, email: str, name: str, role: str, dept_id: str, pa
             tx.save(user, condition=User.user_id.does_not_exist())
             tx.save(audit.event(ctx, "staff.created", target_type="user", target_id=user.user_id,
                                 dept_id=dept_id, detail={"email": email, "role": role_value.value}))
-    except TransactWriteError as exc:
-        msg = _l("An account with this e-mail exists already.")
-        raise Conflict(msg, fields={"email": [msg]}) from exc
+    except TransactWriteError as exc:  # lost a race for the same address
+        raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]}) from exc
     return user
 
 

@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
 )
@@ -18,7 +19,7 @@ from portal.domain.passwords import MAX_LENGTH
 from portal.domain.roles import Role
 from portal.labels import ROLE_LABELS
 
-ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
+ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 SLUG_HINT = _l("2-32 lower-case letters, digits or dashes, starting with a letter.")
 
 
@@ -49,7 +50,7 @@ class StaffForm(FlaskForm):
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()], validate_choice=False)
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
                              description=_l("8 to 128 characters; common passwords are refused."))
 
@@ -58,7 +59,7 @@ class StaffEditForm(VersionedForm):
     """Change a staff member's name or role."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()], validate_choice=False)
 
 
 class ActiveForm(VersionedForm):
@@ -88,7 +89,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    day = DateField(_l("Day (UTC)"), validators=[Optional()])
+    day = DateField(_l("Day"), validators=[Optional()])
     actor = EmailField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
     dept = StringField(_l("Department id"), validators=[Optional(), Length(max=32)])
     action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=64)])

@@ -6,13 +6,15 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.adapters.clock import utc_now
-from portal.domain.roles import DepartmentKind, Perm, Role, may, may_manage_user
-from portal.forms import apply_errors
+from portal.domain.roles import DepartmentKind, Perm, Role, may, may_grant, may_manage_user
+from portal.domain.timeutil import shanghai_day
+from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import audit_trail, org
+from portal.services.access import refuse
 from portal.services.auth import find_user_by_email
-from portal.services.errors import ServiceError
 from portal.staff import bp
 from portal.staff.forms import (
+    ROLE_CHOICES,
     ActiveForm,
     AuditFilterForm,
     DepartmentEditForm,
@@ -23,6 +25,12 @@ from portal.staff.forms import (
     StaffForm,
 )
 from portal.web import ctx, staff_required
+
+
+def grantable_choices(dept) -> list:
+    """Only the roles this user may hand out in `dept` are offered (the service checks again)."""
+    kind = DepartmentKind(dept.kind)
+    return [c for c in ROLE_CHOICES if may_grant(g.actor, Role(c.value), dept.dept_id, kind)]
 
 
 @bp.get("/")
@@ -49,7 +57,7 @@ def department_new():
     if form.validate_on_submit():
         try:
             dept = org.create_department(ctx(), form.dept_id.data.strip(), form.name_zh.data, form.name_en.data)
-        except ServiceError as exc:
+        except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:
             flash(_("Department created."), "success")
@@ -82,7 +90,7 @@ def department_edit(dept_id: str):
     if form.validate_on_submit():
         try:
             org.update_department(ctx(), dept_id, form.name_zh.data, form.name_en.data, form.version.data)
-        except ServiceError as exc:
+        except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:
             flash(_("Saved."), "success")
@@ -96,12 +104,13 @@ def staff_new(dept_id: str):
     """MD or the department's leader creates a staff account."""
     dept = org.get_department(ctx(), dept_id)
     form = StaffForm()
+    form.role.choices = grantable_choices(dept)
     problem = None
     if form.validate_on_submit():
         try:
             user = org.create_staff(ctx(), email=form.email.data, name=form.name.data, role=form.role.data,
                                     dept_id=dept_id, password=form.password.data)
-        except ServiceError as exc:
+        except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:
             flash(_("Account created."), "success")
@@ -115,18 +124,21 @@ def staff_new(dept_id: str):
 def staff_member(user_id: str):
     """A staff account; those who manage it can change its name and role."""
     user = org.get_staff(ctx(), user_id)
+    can_manage = may(g.actor, Perm.MANAGE_STAFF, user.dept_id) and may_manage_user(
+        g.actor, Role(user.role), user.dept_id, user.user_id)
+    if request.method == "POST" and not can_manage:
+        raise refuse(ctx(), "staff.update", user_id, user.dept_id)
     form = StaffEditForm(obj=user)
+    form.role.choices = grantable_choices(org.get_department(ctx(), user.dept_id)) if can_manage else []
     problem = None
-    if request.method == "POST" and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             org.update_staff(ctx(), user_id, name=form.name.data, role=form.role.data, version=form.version.data)
-        except ServiceError as exc:
+        except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("staff.staff_member", user_id=user_id))
-    can_manage = may(g.actor, Perm.MANAGE_STAFF, user.dept_id) and may_manage_user(
-        g.actor, Role(user.role), user.dept_id, user.user_id)
     return render_template("staff/user.html", user=user, form=form, problem=problem, can_manage=can_manage,
                            active_form=ActiveForm(obj=user))
 
@@ -135,15 +147,14 @@ def staff_member(user_id: str):
 @staff_required(Perm.MANAGE_STAFF)
 def staff_active(user_id: str):
     """Disable (ending every session at once) or re-enable an account."""
+    org.get_staff(ctx(), user_id)  # another department's account: 403 before the form is read
     form = ActiveForm()
     if not form.validate_on_submit():
         abort(400)
     enable = request.form.get("action") == "enable"
     try:
         org.set_staff_active(ctx(), user_id, enable, form.version.data)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
+    except FORM_ERRORS as exc:
         flash(str(exc.message), "error")
     else:
         flash(_("Account enabled.") if enable else _("Account disabled; its sessions have ended."), "success")
@@ -160,7 +171,7 @@ def product_new(dept_id: str):
     if form.validate_on_submit():
         try:
             org.create_product(ctx(), dept_id, form.product_id.data.strip(), form.name_zh.data, form.name_en.data)
-        except ServiceError as exc:
+        except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:
             flash(_("Product added."), "success")
@@ -180,7 +191,7 @@ def product_edit(dept_id: str, product_id: str):
         try:
             org.update_product(ctx(), dept_id, product_id, name_zh=form.name_zh.data, name_en=form.name_en.data,
                                active=form.active.data, version=form.version.data)
-        except ServiceError as exc:
+        except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:
             flash(_("Saved."), "success")
@@ -194,7 +205,7 @@ def audit_log():
     """MD browses the audit trail by day, filtered by who, department and action."""
     form = AuditFilterForm(request.args)
     form.validate()
-    day = form.day.data or utc_now().date()
+    day = form.day.data or shanghai_day(utc_now())
     actor_key = None
     unknown_actor = False
     if form.actor.data:

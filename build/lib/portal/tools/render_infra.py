@@ -1,0 +1,133 @@
+"""Render infra/template.json (CloudFormation) from the one table declaration in portal.adapters.tables.
+
+`make infra` rewrites the file; tests/integration/test_infra.py fails when it is out of date.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from portal.adapters.tables import MODELS, BaseModel, ttl_attribute
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.json"
+
+
+def logical_id(model: type[BaseModel]) -> str:
+    """CloudFormation resource name of a model's table, e.g. AuditTable."""
+    return "".join(part.capitalize() for part in model.base_name.split("_")) + "Table"
+
+
+def key_schema(keys: list[dict]) -> list[dict]:
+    """Key schema with the HASH key first, as CloudFormation requires."""
+    ordered = sorted(keys, key=lambda k: k["KeyType"] != "HASH")
+    return [{"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in ordered]
+
+
+def table_resource(model: type[BaseModel]) -> dict:
+    """An AWS::DynamoDB::Table with the model's keys and indexes, encrypted, PITR and deletion protection on."""
+    schema = model._get_schema()
+    definitions = {d["AttributeName"]: d["AttributeType"] for d in schema["attribute_definitions"]}
+    props: dict = {
+        "TableName": {"Fn::Sub": "${TablePrefix}" + model.base_name},
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in sorted(definitions.items())],
+        "KeySchema": key_schema(schema["key_schema"]),
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "DeletionProtectionEnabled": True,
+        "SSESpecification": {"SSEEnabled": True},
+    }
+    indexes = []
+    for index in schema["global_secondary_indexes"]:
+        for d in index["attribute_definitions"]:
+            definitions.setdefault(d["AttributeName"], d["AttributeType"])
+        indexes.append({
+            "IndexName": index["index_name"],
+            "KeySchema": key_schema(index["key_schema"]),
+            "Projection": {"ProjectionType": index["projection"]["ProjectionType"]},
+        })
+    props["AttributeDefinitions"] = [{"AttributeName": n, "AttributeType": t} for n, t in sorted(definitions.items())]
+    if indexes:
+        props["GlobalSecondaryIndexes"] = indexes
+    ttl = ttl_attribute(model)
+    if ttl:
+        props["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
+    return {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+            "Properties": props}
+
+
+def template() -> dict:
+    """The whole stack: tables, the private document bucket, and the portal's access policy."""
+    resources = {logical_id(m): table_resource(m) for m in MODELS}
+    resources["DocumentBucket"] = {
+        "Type": "AWS::S3::Bucket",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "BucketName": {"Ref": "DocumentBucketName"},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "CorsConfiguration": {"CorsRules": [{"AllowedOrigins": [{"Ref": "PortalOrigin"}],
+                                                 "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"],
+                                                 "MaxAge": 3000}]},
+        },
+    }
+    resources["DocumentBucketTlsOnly"] = {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {"Bucket": {"Ref": "DocumentBucket"}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [{"Fn::GetAtt": ["DocumentBucket", "Arn"]}, {"Fn::Sub": "${DocumentBucket.Arn}/*"}],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}},
+    }
+    table_arns = []
+    for m in MODELS:
+        table_arns.append({"Fn::GetAtt": [logical_id(m), "Arn"]})
+        table_arns.append({"Fn::Sub": "${" + logical_id(m) + ".Arn}/index/*"})
+    resources["PortalAccessPolicy"] = {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {
+            "Description": "What the portal's Lambda functions may do: its tables, its bucket, sending mail.",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                                               "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                                               "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+                                               "dynamodb:DescribeTable"],
+                 "Resource": table_arns},
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                 "Resource": {"Fn::Sub": "${DocumentBucket.Arn}/*"}},
+                {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*"},
+            ]},
+        },
+    }
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Customer portal: DynamoDB tables, the private document bucket and the portal's access policy",
+        "Parameters": {
+            "TablePrefix": {"Type": "String", "Default": "portal-prod-", "AllowedPattern": "^[a-z0-9-]+$"},
+            "DocumentBucketName": {"Type": "String"},
+            "PortalOrigin": {"Type": "String", "Description": "e.g. https://portal.example.cn"},
+        },
+        "Resources": resources,
+        "Outputs": {"PortalAccessPolicyArn": {"Value": {"Ref": "PortalAccessPolicy"}}},
+    }
+
+
+def rendered() -> str:
+    """The template as the text kept in infra/template.json."""
+    return json.dumps(template(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def main() -> int:
+    """Write infra/template.json."""
+    TEMPLATE.write_text(rendered(), encoding="utf-8")
+    print(f"wrote {TEMPLATE}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

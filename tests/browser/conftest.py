@@ -1,0 +1,72 @@
+"""A real portal (moto in server mode + the Flask app on a thread) and headless Debian chromium."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def portal_url():
+    """The whole portal as `make run` starts it, on spare ports."""
+    from werkzeug.serving import make_server
+
+    from portal import create_app
+    from portal.local import start_backend
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log lines from either server
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    stack = start_backend(moto_port=free_port(), portal_url=url, env="test")
+    server = make_server("127.0.0.1", port, create_app(stack.settings), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def shot():
+    """Save a full-page screenshot under artifacts/screenshots/ and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(pg, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 5000
+        return path
+
+    return take
