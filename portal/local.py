@@ -31,6 +31,7 @@ class LocalStack:
 def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:5000", seed: bool = True,
                   env: str = "local") -> LocalStack:
     """Start moto in server mode on 127.0.0.1, create every table and the bucket, seed the demo data."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
     from moto.server import ThreadedMotoServer
 
     from portal.adapters import aws, bootstrap, tables
@@ -40,6 +41,8 @@ def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:500
 
     for key, value in LOCAL_CREDENTIALS.items():
         os.environ.setdefault(key, value)
+    # moto's request handler logs every SDK call; keep the terminal for the portal's own requests.
+    MotoRequestHandler.log_request = lambda *args, **kwargs: None
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{moto_port}"

@@ -11,9 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_static_url_switches_to_the_cdn_in_production(aws):
-    from tests.conftest import TEST_SETTINGS
-
     from portal import create_app
+    from tests.conftest import TEST_SETTINGS
 
     local = create_app(TEST_SETTINGS).test_client().get("/login").get_data(as_text=True)
     assert 'href="/static/css/portal.css"' in local
