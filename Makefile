@@ -36,7 +36,7 @@ translations: $(STAMP)
 package: $(STAMP) compile-translations
 	rm -rf .build/runtime && $(PYTHON) -m venv .build/runtime
 	.build/runtime/bin/pip install --quiet --upgrade pip
-	.build/runtime/bin/pip install --quiet .
+	.build/runtime/bin/pip install --quiet . && rm -rf build
 	.build/runtime/bin/pip install --quiet --no-deps zappa durationpy
 	.build/runtime/bin/pip uninstall --quiet -y customer-portal setuptools
 	mkdir -p dist

@@ -1,6 +1,0 @@
-"""Scheduled functions: one module per job, each with `handler(event, context)`.
-
-Every job takes an optional `now` (ISO-8601) in its event, so tests and operators can travel in
-time, and runs from the shell as `python -m functions.<name> [--now ISO-8601]` against the endpoint
-the environment names (the local run prints that environment). Jobs arrive with their features.
-"""

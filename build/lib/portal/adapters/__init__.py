@@ -1,1 +1,0 @@
-"""I/O: DynamoDB through PynamoDB, S3 and SES through boto3."""

@@ -1,7 +1,0 @@
-"""JSON API under /api/v1, over the same services as the pages, described by /api/v1/openapi.json."""
-
-from flask import Blueprint
-
-bp = Blueprint("api", __name__)
-
-from portal.api import routes  # noqa: E402,F401

@@ -1,7 +1,0 @@
-"""Pages for the users of customer companies."""
-
-from flask import Blueprint
-
-bp = Blueprint("customer", __name__)
-
-from portal.customer import routes  # noqa: E402,F401

@@ -1,1 +1,0 @@
-"""Pure policy: no Flask, boto3 or PynamoDB imports here (DESIGN rule 1)."""

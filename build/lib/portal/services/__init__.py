@@ -1,1 +1,0 @@
-"""Use cases: plain functions taking ids/values, a request context and `now`."""

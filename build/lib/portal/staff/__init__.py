@@ -1,7 +1,0 @@
-"""Staff pages: departments, staff accounts, product catalogues, audit."""
-
-from flask import Blueprint
-
-bp = Blueprint("staff", __name__)
-
-from portal.staff import routes  # noqa: E402,F401
