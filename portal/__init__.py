@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 
-from portal.adapters import aws, tables
+from portal.adapters import aws, files, mail, tables
 from portal.config import Settings
 from portal.extensions import babel, csrf
 
@@ -37,6 +37,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         _allow_local_mail_domains()
     aws.configure(settings.aws_endpoint, settings.aws_region)
     tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
+    files.configure(settings.bucket)
+    mail.configure(settings.mail_from)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     _register_blueprints(app)
@@ -74,7 +76,16 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
-    from portal.labels import kind_label, localized_name, other_name, outcome_label, role_label
+    from portal.labels import (
+        CONDITION_LABELS,
+        CUSTOMER_KIND_LABELS,
+        kind_label,
+        localized_name,
+        other_name,
+        outcome_label,
+        role_label,
+        status_label,
+    )
     from portal.security import identify, security_headers
 
     app.before_request(identify)
@@ -85,6 +96,8 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         locale = str(get_locale())
         return {"actor": g.get("actor"), "locale": locale, "static": _static_url,
                 "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label,
+                "status_label": status_label, "condition_labels": CONDITION_LABELS,
+                "customer_kind_labels": CUSTOMER_KIND_LABELS,
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

@@ -18,6 +18,32 @@ KIND_LABELS = {
 }
 
 
+STATUS_LABELS = {
+    "submitted": _l("Under review"),
+    "admitted": _l("Admitted"),
+    "rejected": _l("Not admitted"),
+    "awaiting_upload": _l("Awaiting upload"),
+    "verified": _l("Verified"),
+    "superseded": _l("Replaced (history)"),
+    "QUALIFIED": _l("Qualified 合格"),
+    "PREFERRED": _l("Preferred 优选"),
+    "VIP": _l("VIP"),
+}
+CONDITION_LABELS = {
+    "a": _l("(a) Independent civil liability: valid business licence and tax registration, or the medical "
+            "institution's licences"),
+    "b": _l("(b) Good commercial reputation"),
+    "c": _l("(c) Relationship set up by a signed purchase contract (购销合同)"),
+    "d": _l("(d) No record of illegal operation"),
+    "e": _l("(e) Holds the licences to deal in or use the products concerned"),
+    "f": _l("(f) Agrees to protect the brand"),
+}
+CUSTOMER_KIND_LABELS = {
+    "enterprise": _l("Enterprise (distributor, dealer)"),
+    "medical": _l("Medical institution"),
+    "retail": _l("Retail customer"),
+    "internal": _l("Internal related party"),
+}
 OUTCOME_LABELS = {"ok": _l("done"), "failed": _l("failed"), "refused": _l("refused")}
 
 
@@ -27,6 +53,11 @@ def kind_label(kind: str) -> str:
         return str(KIND_LABELS[DepartmentKind(kind)])
     except ValueError:
         return kind
+
+
+def status_label(status: str) -> str:
+    """The name of an application, document or grade status in the current language."""
+    return str(STATUS_LABELS.get(status, status))
 
 
 def outcome_label(outcome: str) -> str:

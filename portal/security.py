@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, g, request, session
 
+from portal.adapters import files
 from portal.adapters.clock import utc_now
 from portal.services.auth import actor_for, load_session, read_token
 from portal.web import settings
@@ -43,9 +44,11 @@ def security_headers(response: Response) -> Response:
     conf = settings()
     static = _origin(conf.static_url)
     extra = f" {static}" if static else ""
+    uploads = files.upload_origin()  # documents are POSTed by the page's script straight to S3
     response.headers["Content-Security-Policy"] = (
         f"default-src 'self'; script-src 'self'{extra}; style-src 'self'{extra}; img-src 'self' data:{extra}; "
-        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        f"connect-src 'self' {uploads}; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"

@@ -21,6 +21,11 @@ def configure(endpoint: str | None, region: str) -> None:
     client.cache_clear()
 
 
+def endpoint() -> str | None:
+    """The configured endpoint (None on AWS)."""
+    return _settings["endpoint"]
+
+
 @lru_cache(maxsize=1)
 def shared_session() -> botocore.session.Session:
     """The process's one botocore session (cheap to make; its data loads on the first client)."""

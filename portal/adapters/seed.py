@@ -67,4 +67,6 @@ def seed_demo(settings: Settings, now: datetime, hash_password: Callable[[str], 
                  password_hash=hash_password(DEMO_PASSWORD), created_at=now).save()
             Unique(f"email#{email}", owner_id=user_id).save()
             added += 1
-    return added
+    from portal.services.documents import seed_document_types
+
+    return added + seed_document_types()

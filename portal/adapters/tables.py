@@ -11,6 +11,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -203,7 +204,218 @@ class AuditEvent(BaseModel):
     by_dept = AuditByDepartment()
 
 
-MODELS: tuple[type[BaseModel], ...] = (Department, Product, User, Unique, Session, Throttle, AuditEvent)
+# --- customers and admission (ADM-*, ONB-*) -----------------------------------------------------
+
+class Customer(BaseModel):
+    """A customer company (one legal entity); it can stand in several departments."""
+
+    base_name = "customers"
+
+    class Meta(BaseModel.Meta):
+        table_name = "customers"
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    credit_code = UnicodeAttribute()  # 统一社会信用代码, unique through Unique("uscc#…")
+    kind = UnicodeAttribute()  # CustomerType
+    hospital_level = UnicodeAttribute(null=True)
+    beds = NumberAttribute(null=True)
+    region = UnicodeAttribute()
+    industry = UnicodeAttribute()
+    scale = UnicodeAttribute()
+    contact_name = UnicodeAttribute()
+    mobile = UnicodeAttribute()  # E.164
+    email = UnicodeAttribute()
+    prospect_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class ProspectsByDepartment(GlobalSecondaryIndex):
+    """A department's prospects, newest last."""
+
+    class Meta:
+        index_name = "by_dept"
+        projection = AllProjection()
+
+    dept_id = UnicodeAttribute(hash_key=True)
+    prospect_id = UnicodeAttribute(range_key=True)
+
+
+class Prospect(BaseModel):
+    """A potential customer (潜在客户) recorded by a department and invited to register (ONB-2)."""
+
+    base_name = "prospects"
+
+    class Meta(BaseModel.Meta):
+        table_name = "prospects"
+
+    prospect_id = UnicodeAttribute(hash_key=True)  # ULID
+    dept_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    contact_name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+    invite_hash = UnicodeAttribute(null=True)  # SHA-256 of the invitation secret
+    invited_at = UTCDateTimeAttribute(null=True)
+    customer_id = UnicodeAttribute(null=True)  # set when the invitation is used
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    by_dept = ProspectsByDepartment()
+
+
+class DocumentType(BaseModel):
+    """A kind of qualification document and the customer types that must provide it (configurable by MD)."""
+
+    base_name = "document_types"
+
+    class Meta(BaseModel.Meta):
+        table_name = "document_types"
+
+    org = UnicodeAttribute(hash_key=True, default="org")
+    type_id = UnicodeAttribute(range_key=True)
+    name_zh = UnicodeAttribute()
+    name_en = UnicodeAttribute()
+    required_for = UnicodeSetAttribute(null=True)  # CustomerType values
+    version = VersionAttribute()
+
+
+class DocumentsByCustomer(GlobalSecondaryIndex):
+    """A customer's documents, oldest first."""
+
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    doc_id = UnicodeAttribute(range_key=True)
+
+
+class Document(BaseModel):
+    """One uploaded version of a qualification document; the file itself lives in S3 under a random key."""
+
+    base_name = "documents"
+
+    class Meta(BaseModel.Meta):
+        table_name = "documents"
+
+    doc_id = UnicodeAttribute(hash_key=True)  # ULID
+    customer_id = UnicodeAttribute()
+    type_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # awaiting_upload | verified | rejected | superseded
+    original_name = UnicodeAttribute()  # kept as data only, never in the key
+    content_type = UnicodeAttribute()
+    s3_key = UnicodeAttribute()
+    size = NumberAttribute(null=True)
+    issue_date = UnicodeAttribute()
+    expiry_date = UnicodeAttribute(null=True)  # None: long-term (长期)
+    reject_reason = UnicodeAttribute(null=True)
+    uploaded_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    confirmed_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+    by_customer = DocumentsByCustomer()
+
+
+class ApplicationsByCustomer(GlobalSecondaryIndex):
+    """A customer's applications, oldest first."""
+
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    app_id = UnicodeAttribute(range_key=True)
+
+
+class OpenApplicationsByDepartment(GlobalSecondaryIndex):
+    """Sparse: a department's undecided applications only, oldest first (the review queue)."""
+
+    class Meta:
+        index_name = "open_by_dept"
+        projection = AllProjection()
+
+    queue_dept = UnicodeAttribute(hash_key=True)
+    app_id = UnicodeAttribute(range_key=True)
+
+
+class Application(BaseModel):
+    """An admission application to one department for some of its products (ADM-4)."""
+
+    base_name = "applications"
+
+    class Meta(BaseModel.Meta):
+        table_name = "applications"
+
+    app_id = UnicodeAttribute(hash_key=True)  # ULID: sorts by submission time
+    customer_id = UnicodeAttribute()
+    customer_name = UnicodeAttribute()
+    dept_id = UnicodeAttribute()
+    products = UnicodeSetAttribute()
+    status = UnicodeAttribute()  # submitted | admitted | rejected
+    queue_dept = UnicodeAttribute(null=True)  # present only while undecided
+    assignee_id = UnicodeAttribute(null=True)  # the designated person (ONB-3)
+    background_check = UnicodeAttribute(null=True)
+    conditions = UnicodeAttribute(null=True)  # JSON: {"a": {"met", "evidence_doc", "contract_no", "note", "by", "at"}}
+    decision_reason = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+    submitted_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+    by_customer = ApplicationsByCustomer()
+    open_by_dept = OpenApplicationsByDepartment()
+
+
+class StandingsByCustomer(GlobalSecondaryIndex):
+    """Every department a customer stands in."""
+
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    dept_id = UnicodeAttribute(range_key=True)
+
+
+class Standing(BaseModel):
+    """A customer's standing in one department: admitted, with its grade (GRD-4: 合格 at admission)."""
+
+    base_name = "standings"
+
+    class Meta(BaseModel.Meta):
+        table_name = "standings"
+
+    dept_id = UnicodeAttribute(hash_key=True)
+    customer_id = UnicodeAttribute(range_key=True)
+    customer_name = UnicodeAttribute()
+    grade = UnicodeAttribute(default="QUALIFIED")  # VIP | PREFERRED | QUALIFIED
+    products = UnicodeSetAttribute()
+    designated_staff = UnicodeAttribute(null=True)
+    admitted_at = UTCDateTimeAttribute()
+    app_id = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+    by_customer = StandingsByCustomer()
+
+
+class BlacklistEntry(BaseModel):
+    """A listing of a customer on a department's or the company blacklist (BLK-1); written from issue 5 on."""
+
+    base_name = "blacklist"
+
+    class Meta(BaseModel.Meta):
+        table_name = "blacklist"
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+    scope = UnicodeAttribute()  # "company" or a department id
+    active = BooleanAttribute(default=True)
+    listed_at = UTCDateTimeAttribute()
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    Department, Product, User, Unique, Session, Throttle, AuditEvent,
+    Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
+)
 
 
 def configure(prefix: str, endpoint: str | None, region: str) -> None:

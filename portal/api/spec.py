@@ -126,6 +126,24 @@ SCHEMAS = {
                                                    "cursor": {"type": ["string", "null"]}}},
     "Product": PRODUCT,
     "ProductList": {"type": "object", "properties": {"items": {"type": "array", "items": PRODUCT}}},
+    "Customer": {"type": "object", "properties": {k: {"type": ["string", "integer", "null"]} for k in (
+        "id", "name", "credit_code", "kind", "hospital_level", "beds", "region", "industry", "scale",
+        "contact_name", "mobile", "email")}},
+    "Document": {"type": "object", "properties": {k: {"type": ["string", "integer", "boolean", "null"]} for k in (
+        "id", "customer", "type", "status", "original_name", "content_type", "size", "issue_date", "expiry_date",
+        "long_term", "reject_reason", "message")}},
+    "DocumentList": {"type": "object", "properties": {"items": {"type": "array",
+                                                                "items": {"$ref": "#/components/schemas/Document"}}}},
+    "UploadTicket": {"type": "object", "properties": {"document_id": {"type": "string"}, "url": {"type": "string"},
+                                                      "fields": {"type": "object"}}},
+    "Link": {"type": "object", "properties": {"url": {"type": "string"}}},
+    "Application": {"type": "object", "properties": {"id": {"type": "string"}, "status": {
+        "type": "string", "enum": ["submitted", "admitted", "rejected"]}, "conditions": {"type": "object"},
+        "version": {"type": "integer"}}},
+    "ApplicationPage": {"type": "object", "properties": {"items": {"type": "array", "items": {
+        "$ref": "#/components/schemas/Application"}}, "cursor": {"type": ["string", "null"]}}},
+    "StandingPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},
+                                                      "cursor": {"type": ["string", "null"]}}},
     "AuditPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},
                                                    "cursor": {"type": ["string", "null"]}}},
 }

@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 
 from portal.auth import bp
 from portal.auth.forms import LoginForm, PasswordChangeForm
+from portal.customer.forms import RegistrationForm
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import auth
+from portal.forms import FORM_ERRORS, apply_errors
+from portal.services import auth, customers
 from portal.services.errors import Invalid, Throttled, Unauthenticated
 from portal.web import ctx, settings, signed_in_required
 
@@ -99,3 +101,29 @@ def change_password():
             flash(_("Your password has been changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """A company registers itself (or through a department's invitation link) with its first user."""
+    form = RegistrationForm(invitation=request.args.get("invitation", ""))
+    problem = None
+    if form.validate_on_submit():
+        try:
+            _customer, user = customers.register(ctx(), customers.Registration(
+                name=form.name.data, credit_code=form.credit_code.data, kind=form.kind.data,
+                region=form.region.data, industry=form.industry.data, scale=form.scale.data,
+                contact_name=form.contact_name.data, mobile=form.mobile.data, email=form.email.data,
+                password=form.password.data, hospital_level=form.hospital_level.data or None, beds=form.beds.data,
+                invitation=form.invitation.data or None))
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+            if "invitation" in exc.fields:
+                problem = str(exc.fields["invitation"][0])
+        else:
+            session.clear()
+            session["sid"] = auth.start_session(ctx(), user, settings().session_lifetime)
+            session.permanent = True
+            flash(_("Welcome! Upload your qualification documents, then apply for admission."), "success")
+            return redirect(url_for("customer.home"))
+    return render_template("auth/register.html", form=form, problem=problem)

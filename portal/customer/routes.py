@@ -1,13 +1,111 @@
-"""Customer pages: thin views over the services."""
+"""Customer pages: thin views over the services (a customer's users see only their own company)."""
 
-from flask import g, render_template
+from __future__ import annotations
+
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.web import customer_required
+from portal.customer.forms import ApplicationForm, UploadRequestForm
+from portal.forms import FORM_ERRORS, apply_errors
+from portal.labels import localized_name
+from portal.services import applications, customers, documents, org
+from portal.services.errors import Invalid
+from portal.web import ctx, customer_required
 
 
 @bp.get("/")
 @customer_required
 def home():
-    """The customer's home: its account; admission and tickets arrive with their features."""
-    return render_template("customer/home.html", user=g.actor)
+    """The customer's dashboard: its company, each department's status, documents and applications."""
+    view = customers.overview(ctx(), g.actor.customer_id)
+    departments = {d.dept_id: d for d, _products in org.sales_catalogue(ctx())}
+    return render_template("customer/home.html", view=view, departments=departments,
+                           required=documents.required_types(view.customer.kind),
+                           types={t.type_id: t for t in documents.document_types()},
+                           rejection=documents.rejection_message)
+
+
+@bp.get("/documents")
+@customer_required
+def documents_page():
+    """Upload qualification documents; the file goes straight from the browser to S3."""
+    view = customers.overview(ctx(), g.actor.customer_id)
+    return render_template("customer/documents.html", view=view, form=UploadRequestForm(),
+                           types=documents.document_types(),
+                           required={t.type_id for t in documents.required_types(view.customer.kind)},
+                           rejection=documents.rejection_message)
+
+
+@bp.post("/documents/request")
+@customer_required
+def document_request():
+    """JSON for the upload script: a document record and its presigned POST (fields next to errors)."""
+    form = UploadRequestForm()
+    if not form.validate():
+        return jsonify({"error": {"code": "invalid", "fields": form.errors}}), 422
+    try:
+        ticket = documents.request_upload(
+            ctx(), g.actor.customer_id, type_id=form.type_id.data, filename=form.filename.data,
+            content_type=form.content_type.data or "", issue_date=form.issue_date.data,
+            expiry_date=form.expiry_date.data, long_term=form.long_term.data)
+    except Invalid as exc:
+        return jsonify({"error": {"code": exc.code, "message": str(exc.message),
+                                  "fields": {k: [str(m) for m in v] for k, v in exc.fields.items()}}}), 422
+    return jsonify({"document_id": ticket.document.doc_id, "url": ticket.url, "fields": ticket.fields,
+                    "confirm_url": url_for("customer.document_confirm", doc_id=ticket.document.doc_id)}), 201
+
+
+@bp.post("/documents/<doc_id>/confirm")
+@customer_required
+def document_confirm(doc_id: str):
+    """Run after the upload: the server checks the stored file and keeps or rejects it."""
+    document = documents.confirm(ctx(), doc_id)
+    return jsonify({"document_id": doc_id, "status": document.status,
+                    "message": documents.rejection_message(document)})
+
+
+@bp.get("/documents/<doc_id>/open")
+@customer_required
+def document_open(doc_id: str):
+    """Download one's own document through a short-lived link."""
+    return redirect(documents.open_document(ctx(), doc_id))
+
+
+@bp.route("/applications/new", methods=["GET", "POST"])
+@customer_required
+def apply():
+    """Apply to a department for some of its products (ADM-4)."""
+    catalogue = org.sales_catalogue(ctx())
+    form = ApplicationForm()
+    locale = str(get_locale())
+    form.dept_id.choices = [SelectChoice(d.dept_id, localized_name(d, locale)) for d, _p in catalogue]
+    chosen = request.values.get("dept_id") or (catalogue[0][0].dept_id if catalogue else None)
+    products = next((p for d, p in catalogue if d.dept_id == chosen), [])
+    form.products.choices = [SelectChoice(p.product_id, localized_name(p, locale)) for p in products]
+    problem = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            app = applications.submit(ctx(), form.dept_id.data, form.products.data)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+            if exc.fields.get("documents"):
+                problem = f"{exc.message} {exc.fields['documents'][0]}"
+        else:
+            flash(_("Your application has been submitted.") if app.status == "submitted"
+                  else _("Your company has been recorded and admitted as 合格 (Qualified)."), "success")
+            return redirect(url_for("customer.application", app_id=app.app_id))
+    return render_template("customer/apply.html", form=form, catalogue=catalogue, chosen=chosen, problem=problem)
+
+
+@bp.get("/applications/<app_id>")
+@customer_required
+def application(app_id: str):
+    """One of the company's applications: its status and, once decided, the reason."""
+    app = applications.get_application(ctx(), app_id)
+    if app.customer_id != g.actor.customer_id:
+        abort(404)
+    dept = next((d for d, _p in org.sales_catalogue(ctx()) if d.dept_id == app.dept_id), None)
+    return render_template("customer/application.html", app=app, dept=dept)

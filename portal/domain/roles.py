@@ -33,6 +33,11 @@ class Perm(StrEnum):
     MANAGE_STAFF = "manage_staff"
     MANAGE_PRODUCTS = "manage_products"
     VIEW_AUDIT = "view_audit"
+    VIEW_CUSTOMERS = "view_customers"
+    MANAGE_PROSPECTS = "manage_prospects"
+    REVIEW_APPLICATIONS = "review_applications"
+    DECIDE_APPLICATIONS = "decide_applications"
+    MANAGE_DOCUMENT_TYPES = "manage_document_types"
 
 
 ALL_STAFF = frozenset(Role)
@@ -48,6 +53,11 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_STAFF: frozenset({Role.MD, Role.DM}),
     Perm.MANAGE_PRODUCTS: frozenset({Role.MD, Role.DM}),
     Perm.VIEW_AUDIT: frozenset({Role.MD}),
+    Perm.VIEW_CUSTOMERS: ALL_STAFF,
+    Perm.MANAGE_PROSPECTS: frozenset({Role.MD, Role.DM, Role.CLERK, Role.REP}),
+    Perm.REVIEW_APPLICATIONS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # ONB-3, ADM-2: the department's staff
+    Perm.DECIDE_APPLICATIONS: frozenset({Role.DM}),  # the department leader admits or rejects
+    Perm.MANAGE_DOCUMENT_TYPES: frozenset({Role.MD}),
 }
 
 # Roles a department leader may hand out inside its own department.

@@ -14,7 +14,7 @@ from portal.services import audit
 from portal.services.access import authorize, refuse
 from portal.services.auth import check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
-from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.errors import Conflict, Invalid, NotFound, Unauthenticated
 from portal.services.paging import Page, page_of, parse_cursor
 
 EMAIL_TAKEN = _l("An account with this e-mail exists already.")
@@ -242,3 +242,11 @@ def _save_with_audit(ctx: Ctx, record, action: str, target_type: str, target_id:
                                 detail=detail))
     except (TransactWriteError, PutError, UpdateError) as exc:
         raise Conflict() from exc
+
+
+def sales_catalogue(ctx: Ctx) -> list[tuple[Department, list[Product]]]:
+    """Sales departments with their products on sale: what a signed-in customer may apply for."""
+    if ctx.actor is None:
+        raise Unauthenticated()
+    departments = [d for d in Department.query("org") if d.kind == DepartmentKind.SALES.value]
+    return [(d, [p for p in Product.query(d.dept_id) if p.active]) for d in departments]

@@ -6,11 +6,13 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
@@ -93,3 +95,45 @@ class AuditFilterForm(FlaskForm):
     actor = EmailField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
     dept = StringField(_l("Department id"), validators=[Optional(), Length(max=32)])
     action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=64)])
+
+
+class ProspectForm(FlaskForm):
+    """A prospect found by market research (ONB-2)."""
+
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class AssignForm(VersionedForm):
+    """Designate the person who checks the customer (ONB-3)."""
+
+    assignee_id = SelectField(_l("Designated person"), validators=[DataRequired()], validate_choice=False)
+
+
+class BackgroundForm(VersionedForm):
+    """The designated person's background check (ONB-3)."""
+
+    note = TextAreaField(_l("Background check"), validators=[DataRequired(), Length(max=4000)],
+                         description=_l("What was checked, with sources; you answer for its truth."))
+
+
+class ConditionForm(VersionedForm):
+    """One ADM-2 condition, met or not, with its evidence."""
+
+    code = HiddenField(validators=[DataRequired()])
+    met = SelectField(_l("Finding"), choices=[SelectChoice("yes", _l("Met")), SelectChoice("no", _l("Not met"))],
+                      validators=[DataRequired()])
+    evidence_doc = SelectField(_l("Evidence document"), validators=[Optional()], validate_choice=False)
+    contract_no = StringField(_l("Purchase contract number"), validators=[Optional(), Length(max=100)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])
+
+
+class DecisionForm(VersionedForm):
+    """The department leader admits or rejects, with a reason."""
+
+    decision = SelectField(_l("Decision"), choices=[SelectChoice("admit", _l("Admit")),
+                                                    SelectChoice("reject", _l("Reject"))],
+                           validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import api_token, make_customer_user, sign_in, user_id_of
+from tests.conftest import api_token, sign_in, user_id_of
 
 IDENTITIES = ["anonymous", "customer", "md.admin", "leader", "ortho.leader", "ortho.clerk", "ortho.rep",
               "rehab.leader", "rehab.rep"]
@@ -12,6 +12,10 @@ ORTHO_VIEW = {"md.admin", "leader", "ortho.leader", "ortho.clerk", "ortho.rep"}
 ORTHO_MANAGE = {"md.admin", "ortho.leader"}
 MD = {"md.admin"}
 PUBLIC = set(IDENTITIES)
+CUSTOMER = {"customer"}
+ORTHO_PROSPECTS = {"md.admin", "ortho.leader", "ortho.clerk", "ortho.rep"}
+ORTHO_REVIEW = {"ortho.leader", "ortho.clerk", "ortho.rep"}
+ORTHO_DECIDE = {"ortho.leader"}
 
 # endpoint -> who may use it, with ids pointing into department `ortho`
 EXPECTED = {
@@ -22,7 +26,20 @@ EXPECTED = {
     "staff.department_new": MD, "staff.department_edit": MD, "staff.audit_log": MD,
     "staff.staff_new": ORTHO_MANAGE, "staff.staff_active": ORTHO_MANAGE,
     "staff.product_new": ORTHO_MANAGE, "staff.product_edit": ORTHO_MANAGE,
-    "customer.home": {"customer"},
+    "customer.home": CUSTOMER, "customer.documents_page": CUSTOMER, "customer.document_request": CUSTOMER,
+    "customer.document_confirm": CUSTOMER, "customer.document_open": CUSTOMER, "customer.apply": CUSTOMER,
+    "customer.application": CUSTOMER, "auth.register": PUBLIC,
+    "staff.prospect_list": ORTHO_PROSPECTS, "staff.prospect_invite": ORTHO_PROSPECTS,
+    "staff.application_queue": ORTHO_VIEW, "staff.application": ORTHO_VIEW, "staff.application_assign": ORTHO_DECIDE,
+    "staff.application_background": ORTHO_REVIEW, "staff.application_condition": ORTHO_REVIEW,
+    "staff.application_decision": ORTHO_DECIDE, "staff.customer_list": ORTHO_VIEW, "staff.customer": ORTHO_VIEW,
+    "staff.document_open": ORTHO_VIEW,
+    "api.customer_register": PUBLIC, "api.customer_get": ORTHO_VIEW | CUSTOMER,
+    "api.customer_documents": ORTHO_VIEW | CUSTOMER, "api.document_create": CUSTOMER,
+    "api.document_confirm": CUSTOMER, "api.document_download": ORTHO_VIEW | CUSTOMER,
+    "api.application_create": CUSTOMER, "api.application_get": ORTHO_VIEW | CUSTOMER,
+    "api.application_condition": ORTHO_REVIEW, "api.application_decision": ORTHO_DECIDE,
+    "api.department_applications": ORTHO_VIEW, "api.department_customers": ORTHO_VIEW,
     "api.openapi": PUBLIC, "api.tokens": PUBLIC,
     "api.me": SIGNED_IN, "api.departments": STAFF, "api.department_create": MD,
     "api.department": ORTHO_VIEW, "api.department_staff": ORTHO_VIEW, "api.staff_create": ORTHO_MANAGE,
@@ -41,7 +58,7 @@ def routes(app):
 
 
 def url_for_rule(rule, ids):
-    values = {arg: ids[arg] for arg in rule.arguments}
+    values = {arg: ("en" if rule.endpoint == "auth.set_language" else ids[arg]) for arg in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 
@@ -53,13 +70,31 @@ def test_every_route_has_an_expectation(app):
 @pytest.fixture
 def walk_app(app):
     app.config["WTF_CSRF_ENABLED"] = False  # access is what is walked here; CSRF has its own tests
-    make_customer_user()
     return app
 
 
-def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app):
-    ids = {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
-           "code": "en"}
+@pytest.fixture
+def walk_ids(walk_app):
+    """A customer that applied to `ortho`, its document and application, and an `ortho` prospect."""
+    from portal.adapters.clock import utc_now
+    from portal.adapters.tables import User
+    from portal.services import prospects
+    from portal.services.auth import actor_for
+    from portal.services.context import Ctx
+    from tests.factories import applied
+
+    customer, ctx, app = applied(email="buyer@customer.cn")
+    doc = next(iter(__import__("portal.adapters.tables", fromlist=["Document"]).Document.by_customer.query(
+        customer.customer_id)))
+    leader = Ctx(actor_for(User.get(user_id_of("ortho.leader@demo.local"))), utc_now())
+    prospect = prospects.create(leader, "ortho", name="潜在客户", email="p@x.cn")
+    return {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
+            "code": "a", "customer_id": customer.customer_id, "doc_id": doc.doc_id, "app_id": app.app_id,
+            "prospect_id": prospect.prospect_id}
+
+
+def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids):
+    ids = walk_ids
     surprises = []
     for who in IDENTITIES:
         client = walk_app.test_client()

@@ -1,0 +1,85 @@
+"""The private document bucket: presigned uploads and downloads, and checks of stored objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, urlsplit
+
+from botocore.exceptions import ClientError
+
+from portal.adapters import aws
+
+_bucket = {"name": "portal-local-documents"}
+SNIFF_BYTES = 262  # what `filetype` needs to recognise PDF, JPEG and PNG
+
+
+def configure(bucket: str) -> None:
+    """Name the document bucket."""
+    _bucket["name"] = bucket
+
+
+@lru_cache(maxsize=4)
+def _upload_origin(bucket: str, endpoint_marker: str) -> str:
+    url = aws.client("s3").generate_presigned_post(Bucket=bucket, Key="probe")["url"]
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def upload_origin() -> str:
+    """The origin browsers POST uploads to (for the page's Content-Security-Policy); no network call."""
+    return _upload_origin(_bucket["name"], str(aws.endpoint()))
+
+
+def upload_form(key: str, content_type: str, max_bytes: int, expires_seconds: int = 600) -> dict:
+    """A presigned POST: the browser sends the file straight to S3, size and type fixed by the policy."""
+    return aws.client("s3").generate_presigned_post(
+        Bucket=_bucket["name"], Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+        ExpiresIn=expires_seconds,
+    )
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What S3 holds under a key: its size and its first bytes."""
+
+    size: int
+    first_bytes: bytes
+
+
+def inspect(key: str) -> StoredObject | None:
+    """Size and first bytes of a stored object, or None when nothing is stored under `key`."""
+    s3 = aws.client("s3")
+    try:
+        head = s3.head_object(Bucket=_bucket["name"], Key=key)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    size = int(head["ContentLength"])
+    if size == 0:
+        return StoredObject(0, b"")
+    body = s3.get_object(Bucket=_bucket["name"], Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}")["Body"].read()
+    return StoredObject(size, body)
+
+
+def delete(key: str) -> None:
+    """Remove a stored object (idempotent)."""
+    aws.client("s3").delete_object(Bucket=_bucket["name"], Key=key)
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266 attachment header: an ASCII fallback plus the UTF-8 name (RFC 5987)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename) or "file"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download_url(key: str, filename: str, content_type: str, expires_seconds: int = 300) -> str:
+    """A presigned GET living minutes that answers as an attachment with the original file name."""
+    return aws.client("s3").generate_presigned_url("get_object", Params={
+        "Bucket": _bucket["name"], "Key": key,
+        "ResponseContentDisposition": content_disposition(filename),
+        "ResponseContentType": content_type,
+    }, ExpiresIn=expires_seconds)

@@ -1,0 +1,26 @@
+"""Outgoing e-mail through SES; locally moto keeps it and the log shows it."""
+
+from __future__ import annotations
+
+import logging
+
+from portal.adapters import aws
+
+log = logging.getLogger("portal.mail")
+_sender = {"from": "no-reply@portal.local"}
+
+
+def configure(sender: str) -> None:
+    """Set the SES-verified sender address."""
+    _sender["from"] = sender
+
+
+def send(to: str, subject: str, body: str) -> str:
+    """Send a plain-text mail; return SES's message id."""
+    response = aws.client("ses").send_email(
+        Source=_sender["from"], Destination={"ToAddresses": [to]},
+        Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
+                 "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}},
+    )
+    log.info("mail to %s: %s", to, subject)
+    return response["MessageId"]

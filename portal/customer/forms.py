@@ -1,0 +1,79 @@
+"""Forms of the customer side: registration, document upload, admission application."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.domain.customers import HOSPITAL_LEVELS, CustomerType
+from portal.domain.passwords import MAX_LENGTH
+
+KIND_CHOICES = [
+    SelectChoice(CustomerType.ENTERPRISE.value, _l("Enterprise (distributor, dealer)")),
+    SelectChoice(CustomerType.MEDICAL.value, _l("Medical institution")),
+    SelectChoice(CustomerType.RETAIL.value, _l("Retail customer")),
+    SelectChoice(CustomerType.INTERNAL.value, _l("Internal related party")),
+]
+SCALE_CHOICES = [SelectChoice("large", _l("Large")), SelectChoice("medium", _l("Medium")),
+                 SelectChoice("small", _l("Small")), SelectChoice("micro", _l("Micro"))]
+
+
+class RegistrationForm(FlaskForm):
+    """A company registers with its first user."""
+
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
+    credit_code = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=30)],
+                              description=_l("18 characters, as printed on the business licence."))
+    kind = SelectField(_l("Customer type"), choices=KIND_CHOICES, validators=[DataRequired()], validate_choice=False)
+    hospital_level = SelectField(_l("Hospital level (medical institutions)"),
+                                 choices=[SelectChoice("", "—")] + [SelectChoice(x, x) for x in HOSPITAL_LEVELS],
+                                 validators=[Optional()], validate_choice=False)
+    beds = IntegerField(_l("Beds (medical institutions)"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=100)],
+                         description=_l("Province and city, e.g. 上海市浦东新区"))
+    industry = StringField(_l("Industry"), validators=[DataRequired(), Length(max=100)])
+    scale = SelectField(_l("Scale"), choices=SCALE_CHOICES, validators=[DataRequired()])
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=100)])
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=20)],
+                         description=_l("A mainland China mobile number, e.g. 138 0013 8000"))
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                             description=_l("8 to 128 characters; common passwords are refused."))
+    invitation = HiddenField()
+
+
+class UploadRequestForm(FlaskForm):
+    """Details of a document whose file the browser then sends straight to S3."""
+
+    type_id = StringField(_l("Document type"), validators=[DataRequired(), Length(max=64)])
+    filename = StringField(_l("File"), validators=[DataRequired(), Length(max=255)])
+    content_type = StringField(_l("File type"), validators=[Optional(), Length(max=100)])
+    issue_date = DateField(_l("Issue date"), validators=[Optional()])
+    expiry_date = DateField(_l("Expiry date"), validators=[Optional()])
+    long_term = BooleanField(_l("Long-term (长期)"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for several choices."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ApplicationForm(FlaskForm):
+    """Apply for admission to one department, for some of its products (ADM-4)."""
+
+    dept_id = SelectField(_l("Department"), validators=[DataRequired()], validate_choice=False)
+    products = MultiCheckboxField(_l("Products"), validate_choice=False)

@@ -1,0 +1,197 @@
+"""Qualification documents: presigned upload straight to S3, a server-side check, history, audited opening."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from ulid import ULID
+
+from portal.adapters import files
+from portal.adapters.tables import Customer, Document, DocumentType, transaction
+from portal.domain.customers import ACCEPTED_TYPES, MAX_UPLOAD_BYTES, Validity, upload_problem, validity_problem
+from portal.domain.roles import Perm
+from portal.domain.timeutil import shanghai_day
+from portal.services import audit
+from portal.services.access import authorize, refuse
+from portal.services.context import Ctx
+from portal.services.customers import check_customer_access
+from portal.services.errors import Conflict, Invalid, NotFound
+
+DEFAULT_TYPES = [
+    ("business-licence", "营业执照", "Business licence", {"enterprise", "medical", "retail", "internal"}),
+    ("tax-registration", "税务登记证", "Tax registration certificate", {"enterprise"}),
+    ("medical-institution-licence", "医疗机构执业许可证", "Medical institution practising licence", {"medical"}),
+    ("device-trading-licence", "医疗器械经营许可证", "Medical device trading licence", {"enterprise"}),
+    ("class2-device-filing", "第二类医疗器械经营备案凭证", "Class II medical device trading filing", set()),
+]
+
+REJECTIONS = {
+    "missing": _l("Nothing was uploaded for this document. Please upload the file again."),
+    "empty": _l("The uploaded file is empty."),
+    "too_large": _l("The file is larger than 10 MB."),
+    "wrong_type": _l("The file's content is not a real PDF, JPEG or PNG of the declared type."),
+}
+DATE_PROBLEMS = {
+    "required": _l("Required."),
+    "future": _l("The issue date cannot be in the future."),
+    "both": _l("Give an expiry date or tick long-term, not both."),
+    "before_issue": _l("The expiry date is before the issue date."),
+    "expired": _l("This document has expired already."),
+}
+
+
+def seed_document_types() -> int:
+    """Write the default document types when missing (local runs and first deployment)."""
+    have = {t.type_id for t in DocumentType.query("org")}
+    added = 0
+    for type_id, zh, en, required in DEFAULT_TYPES:
+        if type_id not in have:
+            DocumentType(org="org", type_id=type_id, name_zh=zh, name_en=en, required_for=required or None).save()
+            added += 1
+    return added
+
+
+def document_types() -> list[DocumentType]:
+    """Every configured document type."""
+    return list(DocumentType.query("org"))
+
+
+def required_types(kind: str) -> list[DocumentType]:
+    """The document types a customer of `kind` must provide."""
+    return [t for t in document_types() if kind in (t.required_for or set())]
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """A created document record and the presigned POST that uploads its file."""
+
+    document: Document
+    url: str
+    fields: dict
+
+
+def check_may_upload(ctx: Ctx, customer_id: str) -> None:
+    """Only the customer's own users upload its documents (others: 404 for customers, 403 for staff)."""
+    check_customer_access(ctx, customer_id)
+    if not ctx.actor.is_customer:
+        raise refuse(ctx, "document.upload", customer_id)
+
+
+def request_upload(ctx: Ctx, customer_id: str, *, type_id: str, filename: str, content_type: str,
+                   issue_date: date | None, expiry_date: date | None, long_term: bool) -> UploadTicket:
+    """Record a document awaiting its file and return the presigned POST (the app never sees the file)."""
+    check_may_upload(ctx, customer_id)
+    problems: dict = {}
+    try:
+        DocumentType.get("org", type_id)
+    except DoesNotExist:
+        problems["type_id"] = [_l("Choose a document type.")]
+    if content_type not in ACCEPTED_TYPES:
+        problems["file"] = [_l("Only PDF, JPEG or PNG files are accepted.")]
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
+    if not name:
+        problems["file"] = [_l("Choose a file.")]
+    dates = validity_problem(issue_date, expiry_date, long_term, shanghai_day(ctx.now))
+    for field, code in dates.items():
+        problems[field] = [DATE_PROBLEMS[code]]
+    if problems:
+        raise Invalid(fields=problems)
+    doc_id = str(ULID.from_datetime(ctx.now))
+    key = f"documents/{customer_id}/{doc_id}-{secrets.token_hex(8)}{ACCEPTED_TYPES[content_type]}"
+    document = Document(
+        doc_id=doc_id, customer_id=customer_id, type_id=type_id, status="awaiting_upload", original_name=name,
+        content_type=content_type, s3_key=key, issue_date=issue_date.isoformat(),
+        expiry_date=None if long_term else expiry_date.isoformat(), uploaded_by=ctx.actor.user_id,
+        created_at=ctx.now,
+    )
+    with transaction() as tx:
+        tx.save(document, condition=Document.doc_id.does_not_exist())
+        tx.save(audit.event(ctx, "document.upload_requested", target_type="document", target_id=doc_id,
+                            detail={"customer": customer_id, "type": type_id, "name": name}))
+    post = files.upload_form(key, content_type, MAX_UPLOAD_BYTES)
+    return UploadTicket(document, post["url"], post["fields"])
+
+
+def get_document(ctx: Ctx, doc_id: str) -> Document:
+    """One document of a customer the actor may see (a customer's users: their own only, else 404)."""
+    try:
+        document = Document.get(doc_id)
+    except DoesNotExist as exc:
+        raise NotFound() from exc
+    check_customer_access(ctx, document.customer_id)
+    return document
+
+
+def confirm(ctx: Ctx, doc_id: str) -> Document:
+    """Check the stored object (exists, size, real type); keep it as verified or delete it and reject."""
+    document = get_document(ctx, doc_id)
+    check_may_upload(ctx, document.customer_id)
+    if document.status != "awaiting_upload":
+        raise Conflict(_l("This document was checked already."))
+    stored = files.inspect(document.s3_key)
+    if stored is None:
+        problem = "missing"
+    else:
+        problem = upload_problem(document.content_type, stored.size, stored.first_bytes)
+    if problem:
+        if stored is not None:
+            files.delete(document.s3_key)  # no S3 object without a verified record
+        _finish(ctx, document, status="rejected", reason=problem, size=stored.size if stored else None)
+        return document
+    earlier = [d for d in Document.by_customer.query(document.customer_id)
+               if d.type_id == document.type_id and d.status == "verified" and d.doc_id != doc_id]
+    _finish(ctx, document, status="verified", reason=None, size=stored.size, superseded=earlier)
+    return document
+
+
+def _finish(ctx: Ctx, document: Document, *, status: str, reason: str | None, size: int | None,
+            superseded: list[Document] = ()) -> None:
+    """Record the outcome of the check, and mark older verified versions as history, in one transaction."""
+    try:
+        with transaction() as tx:
+            tx.update(document, actions=[Document.status.set(status), Document.reject_reason.set(reason),
+                                         Document.size.set(size), Document.confirmed_at.set(ctx.now)],
+                      condition=Document.status == "awaiting_upload")
+            for old in superseded:
+                tx.update(old, actions=[Document.status.set("superseded")])
+            tx.save(audit.event(ctx, f"document.{status}", target_type="document", target_id=document.doc_id,
+                                detail={"customer": document.customer_id, "type": document.type_id,
+                                        "reason": reason, "size": size}))
+    except (TransactWriteError, UpdateError) as exc:
+        raise Conflict(_l("This document was checked already.")) from exc
+    document.status, document.reject_reason, document.size = status, reason, size
+
+
+def rejection_message(document: Document) -> str | None:
+    """Why a document was rejected, in the reader's language."""
+    return str(REJECTIONS[document.reject_reason]) if document.reject_reason in REJECTIONS else None
+
+
+def open_document(ctx: Ctx, doc_id: str) -> str:
+    """Staff (and the customer itself) open a verified document through a short-lived presigned GET; audited."""
+    document = get_document(ctx, doc_id)
+    if document.status not in ("verified", "superseded"):
+        raise NotFound()
+    if ctx.actor.is_staff:
+        authorize(ctx, Perm.VIEW_CUSTOMERS, target=doc_id)
+    audit.record(ctx, "document.opened", target_type="document", target_id=doc_id,
+                 detail={"customer": document.customer_id, "type": document.type_id})
+    return files.download_url(document.s3_key, document.original_name, document.content_type)
+
+
+def verified_validity(customer_id: str) -> dict[str, Validity]:
+    """The current verified version of each document type a customer holds, with its validity."""
+    current: dict[str, Validity] = {}
+    for d in Document.by_customer.query(customer_id, filter_condition=Document.status == "verified"):
+        current[d.type_id] = Validity(date.fromisoformat(d.issue_date),
+                                      date.fromisoformat(d.expiry_date) if d.expiry_date else None)
+    return current
+
+
+def customer_kind(customer_id: str) -> str:
+    """The type of a customer (for its required documents)."""
+    return Customer.get(customer_id).kind

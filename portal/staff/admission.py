@@ -1,0 +1,167 @@
+"""Staff pages for admission: prospects, the review queue, one application's review, admitted customers."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from portal.domain.customers import Condition
+from portal.domain.roles import Perm, may
+from portal.forms import FORM_ERRORS, apply_errors
+from portal.services import applications, customers, documents, org, prospects
+from portal.staff import bp
+from portal.staff.forms import AssignForm, BackgroundForm, ConditionForm, DecisionForm, ProspectForm
+from portal.web import ctx, settings, staff_required
+
+
+@bp.route("/departments/<dept_id>/prospects", methods=["GET", "POST"])
+@staff_required(Perm.MANAGE_PROSPECTS)
+def prospect_list(dept_id: str):
+    """A department's prospects (潜在客户) and a form to record one (ONB-2)."""
+    dept = org.get_department(ctx(), dept_id)
+    form = ProspectForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            prospects.create(ctx(), dept_id, name=form.name.data, email=form.email.data,
+                             contact_name=form.contact_name.data, note=form.note.data)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+        else:
+            flash(_("Prospect recorded."), "success")
+            return redirect(url_for("staff.prospect_list", dept_id=dept_id))
+    page = prospects.listing(ctx(), dept_id, request.args.get("cursor"))
+    return render_template("staff/prospects.html", dept=dept, form=form, page=page, problem=problem)
+
+
+@bp.post("/prospects/<prospect_id>/invite")
+@staff_required(Perm.MANAGE_PROSPECTS)
+def prospect_invite(prospect_id: str):
+    """E-mail the prospect a registration link that ties its registration to the prospect."""
+    dept_id = request.form.get("dept_id", "")
+    try:
+        prospects.invite(ctx(), prospect_id, settings().public_url)
+    except FORM_ERRORS as exc:
+        flash(apply_errors(ProspectForm(), exc) or str(exc.message), "error")
+    else:
+        flash(_("Invitation sent."), "success")
+    return redirect(url_for("staff.prospect_list", dept_id=dept_id) if dept_id else url_for("staff.home"))
+
+
+@bp.get("/departments/<dept_id>/applications")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def application_queue(dept_id: str):
+    """The department's undecided applications, oldest first."""
+    dept = org.get_department(ctx(), dept_id)
+    page = applications.queue(ctx(), dept_id, request.args.get("cursor"))
+    return render_template("staff/queue.html", dept=dept, page=page)
+
+
+def _review_page(app_id: str, **forms):
+    app = applications.get_application(ctx(), app_id)
+    view = customers.overview(ctx(), app.customer_id)
+    verified = [d for d in view.documents if d.status in ("verified", "superseded")]
+    staff = applications.department_staff(app.dept_id)
+    assign = forms.get("assign") or AssignForm(obj=app)
+    assign.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {u.email}") for u in staff]
+    condition_forms = {}
+    recorded = applications.conditions_of(app)
+    for code in Condition:
+        form = forms.get(f"condition_{code.value}") or ConditionForm(code=code.value, version=app.version,
+                                                                      prefix=f"c{code.value}")
+        form.evidence_doc.choices = [SelectChoice("", "—")] + [
+            SelectChoice(d.doc_id, d.original_name) for d in verified]
+        condition_forms[code.value] = form
+    return render_template(
+        "staff/application.html", app=app, view=view, staff={u.user_id: u for u in staff},
+        assign=assign, background=forms.get("background") or BackgroundForm(version=app.version),
+        condition_forms=condition_forms, recorded=recorded,
+        decision=forms.get("decision") or DecisionForm(version=app.version),
+        types={t.type_id: t for t in documents.document_types()}, problem=forms.get("problem"),
+        background_check=applications.background_of(app),
+        can_decide=may(ctx().actor, Perm.DECIDE_APPLICATIONS, app.dept_id),
+        can_review=may(ctx().actor, Perm.REVIEW_APPLICATIONS, app.dept_id),
+    )
+
+
+@bp.get("/applications/<app_id>")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def application(app_id: str):
+    """Review one application: designated person, background check, the six conditions, the decision."""
+    return _review_page(app_id)
+
+
+def _post(app_id: str, form, action, form_key: str):
+    if form.validate_on_submit():
+        try:
+            action(form)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+            return _review_page(app_id, **{form_key: form, "problem": problem}), 200
+        flash(_("Saved."), "success")
+        return redirect(url_for("staff.application", app_id=app_id))
+    return _review_page(app_id, **{form_key: form}), 200
+
+
+@bp.post("/applications/<app_id>/assign")
+@staff_required(Perm.DECIDE_APPLICATIONS)
+def application_assign(app_id: str):
+    """The leader designates the person who checks the customer."""
+    return _post(app_id, AssignForm(), lambda f: applications.assign(ctx(), app_id, f.assignee_id.data,
+                                                                    f.version.data), "assign")
+
+
+@bp.post("/applications/<app_id>/background")
+@staff_required(Perm.REVIEW_APPLICATIONS)
+def application_background(app_id: str):
+    """The designated person records the background check."""
+    return _post(app_id, BackgroundForm(), lambda f: applications.record_background_check(
+        ctx(), app_id, f.note.data, f.version.data), "background")
+
+
+@bp.post("/applications/<app_id>/conditions/<code>")
+@staff_required(Perm.REVIEW_APPLICATIONS)
+def application_condition(app_id: str, code: str):
+    """Record one ADM-2 condition as met or not, with evidence."""
+    form = ConditionForm(prefix=f"c{code}")
+    return _post(app_id, form, lambda f: applications.record_condition(ctx(), app_id, applications.ConditionRecord(
+        code=code, met=f.met.data == "yes", evidence_doc=f.evidence_doc.data or None,
+        contract_no=f.contract_no.data, note=f.note.data), f.version.data), f"condition_{code}")
+
+
+@bp.post("/applications/<app_id>/decision")
+@staff_required(Perm.DECIDE_APPLICATIONS)
+def application_decision(app_id: str):
+    """The department leader admits or rejects, with a reason."""
+    return _post(app_id, DecisionForm(), lambda f: applications.decide(
+        ctx(), app_id, f.decision.data == "admit", f.reason.data, f.version.data), "decision")
+
+
+@bp.get("/departments/<dept_id>/customers")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def customer_list(dept_id: str):
+    """The customers admitted in the department, with their grade."""
+    dept = org.get_department(ctx(), dept_id)
+    page = applications.standings(ctx(), dept_id, request.args.get("cursor"))
+    return render_template("staff/customers.html", dept=dept, page=page)
+
+
+@bp.get("/customers/<customer_id>")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def customer(customer_id: str):
+    """One customer's archive: registration data, documents, applications and standings (SEC-1)."""
+    view = customers.overview(ctx(), customer_id)
+    if not ctx().actor.company_wide:  # SEC-1: another department's dealings stay out of sight
+        mine = ctx().actor.dept_id
+        view = customers.Overview(view.customer, view.documents, [a for a in view.applications if a.dept_id == mine],
+                                  [s for s in view.standings if s.dept_id == mine])
+    return render_template("staff/customer.html", view=view, types={t.type_id: t for t in documents.document_types()},
+                           rejection=documents.rejection_message)
+
+
+@bp.get("/documents/<doc_id>/open")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def document_open(doc_id: str):
+    """Open a customer's document through a short-lived presigned link; every opening is audited."""
+    return redirect(documents.open_document(ctx(), doc_id))

@@ -1,0 +1,73 @@
+"""Build customers, documents and applications through the real services (for tests on moto)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from stdnum.cn import uscc
+
+from portal.adapters import aws, files
+from portal.adapters.clock import utc_now
+from portal.adapters.tables import User
+from portal.services import applications, customers, documents
+from portal.services.auth import actor_for
+from portal.services.context import Ctx
+
+PASSWORD = "Demo-pass-2026!"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" + b" " * 400
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 400
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 400
+_serial = itertools.count(1)
+
+
+def credit_code(n: int | None = None) -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015 check digit)."""
+    body = f"91310115MA{(n if n is not None else next(_serial)):07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def registration(**overrides) -> customers.Registration:
+    """A complete, valid registration."""
+    n = next(_serial)
+    values = dict(name=f"上海康健医疗器械有限公司{n}", credit_code=credit_code(n), kind="enterprise",
+                  region="上海市浦东新区", industry="医疗器械经销", scale="medium", contact_name="张经理",
+                  mobile="13800138000", email=f"buyer{n}@kangjian.cn", password=PASSWORD)
+    values.update(overrides)
+    return customers.Registration(**values)
+
+
+def register(**overrides):
+    """Register a customer; return (customer, its user's service context)."""
+    customer, user = customers.register(Ctx(None, utc_now(), "127.0.0.1"), registration(**overrides))
+    return customer, customer_ctx(user.user_id)
+
+
+def customer_ctx(user_id: str) -> Ctx:
+    """The service context of a customer's user."""
+    return Ctx(actor_for(User.get(user_id)), utc_now(), "127.0.0.1")
+
+
+def upload(ctx: Ctx, type_id: str, content: bytes = PDF, content_type: str = "application/pdf",
+           filename: str = "营业执照.pdf", confirm: bool = True, **dates):
+    """Request an upload, store `content` where the presigned POST would, and (by default) confirm it."""
+    ticket = documents.request_upload(
+        ctx, ctx.actor.customer_id, type_id=type_id, filename=filename, content_type=content_type,
+        issue_date=dates.get("issue_date", date(2024, 1, 1)), expiry_date=dates.get("expiry_date"),
+        long_term=dates.get("long_term", "expiry_date" not in dates))
+    if content is not None:
+        aws.client("s3").put_object(Bucket=files._bucket["name"], Key=ticket.document.s3_key, Body=content)
+    return documents.confirm(ctx, ticket.document.doc_id) if confirm else ticket.document
+
+
+def all_required_documents(ctx: Ctx) -> list:
+    """Upload and verify every document the customer's type requires."""
+    kind = customers.get_customer(ctx, ctx.actor.customer_id).kind
+    return [upload(ctx, t.type_id) for t in documents.required_types(kind)]
+
+
+def applied(dept_id: str = "ortho", products=("bone-plate",), **overrides):
+    """A registered customer with its documents, applied to `dept_id`; return (customer, ctx, application)."""
+    customer, ctx = register(**overrides)
+    all_required_documents(ctx)
+    return customer, ctx, applications.submit(ctx, dept_id, list(products))
