@@ -79,6 +79,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     from portal.labels import (
         CONDITION_LABELS,
         CUSTOMER_KIND_LABELS,
+        SCALE_LABELS,
         kind_label,
         localized_name,
         other_name,
@@ -97,7 +98,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         return {"actor": g.get("actor"), "locale": locale, "static": _static_url,
                 "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label,
                 "status_label": status_label, "condition_labels": CONDITION_LABELS,
-                "customer_kind_labels": CUSTOMER_KIND_LABELS,
+                "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

@@ -44,6 +44,7 @@ CUSTOMER_KIND_LABELS = {
     "retail": _l("Retail customer"),
     "internal": _l("Internal related party"),
 }
+SCALE_LABELS = {"large": _l("Large"), "medium": _l("Medium"), "small": _l("Small"), "micro": _l("Micro")}
 OUTCOME_LABELS = {"ok": _l("done"), "failed": _l("failed"), "refused": _l("refused")}
 
 

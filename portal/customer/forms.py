@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.domain.customers import HOSPITAL_LEVELS, CustomerType
 from portal.domain.passwords import MAX_LENGTH
+from portal.labels import SCALE_LABELS
 
 KIND_CHOICES = [
     SelectChoice(CustomerType.ENTERPRISE.value, _l("Enterprise (distributor, dealer)")),
@@ -26,8 +27,7 @@ KIND_CHOICES = [
     SelectChoice(CustomerType.RETAIL.value, _l("Retail customer")),
     SelectChoice(CustomerType.INTERNAL.value, _l("Internal related party")),
 ]
-SCALE_CHOICES = [SelectChoice("large", _l("Large")), SelectChoice("medium", _l("Medium")),
-                 SelectChoice("small", _l("Small")), SelectChoice("micro", _l("Micro"))]
+SCALE_CHOICES = [SelectChoice(value, label) for value, label in SCALE_LABELS.items()]
 
 
 class RegistrationForm(FlaskForm):

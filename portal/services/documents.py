@@ -11,8 +11,16 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from ulid import ULID
 
 from portal.adapters import files
-from portal.adapters.tables import Customer, Document, DocumentType, transaction
-from portal.domain.customers import ACCEPTED_TYPES, MAX_UPLOAD_BYTES, Validity, upload_problem, validity_problem
+from portal.adapters.tables import Document, DocumentType, transaction
+from portal.domain.customers import (
+    ACCEPTED_TYPES,
+    MAX_UPLOAD_BYTES,
+    CustomerType,
+    Validity,
+    upload_problem,
+    validity_problem,
+)
+from portal.domain.org import valid_slug
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
 from portal.services import audit
@@ -192,6 +200,37 @@ def verified_validity(customer_id: str) -> dict[str, Validity]:
     return current
 
 
-def customer_kind(customer_id: str) -> str:
-    """The type of a customer (for its required documents)."""
-    return Customer.get(customer_id).kind
+# --- configuration by MD -----------------------------------------------------------------------
+
+def save_type(ctx: Ctx, type_id: str, *, name_zh: str, name_en: str, required_for: set[str],
+              version: int | None) -> DocumentType:
+    """MD adds a document type (version None) or changes one (stale forms refused)."""
+    authorize(ctx, Perm.MANAGE_DOCUMENT_TYPES, target=type_id)
+    if not valid_slug(type_id):
+        raise Invalid(fields={"type_id": [_l("2-32 lower-case letters, digits or dashes, starting with a letter.")]})
+    unknown = set(required_for) - {k.value for k in CustomerType}
+    if unknown:
+        raise Invalid(fields={"required_for": [_l("Not a customer type.")]})
+    if version is None:
+        record = DocumentType(org="org", type_id=type_id)
+        condition = DocumentType.type_id.does_not_exist()
+    else:
+        try:
+            record = DocumentType.get("org", type_id)
+        except DoesNotExist as exc:
+            raise NotFound() from exc
+        if int(version) != int(record.version or 0):
+            raise Conflict()
+        condition = None
+    record.name_zh, record.name_en = name_zh.strip(), name_en.strip()
+    record.required_for = set(required_for) or None
+    try:
+        with transaction() as tx:
+            tx.save(record, condition=condition)
+            tx.save(audit.event(ctx, "document_type.saved", target_type="document_type", target_id=type_id,
+                                detail={"name_zh": record.name_zh, "required_for": sorted(required_for)}))
+    except TransactWriteError as exc:
+        raise Conflict(_l("A document type with this id exists already."),
+                       fields={"type_id": [_l("A document type with this id exists already.")]}
+                       if version is None else None) from exc
+    return record

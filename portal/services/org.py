@@ -250,3 +250,11 @@ def sales_catalogue(ctx: Ctx) -> list[tuple[Department, list[Product]]]:
         raise Unauthenticated()
     departments = [d for d in Department.query("org") if d.kind == DepartmentKind.SALES.value]
     return [(d, [p for p in Product.query(d.dept_id) if p.active]) for d in departments]
+
+
+def find_department(dept_id: str) -> Department | None:
+    """A department record for display (names only; callers have checked access to the record it labels)."""
+    try:
+        return Department.get("org", dept_id)
+    except DoesNotExist:
+        return None

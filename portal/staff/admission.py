@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.domain.customers import Condition
 from portal.domain.roles import Perm, may
 from portal.forms import FORM_ERRORS, apply_errors
+from portal.labels import CUSTOMER_KIND_LABELS, localized_name
 from portal.services import applications, customers, documents, org, prospects
 from portal.staff import bp
-from portal.staff.forms import AssignForm, BackgroundForm, ConditionForm, DecisionForm, ProspectForm
+from portal.staff.forms import (
+    AssignForm,
+    BackgroundForm,
+    ConditionForm,
+    DecisionForm,
+    DocumentTypeForm,
+    ProspectForm,
+)
 from portal.web import ctx, settings, staff_required
 
 
@@ -62,6 +71,8 @@ def _review_page(app_id: str, **forms):
     app = applications.get_application(ctx(), app_id)
     view = customers.overview(ctx(), app.customer_id)
     verified = [d for d in view.documents if d.status in ("verified", "superseded")]
+    types = {t.type_id: t for t in documents.document_types()}
+    locale = str(get_locale())
     staff = applications.department_staff(app.dept_id)
     assign = forms.get("assign") or AssignForm(obj=app)
     assign.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {u.email}") for u in staff]
@@ -71,14 +82,15 @@ def _review_page(app_id: str, **forms):
         form = forms.get(f"condition_{code.value}") or ConditionForm(code=code.value, version=app.version,
                                                                       prefix=f"c{code.value}")
         form.evidence_doc.choices = [SelectChoice("", "—")] + [
-            SelectChoice(d.doc_id, d.original_name) for d in verified]
+            SelectChoice(d.doc_id, f"{localized_name(types[d.type_id], locale)} · {d.original_name}")
+            for d in verified if d.type_id in types]
         condition_forms[code.value] = form
     return render_template(
         "staff/application.html", app=app, view=view, staff={u.user_id: u for u in staff},
         assign=assign, background=forms.get("background") or BackgroundForm(version=app.version),
         condition_forms=condition_forms, recorded=recorded,
         decision=forms.get("decision") or DecisionForm(version=app.version),
-        types={t.type_id: t for t in documents.document_types()}, problem=forms.get("problem"),
+        types=types, problem=forms.get("problem"), dept=org.find_department(app.dept_id),
         background_check=applications.background_of(app),
         can_decide=may(ctx().actor, Perm.DECIDE_APPLICATIONS, app.dept_id),
         can_review=may(ctx().actor, Perm.REVIEW_APPLICATIONS, app.dept_id),
@@ -165,3 +177,41 @@ def customer(customer_id: str):
 def document_open(doc_id: str):
     """Open a customer's document through a short-lived presigned link; every opening is audited."""
     return redirect(documents.open_document(ctx(), doc_id))
+
+
+def _type_form(record=None, formdata=None):
+    form = DocumentTypeForm(formdata=formdata, obj=record, prefix=record.type_id if record else "new")
+    form.required_for.choices = [SelectChoice(value, label) for value, label in CUSTOMER_KIND_LABELS.items()]
+    if record is not None and formdata is None:
+        form.required_for.data = sorted(record.required_for or [])
+    return form
+
+
+@bp.route("/document-types", methods=["GET", "POST"])
+@staff_required(Perm.MANAGE_DOCUMENT_TYPES)
+def document_types():
+    """MD keeps the list of qualification documents and, per customer type, which are required."""
+    records = documents.document_types()
+    forms = {r.type_id: _type_form(r) for r in records}
+    new = _type_form()
+    problem = None
+    if request.method == "POST":
+        target = request.form.get("target", "new")
+        record = next((r for r in records if r.type_id == target), None)
+        form = _type_form(record, formdata=request.form)
+        if form.validate():
+            try:
+                documents.save_type(ctx(), form.type_id.data if record is None else record.type_id,
+                                    name_zh=form.name_zh.data, name_en=form.name_en.data,
+                                    required_for=set(form.required_for.data or []),
+                                    version=None if record is None else form.version.data)
+            except FORM_ERRORS as exc:
+                problem = apply_errors(form, exc)
+            else:
+                flash(_("Saved."), "success")
+                return redirect(url_for("staff.document_types"))
+        if record is None:
+            new = form
+        else:
+            forms[record.type_id] = form
+    return render_template("staff/document_types.html", forms=forms, new=new, problem=problem)

@@ -11,11 +11,12 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.domain.passwords import MAX_LENGTH
 from portal.domain.roles import Role
@@ -137,3 +138,14 @@ class DecisionForm(VersionedForm):
                                                     SelectChoice("reject", _l("Reject"))],
                            validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class DocumentTypeForm(FlaskForm):
+    """A kind of qualification document and who must provide it (MD)."""
+
+    type_id = StringField(_l("Id"), validators=[DataRequired(), Length(min=2, max=32)], description=SLUG_HINT)
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
+    required_for = SelectMultipleField(_l("Required for"), validate_choice=False, widget=ListWidget(prefix_label=False),
+                                       option_widget=CheckboxInput())
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -33,7 +33,7 @@ EXPECTED = {
     "staff.application_queue": ORTHO_VIEW, "staff.application": ORTHO_VIEW, "staff.application_assign": ORTHO_DECIDE,
     "staff.application_background": ORTHO_REVIEW, "staff.application_condition": ORTHO_REVIEW,
     "staff.application_decision": ORTHO_DECIDE, "staff.customer_list": ORTHO_VIEW, "staff.customer": ORTHO_VIEW,
-    "staff.document_open": ORTHO_VIEW,
+    "staff.document_open": ORTHO_VIEW, "staff.document_types": MD,
     "api.customer_register": PUBLIC, "api.customer_get": ORTHO_VIEW | CUSTOMER,
     "api.customer_documents": ORTHO_VIEW | CUSTOMER, "api.document_create": CUSTOMER,
     "api.document_confirm": CUSTOMER, "api.document_download": ORTHO_VIEW | CUSTOMER,

@@ -1,0 +1,101 @@
+"""Issue 3's journey in headless chromium: register, upload licences to S3, apply, be reviewed and admitted."""
+
+import pytest
+
+from portal.adapters.seed import DEMO_PASSWORD
+from tests.factories import PDF, credit_code
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, url, email, password=DEMO_PASSWORD):
+    page.goto(f"{url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+
+
+def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url, shot, tmp_path):
+    pdf = tmp_path / "营业执照.pdf"
+    pdf.write_bytes(PDF)
+    customer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+
+    # 1. registration, with a wrong credit code first: the error sits next to its field
+    customer.goto(f"{portal_url}/register")
+    form = {"#name": "上海仁康医疗器械有限公司", "#credit_code": "91310115MA0000001X", "#region": "上海市浦东新区",
+            "#industry": "医疗器械经销", "#contact_name": "陈经理", "#mobile": "13900139000",
+            "#email": "chen@renkang.cn", "#password": "renkang secure phrase"}
+    for selector, value in form.items():
+        customer.fill(selector, value)
+    customer.select_option("#kind", "enterprise")
+    customer.click("main button[type=submit]")
+    assert "统一社会信用代码无效" in customer.locator("#credit_code-error").inner_text()
+    shot(customer, "10-register-wrong-code")
+    customer.fill("#credit_code", credit_code(9001))
+    customer.fill("#password", "renkang secure phrase")
+    customer.click("main button[type=submit]")
+    customer.wait_for_url(f"{portal_url}/customer/")
+    assert customer.locator("h1").inner_text() == "上海仁康医疗器械有限公司"
+    shot(customer, "11-customer-home-new")
+
+    # 2. the three licences an enterprise needs go straight to S3 and are checked
+    for type_id in ("business-licence", "tax-registration", "device-trading-licence"):
+        customer.goto(f"{portal_url}/customer/documents")
+        customer.select_option("#type_id", type_id)
+        customer.set_input_files("#file", str(pdf))
+        customer.fill("#issue_date", "2024-03-01")
+        customer.check("#long_term")
+        customer.click("#upload-button")
+        customer.wait_for_url(f"{portal_url}/customer/documents")
+        customer.wait_for_load_state("networkidle")
+    badges = customer.locator("table.table .badge").all_inner_texts()
+    assert badges.count("已核验") == 3, badges
+    assert "营业执照.pdf" in customer.locator("table.table").inner_text()
+    shot(customer, "12-documents-verified")
+
+    # 3. apply to ortho for a product
+    customer.goto(f"{portal_url}/customer/applications/new?dept_id=ortho")
+    customer.check("input[value=bone-plate]")
+    customer.get_by_role("button", name="提交申请").click()
+    assert customer.locator("#app-status").inner_text() == "审核中"
+    application_url = customer.url
+    shot(customer, "13-application-submitted")
+
+    # 4. the ortho leader reviews: designates, checks, records the six conditions, admits
+    leader = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN").new_page()
+    sign_in(leader, portal_url, "ortho.leader@demo.local")
+    leader.goto(f"{portal_url}/staff/departments/ortho/applications")
+    shot(leader, "14-queue")
+    leader.click("text=上海仁康医疗器械有限公司")
+    leader.select_option("#assignee_id", label="李强 (骨科部长) · ortho.leader@demo.local")
+    leader.get_by_role("button", name="指定", exact=True).click()
+    leader.fill("#note", "工商登记、涉诉及行政处罚记录均已核查，无异常。")
+    leader.get_by_role("button", name="记录背景调查").click()
+    for code in "abcdef":
+        row = leader.locator(f"#condition-{code}")
+        row.locator(f"#c{code}-met").select_option("yes")
+        if code in "ae":
+            row.locator(f"#c{code}-evidence_doc").select_option(label="营业执照 · 营业执照.pdf")
+        elif code == "c":
+            row.locator(f"#c{code}-contract_no").fill("RK-2027-0018")
+        else:
+            row.locator(f"#c{code}-note").fill("已核实")
+        row.locator("button[type=submit]").click()
+        assert leader.locator(f"#condition-{code} .badge").inner_text() == "满足"
+    shot(leader, "15-review-conditions")
+    leader.select_option("#decision", "admit")
+    leader.fill("#reason", "六项基本条件均满足，同意准入。")
+    leader.get_by_role("button", name="记录决定").click()
+    assert leader.locator("#app-status").inner_text() == "已准入"
+    shot(leader, "16-review-admitted")
+    leader.goto(f"{portal_url}/staff/departments/ortho/customers")
+    assert "上海仁康医疗器械有限公司" in leader.locator("table.table").inner_text()
+    assert "合格" in leader.locator("table.table").inner_text()
+    shot(leader, "17-admitted-customers")
+
+    # 5. the customer sees 已准入
+    customer.goto(application_url)
+    assert customer.locator("#app-status").inner_text() == "已准入"
+    customer.goto(f"{portal_url}/customer/")
+    assert "已准入" in customer.locator("table.table").first.inner_text()
+    shot(customer, "18-customer-admitted")
