@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from portal.adapters import aws, tables
+from portal.adapters import aws, files, mail, tables
 from portal.adapters.clock import utc_now
 from portal.config import Settings
 
@@ -17,6 +17,8 @@ def configure() -> Settings:
     settings = Settings.from_env()
     aws.configure(settings.aws_endpoint, settings.aws_region)
     tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
+    files.configure(settings.bucket)
+    mail.configure(settings.mail_from)
     return settings
 
 

@@ -5,6 +5,7 @@ Run as `python -m portal.local`. Never used in production: it refuses PORTAL_ENV
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -83,6 +84,15 @@ def banner(stack: LocalStack, url: str) -> str:
     return "\n".join(lines)
 
 
+def show_mail() -> None:
+    """Locally, every mail the portal sends (moto keeps it too) is printed with its body."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("\n  ✉ %(message)s"))
+    mail_log = logging.getLogger("portal.mail")
+    mail_log.setLevel(logging.DEBUG)
+    mail_log.addHandler(handler)
+
+
 def main() -> int:
     """Bring up the whole portal locally until Ctrl-C."""
     if os.environ.get("PORTAL_ENV") == "production":
@@ -91,6 +101,7 @@ def main() -> int:
     from portal import create_app
 
     port = int(os.environ.get("PORTAL_PORT", "5000"))
+    show_mail()
     url = f"http://127.0.0.1:{port}"
     stack = start_backend(int(os.environ.get("PORTAL_MOTO_PORT", "5100")), url)
     app = create_app(stack.settings)

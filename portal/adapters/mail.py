@@ -23,4 +23,5 @@ def send(to: str, subject: str, body: str) -> str:
                  "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}},
     )
     log.info("mail to %s: %s", to, subject)
+    log.debug("%s", body)  # the local run shows bodies (invitation links); production logs stay at INFO
     return response["MessageId"]

@@ -57,3 +57,22 @@ def test_local_backend_runs_moto_in_server_mode_and_serves_the_portal():
             server.shutdown()
     finally:
         stack.stop()
+
+
+def test_local_run_prints_every_mail_with_its_body(aws, capsys):
+    import logging
+
+    from portal.adapters import aws as aws_adapter
+    from portal.adapters import mail
+    from portal.local import show_mail
+
+    aws_adapter.configure(None, "us-east-1")
+    aws_adapter.client("ses").verify_email_identity(EmailAddress="no-reply@portal.local")
+    mail.configure("no-reply@portal.local")
+    show_mail()
+    try:
+        mail.send("buyer@x.cn", "【邀请】注册", "请点击 http://127.0.0.1:5000/register?invitation=abc")
+    finally:
+        logging.getLogger("portal.mail").handlers.clear()
+    err = capsys.readouterr().err
+    assert "mail to buyer@x.cn: 【邀请】注册" in err and "invitation=abc" in err

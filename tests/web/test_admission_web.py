@@ -3,7 +3,7 @@
 import re
 
 from portal.adapters import aws, files
-from portal.adapters.tables import Application, Document, DocumentType, Standing
+from portal.adapters.tables import Document, DocumentType
 from tests.conftest import api_token, csrf_token, sign_in
 from tests.factories import EXE, PDF, applied, credit_code, register
 
@@ -157,38 +157,3 @@ def test_md_configures_document_types_and_stale_forms_are_refused(app, client):
         "tax-registration-version": "1", "tax-registration-required_for": ["enterprise"]})
     assert "此记录已被他人修改" in stale.get_data(as_text=True)
     assert DocumentType.get("org", "tax-registration").name_zh == "税务登记证"
-
-
-def test_review_pages_cost_the_same_with_many_customers(app):
-    from datetime import datetime
-
-    from tests.conftest import count_aws_calls
-
-    _c, _ctx, app_ = applied()
-    client = app.test_client()
-    sign_in(client, "ortho.leader@demo.local")
-
-    def costs():
-        out = {}
-        for path in ("/staff/departments/ortho/applications", "/staff/departments/ortho/customers",
-                     f"/staff/applications/{app_.app_id}"):
-            with count_aws_calls() as calls:
-                assert client.get(path).status_code == 200
-            out[path] = sum(calls.values())
-        return out
-
-    def add(n, start):
-        with Standing.batch_write() as batch:
-            for i in range(start, start + n):
-                batch.save(Standing(dept_id="ortho", customer_id=f"c{i:05d}", customer_name=f"客户{i}",
-                                    products={"bone-plate"}, admitted_at=datetime(2027, 1, 1)))
-        with Application.batch_write() as batch:
-            for i in range(start, start + n):
-                batch.save(Application(app_id=f"01J{i:023d}", customer_id=f"c{i:05d}", customer_name=f"客户{i}",
-                                       dept_id="ortho", products={"bone-plate"}, status="submitted",
-                                       queue_dept="ortho", submitted_at=datetime(2027, 1, 1)))
-
-    add(10, 0)
-    small = costs()
-    add(990, 10)
-    assert costs() == small
