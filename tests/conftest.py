@@ -122,3 +122,21 @@ def user_id_of(email: str) -> str:
     from portal.services.auth import find_user_by_email
 
     return find_user_by_email(email).user_id
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch):
+    """Each AWS request handled atomically, as DynamoDB does; in-process moto alone lets threads interleave
+    inside one TransactWriteItems (its check and its write), which real DynamoDB never does."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    original = BotocoreStubber.__call__
+
+    def serialised(self, event_name, request, **kwargs):
+        with lock:
+            return original(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)

@@ -71,3 +71,25 @@ def applied(dept_id: str = "ortho", products=("bone-plate",), **overrides):
     customer, ctx = register(**overrides)
     all_required_documents(ctx)
     return customer, ctx, applications.submit(ctx, dept_id, list(products))
+
+
+def admitted(dept_id: str, n: int, products=("bone-plate",)) -> list[str]:
+    """n customers standing in `dept_id` as 合格, counted as an admission counts them; return their ids."""
+    import uuid
+
+    from portal.adapters.tables import Customer, Standing, transaction
+    from portal.services.grading import admission_updates
+
+    ids = []
+    for i in range(n):
+        customer_id = str(uuid.uuid4())
+        Customer(customer_id=customer_id, name=f"客户{i:03d}", credit_code=credit_code(), kind="enterprise",
+                 region="上海市", industry="医疗器械", scale="small", contact_name="联系人", mobile="+8613800138000",
+                 email=f"{customer_id}@x.cn", created_at=utc_now()).save()
+        with transaction() as tx:
+            tx.save(Standing(dept_id=dept_id, customer_id=customer_id, customer_name=f"客户{i:03d}",
+                             grade="QUALIFIED", dept_grade=f"{dept_id}#QUALIFIED", products=set(products),
+                             admitted_at=utc_now()))
+            admission_updates(tx, dept_id, set(products))
+        ids.append(customer_id)
+    return ids

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -66,6 +67,7 @@ class Product(BaseModel):
     name_en = UnicodeAttribute()
     active = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
+    discounts = MapAttribute(null=True)  # RGT-1 a: grade -> discount percent, e.g. {"VIP": 12}
     version = VersionAttribute()
 
 
@@ -377,6 +379,17 @@ class StandingsByCustomer(GlobalSecondaryIndex):
     dept_id = UnicodeAttribute(range_key=True)
 
 
+class StandingsByGrade(GlobalSecondaryIndex):
+    """A department's customers of one grade (the filtered list and its CSV)."""
+
+    class Meta:
+        index_name = "by_grade"
+        projection = AllProjection()
+
+    dept_grade = UnicodeAttribute(hash_key=True)  # "<dept>#<grade>"
+    customer_id = UnicodeAttribute(range_key=True)
+
+
 class Standing(BaseModel):
     """A customer's standing in one department: admitted, with its grade (GRD-4: 合格 at admission)."""
 
@@ -389,12 +402,14 @@ class Standing(BaseModel):
     customer_id = UnicodeAttribute(range_key=True)
     customer_name = UnicodeAttribute()
     grade = UnicodeAttribute(default="QUALIFIED")  # VIP | PREFERRED | QUALIFIED
+    dept_grade = UnicodeAttribute(null=True)  # "<dept>#<grade>", kept with `grade` for the by_grade index
     products = UnicodeSetAttribute()
     designated_staff = UnicodeAttribute(null=True)
     admitted_at = UTCDateTimeAttribute()
     app_id = UnicodeAttribute(null=True)
     version = VersionAttribute()
     by_customer = StandingsByCustomer()
+    by_grade = StandingsByGrade()
 
 
 class BlacklistEntry(BaseModel):
@@ -412,9 +427,103 @@ class BlacklistEntry(BaseModel):
     listed_at = UTCDateTimeAttribute()
 
 
+
+# --- grading and quotas (GRD-*, QTA-*) --------------------------------------------------------------
+
+class Counter(BaseModel):
+    """Admitted customers by grade in a department (`key` "all") or per product: moved in the grade's transaction."""
+
+    base_name = "counters"
+
+    class Meta(BaseModel.Meta):
+        table_name = "counters"
+
+    dept_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # "all" | "product#<id>"
+    total = NumberAttribute(default=0)
+    vip = NumberAttribute(default=0)
+    preferred = NumberAttribute(default=0)
+
+
+class ScorecardRecord(BaseModel):
+    """A scorecard (附件1): the company default, a department's default, or a department's for one product."""
+
+    base_name = "scorecards"
+
+    class Meta(BaseModel.Meta):
+        table_name = "scorecards"
+
+    scope = UnicodeAttribute(hash_key=True)  # "company" | department id
+    card_id = UnicodeAttribute(range_key=True)  # "default" | product id
+    definition = UnicodeAttribute()  # JSON, see portal.domain.grading.scorecard_to_dict
+    updated_by = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class EvaluationsByStanding(GlobalSecondaryIndex):
+    """One customer's evaluations in one department, oldest first."""
+
+    class Meta:
+        index_name = "by_standing"
+        projection = AllProjection()
+
+    standing_key = UnicodeAttribute(hash_key=True)  # "<dept>#<customer>"
+    eval_id = UnicodeAttribute(range_key=True)
+
+
+class Evaluation(BaseModel):
+    """A filled scorecard: the inputs, the points, the proposed grade, and a copy of the scorecard used."""
+
+    base_name = "evaluations"
+
+    class Meta(BaseModel.Meta):
+        table_name = "evaluations"
+
+    eval_id = UnicodeAttribute(hash_key=True)  # ULID
+    standing_key = UnicodeAttribute()
+    dept_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    card_scope = UnicodeAttribute()
+    card_id = UnicodeAttribute()
+    card_version = NumberAttribute()
+    card_definition = UnicodeAttribute()  # the scorecard as it was: later edits never rewrite this evaluation
+    inputs = UnicodeAttribute()  # JSON: values and hard criteria
+    points = UnicodeAttribute()  # JSON
+    total = NumberAttribute()
+    proposed = UnicodeAttribute()
+    capped_by = UnicodeAttribute(null=True)
+    by = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    by_standing = EvaluationsByStanding()
+
+
+class GradeChange(BaseModel):
+    """GRD-6: a grade change (or a proposal of one) with who, when, from, to, why, and the evaluation behind it."""
+
+    base_name = "grade_changes"
+
+    class Meta(BaseModel.Meta):
+        table_name = "grade_changes"
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    change_id = UnicodeAttribute(range_key=True)  # ULID
+    dept_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # change | proposal | left
+    status = UnicodeAttribute(default="done")  # done | open | accepted | declined (proposals)
+    from_grade = UnicodeAttribute(null=True)
+    to_grade = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute()
+    evaluation_id = UnicodeAttribute(null=True)
+    override_reason = UnicodeAttribute(null=True)  # QTA-3: a leader's written reason for exceeding a product limit
+    by = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Department, Product, User, Unique, Session, Throttle, AuditEvent,
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
+    Counter, ScorecardRecord, Evaluation, GradeChange,
 )
 
 

@@ -11,8 +11,9 @@ from portal.api import bp
 from portal.api.routes import parse
 from portal.api.spec import operation
 from portal.customer.forms import RegistrationForm, UploadRequestForm
+from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
-from portal.services import applications, customers, documents
+from portal.services import applications, customers, documents, grading
 from portal.services.errors import Invalid
 from portal.web import ctx
 
@@ -177,10 +178,10 @@ def department_applications(dept_id: str):
 
 
 @operation(bp, "/departments/<dept_id>/customers", "GET", "Customers admitted in the department, a page at a time",
-           response="StandingPage", query=("cursor",), perm=Perm.VIEW_CUSTOMERS)
+           response="StandingPage", query=("grade", "cursor"), perm=Perm.VIEW_CUSTOMERS)
 def department_customers(dept_id: str):
-    """Admitted customers with their grade."""
-    page = applications.standings(ctx(), dept_id, request.args.get("cursor"))
+    """Admitted customers with their grade and priority rank, optionally of one grade."""
+    page = grading.by_grade(ctx(), dept_id, request.args.get("grade") or None, request.args.get("cursor"))
     return jsonify({"items": [{"customer": s.customer_id, "name": s.customer_name, "grade": s.grade,
-                               "products": sorted(s.products), "admitted_at": s.admitted_at.isoformat()}
-                              for s in page.items], "cursor": page.cursor})
+                               "priority_rank": rank(Grade(s.grade)), "products": sorted(s.products),
+                               "admitted_at": s.admitted_at.isoformat()} for s in page.items], "cursor": page.cursor})

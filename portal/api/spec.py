@@ -23,6 +23,7 @@ class Operation:
     status: int = 200
     auth: bool = True
     perm: object = None
+    body: dict | None = None  # a JSON schema, for bodies that are not flat forms
     query: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -78,7 +79,7 @@ def _field_schema(f) -> dict:
                 schema["minimum"] = v.min
         return schema
     schema = {"type": "string"}
-    if isinstance(f, SelectField):
+    if isinstance(f, SelectField) and f.choices:
         schema["enum"] = [choice.value for choice in f.choices]
     if isinstance(f, EmailField):
         schema["format"] = "email"
@@ -144,6 +145,25 @@ SCHEMAS = {
         "$ref": "#/components/schemas/Application"}}, "cursor": {"type": ["string", "null"]}}},
     "StandingPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},
                                                       "cursor": {"type": ["string", "null"]}}},
+    "Standing": {"type": "object", "properties": {
+        "department": {"type": "string"}, "customer": {"type": "string"}, "name": {"type": "string"},
+        "grade": {"type": "string", "enum": ["VIP", "PREFERRED", "QUALIFIED"]},
+        "priority_rank": {"type": "integer", "minimum": 1, "maximum": 3}, "products": {"type": "array"}}},
+    "Evaluation": {"type": "object", "properties": {
+        "id": {"type": "string"}, "total": {"type": "number"}, "points": {"type": "object"},
+        "proposed": {"type": "string"}, "capped_by": {"type": "array"}, "scorecard": {"type": "object"}}},
+    "GradeChange": {"type": "object", "properties": {
+        "id": {"type": "string"}, "kind": {"type": "string"}, "status": {"type": "string"},
+        "from": {"type": ["string", "null"]}, "to": {"type": ["string", "null"]}, "reason": {"type": "string"},
+        "by": {"type": "string"}, "at": {"type": "string"}, "evaluation": {"type": ["string", "null"]},
+        "override_reason": {"type": ["string", "null"]}}},
+    "GradeHistory": {"type": "object", "properties": {"items": {"type": "array", "items": {
+        "$ref": "#/components/schemas/GradeChange"}}}},
+    "Quota": {"type": "object", "properties": {k: {"type": "integer"} for k in (
+        "total", "vip", "preferred", "qualified", "max_vip", "max_preferred")}},
+    "Priorities": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
+    "Scorecard": {"type": "object", "properties": {"scope": {"type": "string"}, "card_id": {"type": "string"},
+                                                   "version": {"type": "integer"}, "definition": {"type": "object"}}},
     "AuditPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},
                                                    "cursor": {"type": ["string", "null"]}}},
 }
@@ -154,11 +174,12 @@ QUERY_PARAMS = {
     "actor": {"name": "actor", "in": "query", "schema": {"type": "string"}, "description": "user id"},
     "department": {"name": "department", "in": "query", "schema": {"type": "string"}},
     "action": {"name": "action", "in": "query", "schema": {"type": "string"}},
+    "grade": {"name": "grade", "in": "query", "schema": {"type": "string", "enum": ["VIP", "PREFERRED", "QUALIFIED"]}},
 }
 
 
 def _error_responses(op: Operation) -> dict:
-    codes = {"400": "Malformed request", "422": "Invalid fields", "429": "Throttled"} if op.form else {}
+    codes = {"400": "Malformed request", "422": "Invalid fields", "429": "Throttled"} if op.form or op.body else {}
     if op.auth:
         codes.update({"401": "Not signed in", "403": "Not allowed", "404": "Not found"})
     if op.method in ("POST", "PATCH") and op.auth:
@@ -177,9 +198,9 @@ def document(server_url: str = "/api/v1") -> dict:
         params += [QUERY_PARAMS[q] for q in op.query]
         if params:
             item["parameters"] = params
-        if op.form:
-            item["requestBody"] = {"required": True,
-                                   "content": {"application/json": {"schema": form_schema(op.form)}}}
+        if op.form or op.body:
+            schema = form_schema(op.form) if op.form else op.body
+            item["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
         ok = {"description": "OK"}
         if op.response:
             ok["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.response}"}}}

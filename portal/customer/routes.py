@@ -11,7 +11,7 @@ from portal.customer import bp
 from portal.customer.forms import ApplicationForm, UploadRequestForm
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.labels import localized_name
-from portal.services import applications, customers, documents, org
+from portal.services import applications, customers, documents, grading, org
 from portal.services.errors import Invalid
 from portal.web import ctx, customer_required
 
@@ -21,8 +21,11 @@ from portal.web import ctx, customer_required
 def home():
     """The customer's dashboard: its company, each department's status, documents and applications."""
     view = customers.overview(ctx(), g.actor.customer_id)
-    departments = {d.dept_id: d for d, _products in org.sales_catalogue(ctx())}
-    return render_template("customer/home.html", view=view, departments=departments,
+    catalogue = org.sales_catalogue(ctx())
+    departments = {d.dept_id: d for d, _products in catalogue}
+    products = {(d.dept_id, p.product_id): p for d, items in catalogue for p in items}
+    return render_template("customer/home.html", view=view, departments=departments, products=products,
+                           priorities=grading.priorities(view.standings),
                            required=documents.required_types(view.customer.kind),
                            types={t.type_id: t for t in documents.document_types()},
                            rejection=documents.rejection_message)

@@ -38,6 +38,11 @@ class Perm(StrEnum):
     REVIEW_APPLICATIONS = "review_applications"
     DECIDE_APPLICATIONS = "decide_applications"
     MANAGE_DOCUMENT_TYPES = "manage_document_types"
+    MANAGE_SCORECARDS = "manage_scorecards"
+    MANAGE_COMPANY_STANDARDS = "manage_company_standards"
+    EVALUATE = "evaluate"
+    PROPOSE_GRADES = "propose_grades"
+    DECIDE_GRADES = "decide_grades"
 
 
 ALL_STAFF = frozenset(Role)
@@ -58,6 +63,11 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.REVIEW_APPLICATIONS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # ONB-3, ADM-2: the department's staff
     Perm.DECIDE_APPLICATIONS: frozenset({Role.DM}),  # the department leader admits or rejects
     Perm.MANAGE_DOCUMENT_TYPES: frozenset({Role.MD}),
+    Perm.MANAGE_SCORECARDS: frozenset({Role.MD, Role.DM}),  # GRD-5: MD the company default, leaders their own
+    Perm.MANAGE_COMPANY_STANDARDS: frozenset({Role.MD}),  # the company default scorecard
+    Perm.EVALUATE: frozenset({Role.DM, Role.CLERK, Role.REP}),
+    Perm.PROPOSE_GRADES: frozenset({Role.DM, Role.CLERK, Role.REP}),
+    Perm.DECIDE_GRADES: frozenset({Role.DM}),  # the department leader decides grades and quota overrides
 }
 
 # Roles a department leader may hand out inside its own department.

@@ -37,6 +37,7 @@ from portal.services.customers import check_customer_access
 from portal.services.documents import required_types, verified_validity
 from portal.services.eligibility import blocked_scope
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.services.grading import admission_updates
 from portal.services.paging import Page, page_of, parse_cursor
 
 EVIDENCE_NEEDED = {Condition.A_LEGAL_ENTITY: "document", Condition.E_PRODUCT_LICENCE: "document",
@@ -96,6 +97,7 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str]) -> Application:
             else:  # ADM-1: recorded and admitted at once as 合格, without review
                 app.decided_at, app.decided_by, app.decision_reason = ctx.now, "ADM-1", "ADM-1"
                 tx.save(_standing(app, ctx), condition=Standing.customer_id.does_not_exist())
+                admission_updates(tx, dept_id, app.products)
             tx.save(app, condition=Application.app_id.does_not_exist())
             tx.save(audit.event(ctx, "application.submitted" if review else "application.admitted_without_review",
                                 target_type="application", target_id=app.app_id, dept_id=dept_id,
@@ -108,8 +110,8 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str]) -> Application:
 def _standing(app: Application, ctx: Ctx) -> Standing:
     """GRD-4: a new admission stands as 合格 (Qualified) until graded."""
     return Standing(dept_id=app.dept_id, customer_id=app.customer_id, customer_name=app.customer_name,
-                    grade="QUALIFIED", products=app.products, designated_staff=app.assignee_id,
-                    admitted_at=ctx.now, app_id=app.app_id)
+                    grade="QUALIFIED", dept_grade=f"{app.dept_id}#QUALIFIED", products=app.products,
+                    designated_staff=app.assignee_id, admitted_at=ctx.now, app_id=app.app_id)
 
 
 def get_application(ctx: Ctx, app_id: str) -> Application:
@@ -263,6 +265,7 @@ def decide(ctx: Ctx, app_id: str, admit: bool, reason: str, version: int) -> App
             tx.delete(Unique(_open_key(app.customer_id, app.dept_id)))
             if admit:
                 tx.save(_standing(app, ctx), condition=Standing.customer_id.does_not_exist())
+                admission_updates(tx, app.dept_id, app.products)  # QTA: one more customer counted
             tx.save(audit.event(ctx, "application.admitted" if admit else "application.rejected",
                                 target_type="application", target_id=app.app_id, dept_id=app.dept_id,
                                 detail={"customer": app.customer_id, "reason": reason}))

@@ -211,13 +211,15 @@ def create_product(ctx: Ctx, dept_id: str, product_id: str, name_zh: str, name_e
 
 
 def update_product(ctx: Ctx, dept_id: str, product_id: str, *, name_zh: str, name_en: str, active: bool,
-                   version: int) -> Product:
+                   version: int, discounts: dict[str, int | None] | None = None) -> Product:
     """Rename, withdraw or restore a product; a stale form is refused with Conflict."""
     authorize(ctx, Perm.MANAGE_PRODUCTS, dept_id, target=product_id)
     product = get_product(ctx, dept_id, product_id)
     _check_version(product, version)
     before = {"name_zh": product.name_zh, "name_en": product.name_en, "active": product.active}
     product.name_zh, product.name_en, product.active = name_zh.strip(), name_en.strip(), active
+    if discounts is not None:  # RGT-1 a: price tier per grade, in percent off the list price
+        product.discounts = {grade: int(v) for grade, v in discounts.items() if v is not None} or None
     _save_with_audit(ctx, product, "product.updated", "product", product_id, dept_id,
                      {"before": before, "after": {"name_zh": product.name_zh, "name_en": product.name_en,
                                                   "active": product.active}})

@@ -11,7 +11,7 @@ from portal.domain.customers import Condition
 from portal.domain.roles import Perm, may
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.labels import CUSTOMER_KIND_LABELS, localized_name
-from portal.services import applications, customers, documents, org, prospects
+from portal.services import applications, customers, documents, grading, org, prospects
 from portal.staff import bp
 from portal.staff.forms import (
     AssignForm,
@@ -155,8 +155,10 @@ def application_decision(app_id: str):
 def customer_list(dept_id: str):
     """The customers admitted in the department, with their grade."""
     dept = org.get_department(ctx(), dept_id)
-    page = applications.standings(ctx(), dept_id, request.args.get("cursor"))
-    return render_template("staff/customers.html", dept=dept, page=page)
+    grade = request.args.get("grade") or None
+    page = grading.by_grade(ctx(), dept_id, grade, request.args.get("cursor"))
+    return render_template("staff/customers.html", dept=dept, page=page, grade=grade,
+                           quota=grading.quota(ctx(), dept_id))
 
 
 @bp.get("/customers/<customer_id>")

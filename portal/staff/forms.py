@@ -84,6 +84,12 @@ class ProductEditForm(VersionedForm):
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     active = BooleanField(_l("On sale"))
+    vip_discount = IntegerField(_l("VIP discount %"), validators=[Optional(), NumberRange(min=0, max=100)],
+                                description=_l("RGT-1 a: each grade buys at its own price."))
+    preferred_discount = IntegerField(_l("Preferred 优选 discount %"),
+                                      validators=[Optional(), NumberRange(min=0, max=100)])
+    qualified_discount = IntegerField(_l("Qualified 合格 discount %"),
+                                      validators=[Optional(), NumberRange(min=0, max=100)])
 
 
 class AuditFilterForm(FlaskForm):
@@ -148,4 +154,40 @@ class DocumentTypeForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     required_for = SelectMultipleField(_l("Required for"), validate_choice=False, widget=ListWidget(prefix_label=False),
                                        option_widget=CheckboxInput())
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+GRADE_CHOICES = [SelectChoice("VIP", "VIP"), SelectChoice("PREFERRED", _l("Preferred 优选")),
+                 SelectChoice("QUALIFIED", _l("Qualified 合格"))]
+
+
+class GradeForm(FlaskForm):
+    """The department leader's grade change (GRD-6), or a clerk's or rep's proposal of one."""
+
+    grade = SelectField(_l("New grade"), choices=GRADE_CHOICES, validators=[DataRequired()], validate_choice=False)
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    evaluation_id = SelectField(_l("Evaluation behind it"), validators=[Optional()], validate_choice=False)
+    override_reason = TextAreaField(
+        _l("Product limit override (QTA-3)"), validators=[Optional(), Length(max=2000)],
+        description=_l("Only when a product's limit would be exceeded: the written reason."))
+    proposal_id = HiddenField()
+
+
+class EndStandingForm(FlaskForm):
+    """A customer leaves the department (QTA-5: never blocked by a quota)."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class DeclineForm(FlaskForm):
+    """The leader declines a proposal."""
+
+    proposal_id = HiddenField(validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class ScorecardForm(FlaskForm):
+    """A scorecard in its JSON form (indicators, weights, bands or options, thresholds, caps)."""
+
+    definition = TextAreaField(_l("Scorecard (JSON)"), validators=[DataRequired(), Length(max=50000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])

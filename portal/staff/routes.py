@@ -9,7 +9,7 @@ from portal.adapters.clock import utc_now
 from portal.domain.roles import DepartmentKind, Perm, Role, may, may_grant, may_manage_user
 from portal.domain.timeutil import shanghai_day
 from portal.forms import FORM_ERRORS, apply_errors
-from portal.services import audit_trail, org
+from portal.services import audit_trail, grading, org
 from portal.services.access import refuse
 from portal.services.auth import find_user_by_email
 from portal.staff import bp
@@ -77,6 +77,7 @@ def department(dept_id: str):
         can_manage_staff=may(g.actor, Perm.MANAGE_STAFF, dept_id),
         can_manage_products=may(g.actor, Perm.MANAGE_PRODUCTS, dept_id) and dept.kind == DepartmentKind.SALES.value,
         can_edit=may(g.actor, Perm.MANAGE_DEPARTMENTS),
+        quota=grading.quota(ctx(), dept_id) if dept.kind == DepartmentKind.SALES.value else None,
     )
 
 
@@ -186,11 +187,17 @@ def product_edit(dept_id: str, product_id: str):
     product = org.get_product(ctx(), dept_id, product_id)
     dept = org.get_department(ctx(), dept_id)
     form = ProductEditForm(obj=product)
+    if request.method == "GET":
+        tiers = product.discounts.as_dict() if product.discounts else {}
+        form.vip_discount.data, form.preferred_discount.data, form.qualified_discount.data = (
+            tiers.get("VIP"), tiers.get("PREFERRED"), tiers.get("QUALIFIED"))
     problem = None
     if form.validate_on_submit():
         try:
             org.update_product(ctx(), dept_id, product_id, name_zh=form.name_zh.data, name_en=form.name_en.data,
-                               active=form.active.data, version=form.version.data)
+                               active=form.active.data, version=form.version.data,
+                               discounts={"VIP": form.vip_discount.data, "PREFERRED": form.preferred_discount.data,
+                                          "QUALIFIED": form.qualified_discount.data})
         except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:

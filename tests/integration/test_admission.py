@@ -301,7 +301,7 @@ def test_rehab_staff_cannot_decide_an_ortho_application(app):
         applications.decide(staff("ortho.clerk@demo.local"), app_.app_id, False, "x", app_.version)
 
 
-def test_deciding_twice_at_once_one_wins_the_other_gets_409(app):
+def test_deciding_twice_at_once_one_wins_the_other_gets_409(app, atomic_moto):
     _c, _ctx, app_ = applied()
     leader = staff("ortho.leader@demo.local")
     outcomes, barrier = [], threading.Barrier(2)

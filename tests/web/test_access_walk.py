@@ -34,6 +34,14 @@ EXPECTED = {
     "staff.application_background": ORTHO_REVIEW, "staff.application_condition": ORTHO_REVIEW,
     "staff.application_decision": ORTHO_DECIDE, "staff.customer_list": ORTHO_VIEW, "staff.customer": ORTHO_VIEW,
     "staff.document_open": ORTHO_VIEW, "staff.document_types": MD,
+    "staff.standing": ORTHO_VIEW, "staff.grade": ORTHO_REVIEW, "staff.decline": ORTHO_DECIDE,
+    "staff.end_standing": ORTHO_DECIDE, "staff.evaluate": ORTHO_REVIEW, "staff.grade_history": ORTHO_VIEW,
+    "staff.customers_csv": ORTHO_VIEW, "staff.scorecard_list": STAFF, "staff.scorecard": ORTHO_VIEW,
+    "staff.scorecard POST": {"md.admin", "ortho.leader"},
+    "api.standing_get": ORTHO_VIEW, "api.evaluation_create": ORTHO_REVIEW, "api.grade_change": ORTHO_DECIDE,
+    "api.grade_propose": ORTHO_REVIEW, "api.standing_end": ORTHO_DECIDE, "api.department_quota": ORTHO_VIEW,
+    "api.grade_history": ORTHO_VIEW | CUSTOMER, "api.priorities": ORTHO_VIEW | CUSTOMER,
+    "api.scorecard_get": ORTHO_VIEW, "api.scorecard_put": {"md.admin", "ortho.leader"},
     "api.customer_register": PUBLIC, "api.customer_get": ORTHO_VIEW | CUSTOMER,
     "api.customer_documents": ORTHO_VIEW | CUSTOMER, "api.document_create": CUSTOMER,
     "api.document_confirm": CUSTOMER, "api.document_download": ORTHO_VIEW | CUSTOMER,
@@ -88,9 +96,17 @@ def walk_ids(walk_app):
         customer.customer_id)))
     leader = Ctx(actor_for(User.get(user_id_of("ortho.leader@demo.local"))), utc_now())
     prospect = prospects.create(leader, "ortho", name="潜在客户", email="p@x.cn")
+    from portal.adapters.tables import Standing, transaction
+    from portal.services.grading import admission_updates
+
+    with transaction() as tx:  # the customer also stands in ortho, for the grading routes
+        tx.save(Standing(dept_id="ortho", customer_id=customer.customer_id, customer_name=customer.name,
+                         grade="QUALIFIED", dept_grade="ortho#QUALIFIED", products={"bone-plate"},
+                         admitted_at=utc_now()))
+        admission_updates(tx, "ortho", {"bone-plate"})
     return {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
             "code": "a", "customer_id": customer.customer_id, "doc_id": doc.doc_id, "app_id": app.app_id,
-            "prospect_id": prospect.prospect_id}
+            "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default"}
 
 
 def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids):

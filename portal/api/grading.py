@@ -1,0 +1,163 @@
+"""API for evaluations, grades, quotas, priorities and scorecards (GRD-*, QTA-*, RGT-2, SCP-1)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import jsonify, request
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from portal.api import bp
+from portal.api.routes import parse
+from portal.api.spec import operation
+from portal.domain.grading import Grade, rank
+from portal.domain.roles import Perm
+from portal.services import customers, grading, scorecards
+from portal.services.errors import Invalid
+from portal.staff.forms import GradeForm
+from portal.web import ctx
+
+EVALUATION_BODY = {
+    "type": "object", "required": ["values"], "additionalProperties": False,
+    "properties": {
+        "values": {"type": "object", "description": "indicator key -> value (a number, or one of its options)"},
+        "hard": {"type": "object", "description": "hard criterion -> true when it happened in the period",
+                 "additionalProperties": {"type": "boolean"}},
+        "product_id": {"type": "string", "description": "use the department's scorecard for this product"},
+    },
+}
+SCORECARD_BODY = {
+    "type": "object", "required": ["definition"], "additionalProperties": False,
+    "properties": {"definition": {"type": "object"}, "version": {"type": "integer"}},
+}
+
+
+class ReasonForm(FlaskForm):
+    """A reason, e.g. for ending a standing."""
+
+    reason = StringField(validators=[DataRequired(), Length(max=2000)])
+
+
+def standing_json(s) -> dict:
+    """The API's view of a standing, with its RGT-2 priority rank."""
+    return {"department": s.dept_id, "customer": s.customer_id, "name": s.customer_name, "grade": s.grade,
+            "priority_rank": rank(Grade(s.grade)), "products": sorted(s.products),
+            "admitted_at": s.admitted_at.isoformat()}
+
+
+def change_json(c) -> dict:
+    """The API's view of a grade change (GRD-6)."""
+    return {"id": c.change_id, "department": c.dept_id, "kind": c.kind, "status": c.status, "from": c.from_grade,
+            "to": c.to_grade, "reason": c.reason, "evaluation": c.evaluation_id,
+            "override_reason": c.override_reason, "by": c.by, "at": c.at.isoformat()}
+
+
+def _body() -> dict:
+    body = request.get_json()
+    unknown = sorted(set(body) - set(EVALUATION_BODY["properties"]))
+    if unknown or not isinstance(body.get("values"), dict) or not isinstance(body.get("hard", {}), dict):
+        raise Invalid(fields={name: ["Unknown field."] for name in unknown} or {"values": ["Must be an object."]})
+    return body
+
+
+@operation(bp, "/departments/<dept_id>/customers/<customer_id>", "GET", "A customer's standing in the department",
+           response="Standing", perm=Perm.VIEW_CUSTOMERS)
+def standing_get(dept_id: str, customer_id: str):
+    """One standing."""
+    return jsonify(standing_json(grading.get_standing(ctx(), dept_id, customer_id)))
+
+
+@operation(bp, "/departments/<dept_id>/customers/<customer_id>/evaluations", "POST",
+           "Fill the applicable scorecard; returns points per indicator, total and the proposed grade",
+           body=EVALUATION_BODY, response="Evaluation", status=201, perm=Perm.EVALUATE)
+def evaluation_create(dept_id: str, customer_id: str):
+    """Evaluate a customer (GRD-5)."""
+    grading.get_standing(ctx(), dept_id, customer_id, Perm.EVALUATE)
+    body = _body()
+    e = grading.evaluate(ctx(), dept_id, customer_id, body["values"], body.get("hard") or {}, body.get("product_id"))
+    return jsonify({"id": e.eval_id, "total": e.total, "points": json.loads(e.points), "proposed": e.proposed,
+                    "capped_by": e.capped_by.split(",") if e.capped_by else [],
+                    "scorecard": {"scope": e.card_scope, "card_id": e.card_id, "version": e.card_version}}), 201
+
+
+@operation(bp, "/departments/<dept_id>/customers/<customer_id>/grade", "POST",
+           "The department leader changes the grade (409 with the places left when a quota is full)",
+           form=GradeForm, response="GradeChange", perm=Perm.DECIDE_GRADES)
+def grade_change(dept_id: str, customer_id: str):
+    """Change a grade (QTA-4: counters move in the same transaction)."""
+    form = parse(GradeForm)
+    change = grading.change(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
+                            evaluation_id=form.evaluation_id.data or None, override_reason=form.override_reason.data,
+                            proposal_id=form.proposal_id.data or None)
+    return jsonify(change_json(change))
+
+
+@operation(bp, "/departments/<dept_id>/customers/<customer_id>/grade-proposals", "POST",
+           "A clerk or rep proposes a grade for the leader to decide", form=GradeForm, response="GradeChange",
+           status=201, perm=Perm.PROPOSE_GRADES)
+def grade_propose(dept_id: str, customer_id: str):
+    """Propose a grade."""
+    form = parse(GradeForm)
+    proposal = grading.propose(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
+                               form.evaluation_id.data or None)
+    return jsonify(change_json(proposal)), 201
+
+
+@operation(bp, "/departments/<dept_id>/customers/<customer_id>/end", "POST",
+           "End the customer's standing (never blocked by a quota, QTA-5)", form=ReasonForm, response="GradeChange",
+           perm=Perm.DECIDE_GRADES)
+def standing_end(dept_id: str, customer_id: str):
+    """A customer leaves the department."""
+    form = parse(ReasonForm)
+    return jsonify(change_json(grading.end_standing(ctx(), dept_id, customer_id, form.reason.data)))
+
+
+@operation(bp, "/departments/<dept_id>/quota", "GET", "Total, VIP, Preferred and their maxima (QTA-1/2), flags",
+           response="Quota", perm=Perm.VIEW_CUSTOMERS)
+def department_quota(dept_id: str):
+    """The department's quota position."""
+    return jsonify(grading.quota(ctx(), dept_id).as_json())
+
+
+@operation(bp, "/customers/<customer_id>/grade-history", "GET", "GRD-6: every grade change, newest first",
+           response="GradeHistory")
+def grade_history(customer_id: str):
+    """A customer's grade history (its own users, or staff per SEC-1)."""
+    return jsonify({"items": [change_json(c) for c in grading.history(ctx(), customer_id)]})
+
+
+@operation(bp, "/customers/<customer_id>/priorities", "GET",
+           "RGT-2: the priority rank in each department (VIP 1, Preferred 2, Qualified 3), for order and ERP systems",
+           response="Priorities")
+def priorities(customer_id: str):
+    """Priority ranks per department."""
+    view = customers.overview(ctx(), customer_id)
+    actor = ctx().actor
+    standings = [s for s in view.standings if actor.is_customer or actor.company_wide or s.dept_id == actor.dept_id]
+    return jsonify({"items": [{"department": s.dept_id, "grade": s.grade, "priority_rank": rank(Grade(s.grade))}
+                              for s in standings]})
+
+
+@operation(bp, "/scorecards/<scope>/<card_id>", "GET", "A scorecard: `company`/`default`, or a department's",
+           response="Scorecard", perm=Perm.VIEW_CUSTOMERS)
+def scorecard_get(scope: str, card_id: str):
+    """One scorecard."""
+    record = scorecards.get(ctx(), scope, card_id)
+    return jsonify({"scope": record.scope, "card_id": record.card_id, "version": int(record.version or 0),
+                    "definition": json.loads(record.definition)})
+
+
+@operation(bp, "/scorecards/<scope>/<card_id>", "PUT", "Save a scorecard (send the version you read; 409 when stale)",
+           body=SCORECARD_BODY, response="Scorecard", perm=Perm.MANAGE_SCORECARDS)
+def scorecard_put(scope: str, card_id: str):
+    """MD saves the company default; a leader its department's."""
+    scorecards.check_may_save(ctx(), scope, card_id)
+    body = request.get_json()
+    if not isinstance(body.get("definition"), dict) or set(body) - {"definition", "version"}:
+        raise Invalid(fields={"definition": ["Must be an object."]})
+    record = scorecards.save(ctx(), scope, card_id, json.dumps(body["definition"], ensure_ascii=False),
+                             body.get("version"))
+    return jsonify({"scope": record.scope, "card_id": record.card_id, "version": int(record.version),
+                    "definition": json.loads(record.definition)})

@@ -1,0 +1,267 @@
+"""Grades, quotas and scorecards (GRD-1…6, QTA-1…5, RGT-2, SCP-1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Grade(StrEnum):
+    """GRD-1: the three grades, best first."""
+
+    VIP = "VIP"
+    PREFERRED = "PREFERRED"  # 优选
+    QUALIFIED = "QUALIFIED"  # 合格 (GRD-4: every new admission)
+
+
+PRIORITY_RANK = {Grade.VIP: 1, Grade.PREFERRED: 2, Grade.QUALIFIED: 3}  # RGT-2 四优先: lower goes first
+QUOTA_PERCENT = {Grade.VIP: 15, Grade.PREFERRED: 30}  # QTA-1, QTA-2
+
+
+def rank(grade: Grade) -> int:
+    """RGT-2: the priority rank of a grade (VIP 1, Preferred 2, Qualified 3)."""
+    return PRIORITY_RANK[grade]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A department's (or one product's) admitted customers by grade."""
+
+    total: int = 0
+    vip: int = 0
+    preferred: int = 0
+
+    def of(self, grade: Grade) -> int:
+        """How many hold `grade` (Qualified: the rest)."""
+        return {Grade.VIP: self.vip, Grade.PREFERRED: self.preferred}.get(grade, self.total - self.vip - self.preferred)
+
+    def moved(self, old: Grade, new: Grade) -> Counts:
+        """The counts after one customer moves from `old` to `new`."""
+        delta = {Grade.VIP: 0, Grade.PREFERRED: 0}
+        if old in delta:
+            delta[old] -= 1
+        if new in delta:
+            delta[new] += 1
+        return Counts(self.total, self.vip + delta[Grade.VIP], self.preferred + delta[Grade.PREFERRED])
+
+
+def maximum(grade: Grade, total: int) -> int | None:
+    """QTA-1/2 in integers: the most customers `grade` may hold among `total` (None: no limit)."""
+    percent = QUOTA_PERCENT.get(grade)
+    return None if percent is None else (percent * total) // 100
+
+
+def within_quota(counts: Counts) -> bool:
+    """`100 * vip <= 15 * total` and `100 * preferred <= 30 * total`."""
+    return 100 * counts.vip <= 15 * counts.total and 100 * counts.preferred <= 30 * counts.total
+
+
+def places_left(grade: Grade, counts: Counts) -> int | None:
+    """How many more customers may take `grade` (None: unlimited)."""
+    limit = maximum(grade, counts.total)
+    return None if limit is None else max(0, limit - counts.of(grade))
+
+
+def change_allowed(counts: Counts, old: Grade, new: Grade) -> bool:
+    """QTA-1/2/5: moving into VIP or Preferred needs a free place there; moving to 合格 is always allowed."""
+    if new == old or new == Grade.QUALIFIED:
+        return True
+    after = counts.moved(old, new)
+    limit = maximum(new, after.total)
+    return limit is None or after.of(new) <= limit
+
+
+def over_quota(counts: Counts) -> list[Grade]:
+    """QTA-5: the grades a department holds more of than allowed (after customers left)."""
+    return [g for g in (Grade.VIP, Grade.PREFERRED) if counts.of(g) > maximum(g, counts.total)]
+
+
+# --- scorecards (GRD-5, 附件1 销售客户审核评价表) ---------------------------------------------------
+
+class ScorecardError(ValueError):
+    """A scorecard definition or an evaluation input that breaks the rules; `path` names the place."""
+
+    def __init__(self, path: str, code: str, **details):
+        super().__init__(f"{path}: {code}")
+        self.path, self.code, self.details = path, code, details
+
+
+@dataclass(frozen=True)
+class Band:
+    """Values from `low` (inclusive) to `high` (exclusive; None: no upper end) earn `points` (0–100)."""
+
+    low: float
+    high: float | None
+    points: int
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One line of the scorecard: a number scored by bands, or a choice scored by its option."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    weight: int
+    bands: tuple[Band, ...] = ()
+    options: dict[str, int] = field(default_factory=dict)  # choice -> points (0–100)
+    unit: str = ""
+
+    @property
+    def kind(self) -> str:
+        """`number` or `choice`."""
+        return "choice" if self.options else "number"
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Weighted indicators, grade thresholds on the total, and hard criteria that cap the grade (GRD-2 b)."""
+
+    indicators: tuple[Indicator, ...]
+    thresholds: dict[Grade, float]  # minimum total for VIP and PREFERRED
+    caps: dict[str, Grade]  # hard criterion key -> best grade still possible when it is true
+
+    def validate(self) -> None:
+        """Weights add up to 100; bands cover their range without gap or overlap; thresholds make sense."""
+        if not self.indicators:
+            raise ScorecardError("indicators", "empty")
+        keys = [i.key for i in self.indicators]
+        if len(set(keys)) != len(keys):
+            raise ScorecardError("indicators", "duplicate_key")
+        total = sum(i.weight for i in self.indicators)
+        if total != 100 or any(i.weight <= 0 for i in self.indicators):
+            raise ScorecardError("indicators.weight", "weights_not_100", total=total)
+        for n, ind in enumerate(self.indicators):
+            _validate_indicator(f"indicators[{n}]", ind)
+        vip, preferred = self.thresholds.get(Grade.VIP), self.thresholds.get(Grade.PREFERRED)
+        if vip is None or preferred is None or not 0 <= preferred < vip <= 100:
+            raise ScorecardError("thresholds", "thresholds_order")
+        for key, grade in self.caps.items():
+            if grade not in (Grade.PREFERRED, Grade.QUALIFIED) or not key:
+                raise ScorecardError(f"caps.{key}", "cap_grade")
+
+
+def _validate_indicator(path: str, ind: Indicator) -> None:
+    if ind.options:
+        if any(not 0 <= p <= 100 for p in ind.options.values()):
+            raise ScorecardError(f"{path}.options", "points_range")
+        return
+    bands = sorted(ind.bands, key=lambda b: b.low)
+    if not bands:
+        raise ScorecardError(f"{path}.bands", "empty")
+    for b in bands:
+        if not 0 <= b.points <= 100 or (b.high is not None and b.high <= b.low):
+            raise ScorecardError(f"{path}.bands", "band_range", low=b.low)
+    for a, b in zip(bands, bands[1:], strict=False):
+        if a.high is None or a.high > b.low:
+            raise ScorecardError(f"{path}.bands", "band_overlap", at=b.low)
+        if a.high < b.low:
+            raise ScorecardError(f"{path}.bands", "band_gap", start=a.high, end=b.low)
+
+
+@dataclass(frozen=True)
+class Result:
+    """An evaluation's outcome: points per indicator (weighted), total, the grade proposed and why it was capped."""
+
+    points: dict[str, float]
+    total: float
+    proposed: Grade
+    capped_by: tuple[str, ...]
+
+
+def score(card: Scorecard, values: dict[str, object], hard: dict[str, bool]) -> Result:
+    """Score a customer's values on a valid scorecard (GRD-5), then apply the hard criteria caps (GRD-2 b)."""
+    points: dict[str, float] = {}
+    for ind in card.indicators:
+        raw = values.get(ind.key)
+        points[ind.key] = round(ind.weight * _indicator_points(ind, raw) / 100, 2)
+    total = round(sum(points.values()), 2)
+    grade = Grade.QUALIFIED
+    if total >= card.thresholds[Grade.VIP]:
+        grade = Grade.VIP
+    elif total >= card.thresholds[Grade.PREFERRED]:
+        grade = Grade.PREFERRED
+    capped = tuple(k for k, cap in card.caps.items() if hard.get(k) and rank(cap) > rank(grade))
+    for key in capped:
+        grade = max(grade, card.caps[key], key=rank)
+    return Result(points, total, grade, capped)
+
+
+def _indicator_points(ind: Indicator, raw: object) -> int:
+    if ind.options:
+        if raw not in ind.options:
+            raise ScorecardError(ind.key, "not_an_option")
+        return ind.options[raw]
+    try:
+        value = float(raw)
+    except (TypeError, ValueError) as exc:
+        raise ScorecardError(ind.key, "not_a_number") from exc
+    for band in ind.bands:
+        if band.low <= value and (band.high is None or value < band.high):
+            return band.points
+    raise ScorecardError(ind.key, "out_of_range", value=value)
+
+
+def scorecard_from_dict(data: dict) -> Scorecard:
+    """Read a scorecard from its JSON form; malformed parts raise ScorecardError with their path."""
+    if not isinstance(data, dict):
+        raise ScorecardError("scorecard", "not_an_object")
+    indicators = []
+    for n, raw in enumerate(data.get("indicators") or []):
+        path = f"indicators[{n}]"
+        try:
+            bands = tuple(Band(float(b["low"]), None if b.get("high") is None else float(b["high"]), int(b["points"]))
+                          for b in raw.get("bands") or [])
+            options = {str(k): int(v) for k, v in (raw.get("options") or {}).items()}
+            indicators.append(Indicator(key=str(raw["key"]), name_zh=str(raw.get("name_zh", raw["key"])),
+                                        name_en=str(raw.get("name_en", raw["key"])), weight=int(raw["weight"]),
+                                        bands=bands, options=options, unit=str(raw.get("unit", ""))))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ScorecardError(path, "malformed") from exc
+    try:
+        thresholds = {Grade(k): float(v) for k, v in (data.get("thresholds") or {}).items()}
+        caps = {str(k): Grade(v) for k, v in (data.get("caps") or {}).items()}
+    except (TypeError, ValueError) as exc:
+        raise ScorecardError("thresholds", "malformed") from exc
+    card = Scorecard(tuple(indicators), thresholds, caps)
+    card.validate()
+    return card
+
+
+def scorecard_to_dict(card: Scorecard) -> dict:
+    """The JSON form of a scorecard (what is stored, edited and copied into each evaluation)."""
+    return {
+        "indicators": [
+            {"key": i.key, "name_zh": i.name_zh, "name_en": i.name_en, "weight": i.weight, "unit": i.unit,
+             **({"options": dict(i.options)} if i.options else
+                {"bands": [{"low": b.low, "high": b.high, "points": b.points} for b in i.bands]})}
+            for i in card.indicators
+        ],
+        "thresholds": {g.value: v for g, v in card.thresholds.items()},
+        "caps": {k: g.value for k, g in card.caps.items()},
+    }
+
+
+# The company default (附件1 销售客户审核评价表). The seed leaves bed counts and 万元 amounts blank:
+# these are settings MD and each department may change, never constants in code.
+DEFAULT_SCORECARD = {
+    "indicators": [
+        {"key": "scale", "name_zh": "规模 / 医院等级", "name_en": "Scale / hospital level", "weight": 20,
+         "options": {"三级甲等": 100, "三级乙等": 90, "三级丙等": 75, "二级甲等": 70, "二级乙等": 60, "二级丙等": 50,
+                     "一级": 40, "未定级": 30, "大型企业": 100, "中型企业": 75, "小型企业": 50, "微型企业": 30}},
+        {"key": "annual_volume", "name_zh": "年度业务量", "name_en": "Annual business volume", "weight": 30,
+         "unit": "万元", "bands": [{"low": 0, "high": 50, "points": 20}, {"low": 50, "high": 200, "points": 50},
+                                  {"low": 200, "high": 500, "points": 80}, {"low": 500, "high": None, "points": 100}]},
+        {"key": "payment", "name_zh": "回款记录与应收账款", "name_en": "Payment record and receivables", "weight": 20,
+         "options": {"按时回款，无逾期": 100, "偶有逾期，已结清": 60, "多次逾期或有长期应收": 10}},
+        {"key": "reputation", "name_zh": "信誉与合规", "name_en": "Reputation and compliance", "weight": 10,
+         "options": {"信誉良好，无违规": 100, "一般": 60, "有投诉或违规记录": 0}},
+        {"key": "loyalty_years", "name_zh": "合作年限与忠诚度", "name_en": "Loyalty: years of cooperation",
+         "weight": 10, "unit": "年", "bands": [{"low": 0, "high": 1, "points": 20}, {"low": 1, "high": 3, "points": 60},
+                                              {"low": 3, "high": None, "points": 100}]},
+        {"key": "qualification", "name_zh": "资质完整性", "name_en": "Qualification completeness", "weight": 10,
+         "options": {"齐全有效": 100, "部分缺失或临近到期": 40, "缺失": 0}},
+    ],
+    "thresholds": {"VIP": 85, "PREFERRED": 70},
+    "caps": {"late_payment": "PREFERRED", "overdue_pickup": "PREFERRED"},
+}

@@ -1,0 +1,143 @@
+"""Scorecards (附件1): MD keeps the company default, a department may define its own, per product (GRD-5)."""
+
+from __future__ import annotations
+
+import json
+
+from flask_babel import lazy_gettext as _l
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from portal.adapters.tables import Product, ScorecardRecord, transaction
+from portal.domain.grading import DEFAULT_SCORECARD, Scorecard, ScorecardError, scorecard_from_dict, scorecard_to_dict
+from portal.domain.roles import Perm
+from portal.services import audit
+from portal.services.access import authorize
+from portal.services.context import Ctx
+from portal.services.errors import Conflict, Invalid, NotFound
+
+COMPANY = "company"
+MESSAGES = {
+    "weights_not_100": _l("The weights add up to %(total)s, not 100."),
+    "band_gap": _l("The bands leave a gap between %(start)s and %(end)s."),
+    "band_overlap": _l("The bands overlap at %(at)s."),
+    "band_range": _l("A band must run upwards and give 0 to 100 points."),
+    "points_range": _l("Points must be between 0 and 100."),
+    "thresholds_order": _l("Thresholds need 0 ≤ PREFERRED < VIP ≤ 100."),
+    "cap_grade": _l("A hard criterion caps at PREFERRED or QUALIFIED."),
+    "duplicate_key": _l("Two indicators have the same key."),
+    "empty": _l("This part is empty."),
+    "malformed": _l("This part is not written as expected."),
+    "not_an_object": _l("The scorecard must be a JSON object."),
+    "out_of_range": _l("The value %(value)s is outside every band (negative?)."),
+    "not_a_number": _l("Enter a number."),
+    "not_an_option": _l("Choose one of the options."),
+}
+
+
+def error_message(exc: ScorecardError) -> str:
+    """A ScorecardError in the reader's language."""
+    template = MESSAGES.get(exc.code)
+    return f"{exc.path}: {template % exc.details if template else exc.code}"
+
+
+def scorecard_error_fields(exc: ScorecardError, prefix: str = "") -> dict:
+    """Field errors for an evaluation form (fields named `prefix + indicator key`)."""
+    template = MESSAGES.get(exc.code)
+    return {f"{prefix}{exc.path}": [template % exc.details if template else exc.code]}
+
+
+def _default_record() -> ScorecardRecord:
+    definition = json.dumps(DEFAULT_SCORECARD, ensure_ascii=False)
+    return ScorecardRecord(scope=COMPANY, card_id="default", definition=definition, updated_by="system", version=0)
+
+
+def card_for(dept_id: str, product_id: str | None) -> tuple[str, str, ScorecardRecord, Scorecard]:
+    """The scorecard that applies: the department's for the product, its default, else the company default."""
+    candidates = ([(dept_id, product_id)] if product_id else []) + [(dept_id, "default"), (COMPANY, "default")]
+    for scope, card_id in candidates:
+        try:
+            record = ScorecardRecord.get(scope, card_id)
+        except DoesNotExist:
+            continue
+        return scope, card_id, record, scorecard_from_dict(json.loads(record.definition))
+    record = _default_record()
+    return COMPANY, "default", record, scorecard_from_dict(DEFAULT_SCORECARD)
+
+
+def visible(ctx: Ctx, dept_ids: list[str]) -> list[ScorecardRecord]:
+    """The company default and the scorecards of the given departments."""
+    authorize(ctx, Perm.VIEW_CUSTOMERS)
+    records = list(ScorecardRecord.query(COMPANY)) or [_default_record()]
+    for dept_id in dept_ids:
+        authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id)
+        records += list(ScorecardRecord.query(dept_id))
+    return records
+
+
+def get(ctx: Ctx, scope: str, card_id: str) -> ScorecardRecord:
+    """One scorecard (the company default exists even before MD first saves it)."""
+    authorize(ctx, Perm.VIEW_CUSTOMERS, None if scope == COMPANY else scope, target=f"{scope}/{card_id}")
+    try:
+        return ScorecardRecord.get(scope, card_id)
+    except DoesNotExist as exc:
+        if (scope, card_id) == (COMPANY, "default"):
+            return _default_record()
+        raise NotFound() from exc
+
+
+def parse(text: str) -> Scorecard:
+    """Read a scorecard from the editor's JSON; every problem names its place (field `definition`)."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        message = _l("Not valid JSON (line %(line)s, column %(col)s).", line=getattr(exc, "lineno", "?"),
+                     col=getattr(exc, "colno", "?"))
+        raise Invalid(fields={"definition": [message]}) from exc
+    try:
+        return scorecard_from_dict(data)
+    except ScorecardError as exc:
+        raise Invalid(fields={"definition": [error_message(exc)]}) from exc
+
+
+def check_may_save(ctx: Ctx, scope: str, card_id: str) -> None:
+    """MD keeps the company default; a department leader (or MD) the department's scorecards (GRD-5)."""
+    if scope == COMPANY:
+        authorize(ctx, Perm.MANAGE_COMPANY_STANDARDS, target="company scorecard")
+    else:
+        authorize(ctx, Perm.MANAGE_SCORECARDS, scope, target=f"{scope}/{card_id}")
+
+
+def save(ctx: Ctx, scope: str, card_id: str, text: str, version: int | None) -> ScorecardRecord:
+    """Save a scorecard: MD the company's, a leader its department's. Past evaluations keep their copy."""
+    check_may_save(ctx, scope, card_id)
+    if (scope == COMPANY and card_id != "default") or (
+            scope != COMPANY and card_id != "default" and not Product.count(scope, Product.product_id == card_id)):
+        raise NotFound()
+    card = parse(text)
+    try:
+        record = ScorecardRecord.get(scope, card_id)
+        if version is None or int(version) != int(record.version):
+            raise Conflict()
+    except DoesNotExist:
+        if version not in (None, 0):
+            raise Conflict() from None
+        record = ScorecardRecord(scope=scope, card_id=card_id)
+    record.definition = json.dumps(scorecard_to_dict(card), ensure_ascii=False)
+    record.updated_by, record.updated_at = ctx.actor.email, ctx.now
+    try:
+        with transaction() as tx:
+            tx.save(record)
+            tx.save(audit.event(ctx, "scorecard.saved", target_type="scorecard", target_id=f"{scope}/{card_id}",
+                                dept_id=None if scope == COMPANY else scope))
+    except TransactWriteError as exc:
+        raise Conflict() from exc
+    return record
+
+
+def get_or_start(ctx: Ctx, scope: str, card_id: str) -> ScorecardRecord:
+    """A scorecard, or (for a department that has none yet) an unsaved copy of the one that applies now."""
+    try:
+        return get(ctx, scope, card_id)
+    except NotFound:
+        _scope, _card_id, current, _card = card_for(scope, None if card_id == "default" else card_id)
+        return ScorecardRecord(scope=scope, card_id=card_id, definition=current.definition, version=0)

@@ -1,0 +1,178 @@
+"""Staff pages for grading: a customer's standing, evaluations, grade changes, quotas, scorecards."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from portal.domain.grading import Grade, rank, scorecard_from_dict
+from portal.domain.roles import Perm, may
+from portal.forms import FORM_ERRORS, apply_errors
+from portal.services import customers, grading, org, scorecards
+from portal.staff import bp
+from portal.staff.forms import DeclineForm, EndStandingForm, GradeForm, ScorecardForm
+from portal.web import ctx, staff_required
+
+
+def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
+    standing = grading.get_standing(ctx(), dept_id, customer_id)
+    evaluations = grading.evaluations(ctx(), dept_id, customer_id)
+    form = grade_form or GradeForm()
+    form.evaluation_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {e.proposed}") for e in evaluations]
+    products = {p.product_id: p for p in org.list_products(ctx(), dept_id)}
+    return render_template(
+        "staff/standing.html", standing=standing, dept=org.get_department(ctx(), dept_id), evaluations=evaluations,
+        latest_points=json.loads(evaluations[0].points) if evaluations else {},
+        latest_card=scorecard_from_dict(json.loads(evaluations[0].card_definition)) if evaluations else None,
+        grade_form=form, end_form=end_form or EndStandingForm(), decline_form=DeclineForm(),
+        proposals=grading.open_proposals(ctx(), dept_id, customer_id), products=products,
+        quota=grading.quota(ctx(), dept_id), priority=rank(Grade(standing.grade)), problem=problem,
+        can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id), can_propose=may(g.actor, Perm.PROPOSE_GRADES, dept_id),
+        can_evaluate=may(g.actor, Perm.EVALUATE, dept_id))
+
+
+@bp.get("/departments/<dept_id>/customers/<customer_id>")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def standing(dept_id: str, customer_id: str):
+    """A customer's standing in the department: grade, priority, evaluations, proposals and decisions."""
+    return _standing_page(dept_id, customer_id)
+
+
+@bp.post("/departments/<dept_id>/customers/<customer_id>/grade")
+@staff_required(Perm.PROPOSE_GRADES)
+def grade(dept_id: str, customer_id: str):
+    """The leader changes the grade; a clerk or rep proposes it."""
+    form = GradeForm()
+    if form.validate_on_submit():
+        try:
+            if may(g.actor, Perm.DECIDE_GRADES, dept_id):
+                grading.change(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
+                               evaluation_id=form.evaluation_id.data or None,
+                               override_reason=form.override_reason.data, proposal_id=form.proposal_id.data or None)
+                flash(_("The grade has been changed."), "success")
+            else:
+                grading.propose(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
+                                form.evaluation_id.data or None)
+                flash(_("Your proposal has been sent to the department leader."), "success")
+        except FORM_ERRORS as exc:
+            return _standing_page(dept_id, customer_id, grade_form=form, problem=apply_errors(form, exc))
+        return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
+    return _standing_page(dept_id, customer_id, grade_form=form)
+
+
+@bp.post("/departments/<dept_id>/customers/<customer_id>/decline")
+@staff_required(Perm.DECIDE_GRADES)
+def decline(dept_id: str, customer_id: str):
+    """The leader declines a proposal."""
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            grading.decline(ctx(), dept_id, customer_id, form.proposal_id.data, form.reason.data)
+        except FORM_ERRORS as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The proposal has been declined."), "success")
+    return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
+
+
+@bp.post("/departments/<dept_id>/customers/<customer_id>/end")
+@staff_required(Perm.DECIDE_GRADES)
+def end_standing(dept_id: str, customer_id: str):
+    """The customer leaves the department (QTA-5: never blocked by a quota)."""
+    form = EndStandingForm()
+    if form.validate_on_submit():
+        try:
+            grading.end_standing(ctx(), dept_id, customer_id, form.reason.data)
+        except FORM_ERRORS as exc:
+            return _standing_page(dept_id, customer_id, end_form=form, problem=apply_errors(form, exc))
+        flash(_("The customer's standing in this department has ended."), "success")
+        return redirect(url_for("staff.customer_list", dept_id=dept_id))
+    return _standing_page(dept_id, customer_id, end_form=form)
+
+
+@bp.route("/departments/<dept_id>/customers/<customer_id>/evaluate", methods=["GET", "POST"])
+@staff_required(Perm.EVALUATE)
+def evaluate(dept_id: str, customer_id: str):
+    """Fill the applicable scorecard (附件1): the portal computes points, total and the proposed grade."""
+    standing = grading.get_standing(ctx(), dept_id, customer_id)
+    product = request.values.get("product") or None
+    scope, card_id, _record, card = scorecards.card_for(dept_id, product)
+    errors, values, hard = {}, {}, {}
+    if request.method == "POST":
+        values = {i.key: request.form.get(f"v_{i.key}", "") for i in card.indicators}
+        hard = {key: request.form.get(f"hard_{key}") == "y" for key in card.caps}
+        try:
+            evaluation = grading.evaluate(ctx(), dept_id, customer_id, values, hard, product)
+        except FORM_ERRORS as exc:
+            errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
+        else:
+            flash(_("Evaluated: %(total)s points, proposed grade %(grade)s.", total=f"{evaluation.total:g}",
+                    grade=evaluation.proposed), "success")
+            return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
+    return render_template("staff/evaluate.html", standing=standing, card=card, scope=scope, card_id=card_id,
+                           product=product, values=values, hard=hard, errors=errors)
+
+
+@bp.get("/customers/<customer_id>/grades")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def grade_history(customer_id: str):
+    """GRD-6: every grade change with who, when, from, to, why and the evaluation behind it."""
+    changes = grading.history(ctx(), customer_id, request.args.get("dept") or None)
+    customer = customers.get_customer(ctx(), customer_id)
+    return render_template("staff/grade_history.html", changes=changes, customer=customer)
+
+
+@bp.get("/departments/<dept_id>/customers.csv")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def customers_csv(dept_id: str):
+    """The department's admitted customers (optionally of one grade) as CSV, UTF-8 with BOM for Excel."""
+    rows = grading.all_standings(ctx(), dept_id, request.args.get("grade") or None)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["customer_id", "name", "grade", "priority_rank", "products", "admitted_at"])
+    for s in rows:
+        writer.writerow([s.customer_id, s.customer_name, s.grade, rank(Grade(s.grade)), " ".join(sorted(s.products)),
+                         s.admitted_at.date().isoformat()])
+    filename = f"{dept_id}-customers{'-' + request.args['grade'] if request.args.get('grade') else ''}.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/scorecards")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def scorecard_list():
+    """The company default and the scorecards of the departments the user sees."""
+    departments = [d.dept_id for d in org.list_departments(ctx()) if d.kind == "sales"]
+    return render_template("staff/scorecards.html", records=scorecards.visible(ctx(), departments),
+                           departments=departments)
+
+
+@bp.route("/scorecards/<scope>/<card_id>", methods=["GET", "POST"])
+@staff_required(Perm.VIEW_CUSTOMERS)
+def scorecard(scope: str, card_id: str):
+    """One scorecard: its table, and its JSON for those who may change it (stale edits refused)."""
+    record = scorecards.get_or_start(ctx(), scope, card_id)
+    if request.method == "POST":
+        scorecards.check_may_save(ctx(), scope, card_id)
+    form = ScorecardForm(obj=record)
+    if request.method == "GET":
+        form.definition.data = json.dumps(json.loads(record.definition), ensure_ascii=False, indent=2)
+    problem = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            scorecards.save(ctx(), scope, card_id, form.definition.data, form.version.data)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+        else:
+            flash(_("Scorecard saved. Earlier evaluations keep the version they were scored with."), "success")
+            return redirect(url_for("staff.scorecard", scope=scope, card_id=card_id))
+    may_edit = may(g.actor, Perm.MANAGE_COMPANY_STANDARDS) if scope == "company" else \
+        may(g.actor, Perm.MANAGE_SCORECARDS, scope)
+    return render_template("staff/scorecard.html", record=record, form=form, problem=problem, may_edit=may_edit,
+                           card=scorecard_from_dict(json.loads(record.definition)), scope=scope, card_id=card_id)
