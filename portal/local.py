@@ -30,7 +30,7 @@ class LocalStack:
 
 
 def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:5000", seed: bool = True,
-                  env: str = "local") -> LocalStack:
+                  env: str = "local", demo_customers: bool = True) -> LocalStack:
     """Start moto in server mode on 127.0.0.1, create every table and the bucket, seed the demo data."""
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from moto.server import ThreadedMotoServer
@@ -60,13 +60,13 @@ def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:500
     tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
     bootstrap.create_everything(settings)
     if seed:
-        seed_demo(settings, utc_now(), hash_password)
+        seed_demo(settings, utc_now(), hash_password, with_customers=demo_customers)
     return LocalStack(server, settings, environment)
 
 
 def banner(stack: LocalStack, url: str) -> str:
     """What `make run` prints: the URL, the demo logins, and the environment for other processes."""
-    from portal.adapters.seed import DEMO_PASSWORD, STAFF
+    from portal.adapters.seed import DEMO_CUSTOMER, DEMO_PASSWORD, STAFF
 
     lines = [
         "",
@@ -74,6 +74,7 @@ def banner(stack: LocalStack, url: str) -> str:
         "",
         f"  Demo logins (password for all: {DEMO_PASSWORD}):",
         *[f"    {email:<26} {role.value:<6} {dept}" for email, _name, role, dept in STAFF],
+        f"    {DEMO_CUSTOMER:<26} customer (上海仁济医疗器械有限公司, VIP in ortho)",
         "",
         "  Point other processes (scheduled functions, scripts) at the same local data with:",
         *[f"    export {k}={v}" for k, v in stack.environment.items() if k != "PORTAL_PUBLIC_URL"],

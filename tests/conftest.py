@@ -43,7 +43,7 @@ def app(aws):
     application = create_app(TEST_SETTINGS)
     settings = application.extensions["portal.settings"]
     bootstrap.create_everything(settings)
-    seed_demo(settings, utc_now(), hash_password)
+    seed_demo(settings, utc_now(), hash_password, with_customers=False)
     application.config["TESTING"] = True
     return application
 

@@ -44,7 +44,8 @@ STAFF = [
 ]
 
 
-def seed_demo(settings: Settings, now: datetime, hash_password: Callable[[str], str]) -> int:
+def seed_demo(settings: Settings, now: datetime, hash_password: Callable[[str], str],
+              with_customers: bool = True) -> int:
     """Write the demo organisation if missing; return how many records were added. Refuses outside local runs."""
     if not settings.is_local:
         raise RuntimeError("demo data is for local runs only")
@@ -58,7 +59,8 @@ def seed_demo(settings: Settings, now: datetime, hash_password: Callable[[str], 
         have = {p.product_id for p in Product.query(dept_id)}
         for product_id, zh, en in items:
             if product_id not in have:
-                Product(dept_id=dept_id, product_id=product_id, name_zh=zh, name_en=en, created_at=now).save()
+                Product(dept_id=dept_id, product_id=product_id, name_zh=zh, name_en=en, created_at=now,
+                        discounts={"VIP": 12, "PREFERRED": 6, "QUALIFIED": 0}).save()
                 added += 1
     for email, name, role, dept_id in STAFF:
         if Unique.count(f"email#{email}") == 0:
@@ -69,4 +71,59 @@ def seed_demo(settings: Settings, now: datetime, hash_password: Callable[[str], 
             added += 1
     from portal.services.documents import seed_document_types
 
-    return added + seed_document_types()
+    added += seed_document_types()
+    return added + (seed_customers(now, hash_password) if with_customers else 0)
+
+
+DEMO_CUSTOMER = "buyer@demo.local"
+CUSTOMERS = {  # department -> (name, grade, product); the first ortho one has the demo customer login
+    "ortho": [("上海仁济医疗器械有限公司", "VIP", "bone-plate"), ("华东骨科医院", "PREFERRED", "spinal-screw"),
+              ("苏州康复医疗器械有限公司", "PREFERRED", "knee-joint"), ("杭州创伤骨科医院", "QUALIFIED", "im-nail"),
+              ("南京医药股份有限公司", "QUALIFIED", "bone-plate"), ("无锡市第二人民医院", "QUALIFIED", "knee-joint"),
+              ("宁波骨科器械经销有限公司", "QUALIFIED", "spinal-screw"), ("合肥市骨科医院", "QUALIFIED", "bone-plate")],
+    "rehab": [("上海康复用品商行", "PREFERRED", "wheelchair"), ("嘉兴颐养院", "QUALIFIED", "walker"),
+              ("常州助行器材有限公司", "QUALIFIED", "brace"), ("扬州市中医院", "QUALIFIED", "cpm"),
+              ("绍兴康宁养老中心", "QUALIFIED", "wheelchair"), ("温州残疾人用品站", "QUALIFIED", "walker"),
+              ("台州康复医院", "QUALIFIED", "brace")],
+}
+
+
+def seed_customers(now: datetime, hash_password: Callable[[str], str]) -> int:
+    """Admitted demo customers with grades within the quotas, their counters, and one customer login."""
+    from stdnum.cn import uscc
+
+    from portal.adapters.tables import Counter, Customer, Standing
+
+    if Unique.count(f"email#{DEMO_CUSTOMER}"):
+        return 0
+    added, serial = 0, 0
+    for dept_id, rows in CUSTOMERS.items():
+        counts: dict[str, list[int]] = {"all": [0, 0, 0]}
+        for name, grade, product in rows:
+            serial += 1
+            body = f"91310000MA{serial:07d}"
+            customer = Customer(
+                customer_id=str(uuid.uuid4()), name=name, credit_code=body + uscc.calc_check_digit(body),
+                kind="medical" if "医院" in name else "enterprise", region="上海市", industry="医疗器械",
+                scale="medium", contact_name="采购负责人", mobile="+8613800138000",
+                email=f"customer{serial}@demo.local", created_at=now)
+            if serial == 1:
+                customer.email = DEMO_CUSTOMER
+                user_id = str(uuid.uuid4())
+                User(user_id=user_id, email=DEMO_CUSTOMER, name="张采购 (仁济)", kind="customer",
+                     customer_id=customer.customer_id, password_hash=hash_password(DEMO_PASSWORD),
+                     created_at=now).save()
+                Unique(f"email#{DEMO_CUSTOMER}", owner_id=user_id).save()
+            customer.save()
+            Unique(f"uscc#{customer.credit_code}", owner_id=customer.customer_id).save()
+            Standing(dept_id=dept_id, customer_id=customer.customer_id, customer_name=name, grade=grade,
+                     dept_grade=f"{dept_id}#{grade}", products={product}, admitted_at=now).save()
+            for key in ("all", f"product#{product}"):
+                c = counts.setdefault(key, [0, 0, 0])
+                c[0] += 1
+                c[1] += grade == "VIP"
+                c[2] += grade == "PREFERRED"
+            added += 1
+        for key, (total, vip, preferred) in counts.items():
+            Counter(dept_id, key, total=total, vip=vip, preferred=preferred).save()
+    return added

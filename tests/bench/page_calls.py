@@ -25,7 +25,7 @@ def main() -> int:
     with mock_aws():
         app = create_app(conf.TEST_SETTINGS)
         bootstrap.create_everything(app.extensions["portal.settings"])
-        seed_demo(app.extensions["portal.settings"], utc_now(), hash_password)
+        seed_demo(app.extensions["portal.settings"], utc_now(), hash_password, with_customers=False)
         add_records(10)
         small = calls_per_page(app)
         add_records(990)

@@ -31,7 +31,7 @@ def portal_url():
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log lines from either server
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    stack = start_backend(moto_port=free_port(), portal_url=url, env="test")
+    stack = start_backend(moto_port=free_port(), portal_url=url, env="test", demo_customers=False)
     server = make_server("127.0.0.1", port, create_app(stack.settings), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

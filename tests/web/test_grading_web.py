@@ -148,6 +148,7 @@ def test_department_list_filters_by_grade_and_exports_csv(app):
     sign_in(client, "ortho.clerk@demo.local")
     page = client.get("/staff/departments/ortho/customers?grade=VIP").get_data(as_text=True)
     assert page.count('class="grade grade-vip"') == 1
+    assert re.search(r'class="quota-fill vip" width="33\.3"', page)  # 1 of 3 VIP places: the chart's bar
     exported = client.get("/staff/departments/ortho/customers.csv")
     assert exported.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
