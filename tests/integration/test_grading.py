@@ -97,6 +97,12 @@ def test_GRD_6_leader_promotes_and_the_change_records_who_when_from_to_why(app):
     assert counter() == (20, 1, 0) and counter(key="product#bone-plate") == (20, 1, 0)
     history = grading.history(staff("ortho.clerk@demo.local"), customers[0])
     assert [(h.kind, h.to_grade, h.reason) for h in history] == [("change", "VIP", "年度评审优秀")]
+    from portal.adapters.tables import AuditEvent
+    from portal.domain.timeutil import shanghai_day
+
+    events = [e for e in AuditEvent.by_dept.query("ortho") if e.action == "grade.changed"]
+    assert events and events[-1].target_id == customers[0] and events[-1].actor_email == LEADER
+    assert shanghai_day(events[-1].at).isoformat() == events[-1].day
 
 
 def test_grade_change_by_a_rep_is_refused_the_leader_decides(app):

@@ -105,3 +105,11 @@ def test_GRD_1_grade_values_are_exactly_three():
     assert {g.value for g in Grade} == {"VIP", "PREFERRED", "QUALIFIED"}
     with pytest.raises(ValueError):
         Grade("GOLD")
+
+
+def test_GRD_3_preferred_between_the_thresholds_and_GRD_4_qualified_below():
+    card = scorecard_from_dict(DEFAULT_SCORECARD)
+    preferred = score(card, {**GOOD, "annual_volume": 100, "loyalty_years": 2}, {})
+    assert 70 <= preferred.total < 85 and preferred.proposed == Grade.PREFERRED
+    low = score(card, {**GOOD, "annual_volume": 10, "payment": "多次逾期或有长期应收", "scale": "一级"}, {})
+    assert low.total < 70 and low.proposed == Grade.QUALIFIED
