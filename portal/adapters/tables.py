@@ -359,6 +359,10 @@ class Application(BaseModel):
     assignee_id = UnicodeAttribute(null=True)  # the designated person (ONB-3)
     background_check = UnicodeAttribute(null=True)
     conditions = UnicodeAttribute(null=True)  # JSON: {"a": {"met", "evidence_doc", "contract_no", "note", "by", "at"}}
+    reentry = BooleanAttribute(null=True)  # BLK-6: after a blacklisting, both approvals are needed
+    requested_grade = UnicodeAttribute(null=True)  # the customer's wish; admission is always 合格 (GRD-4, BLK-6)
+    dm_approval = UnicodeAttribute(null=True)  # JSON {by, at, reason}
+    lead_approval = UnicodeAttribute(null=True)  # JSON {by, at, reason}
     decision_reason = UnicodeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
     decided_at = UTCDateTimeAttribute(null=True)
@@ -412,20 +416,65 @@ class Standing(BaseModel):
     by_grade = StandingsByGrade()
 
 
+class BlacklistByCustomer(GlobalSecondaryIndex):
+    """A customer's listings, oldest first (the eligibility check of ADM-3 / BLK-2)."""
+
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+
+
+class BlacklistByScope(GlobalSecondaryIndex):
+    """One scope's listings ("company" or a department), oldest first: the blacklist pages."""
+
+    class Meta:
+        index_name = "by_scope"
+        projection = AllProjection()
+
+    scope = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+
+
+class BlacklistDue(GlobalSecondaryIndex):
+    """Sparse: active entries that have an expiry day, by that day — the expiry job reads only what is due."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)  # "due", present only while the entry is active with an expiry
+    due_key = UnicodeAttribute(range_key=True)  # "<expiry day>#<entry id>"
+
+
 class BlacklistEntry(BaseModel):
-    """A listing of a customer on a department's or the company blacklist (BLK-1); written from issue 5 on."""
+    """A listing of a customer on a department's or the company blacklist (BLK-1, BLK-4, BLK-7)."""
 
     base_name = "blacklist"
 
     class Meta(BaseModel.Meta):
         table_name = "blacklist"
 
-    customer_id = UnicodeAttribute(hash_key=True)
-    entry_id = UnicodeAttribute(range_key=True)
+    entry_id = UnicodeAttribute(hash_key=True)  # ULID
+    customer_id = UnicodeAttribute()
+    customer_name = UnicodeAttribute(default="")
     scope = UnicodeAttribute()  # "company" or a department id
     active = BooleanAttribute(default=True)
+    reason = UnicodeAttribute(default="")
+    listed_by = UnicodeAttribute(default="")
     listed_at = UTCDateTimeAttribute()
-
+    expires_on = UnicodeAttribute(null=True)  # Asia/Shanghai day the ban ends (BLK-4); None: until lifted
+    due_bucket = UnicodeAttribute(null=True)
+    due_key = UnicodeAttribute(null=True)
+    ended_at = UTCDateTimeAttribute(null=True)
+    ended_by = UnicodeAttribute(null=True)
+    ended_how = UnicodeAttribute(null=True)  # lifted | expired
+    end_reason = UnicodeAttribute(null=True)
+    by_customer = BlacklistByCustomer()
+    by_scope = BlacklistByScope()
+    due = BlacklistDue()
 
 
 # --- grading and quotas (GRD-*, QTA-*) --------------------------------------------------------------

@@ -43,6 +43,12 @@ class Perm(StrEnum):
     EVALUATE = "evaluate"
     PROPOSE_GRADES = "propose_grades"
     DECIDE_GRADES = "decide_grades"
+    APPROVE_REENTRY = "approve_reentry"
+    MANAGE_DEPARTMENT_BLACKLIST = "manage_department_blacklist"
+    MANAGE_COMPANY_BLACKLIST = "manage_company_blacklist"
+    RECORD_INCIDENTS = "record_incidents"
+    REVIEW_CUSTOMERS = "review_customers"
+    RUN_JOBS = "run_jobs"
 
 
 ALL_STAFF = frozenset(Role)
@@ -68,6 +74,12 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.EVALUATE: frozenset({Role.DM, Role.CLERK, Role.REP}),
     Perm.PROPOSE_GRADES: frozenset({Role.DM, Role.CLERK, Role.REP}),
     Perm.DECIDE_GRADES: frozenset({Role.DM}),  # the department leader decides grades and quota overrides
+    Perm.APPROVE_REENTRY: frozenset({Role.LEAD}),  # BLK-6: company leadership's second approval
+    Perm.MANAGE_DEPARTMENT_BLACKLIST: frozenset({Role.DM}),  # BLK-1: the department keeps its own list
+    Perm.MANAGE_COMPANY_BLACKLIST: frozenset({Role.MD}),  # BLK-1: only MD keeps the company list
+    Perm.RECORD_INCIDENTS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # INC-1
+    Perm.REVIEW_CUSTOMERS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # REV-1: fill the stage evaluation
+    Perm.RUN_JOBS: frozenset({Role.MD}),  # local and dev stages: MD triggers scheduled functions by hand
 }
 
 # Roles a department leader may hand out inside its own department.

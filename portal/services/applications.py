@@ -35,7 +35,7 @@ from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
 from portal.services.documents import required_types, verified_validity
-from portal.services.eligibility import blocked_scope
+from portal.services.eligibility import blocked_scope, was_listed
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.grading import admission_updates
 from portal.services.paging import Page, page_of, parse_cursor
@@ -64,7 +64,7 @@ def require_customer(ctx: Ctx) -> None:
         raise refuse(ctx, "application.submit")
 
 
-def submit(ctx: Ctx, dept_id: str, product_ids: list[str]) -> Application:
+def submit(ctx: Ctx, dept_id: str, product_ids: list[str], requested_grade: str | None = None) -> Application:
     """A customer applies to one department for some of its products (ADM-4)."""
     require_customer(ctx)
     actor = ctx.actor
@@ -86,9 +86,12 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str]) -> Application:
         if missing:
             raise Invalid(_l("Upload and verify the required documents first."),
                           fields={"documents": [_l("Missing or expired: %(types)s", types=", ".join(missing))]})
+    reentry = was_listed(customer.customer_id, dept_id)  # BLK-6: re-entry is re-reviewed, never review-free
+    review = review or reentry
     app = Application(app_id=str(ULID.from_datetime(ctx.now)), customer_id=customer.customer_id,
                       customer_name=customer.name, dept_id=dept_id, products=set(chosen), submitted_at=ctx.now,
-                      status="submitted" if review else "admitted", queue_dept=dept_id if review else None)
+                      status="submitted" if review else "admitted", queue_dept=dept_id if review else None,
+                      reentry=reentry or None, requested_grade=requested_grade)
     try:
         with transaction() as tx:
             if review:
@@ -237,25 +240,64 @@ def _customer_document(customer_id: str, doc_id: str) -> bool:
     return document.customer_id == customer_id and document.status in ("verified", "superseded")
 
 
+def _admission_problems(app: Application) -> dict:
+    """ADM-2 and BLK-2: what still stands in the way of admitting this application."""
+    problems: dict = {}
+    blockers = admission_blockers({k: v["met"] for k, v in conditions_of(app).items()})
+    if blockers:
+        problems["decision"] = [_l("Admission needs all six conditions met; still open or not met: %(c)s",
+                                   c=", ".join(f"({b.value})" for b in blockers))]
+    if not app.background_check:
+        problems["decision"] = problems.get("decision", []) + [
+            _l("The designated person has not recorded the background check.")]
+    if blocked_scope(app.customer_id, app.dept_id):
+        problems["decision"] = [_l("The customer is blacklisted in this department.")]
+    return problems
+
+
 def decide(ctx: Ctx, app_id: str, admit: bool, reason: str, version: int) -> Application:
-    """The department leader admits (all six conditions met) or rejects with a reason; one decision wins."""
+    """The department leader admits (all six conditions met) or rejects with a reason; one decision wins.
+
+    BLK-6: a re-entry after a blacklisting also needs company leadership's approval, in either order; until
+    both have approved, the leader's admission is recorded and the application stays open.
+    """
     app = _editable(ctx, app_id, Perm.DECIDE_APPLICATIONS, version)
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(fields={"reason": [_l("Give the reason for the decision.")]})
     if admit:
-        blockers = admission_blockers({k: v["met"] for k, v in conditions_of(app).items()})
-        problems = {}
-        if blockers:
-            problems["decision"] = [_l("Admission needs all six conditions met; still open or not met: %(c)s",
-                                       c=", ".join(f"({b.value})" for b in blockers))]
-        if not app.background_check:
-            problems["decision"] = problems.get("decision", []) + [
-                _l("The designated person has not recorded the background check.")]
-        if blocked_scope(app.customer_id, app.dept_id):
-            problems["decision"] = [_l("The customer is blacklisted in this department.")]
+        problems = _admission_problems(app)
         if problems:
             raise Invalid(fields=problems)
+        if app.reentry and not app.lead_approval:
+            app.dm_approval = json.dumps({"by": ctx.actor.email, "at": ctx.now.isoformat(), "reason": reason},
+                                         ensure_ascii=False)
+            return _save(ctx, app, "application.reentry_approved_by_department", {"reason": reason})
+    return _finalise(ctx, app, admit, reason)
+
+
+def approve_reentry(ctx: Ctx, app_id: str, reason: str, version: int) -> Application:
+    """BLK-6: company leadership approves a re-entry; with the department leader's approval it admits as 合格."""
+    app = get_application(ctx, app_id)
+    authorize(ctx, Perm.APPROVE_REENTRY, target=app_id)
+    if not app.reentry or app.status != "submitted":
+        raise Conflict(_l("This application does not await leadership's approval."))
+    if version is None or int(version) != int(app.version):
+        raise Conflict()
+    if not (reason or "").strip():
+        raise Invalid(fields={"reason": [_l("Give the reason for the decision.")]})
+    app.lead_approval = json.dumps({"by": ctx.actor.email, "at": ctx.now.isoformat(), "reason": reason.strip()},
+                                   ensure_ascii=False)
+    if not app.dm_approval:
+        return _save(ctx, app, "application.reentry_approved_by_leadership", {"reason": reason.strip()})
+    problems = _admission_problems(app)
+    if problems:
+        raise Invalid(fields=problems)
+    return _finalise(ctx, app, True, json.loads(app.dm_approval)["reason"])
+
+
+def _finalise(ctx: Ctx, app: Application, admit: bool, reason: str) -> Application:
+    """Record the decision; an admission creates the standing as 合格 and counts it, in one transaction."""
     app.status = "admitted" if admit else "rejected"
     app.queue_dept = None
     app.decision_reason, app.decided_by, app.decided_at = reason, ctx.actor.email, ctx.now
@@ -268,7 +310,7 @@ def decide(ctx: Ctx, app_id: str, admit: bool, reason: str, version: int) -> App
                 admission_updates(tx, app.dept_id, app.products)  # QTA: one more customer counted
             tx.save(audit.event(ctx, "application.admitted" if admit else "application.rejected",
                                 target_type="application", target_id=app.app_id, dept_id=app.dept_id,
-                                detail={"customer": app.customer_id, "reason": reason}))
+                                detail={"customer": app.customer_id, "reason": reason, "reentry": bool(app.reentry)}))
     except TransactWriteError as exc:
         raise Conflict(_l("This application was decided or changed meanwhile. Reload the page.")) from exc
     _notify_decision(app)

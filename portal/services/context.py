@@ -16,3 +16,11 @@ class Ctx:
     now: datetime
     ip: str | None = None
     user_agent: str | None = None
+
+
+SYSTEM = Actor(user_id="system", email="system@scheduled-job", name="scheduled job", kind="system")
+
+
+def system_ctx(now: datetime) -> Ctx:
+    """The context scheduled functions act in (audited as `system@scheduled-job`)."""
+    return Ctx(actor=SYSTEM, now=now, ip=None, user_agent="scheduled-function")

@@ -65,6 +65,13 @@ def _grade_actions(old: Grade, new: Grade, leaving: bool = False) -> list:
     return actions
 
 
+def leaving_updates(tx, standing: Standing) -> None:
+    """Inside a transaction: one customer fewer in the department and its products (QTA-5: never blocked)."""
+    old = Grade(standing.grade)
+    for key in ["all", *[f"product#{p}" for p in sorted(standing.products)]]:
+        tx.update(Counter(standing.dept_id, key), actions=_grade_actions(old, Grade.QUALIFIED, leaving=True))
+
+
 @dataclass(frozen=True)
 class Quota:
     """A department's quota position (QTA-1/2), flagged when over (QTA-5), with each product's (QTA-3)."""
@@ -308,8 +315,7 @@ def end_standing(ctx: Ctx, dept_id: str, customer_id: str, reason: str) -> Grade
                          kind="left", from_grade=old.value, to_grade=None, reason=reason.strip(), by=ctx.actor.email,
                          at=ctx.now)
     with transaction() as tx:
-        for key in ["all", *[f"product#{p}" for p in sorted(standing.products)]]:
-            tx.update(Counter(dept_id, key), actions=_grade_actions(old, Grade.QUALIFIED, leaving=True))
+        leaving_updates(tx, standing)
         tx.delete(standing)
         tx.save(record)
         tx.save(audit.event(ctx, "standing.ended", target_type="customer", target_id=customer_id, dept_id=dept_id,

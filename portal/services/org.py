@@ -260,3 +260,13 @@ def find_department(dept_id: str) -> Department | None:
         return Department.get("org", dept_id)
     except DoesNotExist:
         return None
+
+
+def leaders_and_md() -> dict[str, list[str]]:
+    """E-mail addresses of every sales department's leaders, and of MD (key "md"), for notifications."""
+    out: dict[str, list[str]] = {}
+    for dept in Department.query("org"):
+        wanted = {"dm"} if dept.kind == DepartmentKind.SALES.value else {"md"}
+        emails = [u.email for u in User.by_dept.query(dept.dept_id) if u.active and u.role in wanted]
+        out["md" if dept.kind == DepartmentKind.COMPANY.value else dept.dept_id] = emails
+    return out

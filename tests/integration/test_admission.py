@@ -223,11 +223,11 @@ def test_ADM_3_blacklisted_customer_cannot_apply_in_scope(app):
     from tests.factories import all_required_documents
 
     all_required_documents(ctx)
-    BlacklistEntry(customer.customer_id, "e1", scope="ortho", listed_at=utc_now()).save()
+    BlacklistEntry(entry_id="e1", customer_id=customer.customer_id, scope="ortho", listed_at=utc_now()).save()
     with pytest.raises(Forbidden):
         applications.submit(ctx, "ortho", ["bone-plate"])
     assert applications.submit(ctx, "rehab", ["walker"]).status == "submitted"
-    BlacklistEntry(customer.customer_id, "e2", scope="company", listed_at=utc_now()).save()
+    BlacklistEntry(entry_id="e2", customer_id=customer.customer_id, scope="company", listed_at=utc_now()).save()
     with pytest.raises(Forbidden):
         applications.submit(ctx, "rehab", ["wheelchair"])
 

@@ -195,7 +195,7 @@ def test_SCP_1_a_grade_holds_only_in_its_department(app):
 
 def test_BLK_2_a_listed_customer_cannot_be_graded(app):
     [customer] = admitted("ortho", 1)
-    BlacklistEntry(customer, "e1", scope="ortho", listed_at=utc_now()).save()
+    BlacklistEntry(entry_id="e1", customer_id=customer, scope="ortho", listed_at=utc_now()).save()
     with pytest.raises(Forbidden):
         grading.change(staff(LEADER), "ortho", customer, "QUALIFIED", "x")
 
