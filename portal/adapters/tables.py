@@ -569,10 +569,132 @@ class GradeChange(BaseModel):
     at = UTCDateTimeAttribute()
 
 
+
+# --- dynamic management: incidents and reviews (INC-*, REV-*) -------------------------------------
+
+class OpenDowngrades(GlobalSecondaryIndex):
+    """Sparse: incidents whose VIP downgrade is still due, by deadline (INC-2 escalation reads only these)."""
+
+    class Meta:
+        index_name = "open_downgrades"
+        projection = AllProjection()
+
+    downgrade_open = UnicodeAttribute(hash_key=True)  # "open" while due
+    downgrade_key = UnicodeAttribute(range_key=True)  # "<deadline UTC ISO>#<incident id>"
+
+
+class OpenReports(GlobalSecondaryIndex):
+    """Sparse: major-loss incidents reported to MD and not yet decided (INC-3)."""
+
+    class Meta:
+        index_name = "open_reports"
+        projection = AllProjection()
+
+    md_report = UnicodeAttribute(hash_key=True)  # "open" until MD decides
+    incident_id = UnicodeAttribute(range_key=True)
+
+
+class Incident(BaseModel):
+    """INC-1: an incident recorded against a customer in a department."""
+
+    base_name = "incidents"
+
+    class Meta(BaseModel.Meta):
+        table_name = "incidents"
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    incident_id = UnicodeAttribute(range_key=True)  # ULID
+    customer_name = UnicodeAttribute(default="")
+    dept_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # poor_contract_execution | late_payment | operating_crisis | major_loss
+    description = UnicodeAttribute()
+    recorded_by = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    grade_at_time = UnicodeAttribute(null=True)
+    downgrade_due_at = UTCDateTimeAttribute(null=True)  # INC-2: end of the fifth day, Asia/Shanghai
+    downgrade_open = UnicodeAttribute(null=True)
+    downgrade_key = UnicodeAttribute(null=True)
+    downgraded_at = UTCDateTimeAttribute(null=True)
+    escalated_at = UTCDateTimeAttribute(null=True)  # set once: an overdue downgrade is escalated once
+    md_report = UnicodeAttribute(null=True)
+    md_decision = UnicodeAttribute(null=True)
+    open_downgrades = OpenDowngrades()
+    open_reports = OpenReports()
+
+
+class ReviewCycle(BaseModel):
+    """REV-2: a half-yearly review cycle (2027H1 opens on 1 January, 2027H2 on 1 July)."""
+
+    base_name = "review_cycles"
+
+    class Meta(BaseModel.Meta):
+        table_name = "review_cycles"
+
+    org = UnicodeAttribute(hash_key=True, default="org")
+    cycle_id = UnicodeAttribute(range_key=True)  # "2027H1"
+    opened_at = UTCDateTimeAttribute()
+    due_on = UnicodeAttribute()  # last day, Asia/Shanghai
+    tasks = NumberAttribute(default=0)
+
+
+class TasksByDepartment(GlobalSecondaryIndex):
+    """A cycle's review tasks of one department (its progress, and MD's filed results)."""
+
+    class Meta:
+        index_name = "by_dept"
+        projection = AllProjection()
+
+    cycle_dept = UnicodeAttribute(hash_key=True)  # "<cycle>#<dept>"
+    customer_id = UnicodeAttribute(range_key=True)
+
+
+class OverdueTasks(GlobalSecondaryIndex):
+    """Sparse: open review tasks by due day (REV-2 escalation reads only these)."""
+
+    class Meta:
+        index_name = "open_by_due"
+        projection = AllProjection()
+
+    open_bucket = UnicodeAttribute(hash_key=True)  # "open" until decided
+    due_key = UnicodeAttribute(range_key=True)  # "<due day>#<cycle>#<dept>#<customer>"
+
+
+class ReviewTask(BaseModel):
+    """REV-1: one customer's stage evaluation (附件2 客户阶段评价表) in one department and cycle."""
+
+    base_name = "review_tasks"
+
+    class Meta(BaseModel.Meta):
+        table_name = "review_tasks"
+
+    cycle_id = UnicodeAttribute(hash_key=True)
+    task_key = UnicodeAttribute(range_key=True)  # "<dept>#<customer>"
+    cycle_dept = UnicodeAttribute()
+    dept_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    customer_name = UnicodeAttribute(default="")
+    grade_at_open = UnicodeAttribute()
+    due_on = UnicodeAttribute()
+    status = UnicodeAttribute(default="open")  # open | submitted | decided
+    open_bucket = UnicodeAttribute(null=True)
+    due_key = UnicodeAttribute(null=True)
+    form = UnicodeAttribute(null=True)  # JSON of the stage evaluation
+    score = NumberAttribute(null=True)
+    recommended = UnicodeAttribute(null=True)
+    decided_grade = UnicodeAttribute(null=True)
+    submitted_by = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+    escalated_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+    by_dept = TasksByDepartment()
+    overdue = OverdueTasks()
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Department, Product, User, Unique, Session, Throttle, AuditEvent,
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
-    Counter, ScorecardRecord, Evaluation, GradeChange,
+    Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
 )
 
 

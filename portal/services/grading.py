@@ -28,6 +28,7 @@ from portal.services import audit
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
+from portal.services.downgrades import resolve_downgrades
 from portal.services.eligibility import blocked_scope
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.paging import Page, page_of, parse_cursor
@@ -276,6 +277,8 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
                 if proposal_id:
                     tx.update(GradeChange(customer_id, proposal_id), actions=[GradeChange.status.set("accepted")],
                               condition=GradeChange.status == "open")
+                if old == Grade.VIP:  # INC-2: the downgrade due after an incident is done
+                    resolve_downgrades(tx, ctx, dept_id, customer_id)
                 tx.save(audit.event(ctx, "grade.changed", target_type="customer", target_id=customer_id,
                                     dept_id=dept_id, detail={"from": old.value, "to": new.value, "reason": reason,
                                                              "evaluation": record.evaluation_id,
