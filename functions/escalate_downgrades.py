@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from functions.runtime import cli, configure, now_from
+from functions.runtime import cli, now_from, scheduled
 from portal.services import incidents
 from portal.services.context import system_ctx
 
 
-def handler(event, context):
+def run(event: dict) -> dict:
     """Escalate overdue downgrades; returns the incidents escalated by this run."""
-    configure()
     run = incidents.escalate_overdue_downgrades(system_ctx(now_from(event)))
     return {"job": "escalate_downgrades", "escalated": run.escalated, "already_escalated": run.already}
 
+
+handler = scheduled(run)
 
 if __name__ == "__main__":
     raise SystemExit(cli(handler))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from functions.runtime import cli, configure, now_from
+from functions.runtime import cli, now_from, scheduled
 from portal.services import reviews
 from portal.services.context import system_ctx
 
 
-def handler(event, context):
+def run(event: dict) -> dict:
     """Escalate overdue review tasks; returns the tasks escalated by this run."""
-    configure()
     return {"job": "escalate_reviews", "escalated": reviews.escalate_overdue(system_ctx(now_from(event)))}
 
+
+handler = scheduled(run)
 
 if __name__ == "__main__":
     raise SystemExit(cli(handler))

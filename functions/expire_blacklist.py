@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from functions.runtime import cli, configure, now_from
+from functions.runtime import cli, now_from, scheduled
 from portal.services import blacklist
 from portal.services.context import system_ctx
 
 
-def handler(event, context):
+def run(event: dict) -> dict:
     """Expire due blacklist entries; returns the day and the entries ended."""
-    configure()
     run = blacklist.expire_due(system_ctx(now_from(event)))
     return {"job": "expire_blacklist", "day": run.day, "expired": run.expired, "already_ended": run.already_ended}
 
+
+handler = scheduled(run)
 
 if __name__ == "__main__":
     raise SystemExit(cli(handler))

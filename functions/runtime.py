@@ -31,6 +31,18 @@ def now_from(event: dict | None) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def scheduled(run: Callable[[dict], dict]) -> Callable[[dict, object], dict]:
+    """The Lambda handler of a job: configure from the environment, then `run(event)`."""
+
+    def handler(event, context):
+        configure()
+        return run(event or {})
+
+    handler.__doc__ = run.__doc__
+    handler.__name__ = "handler"
+    return handler
+
+
 def cli(handler: Callable[[dict, object], dict], argv: list[str] | None = None) -> int:
     """Run a job's handler from the shell: `python -m functions.<name> [--now ISO-8601]`."""
     parser = argparse.ArgumentParser(description=handler.__doc__)

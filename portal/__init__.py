@@ -99,6 +99,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label,
                 "status_label": status_label, "condition_labels": CONDITION_LABELS,
                 "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,
+                "show_jobs": settings.env in ("local", "test", "dev"),
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

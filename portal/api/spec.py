@@ -164,6 +164,11 @@ SCHEMAS = {
     "Priorities": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
     "Scorecard": {"type": "object", "properties": {"scope": {"type": "string"}, "card_id": {"type": "string"},
                                                    "version": {"type": "integer"}, "definition": {"type": "object"}}},
+    "BlacklistEntry": {"type": "object", "properties": {k: {"type": ["string", "boolean", "null"]} for k in (
+        "id", "customer", "customer_name", "scope", "active", "reason", "listed_by", "listed_at", "expires_on",
+        "ended_how", "ended_at")}},
+    "BlacklistList": {"type": "object", "properties": {"items": {"type": "array", "items": {
+        "$ref": "#/components/schemas/BlacklistEntry"}}}},
     "AuditPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},
                                                    "cursor": {"type": ["string", "null"]}}},
 }
@@ -174,6 +179,8 @@ QUERY_PARAMS = {
     "actor": {"name": "actor", "in": "query", "schema": {"type": "string"}, "description": "user id"},
     "department": {"name": "department", "in": "query", "schema": {"type": "string"}},
     "action": {"name": "action", "in": "query", "schema": {"type": "string"}},
+    "scope": {"name": "scope", "in": "query", "schema": {"type": "string"}, "description": "company or a department"},
+    "all": {"name": "all", "in": "query", "schema": {"type": "string", "enum": ["1"]}, "description": "ended too"},
     "grade": {"name": "grade", "in": "query", "schema": {"type": "string", "enum": ["VIP", "PREFERRED", "QUALIFIED"]}},
 }
 

@@ -15,7 +15,7 @@ from portal.domain.dynamics import TermError, company_expiry, department_expiry
 from portal.domain.roles import Perm, may
 from portal.domain.timeutil import shanghai_day
 from portal.services import audit, org
-from portal.services.access import authorize
+from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.grading import leaving_updates
@@ -31,7 +31,15 @@ def _key(customer_id: str, scope: str) -> str:
     return f"blk#{customer_id}#{scope}"
 
 
-def _authorize_scope(ctx: Ctx, scope: str, target: str) -> None:
+def check_keeps_a_list(ctx: Ctx) -> None:
+    """Only MD and department leaders keep a blacklist; anyone else is refused (and the refusal audited)."""
+    actor = ctx.actor
+    if not (may(actor, Perm.MANAGE_COMPANY_BLACKLIST) or may(actor, Perm.MANAGE_DEPARTMENT_BLACKLIST, actor.dept_id)):
+        raise refuse(ctx, "blacklist.list")
+
+
+def check_scope(ctx: Ctx, scope: str, target: str) -> None:
+    """BLK-1: MD keeps the company list; a department's leader keeps its department's."""
     if scope == COMPANY:
         authorize(ctx, Perm.MANAGE_COMPANY_BLACKLIST, target=target)  # BLK-1: MD only, after verifying
     else:
@@ -41,7 +49,7 @@ def _authorize_scope(ctx: Ctx, scope: str, target: str) -> None:
 def list_customer(ctx: Ctx, customer_id: str, scope: str, reason: str,
                   expires_on: date | None = None) -> BlacklistEntry:
     """List a customer; its standing in scope ends in the same transaction (grade removed, counts updated)."""
-    _authorize_scope(ctx, scope, customer_id)
+    check_scope(ctx, scope, customer_id)
     try:
         customer = Customer.get(customer_id)
     except DoesNotExist as exc:
@@ -114,7 +122,7 @@ def get_entry(ctx: Ctx, entry_id: str) -> BlacklistEntry:
 def lift(ctx: Ctx, entry_id: str, reason: str) -> BlacklistEntry:
     """End a listing early: the department's leader for its list, MD for the company's (BLK-7). No re-admission."""
     entry = get_entry(ctx, entry_id)
-    _authorize_scope(ctx, entry.scope, entry_id)
+    check_scope(ctx, entry.scope, entry_id)
     if not (reason or "").strip():
         raise Invalid(fields={"reason": [_l("Give the reason for lifting.")]})
     _end(ctx, entry, "lifted", reason.strip())

@@ -191,3 +191,65 @@ class ScorecardForm(FlaskForm):
 
     definition = TextAreaField(_l("Scorecard (JSON)"), validators=[DataRequired(), Length(max=50000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class BlacklistForm(FlaskForm):
+    """List a customer on the department's or the company blacklist (BLK-1, BLK-4)."""
+
+    scope = SelectField(_l("Blacklist"), validators=[DataRequired()], validate_choice=False)
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    expires_on = DateField(_l("Ends on"), validators=[Optional()],
+                           description=_l("Department lists: at most 6 months, the default. Company list: empty means "
+                                          "until lifted."))
+
+
+class ReasonOnlyForm(FlaskForm):
+    """A decision with a reason (lifting, approving a re-entry)."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+INCIDENT_CHOICES = [SelectChoice("poor_contract_execution", _l("Poor contract execution")),
+                    SelectChoice("late_payment", _l("Late payment")),
+                    SelectChoice("operating_crisis", _l("Major operating crisis")),
+                    SelectChoice("major_loss", _l("Caused major loss or reputation damage (report to MD)"))]
+
+
+class IncidentForm(FlaskForm):
+    """INC-1: an incident against a customer in the department."""
+
+    kind = SelectField(_l("Kind of incident"), choices=INCIDENT_CHOICES, validators=[DataRequired()],
+                       validate_choice=False)
+    description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=4000)])
+
+
+LEVEL_CHOICES = [SelectChoice("good", _l("Good")), SelectChoice("fair", _l("Fair")), SelectChoice("poor", _l("Poor"))]
+
+
+class StageEvaluationForm(VersionedForm):
+    """附件2 客户阶段评价表 (REV-1)."""
+
+    contract_performance = SelectField(_l("Contract performance"), choices=LEVEL_CHOICES)
+    payment = SelectField(_l("Payment timeliness"), choices=[
+        SelectChoice("on_time", _l("On time")), SelectChoice("late", _l("Sometimes late")),
+        SelectChoice("seriously_late", _l("Seriously late"))])
+    integrity = SelectField(_l("Integrity"), choices=LEVEL_CHOICES)
+    tickets = IntegerField(_l("Complaints and service tickets in the period"), default=0,
+                           validators=[Optional(), NumberRange(min=0)])
+    score = IntegerField(_l("Score (0–100)"), validators=[DataRequired(), NumberRange(min=0, max=100)])
+    recommended = SelectField(_l("Recommended grade"), choices=GRADE_CHOICES)
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class ReviewDecisionForm(VersionedForm):
+    """The leader's decision on a review (REV-3/4)."""
+
+    grade = SelectField(_l("Grade from now on"), choices=GRADE_CHOICES)
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class JobForm(FlaskForm):
+    """Run a scheduled function by hand (local and dev stages), optionally at another moment."""
+
+    now = StringField(_l("As if it were (ISO-8601, optional)"), validators=[Optional(), Length(max=40)])

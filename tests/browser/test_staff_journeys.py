@@ -60,7 +60,8 @@ def test_leader_adds_a_rep_and_errors_sit_next_to_fields(page, portal_url, shot)
 def test_english_switch_is_remembered(page, portal_url, shot):
     sign_in(page, portal_url, "rehab.leader@demo.local")
     page.click("a.lang")
-    assert page.locator("nav.mainnav").inner_text().split() == ["Home", "Departments", "Scorecards"]
+    nav = page.locator("nav.mainnav").inner_text().split()
+    assert nav == ["Home", "Departments", "Scorecards", "Reviews", "Blacklists"]
     page.goto(f"{portal_url}/staff/departments/rehab")
     assert page.locator("h1").inner_text().startswith("Rehabilitation Equipment Sales")
     shot(page, "07-department-rehab-en")

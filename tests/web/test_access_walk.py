@@ -42,6 +42,12 @@ EXPECTED = {
     "api.grade_propose": ORTHO_REVIEW, "api.standing_end": ORTHO_DECIDE, "api.department_quota": ORTHO_VIEW,
     "api.grade_history": ORTHO_VIEW | CUSTOMER, "api.priorities": ORTHO_VIEW | CUSTOMER,
     "api.scorecard_get": ORTHO_VIEW, "api.scorecard_put": {"md.admin", "ortho.leader"},
+    "staff.blacklist_page": STAFF, "staff.blacklist_new": ORTHO_MANAGE, "staff.blacklist_lift": ORTHO_DECIDE,
+    "staff.report_decide": MD, "staff.incident_new": ORTHO_REVIEW, "staff.review_cycles": STAFF,
+    "staff.review_tasks": ORTHO_VIEW, "staff.review_task": ORTHO_VIEW, "staff.reentry_approve": {"leader"},
+    "staff.timeline": ORTHO_VIEW, "staff.jobs": MD,
+    "api.blacklist_create": {"md.admin", "ortho.leader", "rehab.leader"}, "api.blacklist_list": STAFF,
+    "api.blacklist_lift": ORTHO_DECIDE,
     "api.customer_register": PUBLIC, "api.customer_get": ORTHO_VIEW | CUSTOMER,
     "api.customer_documents": ORTHO_VIEW | CUSTOMER, "api.document_create": CUSTOMER,
     "api.document_confirm": CUSTOMER, "api.document_download": ORTHO_VIEW | CUSTOMER,
@@ -84,12 +90,14 @@ def walk_app(app):
 @pytest.fixture
 def walk_ids(walk_app):
     """A customer that applied to `ortho`, its document and application, and an `ortho` prospect."""
+    import time_machine
+
     from portal.adapters.clock import utc_now
     from portal.adapters.tables import User
     from portal.services import prospects
     from portal.services.auth import actor_for
     from portal.services.context import Ctx
-    from tests.factories import applied
+    from tests.factories import applied, register
 
     customer, ctx, app = applied(email="buyer@customer.cn")
     doc = next(iter(__import__("portal.adapters.tables", fromlist=["Document"]).Document.by_customer.query(
@@ -104,9 +112,20 @@ def walk_ids(walk_app):
                          grade="QUALIFIED", dept_grade="ortho#QUALIFIED", products={"bone-plate"},
                          admitted_at=utc_now()))
         admission_updates(tx, "ortho", {"bone-plate"})
+    from portal.services import blacklist, incidents, reviews
+    from portal.services.context import system_ctx
+
+    incident = incidents.record(leader, "ortho", customer.customer_id, "late_payment", "逾期")
+    with time_machine.travel("2027-01-01 01:00:00+00:00", tick=False):
+        reviews.open_cycle(system_ctx(utc_now()))
+    other, _ctx = register(email="listed@x.cn")
+    Standing(dept_id="ortho", customer_id=other.customer_id, customer_name=other.name, grade="QUALIFIED",
+             dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
+    entry = blacklist.list_customer(leader, other.customer_id, "ortho", "违约")
     return {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
             "code": "a", "customer_id": customer.customer_id, "doc_id": doc.doc_id, "app_id": app.app_id,
-            "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default"}
+            "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default", "cycle_id": "2027H1",
+            "incident_id": incident.incident_id, "entry_id": entry.entry_id}
 
 
 def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids):
@@ -134,7 +153,7 @@ def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids)
                 got_in = response.status_code == 302
             if got_in != allowed:
                 surprises.append(f"{who} {method} {url}: {response.status_code} (allowed={allowed})")
-    assert surprises == []
+    assert surprises == [], "\n".join(surprises)
 
 
 def test_refused_access_is_audited(walk_app):

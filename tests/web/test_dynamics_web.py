@@ -1,0 +1,122 @@
+"""Issue 5 through the Flask client and the API: blacklist pages and API, incidents, reviews, timeline, jobs."""
+
+import re
+
+import time_machine
+
+from portal.adapters.tables import BlacklistEntry, ReviewTask, Standing
+from tests.conftest import api_token, csrf_token, sign_in
+from tests.factories import admitted
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_api_blacklist_terms_scopes_and_lifting(client):
+    [customer] = admitted("ortho", 1)
+    leader = api_token(client, "ortho.leader@demo.local")
+    with time_machine.travel("2027-01-15 03:00:00+00:00", tick=False):
+        leader = api_token(client, "ortho.leader@demo.local")
+        seven = client.post("/api/v1/blacklist", headers=bearer(leader), json={
+            "customer_id": customer, "scope": "ortho", "reason": "违约", "expires_on": "2027-08-15"})
+        assert seven.status_code == 422 and "expires_on" in seven.get_json()["error"]["fields"]
+        company = client.post("/api/v1/blacklist", headers=bearer(leader), json={
+            "customer_id": customer, "scope": "company", "reason": "越权"})
+        assert company.status_code == 403
+        ok = client.post("/api/v1/blacklist", headers=bearer(leader), json={
+            "customer_id": customer, "scope": "ortho", "reason": "多次违约"})
+        assert ok.status_code == 201 and ok.get_json()["expires_on"] == "2027-07-15"
+        twice = client.post("/api/v1/blacklist", headers=bearer(leader), json={
+            "customer_id": customer, "scope": "ortho", "reason": "再次"})
+        assert twice.status_code == 409
+        rep = api_token(client, "rehab.rep@demo.local")
+        assert client.get("/api/v1/blacklist?scope=ortho", headers=bearer(rep)).status_code == 403
+        entry_id = ok.get_json()["id"]
+        rehab = api_token(client, "rehab.leader@demo.local")
+        assert client.post(f"/api/v1/blacklist/{entry_id}/lift", headers=bearer(rehab),
+                           json={"reason": "x"}).status_code == 403
+        lifted = client.post(f"/api/v1/blacklist/{entry_id}/lift", headers=bearer(leader), json={"reason": "整改"})
+        assert lifted.status_code == 200 and lifted.get_json()["ended_how"] == "lifted"
+
+
+def test_company_blacklist_page_is_readable_by_every_staff_user(app):
+    [customer] = admitted("ortho", 1)
+    md = app.test_client()
+    sign_in(md, "md.admin@demo.local")
+    path = f"/staff/customers/{customer}/blacklist"
+    token = csrf_token(md, path)
+    response = md.post(path, data={"csrf_token": token, "scope": "company", "reason": "欺诈"})
+    assert response.status_code == 302
+    rep = app.test_client()
+    sign_in(rep, "rehab.rep@demo.local")
+    page = rep.get("/staff/blacklist").get_data(as_text=True)
+    assert "客户000" in page and "欺诈" in page
+    assert 'id="list-ortho"' not in page  # another department's own list stays out of sight
+
+
+def test_blacklist_form_puts_the_term_error_next_to_its_field(app):
+    [customer] = admitted("ortho", 1)
+    leader = app.test_client()
+    sign_in(leader, "ortho.leader@demo.local")
+    path = f"/staff/customers/{customer}/blacklist"
+    token = csrf_token(leader, path)
+    page = leader.post(path, data={"csrf_token": token, "scope": "ortho", "reason": "x",
+                                   "expires_on": "2099-01-01"}).get_data(as_text=True)
+    assert re.search(r'id="expires_on-error">', page)
+    assert Standing.count("ortho", Standing.customer_id == customer) == 1
+    assert list(BlacklistEntry.by_customer.query(customer)) == []
+
+
+def test_incident_on_a_vip_shows_the_due_downgrade_and_the_timeline(app):
+    customers = admitted("ortho", 20)
+    leader = app.test_client()
+    sign_in(leader, "ortho.leader@demo.local")
+    token = api_token(app.test_client(), "ortho.leader@demo.local")
+    leader.post(f"/api/v1/departments/ortho/customers/{customers[0]}/grade", headers=bearer(token),
+                json={"grade": "VIP", "reason": "优秀"})
+    path = f"/staff/departments/ortho/customers/{customers[0]}/incidents"
+    csrf = csrf_token(leader, path)
+    response = leader.post(path, data={"csrf_token": csrf, "kind": "late_payment", "description": "逾期 120 天"},
+                           follow_redirects=True)
+    assert "INC-2" in response.get_data(as_text=True)
+    timeline = leader.get(f"/staff/customers/{customers[0]}/timeline").get_data(as_text=True)
+    assert "逾期 120 天" in timeline and "优秀" in timeline
+
+
+def test_review_pages_submit_and_decide(app):
+    customers = admitted("ortho", 20)
+    with time_machine.travel("2027-01-01 01:00:00+00:00", tick=False):
+        md = app.test_client()
+        sign_in(md, "md.admin@demo.local")
+        token = csrf_token(md, "/staff/jobs")
+        result = md.post("/staff/jobs", data={"csrf_token": token, "job": "open_review_cycle", "now": ""})
+        assert '&#34;cycle&#34;: &#34;2027H1&#34;' in result.get_data(as_text=True)
+        rep, leader = app.test_client(), app.test_client()
+        sign_in(rep, "ortho.rep@demo.local")
+        sign_in(leader, "ortho.leader@demo.local")
+        path = f"/staff/reviews/2027H1/ortho/{customers[0]}"
+        token = csrf_token(rep, path)
+        submitted = rep.post(path, data={"csrf_token": token, "version": "1", "contract_performance": "good",
+                                         "payment": "on_time", "integrity": "good", "tickets": "0", "score": "93",
+                                         "recommended": "PREFERRED"})
+        assert submitted.status_code == 302
+        token = csrf_token(leader, path)
+        decided = leader.post(path, data={"csrf_token": token, "step": "decide", "version": "2",
+                                          "grade": "PREFERRED", "reason": "评审通过"})
+        assert decided.status_code == 302
+        progress = md.get("/staff/reviews?cycle=2027H1").get_data(as_text=True)
+    assert Standing.get("ortho", customers[0]).grade == "PREFERRED"
+    assert ReviewTask.get("2027H1", f"ortho#{customers[0]}").status == "decided"
+    assert re.search(r">ortho</a></td>\s*<td>19</td><td>0</td><td>1</td>", progress)
+
+
+def test_jobs_page_refuses_a_bad_clock_and_is_hidden_in_production(app, aws):
+    md = app.test_client()
+    sign_in(md, "md.admin@demo.local")
+    token = csrf_token(md, "/staff/jobs")
+    page = md.post("/staff/jobs", data={"csrf_token": token, "job": "expire_blacklist", "now": "yesterday"})
+    assert re.search(r'id="now-error">', page.get_data(as_text=True))
+    app.extensions["portal.settings"] = app.extensions["portal.settings"].__class__(
+        **{**app.extensions["portal.settings"].__dict__, "env": "production"})
+    assert md.get("/staff/jobs").status_code == 404
