@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint translations compile-translations package publish-static infra bench clean
+.PHONY: run test lint translations compile-translations package publish-static infra bench bench-expiry clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ publish-static: $(STAMP)
 
 infra: $(STAMP)
 	$(PY) -m portal.tools.render_infra
+
+bench-expiry: $(STAMP)
+	$(PY) -m tests.bench.expiry
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.page_calls

@@ -79,6 +79,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     from portal.labels import (
         CONDITION_LABELS,
         CUSTOMER_KIND_LABELS,
+        INCIDENT_LABELS,
         SCALE_LABELS,
         kind_label,
         localized_name,
@@ -99,7 +100,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label,
                 "status_label": status_label, "condition_labels": CONDITION_LABELS,
                 "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,
-                "show_jobs": settings.env in ("local", "test", "dev"),
+                "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

@@ -44,6 +44,14 @@ CUSTOMER_KIND_LABELS = {
     "retail": _l("Retail customer"),
     "internal": _l("Internal related party"),
 }
+INCIDENT_LABELS = {
+    "poor_contract_execution": _l("Poor contract execution"),
+    "late_payment": _l("Late payment"),
+    "operating_crisis": _l("Major operating crisis"),
+    "major_loss": _l("Caused major loss or reputation damage (report to MD)"),
+    "lifted": _l("Listing lifted"),
+    "expired": _l("Listing expired"),
+}
 SCALE_LABELS = {"large": _l("Large"), "medium": _l("Medium"), "small": _l("Small"), "micro": _l("Micro")}
 OUTCOME_LABELS = {"ok": _l("done"), "failed": _l("failed"), "refused": _l("refused")}
 

@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.domain.passwords import MAX_LENGTH
 from portal.domain.roles import Role
-from portal.labels import ROLE_LABELS
+from portal.labels import INCIDENT_LABELS, ROLE_LABELS
 
 ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 SLUG_HINT = _l("2-32 lower-case letters, digits or dashes, starting with a letter.")
@@ -210,10 +210,8 @@ class ReasonOnlyForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-INCIDENT_CHOICES = [SelectChoice("poor_contract_execution", _l("Poor contract execution")),
-                    SelectChoice("late_payment", _l("Late payment")),
-                    SelectChoice("operating_crisis", _l("Major operating crisis")),
-                    SelectChoice("major_loss", _l("Caused major loss or reputation damage (report to MD)"))]
+INCIDENT_CHOICES = [SelectChoice(k, INCIDENT_LABELS[k])
+                    for k in ("poor_contract_execution", "late_payment", "operating_crisis", "major_loss")]
 
 
 class IncidentForm(FlaskForm):
