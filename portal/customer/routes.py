@@ -11,7 +11,7 @@ from portal.customer import bp
 from portal.customer.forms import ApplicationForm, UploadRequestForm
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.labels import localized_name
-from portal.services import applications, customers, documents, grading, org
+from portal.services import applications, blacklist, customers, documents, grading, org
 from portal.services.errors import Invalid
 from portal.web import ctx, customer_required
 
@@ -26,6 +26,7 @@ def home():
     products = {(d.dept_id, p.product_id): p for d, items in catalogue for p in items}
     return render_template("customer/home.html", view=view, departments=departments, products=products,
                            priorities=grading.priorities(view.standings),
+                           listings=[e for e in blacklist.of_customer(ctx(), g.actor.customer_id) if e.active],
                            required=documents.required_types(view.customer.kind),
                            types={t.type_id: t for t in documents.document_types()},
                            rejection=documents.rejection_message)

@@ -120,3 +120,16 @@ def test_jobs_page_refuses_a_bad_clock_and_is_hidden_in_production(app, aws):
     app.extensions["portal.settings"] = app.extensions["portal.settings"].__class__(
         **{**app.extensions["portal.settings"].__dict__, "env": "production"})
     assert md.get("/staff/jobs").status_code == 404
+
+
+def test_listed_customer_still_signs_in_and_sees_its_status(app):
+    from portal.services import blacklist
+    from tests.factories import register
+    from tests.integration.test_blacklist import staff
+
+    customer, _ctx = register(email="listed@kangjian.cn")
+    blacklist.list_customer(staff("ortho.leader@demo.local"), customer.customer_id, "ortho", "多次违约")
+    client = app.test_client()
+    assert sign_in(client, "listed@kangjian.cn").status_code == 302
+    page = client.get("/customer/").get_data(as_text=True)
+    assert 'id="listing-ortho"' in page and "多次违约" in page
