@@ -70,3 +70,14 @@ def shot():
         return path
 
     return take
+
+
+def sign_in(page, url: str, email: str, password: str | None = None):
+    """Sign in through the real form (the header's sign-out button is not `main`'s submit button)."""
+    from portal.adapters.seed import DEMO_PASSWORD
+
+    page.goto(f"{url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password or DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    return page

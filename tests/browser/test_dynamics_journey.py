@@ -3,24 +3,20 @@ a review cycle opened from MD's job page and a review submitted and decided."""
 
 import pytest
 
-from portal.adapters.seed import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 from tests.factories import admitted
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser, url, email):
+def signed_in(browser, url, email):
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    page.goto(f"{url}/login")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    return page
+    return sign_in(page, url, email)
 
 
 def test_incident_listing_timeline_and_review(browser, portal_url, shot):
     customers = admitted("ortho", 20)
-    leader = sign_in(browser, portal_url, "ortho.leader@demo.local")
+    leader = signed_in(browser, portal_url, "ortho.leader@demo.local")
     leader.goto(f"{portal_url}/staff/departments/ortho/customers/{customers[0]}")
     leader.select_option("#grade", "VIP")
     leader.fill("#reason", "年度优秀")
@@ -32,14 +28,14 @@ def test_incident_listing_timeline_and_review(browser, portal_url, shot):
     assert "INC-2" in leader.locator(".flash").inner_text()
     shot(leader, "30-incident-on-vip")
 
-    md = sign_in(browser, portal_url, "md.admin@demo.local")
+    md = signed_in(browser, portal_url, "md.admin@demo.local")
     md.goto(f"{portal_url}/staff/customers/{customers[1]}/blacklist?scope=company")
     md.fill("#reason", "经核实存在欺诈行为")
     md.get_by_role("button", name="保存").click()
     assert "客户001" in md.locator("#list-company").inner_text()
     shot(md, "31-blacklists-md")
 
-    rep = sign_in(browser, portal_url, "rehab.rep@demo.local")
+    rep = signed_in(browser, portal_url, "rehab.rep@demo.local")
     rep.goto(f"{portal_url}/staff/blacklist")
     assert "经核实存在欺诈行为" in rep.locator("#list-company").inner_text()
     shot(rep, "32-company-blacklist-for-every-staff-user")

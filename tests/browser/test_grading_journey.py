@@ -2,17 +2,11 @@
 
 import pytest
 
-from portal.adapters.seed import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 from tests.factories import admitted
 
 pytestmark = pytest.mark.browser
 
-
-def sign_in(page, url, email, password=DEMO_PASSWORD):
-    page.goto(f"{url}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main button[type=submit]")
 
 
 def test_leader_evaluates_promotes_and_sees_quota_and_history(browser, portal_url, shot):

@@ -2,16 +2,10 @@
 
 import pytest
 
-from portal.adapters.seed import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-
-def sign_in(page, url, email, password=DEMO_PASSWORD):
-    page.goto(f"{url}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main button[type=submit]")
 
 
 def test_sign_in_as_md_and_see_the_staff_home(page, portal_url, shot):
