@@ -691,10 +691,123 @@ class ReviewTask(BaseModel):
     overdue = OverdueTasks()
 
 
+
+# --- tickets (CMP-*, RGT-1, RGT-2) ------------------------------------------------------------------
+
+class SlaSetting(BaseModel):
+    """CMP-2: a department's ticket categories and times (MD keeps the company default, scope "company")."""
+
+    base_name = "sla_settings"
+
+    class Meta(BaseModel.Meta):
+        table_name = "sla_settings"
+
+    scope = UnicodeAttribute(hash_key=True)
+    categories = UnicodeAttribute(default="[]")  # JSON list of category names
+    responsible_role = UnicodeAttribute(default="rep")
+    first_response_days = NumberAttribute(default=1)
+    resolution_days = NumberAttribute(default=5)
+    vip_first_response_days = NumberAttribute(null=True)
+    vip_resolution_days = NumberAttribute(null=True)
+    autoclose_days = NumberAttribute(default=7)
+    version = VersionAttribute()
+
+
+class TicketsByCustomer(GlobalSecondaryIndex):
+    """A customer's tickets, oldest first."""
+
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    ticket_id = UnicodeAttribute(range_key=True)
+
+
+class TicketQueue(GlobalSecondaryIndex):
+    """Sparse: a department's open tickets, VIP first, then by due time (RGT-2)."""
+
+    class Meta:
+        index_name = "queue"
+        projection = AllProjection()
+
+    queue_dept = UnicodeAttribute(hash_key=True)
+    queue_key = UnicodeAttribute(range_key=True)
+
+
+class TicketsDue(GlobalSecondaryIndex):
+    """Sparse: tickets with a pending deadline (first response, resolution, auto-close), by that deadline."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)  # "due"
+    due_key = UnicodeAttribute(range_key=True)  # "<deadline UTC ISO>#<what>#<ticket id>"
+
+
+class Ticket(BaseModel):
+    """A complaint, service request, dispute or consultation, with its SLA clocks (CMP-1…3)."""
+
+    base_name = "tickets"
+
+    class Meta(BaseModel.Meta):
+        table_name = "tickets"
+
+    ticket_id = UnicodeAttribute(hash_key=True)  # ULID
+    customer_id = UnicodeAttribute()
+    customer_name = UnicodeAttribute(default="")
+    dept_id = UnicodeAttribute()  # a department, or "company" (RGT-1 b: to MD about a department)
+    kind = UnicodeAttribute()
+    category = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    description = UnicodeAttribute()
+    status = UnicodeAttribute()
+    grade = UnicodeAttribute(null=True)  # the customer's grade in that department when filed
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    first_response_due = UTCDateTimeAttribute()
+    resolution_due = UTCDateTimeAttribute()
+    first_response_at = UTCDateTimeAttribute(null=True)
+    resolved_at = UTCDateTimeAttribute(null=True)
+    closed_at = UTCDateTimeAttribute(null=True)
+    rating = NumberAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    breaches = UnicodeSetAttribute(null=True)  # "first_response", "resolution": escalated once each
+    queue_dept = UnicodeAttribute(null=True)
+    queue_key = UnicodeAttribute(null=True)
+    due_bucket = UnicodeAttribute(null=True)
+    due_key = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+    by_customer = TicketsByCustomer()
+    queue = TicketQueue()
+    due = TicketsDue()
+
+
+class TicketEvent(BaseModel):
+    """A step of a ticket's timeline: a status change or a reply."""
+
+    base_name = "ticket_events"
+
+    class Meta(BaseModel.Meta):
+        table_name = "ticket_events"
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    event_id = UnicodeAttribute(range_key=True)  # ULID
+    kind = UnicodeAttribute()  # status | reply
+    status = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    by = UnicodeAttribute()
+    by_staff = BooleanAttribute(default=False)
+    at = UTCDateTimeAttribute()
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Department, Product, User, Unique, Session, Throttle, AuditEvent,
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
+    SlaSetting, Ticket, TicketEvent,
 )
 
 

@@ -1,0 +1,36 @@
+"""CMP-2/3, RGT-2: ticket lifecycle and SLA clocks on China's working days."""
+
+from datetime import date, datetime
+
+from portal.domain.grading import Grade
+from portal.domain.tickets import Sla, Status, after_working_days, is_working_day, queue_key, staff_may_move
+from portal.domain.timeutil import SHANGHAI
+
+
+def test_CMP_2_working_days_follow_the_published_adjustments_then_weekdays():
+    assert not is_working_day(date(2026, 10, 1))  # National Day
+    assert is_working_day(date(2026, 12, 1))
+    assert not is_working_day(date(2027, 1, 2)) and is_working_day(date(2027, 1, 4))  # 2027: Mon–Fri
+
+
+def test_CMP_2_due_times_count_working_days_in_shanghai():
+    friday = datetime(2026, 11, 27, 10, tzinfo=SHANGHAI)
+    assert after_working_days(friday, 1) == datetime(2026, 11, 30, 23, 59, 59, tzinfo=SHANGHAI)
+    assert after_working_days(friday, 0) == datetime(2026, 11, 27, 23, 59, 59, tzinfo=SHANGHAI)
+    saturday = datetime(2026, 11, 28, 10, tzinfo=SHANGHAI)
+    assert after_working_days(saturday, 0).date() == date(2026, 11, 30)
+
+
+def test_RGT_2_vip_gets_shorter_slas_and_sorts_first():
+    sla = Sla()
+    assert sla.for_grade(Grade.VIP) == (0, 3) and sla.for_grade(Grade.QUALIFIED) == (1, 5)
+    due = datetime(2026, 12, 1, 23, 59, 59, tzinfo=SHANGHAI)
+    later = datetime(2026, 12, 3, 23, 59, 59, tzinfo=SHANGHAI)
+    assert sorted([queue_key(3, due, "a"), queue_key(1, later, "b")])[0].endswith("#b")
+
+
+def test_CMP_3_only_the_customer_closes_staff_move_forward():
+    assert staff_may_move(Status.SUBMITTED, Status.ACKNOWLEDGED)
+    assert staff_may_move(Status.IN_PROGRESS, Status.RESOLVED)
+    assert not staff_may_move(Status.RESOLVED, Status.CLOSED)
+    assert not staff_may_move(Status.CLOSED, Status.IN_PROGRESS)
