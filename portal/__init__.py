@@ -81,6 +81,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         CUSTOMER_KIND_LABELS,
         INCIDENT_LABELS,
         SCALE_LABELS,
+        TICKET_LABELS,
         kind_label,
         localized_name,
         other_name,
@@ -101,6 +102,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "status_label": status_label, "condition_labels": CONDITION_LABELS,
                 "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,
                 "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
+                "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

@@ -52,6 +52,14 @@ INCIDENT_LABELS = {
     "lifted": _l("Listing lifted"),
     "expired": _l("Listing expired"),
 }
+TICKET_LABELS = {
+    "complaint": _l("Complaint"), "service": _l("After-sales service"), "dispute": _l("Dispute"),
+    "consultation": _l("Consultation"), "portal": _l("Portal"), "hotline": _l("Hotline"),
+    "in_person": _l("In person"), "email": _l("E-mail"), "submitted": _l("Filed, awaiting a response"),
+    "acknowledged": _l("Acknowledged"), "in_progress": _l("In progress"), "resolved": _l("Resolved"),
+    "closed": _l("Closed"), "reopened": _l("Reopened"), "overdue:first_response": _l("First response overdue"),
+    "overdue:resolution": _l("Resolution overdue"), "company": _l("The company (Marketing Division)"),
+}
 SCALE_LABELS = {"large": _l("Large"), "medium": _l("Medium"), "small": _l("Small"), "micro": _l("Micro")}
 OUTCOME_LABELS = {"ok": _l("done"), "failed": _l("failed"), "refused": _l("refused")}
 

@@ -169,6 +169,11 @@ SCHEMAS = {
         "ended_how", "ended_at")}},
     "BlacklistList": {"type": "object", "properties": {"items": {"type": "array", "items": {
         "$ref": "#/components/schemas/BlacklistEntry"}}}},
+    "Ticket": {"type": "object", "properties": {
+        "id": {"type": "string"}, "status": {"type": "string"}, "grade": {"type": ["string", "null"]},
+        "rating": {"type": ["integer", "null"]}, "version": {"type": "integer"}}},
+    "TicketList": {"type": "object", "properties": {"items": {"type": "array", "items": {
+        "$ref": "#/components/schemas/Ticket"}}}},
     "AuditPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},
                                                    "cursor": {"type": ["string", "null"]}}},
 }

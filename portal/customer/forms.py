@@ -13,6 +13,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -77,3 +78,35 @@ class ApplicationForm(FlaskForm):
 
     dept_id = SelectField(_l("Department"), validators=[DataRequired()], validate_choice=False)
     products = MultiCheckboxField(_l("Products"), validate_choice=False)
+
+
+TICKET_KIND_CHOICES = [SelectChoice("complaint", _l("Complaint")), SelectChoice("service", _l("After-sales service")),
+                       SelectChoice("dispute", _l("Dispute")), SelectChoice("consultation", _l("Consultation"))]
+
+
+class TicketForm(FlaskForm):
+    """A ticket to a department the customer deals with, or to the company (RGT-1 b)."""
+
+    dept_id = SelectField(_l("To"), validators=[DataRequired()], validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=TICKET_KIND_CHOICES, validators=[DataRequired()], validate_choice=False)
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
+
+
+class ReplyForm(FlaskForm):
+    """A message on a ticket."""
+
+    text = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10000)])
+
+
+class CloseForm(FlaskForm):
+    """CMP-3: confirm the resolution and rate it."""
+
+    rating = IntegerField(_l("Satisfaction (1–5)"), validators=[DataRequired(), NumberRange(min=1, max=5)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+
+
+class ReopenForm(FlaskForm):
+    """Not solved: back to the department."""
+
+    reason = TextAreaField(_l("What is still wrong"), validators=[DataRequired(), Length(max=2000)])

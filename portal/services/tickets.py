@@ -167,6 +167,18 @@ def _save(ctx: Ctx, ticket: Ticket, event: TicketEvent, action: str, detail: dic
     return ticket
 
 
+def check_may_write(ctx: Ctx, ticket: Ticket) -> None:
+    """The ticket's customer writes on it; of the staff, the department's own (MD for company tickets)."""
+    if not ctx.actor.is_customer:
+        _staff_may_answer(ctx, ticket)
+
+
+def check_customer_step(ctx: Ctx, ticket: Ticket) -> None:
+    """Closing and reopening are the customer's (CMP-3); staff are refused."""
+    if not ctx.actor.is_customer:
+        raise refuse(ctx, "ticket.customer_step", ticket.ticket_id)
+
+
 def _staff_may_answer(ctx: Ctx, ticket: Ticket) -> None:
     if ctx.actor.is_customer:
         raise Forbidden()
@@ -206,8 +218,7 @@ def advance(ctx: Ctx, ticket_id: str, new_status: str, reply: str | None) -> Tic
 def reply(ctx: Ctx, ticket_id: str, text: str) -> TicketEvent:
     """A message on the ticket from the customer or the department's staff."""
     ticket = get(ctx, ticket_id)
-    if ctx.actor.is_staff:
-        _staff_may_answer(ctx, ticket)
+    check_may_write(ctx, ticket)
     text = (text or "").strip()
     if not text or len(text) > MAX_DESCRIPTION:
         raise Invalid(fields={"text": [_l("Write 1 to %(n)s characters.", n=MAX_DESCRIPTION)]})
@@ -222,8 +233,7 @@ def reply(ctx: Ctx, ticket_id: str, text: str) -> TicketEvent:
 def close(ctx: Ctx, ticket_id: str, rating: int, comment: str | None) -> Ticket:
     """CMP-3: the customer confirms the resolution and rates its satisfaction (1–5)."""
     ticket = get(ctx, ticket_id)
-    if not ctx.actor.is_customer:
-        raise Forbidden()
+    check_customer_step(ctx, ticket)
     if ticket.status != Status.RESOLVED.value:
         raise Conflict(_l("Only a resolved ticket can be closed."))
     if rating is None or not 1 <= int(rating) <= 5:
@@ -238,8 +248,7 @@ def close(ctx: Ctx, ticket_id: str, rating: int, comment: str | None) -> Ticket:
 def reopen(ctx: Ctx, ticket_id: str, reason: str) -> Ticket:
     """The customer is not satisfied: the ticket goes back to the department's queue."""
     ticket = get(ctx, ticket_id)
-    if not ctx.actor.is_customer:
-        raise Forbidden()
+    check_customer_step(ctx, ticket)
     if ticket.status != Status.RESOLVED.value:
         raise Conflict(_l("Only a resolved ticket can be reopened."))
     if not (reason or "").strip():

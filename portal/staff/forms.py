@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from portal.customer.forms import TICKET_KIND_CHOICES
 from portal.domain.passwords import MAX_LENGTH
 from portal.domain.roles import Role
 from portal.labels import INCIDENT_LABELS, ROLE_LABELS
@@ -251,3 +252,23 @@ class JobForm(FlaskForm):
     """Run a scheduled function by hand (local and dev stages), optionally at another moment."""
 
     now = StringField(_l("As if it were (ISO-8601, optional)"), validators=[Optional(), Length(max=40)])
+
+
+class OfflineTicketForm(FlaskForm):
+    """CMP-1: a ticket staff received by hotline, in person or by e-mail."""
+
+    channel = SelectField(_l("Received by"), choices=[SelectChoice("hotline", _l("Hotline")),
+                                                      SelectChoice("in_person", _l("In person")),
+                                                      SelectChoice("email", _l("E-mail"))], validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=TICKET_KIND_CHOICES, validate_choice=False)
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
+
+
+class StepForm(FlaskForm):
+    """Acknowledge, work on, or resolve a ticket (resolving needs a reply to the customer)."""
+
+    status = SelectField(_l("Step"), choices=[SelectChoice("acknowledged", _l("Acknowledge")),
+                                              SelectChoice("in_progress", _l("Working on it")),
+                                              SelectChoice("resolved", _l("Resolved"))], validate_choice=False)
+    reply = TextAreaField(_l("Reply to the customer"), validators=[Optional(), Length(max=10000)])

@@ -48,6 +48,11 @@ EXPECTED = {
     "staff.timeline": ORTHO_VIEW, "staff.jobs": MD,
     "api.blacklist_create": {"md.admin", "ortho.leader", "rehab.leader"}, "api.blacklist_list": STAFF,
     "api.blacklist_lift": ORTHO_DECIDE,
+    "customer.ticket_list": CUSTOMER, "customer.ticket": CUSTOMER, "staff.ticket_queue": ORTHO_VIEW,
+    "staff.tickets_overdue": STAFF, "staff.ticket": ORTHO_VIEW, "staff.ticket POST": ORTHO_REVIEW,
+    "staff.ticket_offline": ORTHO_REVIEW, "api.ticket_create": SIGNED_IN, "api.ticket_get": ORTHO_VIEW | CUSTOMER,
+    "api.ticket_step": ORTHO_REVIEW, "api.ticket_reply": ORTHO_REVIEW | CUSTOMER, "api.ticket_close": CUSTOMER,
+    "api.department_tickets": ORTHO_VIEW,
     "api.customer_register": PUBLIC, "api.customer_get": ORTHO_VIEW | CUSTOMER,
     "api.customer_documents": ORTHO_VIEW | CUSTOMER, "api.document_create": CUSTOMER,
     "api.document_confirm": CUSTOMER, "api.document_download": ORTHO_VIEW | CUSTOMER,
@@ -112,7 +117,7 @@ def walk_ids(walk_app):
                          grade="QUALIFIED", dept_grade="ortho#QUALIFIED", products={"bone-plate"},
                          admitted_at=utc_now()))
         admission_updates(tx, "ortho", {"bone-plate"})
-    from portal.services import blacklist, incidents, reviews
+    from portal.services import blacklist, incidents, reviews, tickets
     from portal.services.context import system_ctx
 
     incident = incidents.record(leader, "ortho", customer.customer_id, "late_payment", "逾期")
@@ -125,7 +130,8 @@ def walk_ids(walk_app):
     return {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
             "code": "a", "customer_id": customer.customer_id, "doc_id": doc.doc_id, "app_id": app.app_id,
             "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default", "cycle_id": "2027H1",
-            "incident_id": incident.incident_id, "entry_id": entry.entry_id}
+            "incident_id": incident.incident_id, "entry_id": entry.entry_id,
+            "ticket_id": tickets.file(ctx, "ortho", "complaint", "投诉", "内容").ticket_id}
 
 
 def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids):

@@ -1,0 +1,112 @@
+"""API for tickets (CMP-1…3, RGT-1 b, RGT-2)."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from portal.api import bp
+from portal.api.routes import parse
+from portal.api.spec import operation
+from portal.domain.roles import Perm
+from portal.services import tickets
+from portal.web import ctx
+
+
+class ApiTicketForm(FlaskForm):
+    """File a ticket (customers), or enter one received offline (staff: customer_id and channel)."""
+
+    dept_id = StringField(validators=[DataRequired(), Length(max=32)], description='a department, or "company"')
+    kind = StringField(validators=[DataRequired(), Length(max=20)],
+                       description="complaint|service|dispute|consultation")
+    subject = StringField(validators=[DataRequired(), Length(max=200)])
+    description = StringField(validators=[DataRequired(), Length(max=10000)])
+    customer_id = StringField(validators=[Optional(), Length(max=64)], description="staff only")
+    channel = StringField(validators=[Optional(), Length(max=20)], description="staff only: hotline|in_person|email")
+
+
+class ApiStepForm(FlaskForm):
+    """A staff step: acknowledged, in_progress or resolved (resolving needs a reply)."""
+
+    status = StringField(validators=[DataRequired(), Length(max=20)])
+    reply = StringField(validators=[Optional(), Length(max=10000)])
+
+
+class ApiReplyForm(FlaskForm):
+    """A message on a ticket."""
+
+    text = StringField(validators=[DataRequired(), Length(max=10000)])
+
+
+class ApiCloseForm(FlaskForm):
+    """CMP-3: the customer confirms and rates (1–5)."""
+
+    rating = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=5)])
+    comment = StringField(validators=[Optional(), Length(max=2000)])
+
+
+def ticket_json(t) -> dict:
+    """The API's view of a ticket."""
+    return {"id": t.ticket_id, "customer": t.customer_id, "customer_name": t.customer_name, "department": t.dept_id,
+            "kind": t.kind, "channel": t.channel, "subject": t.subject, "description": t.description,
+            "status": t.status, "grade": t.grade, "first_response_due": t.first_response_due.isoformat(),
+            "resolution_due": t.resolution_due.isoformat(), "rating": t.rating, "comment": t.comment,
+            "breaches": sorted(t.breaches or []), "version": t.version}
+
+
+@operation(bp, "/tickets", "POST", "File a ticket (customers) or enter an offline one (staff)", form=ApiTicketForm,
+           response="Ticket", status=201)
+def ticket_create():
+    """File a ticket."""
+    form = parse(ApiTicketForm)
+    item = tickets.file(ctx(), form.dept_id.data, form.kind.data, form.subject.data, form.description.data,
+                        customer_id=form.customer_id.data or None, channel=form.channel.data or "portal")
+    return jsonify(ticket_json(item)), 201
+
+
+@operation(bp, "/tickets/<ticket_id>", "GET", "A ticket with its timeline", response="Ticket")
+def ticket_get(ticket_id: str):
+    """One ticket."""
+    item = tickets.get(ctx(), ticket_id)
+    events = [{"at": e.at.isoformat(), "kind": e.kind, "status": e.status, "text": e.text,
+               "by": e.by if e.by_staff or ctx().actor.is_staff else "customer"} for e in tickets.timeline(ctx(), item)]
+    return jsonify({**ticket_json(item), "timeline": events})
+
+
+@operation(bp, "/tickets/<ticket_id>/steps", "POST", "Staff: acknowledge, work on or resolve", form=ApiStepForm,
+           response="Ticket", perm=Perm.PROPOSE_GRADES)
+def ticket_step(ticket_id: str):
+    """A staff step."""
+    tickets.check_may_write(ctx(), tickets.get(ctx(), ticket_id))
+    form = parse(ApiStepForm)
+    return jsonify(ticket_json(tickets.advance(ctx(), ticket_id, form.status.data, form.reply.data)))
+
+
+@operation(bp, "/tickets/<ticket_id>/replies", "POST", "A message from the customer or the department",
+           form=ApiReplyForm, response="Ticket", status=201)
+def ticket_reply(ticket_id: str):
+    """Reply."""
+    tickets.check_may_write(ctx(), tickets.get(ctx(), ticket_id))
+    form = parse(ApiReplyForm)
+    tickets.reply(ctx(), ticket_id, form.text.data)
+    return jsonify(ticket_json(tickets.get(ctx(), ticket_id))), 201
+
+
+@operation(bp, "/tickets/<ticket_id>/close", "POST", "Customer: confirm the resolution and rate it (1–5)",
+           form=ApiCloseForm, response="Ticket")
+def ticket_close(ticket_id: str):
+    """Close with a rating."""
+    item = tickets.get(ctx(), ticket_id)
+    if not ctx().actor.is_customer:
+        tickets.check_customer_step(ctx(), item)
+    form = parse(ApiCloseForm)
+    return jsonify(ticket_json(tickets.close(ctx(), ticket_id, form.rating.data, form.comment.data)))
+
+
+@operation(bp, "/departments/<dept_id>/tickets", "GET", "Open tickets, VIP first, then by due time (RGT-2)",
+           response="TicketList", perm=Perm.VIEW_CUSTOMERS)
+def department_tickets(dept_id: str):
+    """The department's queue."""
+    return jsonify({"items": [ticket_json(t) for t in tickets.queue(ctx(), dept_id)]})

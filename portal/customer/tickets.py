@@ -1,0 +1,61 @@
+"""Customer pages for tickets: file, follow the timeline, reply, close with a rating or reopen (CMP-1…3)."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from portal.customer import bp
+from portal.customer.forms import CloseForm, ReopenForm, ReplyForm, TicketForm
+from portal.forms import FORM_ERRORS, apply_errors
+from portal.services import customers, org, tickets
+from portal.web import ctx, customer_required
+
+
+@bp.route("/tickets", methods=["GET", "POST"])
+@customer_required
+def ticket_list():
+    """The company's tickets, and a form to file a new one."""
+    view = customers.overview(ctx(), g.actor.customer_id)
+    names = {d.dept_id: d for d, _p in org.sales_catalogue(ctx())}
+    dealing = sorted({s.dept_id for s in view.standings} | {a.dept_id for a in view.applications})
+    form = TicketForm()
+    form.dept_id.choices = [SelectChoice(d, names[d].name_zh if d in names else d) for d in dealing] + [
+        SelectChoice("company", _("The company (Marketing Division) — about a department's sales process"))]
+    problem = None
+    if form.validate_on_submit():
+        try:
+            ticket = tickets.file(ctx(), form.dept_id.data, form.kind.data, form.subject.data, form.description.data)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+        else:
+            flash(_("Your ticket has been filed."), "success")
+            return redirect(url_for("customer.ticket", ticket_id=ticket.ticket_id))
+    return render_template("customer/tickets.html", form=form, problem=problem, items=tickets.of_customer(ctx()))
+
+
+@bp.route("/tickets/<ticket_id>", methods=["GET", "POST"])
+@customer_required
+def ticket(ticket_id: str):
+    """One ticket: its timeline with the staff's replies; reply, confirm and rate, or reopen."""
+    item = tickets.get(ctx(), ticket_id)
+    reply, close, reopen = ReplyForm(), CloseForm(), ReopenForm()
+    problem = None
+    if request.method == "POST":
+        action = request.form.get("action")
+        form = {"reply": reply, "close": close, "reopen": reopen}.get(action)
+        if form is not None and form.validate_on_submit():
+            try:
+                if action == "reply":
+                    tickets.reply(ctx(), ticket_id, reply.text.data)
+                elif action == "close":
+                    tickets.close(ctx(), ticket_id, close.rating.data, close.comment.data)
+                else:
+                    tickets.reopen(ctx(), ticket_id, reopen.reason.data)
+            except FORM_ERRORS as exc:
+                problem = apply_errors(form, exc)
+            else:
+                return redirect(url_for("customer.ticket", ticket_id=ticket_id))
+    return render_template("customer/ticket.html", item=item, events=tickets.timeline(ctx(), item), reply=reply,
+                           close=close, reopen=reopen, problem=problem)

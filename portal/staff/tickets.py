@@ -1,0 +1,73 @@
+"""Staff pages for tickets: the graded queue, answering, offline entry, overdue tickets (CMP-1…3, RGT-2)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.customer.forms import ReplyForm
+from portal.domain.roles import Perm
+from portal.forms import FORM_ERRORS, apply_errors
+from portal.services import customers, tickets
+from portal.staff import bp
+from portal.staff.forms import OfflineTicketForm, StepForm
+from portal.web import ctx, staff_required
+
+
+@bp.get("/departments/<dept_id>/tickets")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def ticket_queue(dept_id: str):
+    """RGT-2: open tickets, VIP first, then 优选, then 合格, each by due time."""
+    return render_template("staff/tickets.html", dept_id=dept_id, items=tickets.queue(ctx(), dept_id))
+
+
+@bp.get("/tickets/overdue")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def tickets_overdue():
+    """Open tickets whose first response or resolution is overdue (MD: every department's)."""
+    return render_template("staff/tickets.html", dept_id=None, items=tickets.overdue(ctx()))
+
+
+@bp.route("/tickets/<ticket_id>", methods=["GET", "POST"])
+@staff_required(Perm.VIEW_CUSTOMERS)
+def ticket(ticket_id: str):
+    """One ticket: acknowledge, work on, resolve with a reply, or write to the customer."""
+    item = tickets.get(ctx(), ticket_id)
+    step, reply = StepForm(), ReplyForm()
+    problem = None
+    if request.method == "POST":
+        tickets.check_may_write(ctx(), item)  # before any form is read
+        form = step if request.form.get("action") == "step" else reply
+        if form.validate_on_submit():
+            try:
+                if form is step:
+                    tickets.advance(ctx(), ticket_id, step.status.data, step.reply.data)
+                else:
+                    tickets.reply(ctx(), ticket_id, reply.text.data)
+            except FORM_ERRORS as exc:
+                problem = apply_errors(form, exc)
+            else:
+                return redirect(url_for("staff.ticket", ticket_id=ticket_id))
+    return render_template("staff/ticket.html", item=item, events=tickets.timeline(ctx(), item), step=step,
+                           reply=reply, problem=problem)
+
+
+@bp.route("/customers/<customer_id>/tickets/new", methods=["GET", "POST"])
+@staff_required(Perm.PROPOSE_GRADES)
+def ticket_offline(customer_id: str):
+    """CMP-1: enter a ticket received by hotline, in person or by e-mail."""
+    customer = customers.get_customer(ctx(), customer_id)
+    form = OfflineTicketForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            item = tickets.file(ctx(), ctx().actor.dept_id, form.kind.data, form.subject.data, form.description.data,
+                                customer_id=customer_id, channel=form.channel.data)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+        else:
+            flash(_("Ticket entered."), "success")
+            return redirect(url_for("staff.ticket", ticket_id=item.ticket_id))
+    return render_template("staff/form.html", form=form, problem=problem,
+                           title=_("Ticket for %(name)s", name=customer.name))
+

@@ -1,0 +1,54 @@
+"""Issue 6's journey in headless chromium: a customer files a complaint, the department resolves it,
+the customer confirms and rates it; a VIP's ticket sits above a 合格 customer's."""
+
+import pytest
+
+from portal.adapters.clock import utc_now
+from portal.adapters.tables import Standing
+from tests.browser.conftest import sign_in
+from tests.factories import register
+
+pytestmark = pytest.mark.browser
+
+
+def test_complaint_from_filing_to_close(browser, portal_url, shot):
+    customer, _ctx = register(email="complain@kangjian.cn", name="宁波康泰医疗器械有限公司")
+    Standing(dept_id="ortho", customer_id=customer.customer_id, customer_name=customer.name, grade="QUALIFIED",
+             dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
+    vip, vip_ctx = register(email="vip@kangjian.cn", name="上海瑞金骨科医院")
+    Standing(dept_id="ortho", customer_id=vip.customer_id, customer_name=vip.name, grade="VIP",
+             dept_grade="ortho#VIP", products={"bone-plate"}, admitted_at=utc_now()).save()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    sign_in(page, portal_url, "complain@kangjian.cn")
+    page.goto(f"{portal_url}/customer/tickets")
+    page.select_option("#dept_id", "ortho")
+    page.select_option("#kind", "complaint")
+    page.fill("#subject", "接骨板交货延迟")
+    page.fill("#description", "合同约定 11 月 20 日交货，至今未到。")
+    page.get_by_role("button", name="提交").click()
+    assert page.locator("#ticket-status").inner_text() == "已提交，待受理"
+    shot(page, "40-ticket-filed")
+    ticket_url = page.url
+
+    from portal.services import tickets
+
+    tickets.file(vip_ctx, "ortho", "service", "VIP 设备维修", "需要上门")
+    rep = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    sign_in(rep, portal_url, "ortho.rep@demo.local")
+    rep.goto(f"{portal_url}/staff/departments/ortho/tickets")
+    rows = rep.locator("table.table tbody tr").all_inner_texts()
+    assert "上海瑞金骨科医院" in rows[0] and "宁波康泰医疗器械有限公司" in rows[1]
+    shot(rep, "41-ticket-queue-vip-first")
+    rep.click("text=接骨板交货延迟")
+    rep.select_option("#status", "resolved")
+    rep.fill("#reply", "已安排加急发货，明日送达。")
+    rep.get_by_role("button", name="保存").click()
+    assert rep.locator("#ticket-status").inner_text() == "已解决"
+
+    page.goto(ticket_url)
+    assert "已安排加急发货" in page.locator("#ticket-timeline").inner_text()
+    page.fill("#rating", "5")
+    page.fill("#comment", "处理及时")
+    page.get_by_role("button", name="确认并关闭").click()
+    assert page.locator("#ticket-status").inner_text() == "已关闭"
+    shot(page, "42-ticket-closed")

@@ -1,0 +1,86 @@
+"""Tickets through the Flask client and the API (CMP-1…3, RGT-2, SEC-1)."""
+
+import re
+
+from portal.adapters.clock import utc_now
+from portal.adapters.tables import Standing
+from tests.conftest import api_token, csrf_token, sign_in
+from tests.factories import register
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def standing(customer, dept="ortho", grade="QUALIFIED"):
+    Standing(dept_id=dept, customer_id=customer.customer_id, customer_name=customer.name, grade=grade,
+             dept_grade=f"{dept}#{grade}", products={"bone-plate"}, admitted_at=utc_now()).save()
+
+
+def test_customer_files_and_follows_a_complaint_to_its_close(app):
+    customer, _ctx = register(email="t1@kangjian.cn")
+    standing(customer)
+    client = app.test_client()
+    sign_in(client, "t1@kangjian.cn")
+    token = csrf_token(client, "/customer/tickets")
+    empty = client.post("/customer/tickets", data={"csrf_token": token, "dept_id": "ortho", "kind": "complaint",
+                                                   "subject": "延迟", "description": ""}).get_data(as_text=True)
+    assert re.search(r'id="description-error">', empty)
+    huge = client.post("/customer/tickets", data={"csrf_token": token, "dept_id": "ortho", "kind": "complaint",
+                                                  "subject": "延迟", "description": "字" * 50_000})
+    assert re.search(r'id="description-error">', huge.get_data(as_text=True))
+    filed = client.post("/customer/tickets", data={"csrf_token": token, "dept_id": "ortho", "kind": "complaint",
+                                                   "subject": "交货延迟", "description": "订单延迟两周"})
+    assert filed.status_code == 302
+    path = filed.headers["Location"]
+    staff = api_token(app.test_client(), "ortho.rep@demo.local")
+    ticket_id = path.rsplit("/", 1)[1]
+    resolved = app.test_client().post(f"/api/v1/tickets/{ticket_id}/steps", headers=bearer(staff),
+                                      json={"status": "resolved", "reply": "已加急发货"})
+    assert resolved.status_code == 200
+    page = client.get(path).get_data(as_text=True)
+    assert "已加急发货" in page
+    token = csrf_token(client, path)
+    bad = client.post(path, data={"csrf_token": token, "action": "close", "rating": "6"}).get_data(as_text=True)
+    assert re.search(r'id="rating-error">', bad)
+    done = client.post(path, data={"csrf_token": token, "action": "close", "rating": "4", "comment": "还行"})
+    assert done.status_code == 302
+    assert 'id="ticket-status">已关闭' in client.get(path).get_data(as_text=True)
+    again = app.test_client().post(f"/api/v1/tickets/{ticket_id}/close",
+                                   headers=bearer(api_token(app.test_client(), "t1@kangjian.cn")),
+                                   json={"rating": 5})
+    assert again.status_code == 409
+
+
+def test_api_refusals(app):
+    a, _ = register(email="ta@kangjian.cn")
+    b, _ = register(email="tb@kangjian.cn")
+    standing(a)
+    client = app.test_client()
+    token_a = api_token(client, "ta@kangjian.cn")
+    wrong_dept = client.post("/api/v1/tickets", headers=bearer(token_a), json={
+        "dept_id": "rehab", "kind": "service", "subject": "x", "description": "y"})
+    assert wrong_dept.status_code == 422 and "dept_id" in wrong_dept.get_json()["error"]["fields"]
+    ticket = client.post("/api/v1/tickets", headers=bearer(token_a), json={
+        "dept_id": "ortho", "kind": "service", "subject": "维修", "description": "故障"}).get_json()
+    token_b = api_token(client, "tb@kangjian.cn")
+    assert client.get(f"/api/v1/tickets/{ticket['id']}", headers=bearer(token_b)).status_code == 404
+    rehab = api_token(client, "rehab.rep@demo.local")
+    assert client.post(f"/api/v1/tickets/{ticket['id']}/replies", headers=bearer(rehab),
+                       json={"text": "越权"}).status_code == 403
+    assert b.customer_id
+
+
+def test_queue_page_puts_vip_first(app):
+    q, q_ctx = register(email="q@kangjian.cn")
+    v, v_ctx = register(email="v@kangjian.cn")
+    standing(q)
+    standing(v, grade="VIP")
+    from portal.services import tickets
+
+    tickets.file(q_ctx, "ortho", "service", "合格客户工单", "先")
+    tickets.file(v_ctx, "ortho", "service", "VIP客户工单", "后")
+    client = app.test_client()
+    sign_in(client, "ortho.clerk@demo.local")
+    page = client.get("/staff/departments/ortho/tickets").get_data(as_text=True)
+    assert page.index("VIP客户工单") < page.index("合格客户工单")
