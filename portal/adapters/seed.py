@@ -71,7 +71,7 @@ def seed_demo(settings: Settings, now: datetime, hash_password: Callable[[str], 
             added += 1
     from portal.services.documents import seed_document_types
 
-    added += seed_document_types()
+    added += seed_document_types() + seed_ticket_settings()
     return added + (seed_customers(now, hash_password) if with_customers else 0)
 
 
@@ -126,4 +126,26 @@ def seed_customers(now: datetime, hash_password: Callable[[str], str]) -> int:
             added += 1
         for key, (total, vip, preferred) in counts.items():
             Counter(dept_id, key, total=total, vip=vip, preferred=preferred).save()
+    return added
+
+
+TICKET_CATEGORIES = {
+    "company": ["销售过程异议", "业务员违规"],
+    "ortho": ["产品质量", "交货延迟", "售后维修", "价格与结算"],
+    "rehab": ["产品质量", "配送安装", "使用培训", "价格与结算"],
+}
+
+
+def seed_ticket_settings() -> int:
+    """CMP-2 demo settings: categories per department; VIP answered the same day, resolved in 3 working days."""
+    import json
+
+    from portal.adapters.tables import SlaSetting
+
+    added = 0
+    for scope, categories in TICKET_CATEGORIES.items():
+        if SlaSetting.count(scope) == 0:
+            SlaSetting(scope=scope, categories=json.dumps(categories, ensure_ascii=False), first_response_days=1,
+                       resolution_days=5, vip_first_response_days=0, vip_resolution_days=3, autoclose_days=7).save()
+            added += 1
     return added

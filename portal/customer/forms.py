@@ -89,6 +89,7 @@ class TicketForm(FlaskForm):
 
     dept_id = SelectField(_l("To"), validators=[DataRequired()], validate_choice=False)
     kind = SelectField(_l("Kind"), choices=TICKET_KIND_CHOICES, validators=[DataRequired()], validate_choice=False)
+    category = SelectField(_l("Category"), validators=[Optional()], validate_choice=False)
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
 

@@ -23,15 +23,23 @@ def ticket_list():
     form = TicketForm()
     form.dept_id.choices = [SelectChoice(d, names[d].name_zh if d in names else d) for d in dealing] + [
         SelectChoice("company", _("The company (Marketing Division) — about a department's sales process"))]
+    form.category.choices = [SelectChoice("", "—")] + [
+        SelectChoice(f"{d}:{c}", f"{names[d].name_zh if d in names else d} · {c}")
+        for d in dealing for c in tickets.categories_of(d)]
     problem = None
     if form.validate_on_submit():
-        try:
-            ticket = tickets.file(ctx(), form.dept_id.data, form.kind.data, form.subject.data, form.description.data)
-        except FORM_ERRORS as exc:
-            problem = apply_errors(form, exc)
+        dept_of_category, _sep, category = (form.category.data or "").partition(":")
+        if category and dept_of_category != form.dept_id.data:
+            form.category.errors = [_("This category belongs to another department.")]
         else:
-            flash(_("Your ticket has been filed."), "success")
-            return redirect(url_for("customer.ticket", ticket_id=ticket.ticket_id))
+            try:
+                ticket = tickets.file(ctx(), form.dept_id.data, form.kind.data, form.subject.data,
+                                      form.description.data, category=category or None)
+            except FORM_ERRORS as exc:
+                problem = apply_errors(form, exc)
+            else:
+                flash(_("Your ticket has been filed."), "success")
+                return redirect(url_for("customer.ticket", ticket_id=ticket.ticket_id))
     return render_template("customer/tickets.html", form=form, problem=problem, items=tickets.of_customer(ctx()))
 
 

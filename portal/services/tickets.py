@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -90,6 +91,8 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         standing = _deals_with(customer.customer_id, dept_id)
         if not standing:
             raise Invalid(fields={"dept_id": [_l("Your company does not deal with this department.")]})
+    if category and category not in categories_of(dept_id):
+        raise Invalid(fields={"category": [_l("Not one of this department's categories.")]})
     grade = Grade(standing.grade) if isinstance(standing, Standing) else None
     _setting, sla = sla_of(dept_id)
     first_days, resolve_days = sla.for_grade(grade)
@@ -317,3 +320,59 @@ def overdue(ctx: Ctx) -> list[Ticket]:
     authorize(ctx, Perm.VIEW_CUSTOMERS)
     scopes = [d.dept_id for d in org.list_departments(ctx)] + ([COMPANY] if ctx.actor.company_wide else [])
     return [t for scope in scopes for t in Ticket.queue.query(scope, filter_condition=Ticket.breaches.exists())]
+
+
+def check_may_set_sla(ctx: Ctx, scope: str) -> None:
+    """MD sets the company default; a department's leader its own department's."""
+    if scope == COMPANY:
+        authorize(ctx, Perm.MANAGE_COMPANY_STANDARDS, target="company SLA")
+    else:
+        authorize(ctx, Perm.DECIDE_GRADES, scope, target=f"{scope} SLA")
+
+
+def save_sla(ctx: Ctx, scope: str, *, categories: list[str], responsible_role: str, first_response_days: int,
+             resolution_days: int, vip_first_response_days: int | None, vip_resolution_days: int | None,
+             autoclose_days: int, version: int | None) -> SlaSetting:
+    """CMP-2: a department's leader sets its categories, responsible role and times; MD the company default."""
+    check_may_set_sla(ctx, scope)
+    problems = {}
+    names = [c.strip() for c in categories if c.strip()]
+    if len(names) != len(set(names)) or any(len(c) > 50 for c in names):
+        problems["categories"] = [_l("One category per line, each at most 50 characters, no repeats.")]
+    if responsible_role not in ("dm", "clerk", "rep", "md"):
+        problems["responsible_role"] = [_l("Not a valid role.")]
+    for field, value in (("first_response_days", first_response_days), ("resolution_days", resolution_days),
+                         ("autoclose_days", autoclose_days)):
+        if value is None or not 0 <= int(value) <= 60:
+            problems[field] = [_l("Between 0 and 60 working days.")]
+    if "first_response_days" not in problems and "resolution_days" not in problems and \
+            first_response_days > resolution_days:
+        problems["resolution_days"] = [_l("Resolution cannot be due before the first response.")]
+    if problems:
+        raise Invalid(fields=problems)
+    try:
+        record = SlaSetting.get(scope)
+        if version is None or int(version) != int(record.version):
+            raise Conflict()
+    except DoesNotExist:
+        record = SlaSetting(scope=scope)
+    record.categories = json.dumps(names, ensure_ascii=False)
+    record.responsible_role, record.first_response_days, record.resolution_days = (
+        responsible_role, int(first_response_days), int(resolution_days))
+    record.vip_first_response_days = vip_first_response_days
+    record.vip_resolution_days = vip_resolution_days
+    record.autoclose_days = int(autoclose_days)
+    try:
+        with transaction() as tx:
+            tx.save(record)
+            tx.save(audit.event(ctx, "sla.saved", target_type="sla", target_id=scope,
+                                dept_id=None if scope == COMPANY else scope, detail={"categories": names}))
+    except TransactWriteError as exc:
+        raise Conflict() from exc
+    return record
+
+
+def categories_of(scope: str) -> list[str]:
+    """The ticket categories a department defined (CMP-2)."""
+    record, _sla = sla_of(scope)
+    return json.loads(record.categories or "[]")

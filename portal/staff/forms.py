@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.customer.forms import TICKET_KIND_CHOICES
@@ -272,3 +272,21 @@ class StepForm(FlaskForm):
                                               SelectChoice("in_progress", _l("Working on it")),
                                               SelectChoice("resolved", _l("Resolved"))], validate_choice=False)
     reply = TextAreaField(_l("Reply to the customer"), validators=[Optional(), Length(max=10000)])
+
+
+class SlaForm(FlaskForm):
+    """CMP-2: categories, the responsible role and the working days allowed (shorter for VIP, RGT-2)."""
+
+    categories = TextAreaField(_l("Categories (one per line)"), validators=[Optional(), Length(max=2000)])
+    responsible_role = SelectField(_l("Responsible"), choices=[SelectChoice("rep", _l("Sales representative")),
+                                                               SelectChoice("clerk", _l("Sales administrator")),
+                                                               SelectChoice("dm", _l("Department leader")),
+                                                               SelectChoice("md", _l("Marketing Division (MD)"))],
+                                   validate_choice=False)
+    first_response_days = IntegerField(_l("First response within (working days)"), validators=[InputRequired()])
+    resolution_days = IntegerField(_l("Resolution within (working days)"), validators=[InputRequired()])
+    vip_first_response_days = IntegerField(_l("VIP: first response within"), validators=[Optional()])
+    vip_resolution_days = IntegerField(_l("VIP: resolution within"), validators=[Optional()])
+    autoclose_days = IntegerField(_l("Close resolved tickets after (days without answer)"),
+                                  validators=[InputRequired()])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

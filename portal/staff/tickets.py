@@ -9,8 +9,9 @@ from portal.customer.forms import ReplyForm
 from portal.domain.roles import Perm
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import customers, tickets
+from portal.services.access import authorize
 from portal.staff import bp
-from portal.staff.forms import OfflineTicketForm, StepForm
+from portal.staff.forms import OfflineTicketForm, SlaForm, StepForm
 from portal.web import ctx, staff_required
 
 
@@ -71,3 +72,34 @@ def ticket_offline(customer_id: str):
     return render_template("staff/form.html", form=form, problem=problem,
                            title=_("Ticket for %(name)s", name=customer.name))
 
+
+
+@bp.route("/sla/<scope>", methods=["GET", "POST"])
+@staff_required(Perm.VIEW_CUSTOMERS)
+def sla(scope: str):
+    """CMP-2: a department's ticket categories and SLA (its leader), or the company default (MD)."""
+    authorize(ctx(), Perm.VIEW_CUSTOMERS, None if scope == "company" else scope, target=f"{scope} SLA")
+    record, _sla = tickets.sla_of(scope)
+    if request.method == "POST":
+        tickets.check_may_set_sla(ctx(), scope)
+    form = SlaForm(obj=record)
+    if request.method == "GET":
+        form.categories.data = "\n".join(tickets.categories_of(scope))
+    problem = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            tickets.save_sla(ctx(), scope, categories=(form.categories.data or "").splitlines(),
+                             responsible_role=form.responsible_role.data,
+                             first_response_days=form.first_response_days.data,
+                             resolution_days=form.resolution_days.data,
+                             vip_first_response_days=form.vip_first_response_days.data,
+                             vip_resolution_days=form.vip_resolution_days.data,
+                             autoclose_days=form.autoclose_days.data,
+                             version=form.version.data if record.scope == scope and record.version else None)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("staff.sla", scope=scope))
+    return render_template("staff/form.html", form=form, problem=problem,
+                           title=_("Tickets: categories and times (%(s)s)", s=scope))

@@ -84,3 +84,32 @@ def test_queue_page_puts_vip_first(app):
     sign_in(client, "ortho.clerk@demo.local")
     page = client.get("/staff/departments/ortho/tickets").get_data(as_text=True)
     assert page.index("VIP客户工单") < page.index("合格客户工单")
+
+
+def test_CMP_2_leader_sets_categories_and_times_and_the_customer_picks_one(app):
+    leader = app.test_client()
+    sign_in(leader, "ortho.leader@demo.local")
+    token = csrf_token(leader, "/staff/sla/ortho")
+    bad = leader.post("/staff/sla/ortho", data={"csrf_token": token, "categories": "质量\n质量",
+                                                "responsible_role": "rep", "first_response_days": "3",
+                                                "resolution_days": "2", "autoclose_days": "7"}).get_data(as_text=True)
+    assert re.search(r'id="categories-error">', bad) and re.search(r'id="resolution_days-error">', bad)
+    ok = leader.post("/staff/sla/ortho", data={"csrf_token": token, "categories": "产品质量\n交货延迟",
+                                               "responsible_role": "rep", "first_response_days": "1",
+                                               "resolution_days": "4", "vip_first_response_days": "0",
+                                               "vip_resolution_days": "2", "autoclose_days": "7"})
+    assert ok.status_code == 302
+    assert leader.post("/staff/sla/company", data={"csrf_token": token}).status_code == 403
+    customer, _ctx = register(email="cat@kangjian.cn")
+    standing(customer)
+    client = app.test_client()
+    sign_in(client, "cat@kangjian.cn")
+    page = client.get("/customer/tickets").get_data(as_text=True)
+    assert 'value="ortho:交货延迟"' in page
+    token = csrf_token(client, "/customer/tickets")
+    filed = client.post("/customer/tickets", data={"csrf_token": token, "dept_id": "ortho", "kind": "complaint",
+                                                   "category": "ortho:交货延迟", "subject": "延迟", "description": "x"})
+    assert filed.status_code == 302
+    from portal.adapters.tables import Ticket
+
+    assert Ticket.get(filed.headers["Location"].rsplit("/", 1)[1]).category == "交货延迟"
