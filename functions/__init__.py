@@ -6,4 +6,5 @@ the environment names (the local run prints that environment). EventBridge sched
 zappa_settings.json (cron in UTC: 16:00 UTC is midnight in Asia/Shanghai).
 """
 
-JOBS = ("open_review_cycle", "expire_blacklist", "escalate_downgrades", "escalate_reviews", "ticket_sla")
+JOBS = ("open_review_cycle", "expire_blacklist", "escalate_downgrades", "escalate_reviews", "ticket_sla",
+        "licence_expiry")

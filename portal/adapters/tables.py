@@ -293,6 +293,17 @@ class DocumentsByCustomer(GlobalSecondaryIndex):
     doc_id = UnicodeAttribute(range_key=True)
 
 
+class ExpiringDocuments(GlobalSecondaryIndex):
+    """Sparse: verified documents with an expiry day, by that day (the licence-expiry job reads only these)."""
+
+    class Meta:
+        index_name = "expiring"
+        projection = AllProjection()
+
+    expiry_bucket = UnicodeAttribute(hash_key=True)  # "exp" while verified and not yet past its expiry
+    expiry_key = UnicodeAttribute(range_key=True)  # "<expiry day>#<doc id>"
+
+
 class Document(BaseModel):
     """One uploaded version of a qualification document; the file itself lives in S3 under a random key."""
 
@@ -315,8 +326,12 @@ class Document(BaseModel):
     uploaded_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     confirmed_at = UTCDateTimeAttribute(null=True)
+    expiry_bucket = UnicodeAttribute(null=True)
+    expiry_key = UnicodeAttribute(null=True)
+    warnings_sent = UnicodeSetAttribute(null=True)  # "60", "30", "7", "expired": each once
     version = VersionAttribute()
     by_customer = DocumentsByCustomer()
+    expiring = ExpiringDocuments()
 
 
 class ApplicationsByCustomer(GlobalSecondaryIndex):
@@ -411,6 +426,7 @@ class Standing(BaseModel):
     designated_staff = UnicodeAttribute(null=True)
     admitted_at = UTCDateTimeAttribute()
     app_id = UnicodeAttribute(null=True)
+    licence_flags = UnicodeSetAttribute(null=True)  # expired required documents: ADM-2 (a)/(e) not met meanwhile
     version = VersionAttribute()
     by_customer = StandingsByCustomer()
     by_grade = StandingsByGrade()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from ulid import ULID
 
-from portal.adapters import files
-from portal.adapters.tables import Document, DocumentType, transaction
+from portal.adapters import files, mail
+from portal.adapters.tables import Customer, Document, DocumentType, Standing, User, transaction
 from portal.domain.customers import (
     ACCEPTED_TYPES,
     MAX_UPLOAD_BYTES,
@@ -161,11 +161,19 @@ def _finish(ctx: Ctx, document: Document, *, status: str, reason: str | None, si
     """Record the outcome of the check, and mark older verified versions as history, in one transaction."""
     try:
         with transaction() as tx:
-            tx.update(document, actions=[Document.status.set(status), Document.reject_reason.set(reason),
-                                         Document.size.set(size), Document.confirmed_at.set(ctx.now)],
-                      condition=Document.status == "awaiting_upload")
+            actions = [Document.status.set(status), Document.reject_reason.set(reason), Document.size.set(size),
+                       Document.confirmed_at.set(ctx.now)]
+            if status == "verified" and document.expiry_date:  # watched by the licence-expiry job
+                actions += [Document.expiry_bucket.set("exp"),
+                            Document.expiry_key.set(f"{document.expiry_date}#{document.doc_id}")]
+            tx.update(document, actions=actions, condition=Document.status == "awaiting_upload")
             for old in superseded:
-                tx.update(old, actions=[Document.status.set("superseded")])
+                tx.update(old, actions=[Document.status.set("superseded"), Document.expiry_bucket.remove(),
+                                        Document.expiry_key.remove()])
+            if status == "verified":  # a valid new version lifts an expiry flag of this type
+                for standing in Standing.by_customer.query(document.customer_id):
+                    if document.type_id in (standing.licence_flags or set()):
+                        tx.update(standing, actions=[Standing.licence_flags.delete({document.type_id})])
             tx.save(audit.event(ctx, f"document.{status}", target_type="document", target_id=document.doc_id,
                                 detail={"customer": document.customer_id, "type": document.type_id,
                                         "reason": reason, "size": size}))
@@ -234,3 +242,60 @@ def save_type(ctx: Ctx, type_id: str, *, name_zh: str, name_en: str, required_fo
                        fields={"type_id": [_l("A document type with this id exists already.")]}
                        if version is None else None) from exc
     return record
+
+
+WARN_DAYS = (60, 30, 7)
+
+
+@dataclass(frozen=True)
+class ExpiryRun:
+    """What one run of the licence-expiry job did."""
+
+    warned: list[str]
+    flagged: list[str]
+
+
+def watch_expiry(ctx: Ctx) -> ExpiryRun:
+    """Warn the customer and its designated staff 60, 30 and 7 days before a required licence expires (once
+    each); once it has expired, flag the customer as not meeting ADM-2 (a)/(e) where it stands, until a valid
+    new version is verified. Reads only documents expiring within 60 days (sparse index)."""
+    today = shanghai_day(ctx.now)
+    horizon = (today + timedelta(days=WARN_DAYS[0])).isoformat()
+    required_by_kind: dict[str, set[str]] = {}
+    warned, flagged = [], []
+    for doc in Document.expiring.query("exp", Document.expiry_key <= f"{horizon}#~"):
+        customer = Customer.get(doc.customer_id)
+        required = required_by_kind.setdefault(customer.kind, {t.type_id for t in required_types(customer.kind)})
+        if doc.type_id not in required:
+            continue
+        left = (date.fromisoformat(doc.expiry_date) - today).days
+        sent = set(doc.warnings_sent or set())
+        stage = "expired" if left < 0 else next((str(d) for d in reversed(WARN_DAYS) if left <= d), None)
+        if stage is None or stage in sent:
+            continue
+        standings = list(Standing.by_customer.query(doc.customer_id))
+        with transaction() as tx:
+            tx.update(doc, actions=[Document.warnings_sent.add({stage})]
+                      + ([Document.expiry_bucket.remove(), Document.expiry_key.remove()] if stage == "expired"
+                         else []),
+                      condition=Document.status == "verified")
+            if stage == "expired":
+                for standing in standings:
+                    tx.update(standing, actions=[Standing.licence_flags.add({doc.type_id})])
+            tx.save(audit.event(ctx, f"document.expiry_{stage}", target_type="customer", target_id=doc.customer_id,
+                                detail={"document": doc.doc_id, "type": doc.type_id, "expires": doc.expiry_date}))
+        staff_emails = set()
+        for standing in standings:
+            if standing.designated_staff:
+                try:
+                    staff_emails.add(User.get(standing.designated_staff).email)
+                except DoesNotExist:
+                    pass
+        subject = (f"【资质已过期】{doc.original_name} / Licence expired" if stage == "expired" else
+                   f"【资质即将到期】{doc.original_name} 将于 {doc.expiry_date} 到期 / Expires in {left} days")
+        body = (f"{customer.name}：{doc.original_name}（{doc.type_id}）有效期至 {doc.expiry_date}。"
+                f"请上传新的有效文件。\nPlease upload a valid new version.\n")
+        for address in sorted({customer.email} | staff_emails):
+            mail.send(address, subject, body)
+        (flagged if stage == "expired" else warned).append(f"{doc.doc_id}:{stage}")
+    return ExpiryRun(warned, flagged)
