@@ -819,11 +819,44 @@ class TicketEvent(BaseModel):
     at = UTCDateTimeAttribute()
 
 
+
+class OpenMisconduct(GlobalSecondaryIndex):
+    """Sparse: misconduct reports MD has not handled yet."""
+
+    class Meta:
+        index_name = "open"
+        projection = AllProjection()
+
+    open_bucket = UnicodeAttribute(hash_key=True)  # "open"
+    report_id = UnicodeAttribute(range_key=True)
+
+
+class MisconductReport(BaseModel):
+    """RGT-1 c: a customer reports another customer's fraud or misconduct; only MD reads it."""
+
+    base_name = "misconduct_reports"
+
+    class Meta(BaseModel.Meta):
+        table_name = "misconduct_reports"
+
+    report_id = UnicodeAttribute(hash_key=True)  # ULID
+    reporter_customer_id = UnicodeAttribute()  # never shown to a department
+    reporter_user = UnicodeAttribute()
+    subject_name = UnicodeAttribute()
+    subject_credit_code = UnicodeAttribute(null=True)
+    description = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    open_bucket = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    handled_by = UnicodeAttribute(null=True)
+    open = OpenMisconduct()
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Department, Product, User, Unique, Session, Throttle, AuditEvent,
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
-    SlaSetting, Ticket, TicketEvent,
+    SlaSetting, Ticket, TicketEvent, MisconductReport,
 )
 
 

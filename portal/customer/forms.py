@@ -111,3 +111,12 @@ class ReopenForm(FlaskForm):
     """Not solved: back to the department."""
 
     reason = TextAreaField(_l("What is still wrong"), validators=[DataRequired(), Length(max=2000)])
+
+
+class MisconductForm(FlaskForm):
+    """RGT-1 c: report another customer's fraud or misconduct (only MD reads it; you stay anonymous to others)."""
+
+    subject_name = StringField(_l("Company reported"), validators=[DataRequired(), Length(max=200)])
+    subject_credit_code = StringField(_l("Its unified social credit code, if known"),
+                                      validators=[Optional(), Length(max=30)])
+    description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=10000)])

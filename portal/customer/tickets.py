@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.customer.forms import CloseForm, ReopenForm, ReplyForm, TicketForm
+from portal.customer.forms import CloseForm, MisconductForm, ReopenForm, ReplyForm, TicketForm
 from portal.forms import FORM_ERRORS, apply_errors
-from portal.services import customers, org, tickets
+from portal.services import customers, misconduct, org, tickets
 from portal.web import ctx, customer_required
 
 
@@ -67,3 +67,21 @@ def ticket(ticket_id: str):
                 return redirect(url_for("customer.ticket", ticket_id=ticket_id))
     return render_template("customer/ticket.html", item=item, events=tickets.timeline(ctx(), item), reply=reply,
                            close=close, reopen=reopen, problem=problem)
+
+
+@bp.route("/misconduct", methods=["GET", "POST"])
+@customer_required
+def misconduct_report():
+    """RGT-1 c: report another customer's fraud or misconduct to the Marketing Division."""
+    form = MisconductForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            misconduct.submit(ctx(), form.subject_name.data, form.subject_credit_code.data, form.description.data)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+        else:
+            flash(_("Thank you. Only the Marketing Division reads your report; your name is not passed on."),
+                  "success")
+            return redirect(url_for("customer.home"))
+    return render_template("customer/misconduct.html", form=form, problem=problem)

@@ -171,7 +171,7 @@ def assign(ctx: Ctx, app_id: str, assignee_id: str, version: int) -> Application
     """The department leader designates the person who checks the customer's background (ONB-3)."""
     app = _editable(ctx, app_id, Perm.DECIDE_APPLICATIONS, version)
     try:
-        person = User.get(assignee_id)
+        person = User.get(assignee_id) if assignee_id else None
     except DoesNotExist:
         person = None
     if person is None or person.kind != "staff" or person.dept_id != app.dept_id or not person.active:

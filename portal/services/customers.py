@@ -82,7 +82,7 @@ def _invitation(token: str | None) -> Prospect | None:
     digest = hashlib.sha256(token.encode()).hexdigest()
     prospect_id = token.split(".", 1)[0]
     try:
-        prospect = Prospect.get(prospect_id)
+        prospect = Prospect.get(prospect_id) if prospect_id else None
     except DoesNotExist:
         prospect = None
     if prospect is None or prospect.invite_hash != digest or prospect.customer_id:

@@ -26,7 +26,12 @@ KINDS = ("poor_contract_execution", "late_payment", "operating_crisis", "major_l
 def record(ctx: Ctx, dept_id: str, customer_id: str, kind: str, description: str) -> Incident:
     """INC-1: staff record an incident; INC-2: a VIP's downgrade is due in 5 days; INC-3: major loss → MD."""
     authorize(ctx, Perm.RECORD_INCIDENTS, dept_id, target=customer_id)
-    standing = get_standing(ctx, dept_id, customer_id)
+    return file_against(ctx, get_standing(ctx, dept_id, customer_id), kind, description)
+
+
+def file_against(ctx: Ctx, standing, kind: str, description: str) -> Incident:
+    """Record an incident against a standing (callers have checked who may): INC-2 and INC-3 follow."""
+    dept_id, customer_id = standing.dept_id, standing.customer_id
     if kind not in KINDS:
         raise Invalid(fields={"kind": [_l("Choose the kind of incident.")]})
     if not (description or "").strip():

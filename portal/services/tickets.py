@@ -80,6 +80,8 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         if channel not in {c.value for c in Channel} - {Channel.PORTAL.value}:
             raise Invalid(fields={"channel": [_l("Choose hotline, in person or e-mail.")]})
     problems = _problems(kind, subject, description)
+    if not customer_id:
+        problems["customer_id"] = [_l("Required.")]
     if problems:
         raise Invalid(fields=problems)
     try:

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from portal.customer.forms import ReplyForm
 from portal.domain.roles import Perm
 from portal.forms import FORM_ERRORS, apply_errors
-from portal.services import customers, tickets
+from portal.services import customers, misconduct, tickets
 from portal.services.access import authorize
 from portal.staff import bp
-from portal.staff.forms import OfflineTicketForm, SlaForm, StepForm
+from portal.staff.forms import INCIDENT_CHOICES, OfflineTicketForm, SlaForm, StepForm
 from portal.web import ctx, staff_required
 
 
@@ -103,3 +103,21 @@ def sla(scope: str):
             return redirect(url_for("staff.sla", scope=scope))
     return render_template("staff/form.html", form=form, problem=problem,
                            title=_("Tickets: categories and times (%(s)s)", s=scope))
+
+
+@bp.route("/misconduct", methods=["GET", "POST"])
+@staff_required(Perm.MANAGE_COMPANY_BLACKLIST)
+def misconduct_inbox():
+    """RGT-1 c: MD reads customers' misconduct reports and may turn one into an incident."""
+    problem = None
+    if request.method == "POST":
+        try:
+            incident = misconduct.to_incident(ctx(), request.form.get("report_id", ""), request.form.get("dept_id", ""),
+                                              request.form.get("kind", "poor_contract_execution"))
+        except FORM_ERRORS as exc:
+            problem = str(next(iter(exc.fields.values()))[0]) if exc.fields else str(exc.message)
+        else:
+            flash(_("Incident recorded against %(name)s.", name=incident.customer_name), "success")
+            return redirect(url_for("staff.misconduct_inbox"))
+    return render_template("staff/misconduct.html", reports=misconduct.open_reports(ctx()), problem=problem,
+                           kinds=INCIDENT_CHOICES)

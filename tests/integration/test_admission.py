@@ -330,3 +330,10 @@ def test_queue_is_the_departments_only_oldest_first(app):
     queue = applications.queue(staff("ortho.clerk@demo.local"), "ortho").items
     assert [a.app_id for a in queue] == [first.app_id, second.app_id]
     assert other.app_id not in [a.app_id for a in queue]
+
+
+def test_ONB_2_a_malformed_invitation_is_a_clear_error(app):
+    for token in (".only-secret", "no-dot", "x" * 300):
+        with pytest.raises(Invalid) as exc:
+            register(invitation=token)
+        assert "invitation" in exc.value.fields
