@@ -740,6 +740,17 @@ class TicketsByCustomer(GlobalSecondaryIndex):
     ticket_id = UnicodeAttribute(range_key=True)
 
 
+class TicketsByDepartment(GlobalSecondaryIndex):
+    """Every ticket of a department (or "company"), oldest first: the reports (REL-5, CMP-3)."""
+
+    class Meta:
+        index_name = "by_dept"
+        projection = AllProjection()
+
+    dept_id = UnicodeAttribute(hash_key=True)
+    ticket_id = UnicodeAttribute(range_key=True)
+
+
 class TicketQueue(GlobalSecondaryIndex):
     """Sparse: a department's open tickets, VIP first, then by due time (RGT-2)."""
 
@@ -797,6 +808,7 @@ class Ticket(BaseModel):
     due_key = UnicodeAttribute(null=True)
     version = VersionAttribute()
     by_customer = TicketsByCustomer()
+    by_dept = TicketsByDepartment()
     queue = TicketQueue()
     due = TicketsDue()
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.customer.forms import ReplyForm
 from portal.domain.roles import Perm
 from portal.forms import FORM_ERRORS, apply_errors
-from portal.services import customers, misconduct, tickets
+from portal.services import customers, misconduct, ticket_reports, tickets
 from portal.services.access import authorize
 from portal.staff import bp
 from portal.staff.forms import INCIDENT_CHOICES, OfflineTicketForm, SlaForm, StepForm
@@ -121,3 +124,25 @@ def misconduct_inbox():
             return redirect(url_for("staff.misconduct_inbox"))
     return render_template("staff/misconduct.html", reports=misconduct.open_reports(ctx()), problem=problem,
                            kinds=INCIDENT_CHOICES)
+
+
+@bp.get("/reports")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def ticket_report():
+    """CMP-3 / REL-5: tickets by kind, category and channel, SLA hit rate, satisfaction, repeat complainers."""
+    scope = request.args.get("scope") or None
+    days = _days()
+    report = ticket_reports.build(ctx(), scope, days)
+    if request.args.get("format") == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(ticket_reports.csv_rows(report))
+        return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="tickets-{scope or "all"}-{days}d.csv"'})
+    return render_template("staff/ticket_report.html", report=report, scope=scope, days=days)
+
+
+def _days() -> int:
+    try:
+        return max(1, min(366, int(request.args.get("days", 90))))
+    except ValueError:
+        return 90

@@ -53,7 +53,7 @@ EXPECTED = {
     "staff.ticket_offline": ORTHO_REVIEW, "api.ticket_create": SIGNED_IN, "api.ticket_get": ORTHO_VIEW | CUSTOMER,
     "api.ticket_step": ORTHO_REVIEW, "api.ticket_reply": ORTHO_REVIEW | CUSTOMER, "api.ticket_close": CUSTOMER,
     "api.department_tickets": ORTHO_VIEW, "staff.sla": ORTHO_VIEW, "staff.sla POST": ORTHO_DECIDE,
-    "customer.misconduct_report": CUSTOMER, "staff.misconduct_inbox": MD,
+    "customer.misconduct_report": CUSTOMER, "staff.misconduct_inbox": MD, "staff.ticket_report": STAFF,
     "api.customer_register": PUBLIC, "api.customer_get": ORTHO_VIEW | CUSTOMER,
     "api.customer_documents": ORTHO_VIEW | CUSTOMER, "api.document_create": CUSTOMER,
     "api.document_confirm": CUSTOMER, "api.document_download": ORTHO_VIEW | CUSTOMER,

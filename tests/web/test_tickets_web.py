@@ -113,3 +113,29 @@ def test_CMP_2_leader_sets_categories_and_times_and_the_customer_picks_one(app):
     from portal.adapters.tables import Ticket
 
     assert Ticket.get(filed.headers["Location"].rsplit("/", 1)[1]).category == "交货延迟"
+
+
+def test_CMP_3_REL_5_reports_show_the_numbers(app):
+    from portal.services import tickets
+    from tests.integration.test_tickets import fresh, staff
+
+    customer, ctx = register(email="rep1@kangjian.cn", name="重复投诉有限公司")
+    standing(customer)
+    first = tickets.file(ctx, "ortho", "complaint", "第一次", "质量问题")
+    tickets.file(fresh(ctx), "ortho", "complaint", "第二次", "又有问题")
+    tickets.advance(staff("ortho.rep@demo.local"), first.ticket_id, "resolved", "已更换")
+    tickets.close(fresh(ctx), first.ticket_id, 4, None)
+    leader = app.test_client()
+    sign_in(leader, "ortho.leader@demo.local")
+    page = leader.get("/staff/reports?scope=ortho&days=30").get_data(as_text=True)
+    assert re.search(r"<dd>2</dd>", page) and "100.0%" in page and "4.0" in page
+    assert "重复投诉有限公司: 2" in page
+    exported = leader.get("/staff/reports?scope=ortho&days=30&format=csv").get_data(as_text=True)
+    assert "repeat_complainer,重复投诉有限公司,2" in exported and "by_kind,complaint,2" in exported
+    assert leader.get("/staff/reports?scope=company").status_code == 403
+    rehab = app.test_client()
+    sign_in(rehab, "rehab.leader@demo.local")
+    assert rehab.get("/staff/reports?scope=ortho").status_code == 403
+    md = app.test_client()
+    sign_in(md, "md.admin@demo.local")
+    assert re.search(r"<dd>2</dd>", md.get("/staff/reports").get_data(as_text=True))
