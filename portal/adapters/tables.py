@@ -229,6 +229,10 @@ class Customer(BaseModel):
     mobile = UnicodeAttribute()  # E.164
     email = UnicodeAttribute()
     prospect_id = UnicodeAttribute(null=True)
+    legal_representative = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(null=True)
+    business_scope = UnicodeAttribute(null=True)
+    cancelled = BooleanAttribute(null=True)  # OBL-1: the registration was cancelled (注销)
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 
@@ -864,11 +868,34 @@ class MisconductReport(BaseModel):
     open = OpenMisconduct()
 
 
+
+class ChangeTask(BaseModel):
+    """OBL-1: a customer's reported change or cancellation, as a task for each department it deals with."""
+
+    base_name = "change_tasks"
+
+    class Meta(BaseModel.Meta):
+        table_name = "change_tasks"
+
+    dept_id = UnicodeAttribute(hash_key=True)
+    task_id = UnicodeAttribute(range_key=True)  # ULID of the report
+    customer_id = UnicodeAttribute()
+    customer_name = UnicodeAttribute()
+    kind = UnicodeAttribute()  # change | cancellation
+    changes = UnicodeAttribute()  # JSON: name, legal_representative, address, business_scope
+    licence_doc = UnicodeAttribute(null=True)
+    reported_by = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    status = UnicodeAttribute(default="open")  # open | done
+    handled_by = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Department, Product, User, Unique, Session, Throttle, AuditEvent,
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
-    SlaSetting, Ticket, TicketEvent, MisconductReport,
+    SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask,
 )
 
 

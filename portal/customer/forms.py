@@ -120,3 +120,17 @@ class MisconductForm(FlaskForm):
     subject_credit_code = StringField(_l("Its unified social credit code, if known"),
                                       validators=[Optional(), Length(max=30)])
     description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=10000)])
+
+
+class ChangeReportForm(FlaskForm):
+    """OBL-1: report changes to the business registration, or its cancellation, with the new licence."""
+
+    kind = SelectField(_l("Report"), choices=[
+        SelectChoice("change", _l("A change to our registration")),
+        SelectChoice("cancellation", _l("Cancellation of our registration (注销)"))], validate_choice=False)
+    name = StringField(_l("New company name"), validators=[Optional(), Length(max=200)])
+    legal_representative = StringField(_l("New legal representative"), validators=[Optional(), Length(max=100)])
+    address = StringField(_l("New registered address"), validators=[Optional(), Length(max=300)])
+    business_scope = TextAreaField(_l("New business scope"), validators=[Optional(), Length(max=2000)])
+    licence_doc = SelectField(_l("New business licence (uploaded and verified)"), validators=[Optional()],
+                              validate_choice=False)

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.customer.forms import CloseForm, MisconductForm, ReopenForm, ReplyForm, TicketForm
+from portal.customer.forms import ChangeReportForm, CloseForm, MisconductForm, ReopenForm, ReplyForm, TicketForm
 from portal.forms import FORM_ERRORS, apply_errors
-from portal.services import customers, misconduct, org, tickets
+from portal.services import changes, customers, misconduct, org, tickets
 from portal.web import ctx, customer_required
 
 
@@ -85,3 +85,25 @@ def misconduct_report():
                   "success")
             return redirect(url_for("customer.home"))
     return render_template("customer/misconduct.html", form=form, problem=problem)
+
+
+@bp.route("/changes", methods=["GET", "POST"])
+@customer_required
+def change_report():
+    """OBL-1: report a change to, or the cancellation of, the company's business registration."""
+    view = customers.overview(ctx(), g.actor.customer_id)
+    form = ChangeReportForm()
+    form.licence_doc.choices = [SelectChoice("", "—")] + [
+        SelectChoice(d.doc_id, f"{d.original_name} ({d.issue_date})") for d in view.documents
+        if d.status == "verified"]
+    problem = None
+    if form.validate_on_submit():
+        try:
+            sent = changes.report(ctx(), form.kind.data, {k: getattr(form, k).data for k in changes.FIELDS},
+                                  form.licence_doc.data or None)
+        except FORM_ERRORS as exc:
+            problem = apply_errors(form, exc)
+        else:
+            flash(_("Reported to %(n)s department(s); they will update your record.", n=len(sent)), "success")
+            return redirect(url_for("customer.home"))
+    return render_template("customer/changes.html", form=form, problem=problem)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from portal.customer.forms import ReplyForm
 from portal.domain.roles import Perm
 from portal.forms import FORM_ERRORS, apply_errors
-from portal.services import customers, misconduct, ticket_reports, tickets
+from portal.services import changes, customers, misconduct, ticket_reports, tickets
 from portal.services.access import authorize
 from portal.staff import bp
 from portal.staff.forms import INCIDENT_CHOICES, OfflineTicketForm, SlaForm, StepForm
@@ -146,3 +146,20 @@ def _days() -> int:
         return max(1, min(366, int(request.args.get("days", 90))))
     except ValueError:
         return 90
+
+
+@bp.route("/departments/<dept_id>/changes", methods=["GET", "POST"])
+@staff_required(Perm.VIEW_CUSTOMERS)
+def change_tasks(dept_id: str):
+    """OBL-1: customers' reported changes and cancellations for this department to handle."""
+    problem = None
+    if request.method == "POST":
+        try:
+            changes.handle(ctx(), dept_id, request.form.get("task_id", ""), request.form.get("note", ""))
+        except FORM_ERRORS as exc:
+            problem = str(next(iter(exc.fields.values()))[0]) if exc.fields else str(exc.message)
+        else:
+            flash(_("Done. Re-verify the documents and re-grade the customer if needed."), "success")
+            return redirect(url_for("staff.change_tasks", dept_id=dept_id))
+    return render_template("staff/changes.html", dept_id=dept_id, tasks=changes.open_tasks(ctx(), dept_id),
+                           problem=problem)

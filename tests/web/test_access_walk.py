@@ -54,6 +54,7 @@ EXPECTED = {
     "api.ticket_step": ORTHO_REVIEW, "api.ticket_reply": ORTHO_REVIEW | CUSTOMER, "api.ticket_close": CUSTOMER,
     "api.department_tickets": ORTHO_VIEW, "staff.sla": ORTHO_VIEW, "staff.sla POST": ORTHO_DECIDE,
     "customer.misconduct_report": CUSTOMER, "staff.misconduct_inbox": MD, "staff.ticket_report": STAFF,
+    "customer.change_report": CUSTOMER, "staff.change_tasks": ORTHO_VIEW, "staff.change_tasks POST": ORTHO_DECIDE,
     "api.customer_register": PUBLIC, "api.customer_get": ORTHO_VIEW | CUSTOMER,
     "api.customer_documents": ORTHO_VIEW | CUSTOMER, "api.document_create": CUSTOMER,
     "api.document_confirm": CUSTOMER, "api.document_download": ORTHO_VIEW | CUSTOMER,
