@@ -22,3 +22,8 @@ def apply_errors(form: FlaskForm, exc: ServiceError) -> str | None:
     if not exc.fields:
         leftover = str(exc.message)
     return leftover
+
+
+def first_message(exc: ServiceError) -> str:
+    """The first field message of an error, or its message: for forms with one input per row."""
+    return str(next(iter(exc.fields.values()))[0]) if exc.fields else str(exc.message)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from portal.customer.forms import ReplyForm
 from portal.domain.roles import Perm
-from portal.forms import FORM_ERRORS, apply_errors
+from portal.forms import FORM_ERRORS, apply_errors, first_message
 from portal.services import changes, customers, misconduct, ticket_reports, tickets
 from portal.services.access import authorize
 from portal.staff import bp
@@ -118,7 +118,7 @@ def misconduct_inbox():
             incident = misconduct.to_incident(ctx(), request.form.get("report_id", ""), request.form.get("dept_id", ""),
                                               request.form.get("kind", "poor_contract_execution"))
         except FORM_ERRORS as exc:
-            problem = str(next(iter(exc.fields.values()))[0]) if exc.fields else str(exc.message)
+            problem = first_message(exc)
         else:
             flash(_("Incident recorded against %(name)s.", name=incident.customer_name), "success")
             return redirect(url_for("staff.misconduct_inbox"))
@@ -157,7 +157,7 @@ def change_tasks(dept_id: str):
         try:
             changes.handle(ctx(), dept_id, request.form.get("task_id", ""), request.form.get("note", ""))
         except FORM_ERRORS as exc:
-            problem = str(next(iter(exc.fields.values()))[0]) if exc.fields else str(exc.message)
+            problem = first_message(exc)
         else:
             flash(_("Done. Re-verify the documents and re-grade the customer if needed."), "success")
             return redirect(url_for("staff.change_tasks", dept_id=dept_id))
