@@ -48,6 +48,13 @@ def _counts(dept_id: str, key: str = "all") -> Counts:
     return Counts(int(c.total or 0), int(c.vip or 0), int(c.preferred or 0))
 
 
+def _product_counts(dept_id: str, products: set[str]) -> dict[str, Counts]:
+    """The counters of several products of a department in one call (missing: zero)."""
+    found = {c.key.removeprefix("product#"): Counts(int(c.total or 0), int(c.vip or 0), int(c.preferred or 0))
+             for c in Counter.batch_get([(dept_id, f"product#{p}") for p in products])}
+    return {p: found.get(p, Counts()) for p in products}
+
+
 def admission_updates(tx, dept_id: str, products: set[str]) -> None:
     """Inside an admission's transaction: one more customer in the department and in each of its products."""
     for key in ["all", *[f"product#{p}" for p in sorted(products)]]:
@@ -254,7 +261,8 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
         counts = _counts(dept_id)
         if not change_allowed(counts, old, new):
             raise Conflict(_quota_message(new, counts), fields={"grade": [_quota_message(new, counts)]})
-        crowded = sorted(p for p in standing.products if not change_allowed(_counts(dept_id, f"product#{p}"), old, new))
+        per_product = _product_counts(dept_id, standing.products)  # one BatchGetItem, not a GetItem per product
+        crowded = sorted(p for p in standing.products if not change_allowed(per_product[p], old, new))
         if crowded and not override:  # QTA-3: per product "in principle" — the leader may override in writing
             message = _l("Over the %(grade)s limit for product(s) %(products)s: give a written override reason.",
                          grade=GRADE_NAMES[new], products=", ".join(crowded))
