@@ -7,18 +7,15 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from portal.adapters import aws, files, mail, tables
 from portal.adapters.clock import utc_now
+from portal.adapters.setup import configure_all
 from portal.config import Settings
 
 
 def configure() -> Settings:
     """Point the adapters at the configured tables and endpoint (Lambda: the normal AWS chain)."""
     settings = Settings.from_env()
-    aws.configure(settings.aws_endpoint, settings.aws_region)
-    tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
-    files.configure(settings.bucket)
-    mail.configure(settings.mail_from)
+    configure_all(settings)
     return settings
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 
-from portal.adapters import aws, files, mail, tables
+from portal.adapters.setup import configure_all
 from portal.config import Settings
 from portal.extensions import babel, csrf
 
@@ -35,10 +35,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     )
     if settings.is_local:
         _allow_local_mail_domains()
-    aws.configure(settings.aws_endpoint, settings.aws_region)
-    tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
-    files.configure(settings.bucket)
-    mail.configure(settings.mail_from)
+    configure_all(settings)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     _register_blueprints(app)

@@ -35,9 +35,10 @@ def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:500
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from moto.server import ThreadedMotoServer
 
-    from portal.adapters import aws, bootstrap, tables
+    from portal.adapters import bootstrap
     from portal.adapters.clock import utc_now
     from portal.adapters.seed import seed_demo
+    from portal.adapters.setup import configure_all
     from portal.services.auth import hash_password
 
     for key, value in LOCAL_CREDENTIALS.items():
@@ -56,8 +57,7 @@ def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:500
         **LOCAL_CREDENTIALS,
     }
     settings = Settings.from_env(environment)
-    aws.configure(settings.aws_endpoint, settings.aws_region)
-    tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
+    configure_all(settings)
     bootstrap.create_everything(settings)
     if seed:
         seed_demo(settings, utc_now(), hash_password, with_customers=demo_customers)

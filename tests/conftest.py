@@ -140,3 +140,26 @@ def atomic_moto(monkeypatch):
             return original(self, event_name, request, **kwargs)
 
     monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
+
+
+def staff_ctx(email: str):
+    """The service context of a demo staff user, at the current moment."""
+    from portal.adapters.clock import utc_now
+    from portal.adapters.tables import User
+    from portal.services.auth import actor_for
+    from portal.services.context import Ctx
+
+    return Ctx(actor_for(User.get(user_id_of(email))), utc_now(), "127.0.0.1")
+
+
+def bearer(token: str) -> dict:
+    """The Authorization header of an API token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def sent_mail(subject_part: str) -> list:
+    """Mails moto's SES has sent whose subject contains `subject_part`."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return [m for m in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages if subject_part in m.subject]

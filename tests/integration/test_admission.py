@@ -7,18 +7,13 @@ import pytest
 
 from portal.adapters import aws, files
 from portal.adapters.clock import utc_now
-from portal.adapters.tables import Application, BlacklistEntry, Document, Prospect, Standing, User
+from portal.adapters.tables import Application, BlacklistEntry, Document, Prospect, Standing
 from portal.services import applications, customers, documents, prospects
 from portal.services.applications import ConditionRecord
-from portal.services.auth import actor_for
-from portal.services.context import Ctx
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from tests.conftest import staff_ctx as staff
 from tests.conftest import user_id_of
 from tests.factories import EXE, PDF, PNG, applied, credit_code, register, upload
-
-
-def staff(email):
-    return Ctx(actor_for(User.get(user_id_of(email))), utc_now(), "127.0.0.1")
 
 
 def objects():

@@ -6,18 +6,13 @@ import pytest
 import time_machine
 
 from portal.adapters.clock import utc_now
-from portal.adapters.tables import BlacklistEntry, Counter, GradeChange, Standing, User
+from portal.adapters.tables import BlacklistEntry, Counter, GradeChange, Standing
 from portal.services import applications, blacklist, grading
-from portal.services.auth import actor_for
-from portal.services.context import Ctx, system_ctx
+from portal.services.context import system_ctx
 from portal.services.errors import Conflict, Forbidden, Invalid
-from tests.conftest import user_id_of
+from tests.conftest import staff_ctx as staff
 from tests.factories import admitted, all_required_documents, register
 from tests.integration.test_admission import review_to_admission
-
-
-def staff(email):
-    return Ctx(actor_for(User.get(user_id_of(email))), utc_now(), "127.0.0.1")
 
 
 def counts(dept):

@@ -3,18 +3,12 @@
 import pytest
 
 from portal.adapters.clock import utc_now
-from portal.adapters.tables import ChangeTask, Counter, Customer, Standing, User
+from portal.adapters.tables import ChangeTask, Counter, Customer, Standing
 from portal.services import changes
-from portal.services.auth import actor_for
-from portal.services.context import Ctx
 from portal.services.errors import Conflict, Forbidden, Invalid
 from portal.services.grading import admission_updates
-from tests.conftest import user_id_of
+from tests.conftest import staff_ctx as staff
 from tests.factories import register, upload
-
-
-def staff(email):
-    return Ctx(actor_for(User.get(user_id_of(email))), utc_now(), "127.0.0.1")
 
 
 def stands(customer, dept, product):

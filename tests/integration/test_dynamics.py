@@ -10,27 +10,20 @@ import pytest
 import time_machine
 
 from portal.adapters.clock import utc_now
-from portal.adapters.tables import BlacklistEntry, Incident, ReviewTask, Standing, User
+from portal.adapters.tables import BlacklistEntry, Incident, ReviewTask, Standing
 from portal.services import applications, blacklist, grading, incidents, reviews
-from portal.services.auth import actor_for
 from portal.services.context import Ctx, system_ctx
 from portal.services.errors import Conflict, Forbidden
-from tests.conftest import user_id_of
+from tests.conftest import sent_mail as sent
+from tests.conftest import staff_ctx as staff
 from tests.factories import admitted, all_required_documents, register
 from tests.integration.test_admission import review_to_admission
 
 LEADER = "ortho.leader@demo.local"
 
 
-def staff(email):
-    return Ctx(actor_for(User.get(user_id_of(email))), utc_now(), "127.0.0.1")
 
 
-def sent(subject_part):
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
-    return [m for m in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages if subject_part in m.subject]
 
 
 def vip_customer():

@@ -6,21 +6,17 @@ import threading
 import pytest
 
 from portal.adapters.clock import utc_now
-from portal.adapters.tables import BlacklistEntry, Counter, Evaluation, Standing, User
+from portal.adapters.tables import BlacklistEntry, Counter, Evaluation, Standing
 from portal.domain.grading import DEFAULT_SCORECARD
 from portal.services import grading, scorecards
-from portal.services.auth import actor_for
-from portal.services.context import Ctx
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
-from tests.conftest import user_id_of
+from tests.conftest import staff_ctx as staff
 from tests.factories import admitted
 
 GOOD = {"scale": "三级甲等", "annual_volume": 800, "payment": "按时回款，无逾期", "reputation": "信誉良好，无违规",
         "loyalty_years": 5, "qualification": "齐全有效"}
 
 
-def staff(email):
-    return Ctx(actor_for(User.get(user_id_of(email))), utc_now(), "127.0.0.1")
 
 
 LEADER = "ortho.leader@demo.local"

@@ -6,6 +6,7 @@ from portal.adapters.clock import utc_now
 from portal.adapters.tables import Standing
 from portal.services import documents
 from portal.services.context import system_ctx
+from tests.conftest import sent_mail as sent
 from tests.factories import register, upload
 
 
@@ -13,11 +14,6 @@ def at(y, m, d, h=1):
     return system_ctx(datetime(y, m, d, h, tzinfo=UTC))
 
 
-def sent(part):
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
-    return [m for m in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages if part in m.subject]
 
 
 def test_warnings_once_each_then_the_flag_and_a_new_version_lifts_it(app):

@@ -3,17 +3,11 @@
 import pytest
 
 from portal.adapters.clock import utc_now
-from portal.adapters.tables import Incident, Standing, User
+from portal.adapters.tables import Incident, Standing
 from portal.services import misconduct
-from portal.services.auth import actor_for
-from portal.services.context import Ctx
 from portal.services.errors import Conflict, Forbidden
-from tests.conftest import user_id_of
+from tests.conftest import staff_ctx as staff
 from tests.factories import register
-
-
-def staff(email):
-    return Ctx(actor_for(User.get(user_id_of(email))), utc_now(), "127.0.0.1")
 
 
 def test_RGT_1_c_only_md_reads_reports_and_the_incident_names_no_reporter(app):

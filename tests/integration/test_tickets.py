@@ -6,17 +6,12 @@ import pytest
 import time_machine
 
 from portal.adapters.clock import utc_now
-from portal.adapters.tables import Standing, Ticket, User
+from portal.adapters.tables import Standing, Ticket
 from portal.services import grading, tickets
-from portal.services.auth import actor_for
 from portal.services.context import Ctx, system_ctx
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
-from tests.conftest import user_id_of
+from tests.conftest import staff_ctx as staff
 from tests.factories import admitted, customer_ctx, register
-
-
-def staff(email):
-    return Ctx(actor_for(User.get(user_id_of(email))), utc_now(), "127.0.0.1")
 
 
 def fresh(ctx):

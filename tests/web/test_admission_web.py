@@ -4,13 +4,8 @@ import re
 
 from portal.adapters import aws, files
 from portal.adapters.tables import Document, DocumentType
-from tests.conftest import api_token, csrf_token, sign_in
+from tests.conftest import api_token, bearer, csrf_token, sign_in
 from tests.factories import EXE, PDF, applied, credit_code, register
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
-
 
 REGISTRATION = {"name": "苏州精工医疗器械有限公司", "kind": "enterprise", "region": "江苏省苏州市",
                 "industry": "医疗器械经销", "scale": "small", "contact_name": "王经理", "mobile": "13912345678",

@@ -6,11 +6,7 @@ import time_machine
 from itsdangerous import URLSafeSerializer
 
 from portal.api.spec import openapi_path
-from tests.conftest import DEMO_PASSWORD, api_token, user_id_of
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
+from tests.conftest import DEMO_PASSWORD, api_token, bearer, user_id_of
 
 
 def test_token_and_me(client):

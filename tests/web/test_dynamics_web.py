@@ -5,12 +5,8 @@ import re
 import time_machine
 
 from portal.adapters.tables import BlacklistEntry, ReviewTask, Standing
-from tests.conftest import api_token, csrf_token, sign_in
+from tests.conftest import api_token, bearer, csrf_token, sign_in
 from tests.factories import admitted
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_api_blacklist_terms_scopes_and_lifting(client):

@@ -8,15 +8,13 @@ import re
 
 from portal.adapters.tables import Product, Standing
 from portal.domain.grading import DEFAULT_SCORECARD
-from tests.conftest import api_token, csrf_token, sign_in
+from tests.conftest import api_token, bearer, csrf_token, sign_in
 from tests.factories import admitted, applied
 
 GOOD = {"scale": "三级甲等", "annual_volume": 800, "payment": "按时回款，无逾期", "reputation": "信誉良好，无违规",
         "loyalty_years": 5, "qualification": "齐全有效"}
 
 
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_api_evaluate_then_promote_with_quota_409_and_places_left(client):

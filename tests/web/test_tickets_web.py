@@ -4,12 +4,8 @@ import re
 
 from portal.adapters.clock import utc_now
 from portal.adapters.tables import Standing
-from tests.conftest import api_token, csrf_token, sign_in
+from tests.conftest import api_token, bearer, csrf_token, sign_in
 from tests.factories import register
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
 
 
 def standing(customer, dept="ortho", grade="QUALIFIED"):
