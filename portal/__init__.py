@@ -87,6 +87,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         status_label,
     )
     from portal.security import identify, security_headers
+    from portal.services.org import department_names
 
     app.before_request(identify)
     app.after_request(security_headers)
@@ -100,8 +101,18 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,
                 "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
                 "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),
+                "dept_label": lambda dept_id: _dept_label(dept_id, locale),
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
+
+    def _dept_label(dept_id: str, locale: str) -> str:
+        """A department's name in the reader's language ("company": the Marketing Division); read once a request."""
+        if dept_id == "company":
+            return str(TICKET_LABELS["company"])
+        if "dept_names" not in g:
+            g.dept_names = department_names()
+        record = g.dept_names.get(dept_id)
+        return localized_name(record, locale) if record else dept_id
 
     def _static_url(path: str) -> str:
         """Static files: Flask locally, the bucket or CDN (PORTAL_STATIC_URL) in production."""

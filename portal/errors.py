@@ -20,7 +20,9 @@ def api_error(status: int, code: str, message: str, fields: dict | None = None):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API, and the pages' scripts (they send JSON or ask for it), get errors as JSON."""
+    return (request.path.startswith("/api/") or request.is_json
+            or request.accept_mimetypes.best == "application/json")
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -60,6 +60,17 @@ def upload(ctx: Ctx, type_id: str, content: bytes = PDF, content_type: str = "ap
     return documents.confirm(ctx, ticket.document.doc_id) if confirm else ticket.document
 
 
+def attach(ctx: Ctx, ticket_id: str, content: bytes | None = PDF, content_type: str = "application/pdf",
+           filename: str = "送货单.pdf", confirm: bool = True):
+    """Attach a file to a ticket as the browser would: request, store where the presigned POST would, confirm."""
+    from portal.services import ticket_files
+
+    upload = ticket_files.request(ctx, ticket_id, filename, content_type)
+    if content is not None:
+        aws.client("s3").put_object(Bucket=files._bucket["name"], Key=upload.event.s3_key, Body=content)
+    return ticket_files.confirm(ctx, ticket_id, upload.event.event_id) if confirm else upload.event
+
+
 def all_required_documents(ctx: Ctx) -> list:
     """Upload and verify every document the customer's type requires."""
     kind = customers.get_customer(ctx, ctx.actor.customer_id).kind

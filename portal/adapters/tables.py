@@ -827,12 +827,19 @@ class TicketEvent(BaseModel):
 
     ticket_id = UnicodeAttribute(hash_key=True)
     event_id = UnicodeAttribute(range_key=True)  # ULID
-    kind = UnicodeAttribute()  # status | reply
+    kind = UnicodeAttribute()  # status | reply | attachment
     status = UnicodeAttribute(null=True)
     text = UnicodeAttribute(null=True)
     by = UnicodeAttribute()
     by_staff = BooleanAttribute(default=False)
     at = UTCDateTimeAttribute()
+    # attachments (kind "attachment"): the same presigned upload and check as documents
+    file_state = UnicodeAttribute(null=True)  # awaiting_upload | verified | rejected
+    file_name = UnicodeAttribute(null=True)
+    content_type = UnicodeAttribute(null=True)
+    s3_key = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    reject_reason = UnicodeAttribute(null=True)
 
 
 

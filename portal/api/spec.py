@@ -172,6 +172,10 @@ SCHEMAS = {
     "Ticket": {"type": "object", "properties": {
         "id": {"type": "string"}, "status": {"type": "string"}, "grade": {"type": ["string", "null"]},
         "rating": {"type": ["integer", "null"]}, "version": {"type": "integer"}}},
+    "TicketFileUpload": {"type": "object", "properties": {"file_id": {"type": "string"}, "url": {"type": "string"},
+                                                          "fields": {"type": "object"}}},
+    "TicketFile": {"type": "object", "properties": {k: {"type": ["string", "integer", "null"]} for k in (
+        "id", "name", "content_type", "size", "status", "reject_reason", "message", "by", "at")}},
     "TicketList": {"type": "object", "properties": {"items": {"type": "array", "items": {
         "$ref": "#/components/schemas/Ticket"}}}},
     "AuditPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},

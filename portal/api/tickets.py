@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from portal.api import bp
 from portal.api.routes import parse
 from portal.api.spec import operation
+from portal.customer.forms import AttachmentForm
 from portal.domain.roles import Perm
-from portal.services import tickets
+from portal.services import ticket_files, tickets, uploads
 from portal.web import ctx
 
 
@@ -66,13 +67,46 @@ def ticket_create():
     return jsonify(ticket_json(item)), 201
 
 
+def file_json(e) -> dict:
+    """The API's view of a file on a ticket (never its storage key)."""
+    return {"id": e.event_id, "name": e.file_name, "content_type": e.content_type, "size": e.size,
+            "status": e.file_state, "reject_reason": e.reject_reason, "message": uploads.rejection_message(
+                e.reject_reason), "by": e.by, "at": e.at.isoformat()}
+
+
 @operation(bp, "/tickets/<ticket_id>", "GET", "A ticket with its timeline", response="Ticket")
 def ticket_get(ticket_id: str):
     """One ticket."""
     item = tickets.get(ctx(), ticket_id)
     events = [{"at": e.at.isoformat(), "kind": e.kind, "status": e.status, "text": e.text,
-               "by": e.by if e.by_staff or ctx().actor.is_staff else "customer"} for e in tickets.timeline(ctx(), item)]
+               "by": e.by if e.by_staff or ctx().actor.is_staff else "customer",
+               **({"file": file_json(e)} if e.kind == "attachment" else {})} for e in tickets.timeline(ctx(), item)]
     return jsonify({**ticket_json(item), "timeline": events})
+
+
+@operation(bp, "/tickets/<ticket_id>/files", "POST",
+           "Attach a file: record it and get the presigned POST that uploads it straight to S3",
+           form=AttachmentForm, response="TicketFileUpload", status=201)
+def ticket_file_create(ticket_id: str):
+    """Start an attachment upload."""
+    ticket_files.check_may_attach(ctx(), ticket_id)
+    form = parse(AttachmentForm)
+    upload = ticket_files.request(ctx(), ticket_id, form.filename.data, form.content_type.data or "")
+    return jsonify({"file_id": upload.event.event_id, "url": upload.url, "fields": upload.fields}), 201
+
+
+@operation(bp, "/tickets/<ticket_id>/files/<file_id>/confirm", "POST",
+           "Check the uploaded file; keep it on the ticket or delete it and say why", response="TicketFile")
+def ticket_file_confirm(ticket_id: str, file_id: str):
+    """Confirm an attachment upload."""
+    return jsonify(file_json(ticket_files.confirm(ctx(), ticket_id, file_id)))
+
+
+@operation(bp, "/tickets/<ticket_id>/files/<file_id>/download", "GET",
+           "A presigned link (minutes) to a file on the ticket; audited", response="Link")
+def ticket_file_download(ticket_id: str, file_id: str):
+    """A short-lived download link."""
+    return jsonify({"url": ticket_files.open_file(ctx(), ticket_id, file_id)})
 
 
 @operation(bp, "/tickets/<ticket_id>/steps", "POST", "Staff: acknowledge, work on or resolve", form=ApiStepForm,

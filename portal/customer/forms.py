@@ -66,6 +66,13 @@ class UploadRequestForm(FlaskForm):
     long_term = BooleanField(_l("Long-term (长期)"))
 
 
+class AttachmentForm(FlaskForm):
+    """A file to attach to a ticket; the browser then sends it straight to S3."""
+
+    filename = StringField(_l("File"), validators=[DataRequired(), Length(max=255)])
+    content_type = StringField(_l("File type"), validators=[Optional(), Length(max=100)])
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Checkboxes for several choices."""
 

@@ -6,6 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from portal import ticket_files_web
 from portal.customer import bp
 from portal.customer.forms import ChangeReportForm, CloseForm, MisconductForm, ReopenForm, ReplyForm, TicketForm
 from portal.forms import FORM_ERRORS, apply_errors
@@ -107,3 +108,6 @@ def change_report():
             flash(_("Reported to %(n)s department(s); they will update your record.", n=len(sent)), "success")
             return redirect(url_for("customer.home"))
     return render_template("customer/changes.html", form=form, problem=problem)
+
+
+ticket_files_web.add_routes(bp, customer_required)

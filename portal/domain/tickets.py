@@ -47,6 +47,7 @@ STAFF_MOVES = {
 }
 OPEN = frozenset({Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS})
 MAX_DESCRIPTION = 10_000
+MAX_ATTACHMENTS = 10  # files kept on one ticket (rejected ones do not count)
 
 
 def staff_may_move(current: Status, new: Status) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,18 +11,11 @@ from ulid import ULID
 
 from portal.adapters import files, mail
 from portal.adapters.tables import Customer, Document, DocumentType, Standing, User, transaction
-from portal.domain.customers import (
-    ACCEPTED_TYPES,
-    MAX_UPLOAD_BYTES,
-    CustomerType,
-    Validity,
-    upload_problem,
-    validity_problem,
-)
+from portal.domain.customers import MAX_UPLOAD_BYTES, CustomerType, Validity, validity_problem
 from portal.domain.org import valid_slug
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit
+from portal.services import audit, uploads
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
@@ -37,12 +29,6 @@ DEFAULT_TYPES = [
     ("class2-device-filing", "第二类医疗器械经营备案凭证", "Class II medical device trading filing", set()),
 ]
 
-REJECTIONS = {
-    "missing": _l("Nothing was uploaded for this document. Please upload the file again."),
-    "empty": _l("The uploaded file is empty."),
-    "too_large": _l("The file is larger than 10 MB."),
-    "wrong_type": _l("The file's content is not a real PDF, JPEG or PNG of the declared type."),
-}
 DATE_PROBLEMS = {
     "required": _l("Required."),
     "future": _l("The issue date cannot be in the future."),
@@ -98,18 +84,15 @@ def request_upload(ctx: Ctx, customer_id: str, *, type_id: str, filename: str, c
         DocumentType.get("org", type_id)
     except DoesNotExist:
         problems["type_id"] = [_l("Choose a document type.")]
-    if content_type not in ACCEPTED_TYPES:
-        problems["file"] = [_l("Only PDF, JPEG or PNG files are accepted.")]
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
-    if not name:
-        problems["file"] = [_l("Choose a file.")]
+    problems.update(uploads.file_problems(filename, content_type))
+    name = uploads.clean_name(filename)
     dates = validity_problem(issue_date, expiry_date, long_term, shanghai_day(ctx.now))
     for field, code in dates.items():
         problems[field] = [DATE_PROBLEMS[code]]
     if problems:
         raise Invalid(fields=problems)
     doc_id = str(ULID.from_datetime(ctx.now))
-    key = f"documents/{customer_id}/{doc_id}-{secrets.token_hex(8)}{ACCEPTED_TYPES[content_type]}"
+    key = uploads.new_key(f"documents/{customer_id}", doc_id, content_type)
     document = Document(
         doc_id=doc_id, customer_id=customer_id, type_id=type_id, status="awaiting_upload", original_name=name,
         content_type=content_type, s3_key=key, issue_date=issue_date.isoformat(),
@@ -140,19 +123,13 @@ def confirm(ctx: Ctx, doc_id: str) -> Document:
     check_may_upload(ctx, document.customer_id)
     if document.status != "awaiting_upload":
         raise Conflict(_l("This document was checked already."))
-    stored = files.inspect(document.s3_key)
-    if stored is None:
-        problem = "missing"
-    else:
-        problem = upload_problem(document.content_type, stored.size, stored.first_bytes)
-    if problem:
-        if stored is not None:
-            files.delete(document.s3_key)  # no S3 object without a verified record
-        _finish(ctx, document, status="rejected", reason=problem, size=stored.size if stored else None)
+    checked = uploads.check_stored(document.s3_key, document.content_type)
+    if checked.problem:
+        _finish(ctx, document, status="rejected", reason=checked.problem, size=checked.size)
         return document
     earlier = [d for d in Document.by_customer.query(document.customer_id)
                if d.type_id == document.type_id and d.status == "verified" and d.doc_id != doc_id]
-    _finish(ctx, document, status="verified", reason=None, size=stored.size, superseded=earlier)
+    _finish(ctx, document, status="verified", reason=None, size=checked.size, superseded=earlier)
     return document
 
 
@@ -184,7 +161,7 @@ def _finish(ctx: Ctx, document: Document, *, status: str, reason: str | None, si
 
 def rejection_message(document: Document) -> str | None:
     """Why a document was rejected, in the reader's language."""
-    return str(REJECTIONS[document.reject_reason]) if document.reject_reason in REJECTIONS else None
+    return uploads.rejection_message(document.reject_reason)
 
 
 def open_document(ctx: Ctx, doc_id: str) -> str:

@@ -109,14 +109,15 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
                     due_bucket="due", due_key=f"{to_iso(first_due)}#first_response#{ticket_id}")
     with transaction() as tx:
         tx.save(ticket, condition=Ticket.ticket_id.does_not_exist())
-        tx.save(_event(ctx, ticket_id, "status", Status.SUBMITTED.value, None))
+        tx.save(new_event(ctx, ticket_id, "status", Status.SUBMITTED.value, None))
         tx.save(audit.event(ctx, "ticket.filed", target_type="ticket", target_id=ticket_id,
                             dept_id=None if dept_id == COMPANY else dept_id,
                             detail={"customer": customer.customer_id, "kind": kind, "channel": channel}))
     return ticket
 
 
-def _event(ctx: Ctx, ticket_id: str, kind: str, status: str | None, text: str | None) -> TicketEvent:
+def new_event(ctx: Ctx, ticket_id: str, kind: str, status: str | None, text: str | None) -> TicketEvent:
+    """A step of the ticket's timeline by the acting user, stamped now."""
     return TicketEvent(ticket_id=ticket_id, event_id=str(ULID.from_datetime(ctx.now)), kind=kind, status=status,
                        text=text, by=ctx.actor.email, by_staff=bool(ctx.actor.is_staff), at=ctx.now)
 
@@ -140,8 +141,8 @@ def get(ctx: Ctx, ticket_id: str) -> Ticket:
 
 
 def timeline(ctx: Ctx, ticket: Ticket) -> list[TicketEvent]:
-    """Every step and reply, oldest first."""
-    return list(TicketEvent.query(ticket.ticket_id))
+    """Every step, reply and verified file, oldest first (a file still uploading, or refused, is not shown)."""
+    return [e for e in TicketEvent.query(ticket.ticket_id) if e.kind != "attachment" or e.file_state == "verified"]
 
 
 def queue(ctx: Ctx, dept_id: str) -> list[Ticket]:
@@ -184,12 +185,20 @@ def check_customer_step(ctx: Ctx, ticket: Ticket) -> None:
         raise refuse(ctx, "ticket.customer_step", ticket.ticket_id)
 
 
+def staff_may_answer(ctx: Ctx, ticket: Ticket) -> bool:
+    """Whether the acting staff member answers this ticket: the department's own staff, MD for company ones
+    (for showing the forms; the actions themselves check with `_staff_may_answer`)."""
+    if ticket.dept_id == COMPANY:
+        return may(ctx.actor, Perm.MANAGE_COMPANY_BLACKLIST)
+    return may(ctx.actor, Perm.PROPOSE_GRADES, ticket.dept_id)
+
+
 def _staff_may_answer(ctx: Ctx, ticket: Ticket) -> None:
     if ctx.actor.is_customer:
         raise Forbidden()
     if ticket.dept_id == COMPANY:
         authorize(ctx, Perm.MANAGE_COMPANY_BLACKLIST, target=ticket.ticket_id)
-    elif not may(ctx.actor, Perm.PROPOSE_GRADES, ticket.dept_id):  # the department's own staff answer
+    elif not staff_may_answer(ctx, ticket):  # the department's own staff answer
         raise refuse(ctx, "ticket.answer", ticket.ticket_id, ticket.dept_id)
 
 
@@ -216,7 +225,7 @@ def advance(ctx: Ctx, ticket_id: str, new_status: str, reply: str | None) -> Tic
         ticket.due_bucket, ticket.due_key = "due", f"{to_iso(close_by)}#autoclose#{ticket.ticket_id}"
     elif "resolution" not in (ticket.breaches or set()):
         ticket.due_bucket, ticket.due_key = "due", f"{to_iso(ticket.resolution_due)}#resolution#{ticket.ticket_id}"
-    return _save(ctx, ticket, _event(ctx, ticket_id, "status", target.value, (reply or "").strip() or None),
+    return _save(ctx, ticket, new_event(ctx, ticket_id, "status", target.value, (reply or "").strip() or None),
                  "ticket.advanced", {"status": target.value})
 
 
@@ -227,7 +236,7 @@ def reply(ctx: Ctx, ticket_id: str, text: str) -> TicketEvent:
     text = (text or "").strip()
     if not text or len(text) > MAX_DESCRIPTION:
         raise Invalid(fields={"text": [_l("Write 1 to %(n)s characters.", n=MAX_DESCRIPTION)]})
-    event = _event(ctx, ticket_id, "reply", None, text)
+    event = new_event(ctx, ticket_id, "reply", None, text)
     with transaction() as tx:
         tx.save(event)
         tx.save(audit.event(ctx, "ticket.replied", target_type="ticket", target_id=ticket_id,
@@ -246,7 +255,7 @@ def close(ctx: Ctx, ticket_id: str, rating: int, comment: str | None) -> Ticket:
     ticket.status, ticket.closed_at, ticket.rating = Status.CLOSED.value, ctx.now, int(rating)
     ticket.comment = (comment or "").strip()[:2000] or None
     ticket.due_bucket = ticket.due_key = None
-    return _save(ctx, ticket, _event(ctx, ticket_id, "status", Status.CLOSED.value, ticket.comment),
+    return _save(ctx, ticket, new_event(ctx, ticket_id, "status", Status.CLOSED.value, ticket.comment),
                  "ticket.closed", {"rating": ticket.rating})
 
 
@@ -266,7 +275,7 @@ def reopen(ctx: Ctx, ticket_id: str, reason: str) -> Ticket:
         ticket.due_bucket, ticket.due_key = "due", f"{to_iso(ticket.resolution_due)}#resolution#{ticket.ticket_id}"
     else:
         ticket.due_bucket = ticket.due_key = None
-    return _save(ctx, ticket, _event(ctx, ticket_id, "status", "reopened", reason.strip()), "ticket.reopened", {})
+    return _save(ctx, ticket, new_event(ctx, ticket_id, "status", "reopened", reason.strip()), "ticket.reopened", {})
 
 
 @dataclass(frozen=True)
@@ -288,7 +297,7 @@ def escalate_and_autoclose(ctx: Ctx) -> SlaRun:
             ticket.status, ticket.closed_at = Status.CLOSED.value, ctx.now
             ticket.due_bucket = ticket.due_key = None
             try:
-                _save(ctx, ticket, _event(ctx, ticket.ticket_id, "status", Status.CLOSED.value, "auto"),
+                _save(ctx, ticket, new_event(ctx, ticket.ticket_id, "status", Status.CLOSED.value, "auto"),
                       "ticket.auto_closed", {})
                 closed.append(ticket.ticket_id)
             except Conflict:
@@ -302,7 +311,7 @@ def escalate_and_autoclose(ctx: Ctx) -> SlaRun:
         if ticket.due_key is None:
             ticket.due_bucket = None
         try:
-            _save(ctx, ticket, _event(ctx, ticket.ticket_id, "status", f"overdue:{what}", None), "ticket.escalated",
+            _save(ctx, ticket, new_event(ctx, ticket.ticket_id, "status", f"overdue:{what}", None), "ticket.escalated",
                   {"breach": what})
         except Conflict:
             continue

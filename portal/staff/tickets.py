@@ -8,6 +8,7 @@ import io
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from portal import ticket_files_web
 from portal.customer.forms import ReplyForm
 from portal.domain.roles import Perm
 from portal.forms import FORM_ERRORS, apply_errors, first_message
@@ -53,7 +54,7 @@ def ticket(ticket_id: str):
             else:
                 return redirect(url_for("staff.ticket", ticket_id=ticket_id))
     return render_template("staff/ticket.html", item=item, events=tickets.timeline(ctx(), item), step=step,
-                           reply=reply, problem=problem)
+                           reply=reply, problem=problem, may_write=tickets.staff_may_answer(ctx(), item))
 
 
 @bp.route("/customers/<customer_id>/tickets/new", methods=["GET", "POST"])
@@ -163,3 +164,6 @@ def change_tasks(dept_id: str):
             return redirect(url_for("staff.change_tasks", dept_id=dept_id))
     return render_template("staff/changes.html", dept_id=dept_id, tasks=changes.open_tasks(ctx(), dept_id),
                            problem=problem)
+
+
+ticket_files_web.add_routes(bp, staff_required(Perm.VIEW_CUSTOMERS))

@@ -6,12 +6,12 @@ import pytest
 from portal.adapters.clock import utc_now
 from portal.adapters.tables import Standing
 from tests.browser.conftest import sign_in
-from tests.factories import register
+from tests.factories import EXE, PNG, register
 
 pytestmark = pytest.mark.browser
 
 
-def test_complaint_from_filing_to_close(browser, portal_url, shot):
+def test_complaint_from_filing_to_close(browser, portal_url, shot, tmp_path):
     customer, _ctx = register(email="complain@kangjian.cn", name="宁波康泰医疗器械有限公司")
     Standing(dept_id="ortho", customer_id=customer.customer_id, customer_name=customer.name, grade="QUALIFIED",
              dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
@@ -30,6 +30,19 @@ def test_complaint_from_filing_to_close(browser, portal_url, shot):
     shot(page, "40-ticket-filed")
     ticket_url = page.url
 
+    # a fake PDF is refused next to the file field; a real photo joins the timeline
+    fake, photo = tmp_path / "发货单.pdf", tmp_path / "外箱破损.png"
+    fake.write_bytes(EXE)
+    photo.write_bytes(PNG)
+    page.set_input_files("#file", str(fake))
+    page.click("#upload-button")
+    assert "不是所声明类型的真实" in page.locator("#file-error").inner_text()
+    shot(page, "40a-ticket-fake-file-refused")
+    page.set_input_files("#file", str(photo))
+    page.click("#upload-button")
+    page.wait_for_selector("a.ticket-file")
+    assert page.locator("a.ticket-file").inner_text() == "外箱破损.png"
+
     from portal.services import tickets
 
     tickets.file(vip_ctx, "ortho", "service", "VIP 设备维修", "需要上门")
@@ -40,6 +53,7 @@ def test_complaint_from_filing_to_close(browser, portal_url, shot):
     assert "上海瑞金骨科医院" in rows[0] and "宁波康泰医疗器械有限公司" in rows[1]
     shot(rep, "41-ticket-queue-vip-first")
     rep.click("text=接骨板交货延迟")
+    assert rep.locator("a.ticket-file").inner_text() == "外箱破损.png"
     rep.select_option("#status", "resolved")
     rep.fill("#reply", "已安排加急发货，明日送达。")
     rep.get_by_role("button", name="保存").click()

@@ -52,6 +52,11 @@ EXPECTED = {
     "staff.tickets_overdue": STAFF, "staff.ticket": ORTHO_VIEW, "staff.ticket POST": ORTHO_REVIEW,
     "staff.ticket_offline": ORTHO_REVIEW, "api.ticket_create": SIGNED_IN, "api.ticket_get": ORTHO_VIEW | CUSTOMER,
     "api.ticket_step": ORTHO_REVIEW, "api.ticket_reply": ORTHO_REVIEW | CUSTOMER, "api.ticket_close": CUSTOMER,
+    "customer.ticket_file_request": CUSTOMER, "customer.ticket_file_confirm": CUSTOMER,
+    "customer.ticket_file_open": CUSTOMER, "staff.ticket_file_request": ORTHO_REVIEW,
+    "staff.ticket_file_confirm": ORTHO_REVIEW, "staff.ticket_file_open": ORTHO_VIEW,
+    "api.ticket_file_create": ORTHO_REVIEW | CUSTOMER, "api.ticket_file_confirm": ORTHO_REVIEW | CUSTOMER,
+    "api.ticket_file_download": ORTHO_VIEW | CUSTOMER,
     "api.department_tickets": ORTHO_VIEW, "staff.sla": ORTHO_VIEW, "staff.sla POST": ORTHO_DECIDE,
     "customer.misconduct_report": CUSTOMER, "staff.misconduct_inbox": MD, "staff.ticket_report": STAFF,
     "customer.change_report": CUSTOMER, "staff.change_tasks": ORTHO_VIEW, "staff.change_tasks POST": ORTHO_DECIDE,
@@ -129,11 +134,14 @@ def walk_ids(walk_app):
     Standing(dept_id="ortho", customer_id=other.customer_id, customer_name=other.name, grade="QUALIFIED",
              dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
     entry = blacklist.list_customer(leader, other.customer_id, "ortho", "违约")
+    ticket = tickets.file(ctx, "ortho", "complaint", "投诉", "内容")
+    from tests.factories import attach
+
     return {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
             "code": "a", "customer_id": customer.customer_id, "doc_id": doc.doc_id, "app_id": app.app_id,
             "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default", "cycle_id": "2027H1",
             "incident_id": incident.incident_id, "entry_id": entry.entry_id,
-            "ticket_id": tickets.file(ctx, "ortho", "complaint", "投诉", "内容").ticket_id}
+            "ticket_id": ticket.ticket_id, "file_id": attach(ctx, ticket.ticket_id).event_id}
 
 
 def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids):

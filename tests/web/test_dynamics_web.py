@@ -104,7 +104,7 @@ def test_review_pages_submit_and_decide(app):
         progress = md.get("/staff/reviews?cycle=2027H1").get_data(as_text=True)
     assert Standing.get("ortho", customers[0]).grade == "PREFERRED"
     assert ReviewTask.get("2027H1", f"ortho#{customers[0]}").status == "decided"
-    assert re.search(r">ortho</a></td>\s*<td>19</td><td>0</td><td>1</td>", progress)
+    assert re.search(r">骨科产品销售部</a></td>\s*<td>19</td><td>0</td><td>1</td>", progress)
 
 
 def test_jobs_page_refuses_a_bad_clock_and_is_hidden_in_production(app, aws):

@@ -135,3 +135,64 @@ def test_CMP_3_REL_5_reports_show_the_numbers(app):
     md = app.test_client()
     sign_in(md, "md.admin@demo.local")
     assert re.search(r"<dd>2</dd>", md.get("/staff/reports").get_data(as_text=True))
+
+
+def test_CMP_1_files_on_a_ticket_through_the_pages_and_the_api(app):
+    from portal.adapters import aws, files
+    from tests.factories import EXE, PDF
+
+    customer, _ctx = register(email="tf@kangjian.cn")
+    standing(customer)
+    client = app.test_client()
+    sign_in(client, "tf@kangjian.cn")
+    token = csrf_token(client, "/customer/tickets")
+    path = client.post("/customer/tickets", data={"csrf_token": token, "dept_id": "ortho", "kind": "service",
+                                                  "subject": "外壳破裂", "description": "见照片"}).headers["Location"]
+    ticket_id = path.rsplit("/", 1)[1]
+    page = client.get(path).get_data(as_text=True)
+    assert 'id="upload-form"' in page and "js/upload.js" in page
+    token = csrf_token(client, path)
+    headers = {"X-CSRFToken": token, "Accept": "application/json"}
+    wrong = client.post(f"{path}/files", json={"filename": "a.exe", "content_type": "application/x-msdownload"},
+                        headers=headers)
+    assert wrong.status_code == 422 and "file" in wrong.get_json()["error"]["fields"]
+    assert client.post(f"{path}/files", json={"filename": "a.pdf", "content_type": "application/pdf"}).status_code \
+        == 400  # no CSRF token: refused
+    started = client.post(f"{path}/files", json={"filename": "送货单.pdf", "content_type": "application/pdf"},
+                          headers=headers)
+    assert started.status_code == 201
+    body = started.get_json()
+    assert body["fields"]["Content-Type"] == "application/pdf" and "policy" in body["fields"]
+    aws.client("s3").put_object(Bucket=files._bucket["name"], Key=body["fields"]["key"], Body=PDF)
+    checked = client.post(body["confirm_url"], headers=headers).get_json()
+    assert checked["status"] == "verified"
+    page = client.get(path).get_data(as_text=True)
+    link = re.search(r'class="ticket-file" href="([^"]+)">送货单.pdf', page)
+    assert link
+    opened = client.get(link.group(1))
+    assert opened.status_code == 302 and "X-Amz-Signature" in opened.headers["Location"]
+
+    # the department sees and opens the file; another department is refused
+    rep = app.test_client()
+    sign_in(rep, "ortho.rep@demo.local")
+    assert "送货单.pdf" in rep.get(f"/staff/tickets/{ticket_id}").get_data(as_text=True)
+    assert rep.get(f"/staff/tickets/{ticket_id}/files/{body['file_id']}").status_code == 302
+    other = app.test_client()
+    sign_in(other, "rehab.rep@demo.local")
+    assert other.get(f"/staff/tickets/{ticket_id}/files/{body['file_id']}").status_code == 403
+
+    # the API: a fake PDF is refused with the reason, and the stored object is gone
+    api = bearer(api_token(app.test_client(), "tf@kangjian.cn"))
+    start = app.test_client().post(f"/api/v1/tickets/{ticket_id}/files", headers=api,
+                                   json={"filename": "假.pdf", "content_type": "application/pdf"}).get_json()
+    aws.client("s3").put_object(Bucket=files._bucket["name"], Key=start["fields"]["key"], Body=EXE)
+    refused = app.test_client().post(f"/api/v1/tickets/{ticket_id}/files/{start['file_id']}/confirm", headers=api,
+                                     json={})
+    assert refused.status_code == 200
+    assert refused.get_json()["status"] == "rejected" and "PDF" in refused.get_json()["message"]
+    listing = aws.client("s3").list_objects_v2(Bucket=files._bucket["name"], Prefix=start["fields"]["key"])
+    assert listing.get("KeyCount", 0) == 0
+    timeline = app.test_client().get(f"/api/v1/tickets/{ticket_id}", headers=api).get_json()["timeline"]
+    assert [e["file"]["name"] for e in timeline if e["kind"] == "attachment"] == ["送货单.pdf"]
+    link = app.test_client().get(f"/api/v1/tickets/{ticket_id}/files/{body['file_id']}/download", headers=api)
+    assert link.status_code == 200 and "X-Amz-Signature" in link.get_json()["url"]

@@ -1,4 +1,4 @@
-// Qualification documents go straight from the browser to S3 with a presigned POST; the portal
+// Qualification documents and ticket files go straight from the browser to S3 with a presigned POST; the portal
 // never receives the file. Then the portal checks what was stored (size, real type) and keeps or
 // rejects it. Errors are shown next to the field that caused them.
 (function () {
@@ -36,20 +36,16 @@
     if (!file) { fieldError("file", messages.noFile); return; }
     if (file.size > MAX) { fieldError("file", messages.tooLarge); return; }
     var csrf = form.querySelector("[name=csrf_token]").value;
-    var body = {
-      type_id: form.querySelector("#type_id").value,
-      filename: file.name,
-      content_type: file.type,
-      issue_date: form.querySelector("#issue_date").value,
-      expiry_date: form.querySelector("#expiry_date").value,
-      long_term: form.querySelector("#long_term").checked ? "y" : ""
-    };
+    var body = {filename: file.name, content_type: file.type};
+    new FormData(form).forEach(function (value, name) {  // the form's other fields (dates, type, …)
+      if (name !== "file" && name !== "csrf_token") { body[name] = value; }
+    });
     button.disabled = true;
     status.textContent = messages.uploading;
     try {
       var response = await fetch(form.dataset.request, {
         method: "POST", credentials: "same-origin",
-        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+        headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
         body: JSON.stringify(body)
       });
       var data = await response.json();
@@ -65,7 +61,15 @@
       upload.append("file", file);
       try { await fetch(data.url, {method: "POST", body: upload}); } catch (e) { /* the check below tells */ }
       status.textContent = messages.checking;
-      await fetch(data.confirm_url, {method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": csrf}});
+      var checked = await fetch(data.confirm_url, {
+        method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": csrf, "Accept": "application/json"}
+      });
+      var result = await checked.json();
+      if (!checked.ok || result.status === "rejected") {  // refused: say why next to the file, stay here
+        fieldError("file", result.message || (result.error && result.error.message) || messages.failed);
+        status.textContent = "";
+        return;
+      }
       window.location.assign(form.dataset.done);
     } catch (e) {
       fieldError("", messages.failed);

@@ -1,0 +1,109 @@
+"""Files on tickets (CMP-1): the same presigned upload straight to S3 and the same server-side check as
+qualification documents. A file is a step of the ticket's timeline; only verified files can be opened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from portal.adapters import files
+from portal.adapters.tables import TicketEvent, transaction
+from portal.domain.customers import MAX_UPLOAD_BYTES
+from portal.domain.tickets import MAX_ATTACHMENTS, Status
+from portal.services import audit, tickets, uploads
+from portal.services.context import Ctx
+from portal.services.errors import Conflict, Invalid, NotFound
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A recorded attachment awaiting its file, and the presigned POST that uploads it."""
+
+    event: TicketEvent
+    url: str
+    fields: dict
+
+
+def _dept(ticket) -> str | None:
+    return None if ticket.dept_id == tickets.COMPANY else ticket.dept_id
+
+
+def attachments(ticket_id: str) -> list[TicketEvent]:
+    """Every file recorded on a ticket, oldest first."""
+    return list(TicketEvent.query(ticket_id, filter_condition=TicketEvent.kind == "attachment"))
+
+
+def check_may_attach(ctx: Ctx, ticket_id: str):
+    """The ticket's customer, or staff who may answer it (404/403 for others); return the ticket."""
+    ticket = tickets.get(ctx, ticket_id)
+    tickets.check_may_write(ctx, ticket)
+    return ticket
+
+
+def request(ctx: Ctx, ticket_id: str, filename: str, content_type: str) -> Upload:
+    """The ticket's customer, or staff who may answer it, attach a file; the app never sees its bytes."""
+    ticket = check_may_attach(ctx, ticket_id)
+    if ticket.status == Status.CLOSED.value:
+        raise Conflict(_l("This ticket is closed; it takes no more files."))
+    problems = uploads.file_problems(filename, content_type)
+    if problems:
+        raise Invalid(fields=problems)
+    if sum(1 for a in attachments(ticket_id) if a.file_state != "rejected") >= MAX_ATTACHMENTS:
+        raise Invalid(fields={"file": [_l("At most %(n)s files per ticket.", n=MAX_ATTACHMENTS)]})
+    event = tickets.new_event(ctx, ticket_id, "attachment", None, None)
+    event.file_state, event.content_type = "awaiting_upload", content_type
+    event.file_name = uploads.clean_name(filename)
+    event.s3_key = uploads.new_key(f"tickets/{ticket_id}", event.event_id, content_type)
+    with transaction() as tx:
+        tx.save(event, condition=TicketEvent.event_id.does_not_exist())
+        tx.save(audit.event(ctx, "ticket.attachment_requested", target_type="ticket", target_id=ticket_id,
+                            dept_id=_dept(ticket), detail={"file": event.event_id, "name": event.file_name}))
+    post = files.upload_form(event.s3_key, content_type, MAX_UPLOAD_BYTES)
+    return Upload(event, post["url"], post["fields"])
+
+
+def _attachment(ticket_id: str, file_id: str) -> TicketEvent:
+    try:
+        event = TicketEvent.get(ticket_id, file_id)
+    except DoesNotExist as exc:
+        raise NotFound() from exc
+    if event.kind != "attachment":
+        raise NotFound()
+    return event
+
+
+def confirm(ctx: Ctx, ticket_id: str, file_id: str) -> TicketEvent:
+    """After the upload: check what S3 holds; keep it as verified, or delete it and record why it was refused."""
+    ticket = check_may_attach(ctx, ticket_id)
+    event = _attachment(ticket_id, file_id)
+    if event.by != ctx.actor.email:
+        raise NotFound()  # only the uploader confirms its own file
+    if event.file_state != "awaiting_upload":
+        raise Conflict(_l("This file was checked already."))
+    checked = uploads.check_stored(event.s3_key, event.content_type)
+    state = "rejected" if checked.problem else "verified"
+    try:
+        with transaction() as tx:
+            tx.update(event, actions=[TicketEvent.file_state.set(state), TicketEvent.size.set(checked.size),
+                                      TicketEvent.reject_reason.set(checked.problem)],
+                      condition=TicketEvent.file_state == "awaiting_upload")
+            tx.save(audit.event(ctx, f"ticket.attachment_{state}", target_type="ticket", target_id=ticket_id,
+                                dept_id=_dept(ticket), detail={"file": file_id, "reason": checked.problem,
+                                                               "size": checked.size}))
+    except TransactWriteError as exc:
+        raise Conflict(_l("This file was checked already.")) from exc
+    event.file_state, event.size, event.reject_reason = state, checked.size, checked.problem
+    return event
+
+
+def open_file(ctx: Ctx, ticket_id: str, file_id: str) -> str:
+    """Whoever may see the ticket opens its verified files through a short-lived presigned GET; audited."""
+    ticket = tickets.get(ctx, ticket_id)
+    event = _attachment(ticket_id, file_id)
+    if event.file_state != "verified":
+        raise NotFound()
+    audit.record(ctx, "ticket.attachment_opened", target_type="ticket", target_id=ticket_id, dept_id=_dept(ticket),
+                 detail={"file": file_id})
+    return files.download_url(event.s3_key, event.file_name, event.content_type)
