@@ -79,6 +79,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         INCIDENT_LABELS,
         SCALE_LABELS,
         TICKET_LABELS,
+        VISIT_LABELS,
         kind_label,
         localized_name,
         other_name,
@@ -102,6 +103,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
                 "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),
                 "dept_label": lambda dept_id: _dept_label(dept_id, locale),
+                "visit_label": lambda key: str(VISIT_LABELS.get(key, key)),
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

@@ -60,6 +60,10 @@ TICKET_LABELS = {
     "closed": _l("Closed"), "reopened": _l("Reopened"), "overdue:first_response": _l("First response overdue"),
     "overdue:resolution": _l("Resolution overdue"), "company": _l("The company (Marketing Division)"),
 }
+VISIT_LABELS = {
+    "on_site": _l("On site"), "phone": _l("By phone"), "online": _l("Online"), "planned": _l("Planned"),
+    "done": _l("Made"), "cancelled": _l("Cancelled"),
+}
 SCALE_LABELS = {"large": _l("Large"), "medium": _l("Medium"), "small": _l("Small"), "micro": _l("Micro")}
 OUTCOME_LABELS = {"ok": _l("done"), "failed": _l("failed"), "refused": _l("refused")}
 

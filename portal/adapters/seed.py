@@ -126,7 +126,37 @@ def seed_customers(now: datetime, hash_password: Callable[[str], str]) -> int:
             added += 1
         for key, (total, vip, preferred) in counts.items():
             Counter(dept_id, key, total=total, vip=vip, preferred=preferred).save()
+    seed_visits(now)
     return added
+
+
+def seed_visits(now: datetime) -> None:
+    """A few planned visits in `ortho`, days apart against the grades, so the plan shows RGT-2's order."""
+    from datetime import timedelta
+
+    from ulid import ULID
+
+    from portal.adapters.tables import Standing, Visit
+    from portal.domain.timeutil import shanghai_day
+
+    rep = next((u for u in User.by_dept.query("ortho") if u.role == "rep"), None)
+    if rep is None:
+        return
+    firsts = {}
+    for standing in Standing.query("ortho"):
+        firsts.setdefault(standing.grade, standing)
+    plans = [("QUALIFIED", 1, "phone", "电话回访：了解使用情况"), ("PREFERRED", 7, "online", "视频会议：新产品介绍"),
+             ("VIP", 14, "on_site", "季度拜访：年度采购计划")]
+    for grade, days, mode, purpose in plans:
+        standing = firsts.get(grade)
+        if standing is None:
+            continue
+        visit_id = str(ULID())
+        day = (shanghai_day(now) + timedelta(days=days)).isoformat()
+        Visit(visit_id=visit_id, dept_id="ortho", customer_id=standing.customer_id,
+              customer_name=standing.customer_name, planned_on=day, mode=mode, purpose=purpose,
+              assignee_id=rep.user_id, assignee_email=rep.email, created_by=rep.email, created_at=now,
+              planned_dept="ortho", planned_key=f"{day}#{visit_id}").save()
 
 
 TICKET_CATEGORIES = {

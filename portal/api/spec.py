@@ -176,6 +176,11 @@ SCHEMAS = {
                                                           "fields": {"type": "object"}}},
     "TicketFile": {"type": "object", "properties": {k: {"type": ["string", "integer", "null"]} for k in (
         "id", "name", "content_type", "size", "status", "reject_reason", "message", "by", "at")}},
+    "Visit": {"type": "object", "properties": {k: {"type": ["string", "integer", "null"]} for k in (
+        "id", "department", "customer", "customer_name", "planned_on", "mode", "purpose", "assignee", "status",
+        "notes", "grade", "version")}},
+    "VisitList": {"type": "object", "properties": {"items": {"type": "array", "items": {
+        "$ref": "#/components/schemas/Visit"}}}},
     "TicketList": {"type": "object", "properties": {"items": {"type": "array", "items": {
         "$ref": "#/components/schemas/Ticket"}}}},
     "AuditPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}},

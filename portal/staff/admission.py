@@ -11,7 +11,7 @@ from portal.domain.customers import Condition
 from portal.domain.roles import Perm, may
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.labels import CUSTOMER_KIND_LABELS, localized_name
-from portal.services import applications, customers, documents, grading, org, prospects
+from portal.services import applications, customers, documents, grading, org, prospects, visits
 from portal.staff import bp
 from portal.staff.forms import (
     AssignForm,
@@ -171,7 +171,7 @@ def customer(customer_id: str):
         view = customers.Overview(view.customer, view.documents, [a for a in view.applications if a.dept_id == mine],
                                   [s for s in view.standings if s.dept_id == mine])
     return render_template("staff/customer.html", view=view, types={t.type_id: t for t in documents.document_types()},
-                           rejection=documents.rejection_message)
+                           rejection=documents.rejection_message, visits=visits.of_customer(ctx(), customer_id))
 
 
 @bp.get("/documents/<doc_id>/open")

@@ -290,3 +290,29 @@ class SlaForm(FlaskForm):
     autoclose_days = IntegerField(_l("Close resolved tickets after (days without answer)"),
                                   validators=[InputRequired()])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+VISIT_MODES = [SelectChoice("on_site", _l("On site")), SelectChoice("phone", _l("By phone")),
+               SelectChoice("online", _l("Online"))]
+
+
+class VisitForm(FlaskForm):
+    """RGT-2 / REL-2: plan a visit to a customer of the department."""
+
+    planned_on = DateField(_l("Day"), validators=[Optional()])
+    mode = SelectField(_l("How"), choices=VISIT_MODES, validate_choice=False)
+    assignee_id = SelectField(_l("Who goes"), choices=[], validate_choice=False)
+    purpose = TextAreaField(_l("Purpose"), validators=[DataRequired(), Length(max=500)],
+                            description=_l("e.g. follow-up on the last delivery, needs for next year"))
+
+
+class VisitOutcomeForm(FlaskForm):
+    """What came of a visit: made (with notes) or cancelled (with the reason)."""
+
+    outcome = SelectField(_l("Outcome"), choices=[SelectChoice("done", _l("Made")),
+                                                  SelectChoice("cancelled", _l("Cancelled"))],
+                          validate_choice=False)
+    notes = TextAreaField(_l("Notes"), validators=[DataRequired(), Length(max=5000)],
+                          description=_l("What the customer said: satisfaction, needs, problems; or why it was "
+                                         "cancelled"))
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -66,3 +66,38 @@ def test_complaint_from_filing_to_close(browser, portal_url, shot, tmp_path):
     page.get_by_role("button", name="确认并关闭").click()
     assert page.locator("#ticket-status").inner_text() == "已关闭"
     shot(page, "42-ticket-closed")
+
+
+def test_visits_are_planned_and_worked_vip_first(browser, portal_url, shot):
+    from datetime import timedelta
+
+    from portal.domain.timeutil import shanghai_day
+
+    plain, _ = register(email="visit1@kangjian.cn", name="杭州康复器材有限公司")
+    Standing(dept_id="ortho", customer_id=plain.customer_id, customer_name=plain.name, grade="QUALIFIED",
+             dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
+    vip, _ = register(email="visit2@kangjian.cn", name="苏州大学附属骨科医院")
+    Standing(dept_id="ortho", customer_id=vip.customer_id, customer_name=vip.name, grade="VIP",
+             dept_grade="ortho#VIP", products={"bone-plate"}, admitted_at=utc_now()).save()
+    rep = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    sign_in(rep, portal_url, "ortho.rep@demo.local")
+    today = shanghai_day(utc_now())
+    for customer, days, purpose in ((plain, 1, "了解康复器材需求"), (vip, 20, "季度高层拜访")):
+        rep.goto(f"{portal_url}/staff/departments/ortho/customers/{customer.customer_id}")
+        rep.click("text=安排拜访")
+        rep.fill("#planned_on", (today + timedelta(days=days)).isoformat())
+        rep.select_option("#mode", "on_site")
+        rep.fill("#purpose", purpose)
+        if customer is vip:
+            shot(rep, "43-visit-plan-form")
+        rep.get_by_role("button", name="保存").click()
+        rep.wait_for_url(f"{portal_url}/staff/departments/ortho/visits")
+    rows = rep.locator("#visit-plan tbody tr").all_inner_texts()
+    assert "苏州大学附属骨科医院" in rows[0] and "杭州康复器材有限公司" in rows[1]  # VIP first, though later
+    shot(rep, "44-visit-plan-vip-first")
+    rep.click("text=苏州大学附属骨科医院")
+    rep.select_option("#outcome", "done")
+    rep.fill("#notes", "院方明年计划扩建骨科，需求增加。")
+    rep.get_by_role("button", name="保存").click()
+    rep.wait_for_url(f"{portal_url}/staff/departments/ortho/visits")
+    assert "苏州大学附属骨科医院" not in rep.locator("#visit-plan").inner_text()

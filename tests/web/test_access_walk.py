@@ -57,6 +57,9 @@ EXPECTED = {
     "staff.ticket_file_confirm": ORTHO_REVIEW, "staff.ticket_file_open": ORTHO_VIEW,
     "api.ticket_file_create": ORTHO_REVIEW | CUSTOMER, "api.ticket_file_confirm": ORTHO_REVIEW | CUSTOMER,
     "api.ticket_file_download": ORTHO_VIEW | CUSTOMER,
+    "staff.visit_plan": ORTHO_VIEW, "staff.visit_new": ORTHO_REVIEW, "staff.visit": ORTHO_VIEW,
+    "staff.visit POST": ORTHO_REVIEW, "api.department_visits": ORTHO_VIEW, "api.visit_create": ORTHO_REVIEW,
+    "api.visit_outcome": ORTHO_REVIEW,
     "api.department_tickets": ORTHO_VIEW, "staff.sla": ORTHO_VIEW, "staff.sla POST": ORTHO_DECIDE,
     "customer.misconduct_report": CUSTOMER, "staff.misconduct_inbox": MD, "staff.ticket_report": STAFF,
     "customer.change_report": CUSTOMER, "staff.change_tasks": ORTHO_VIEW, "staff.change_tasks POST": ORTHO_DECIDE,
@@ -124,7 +127,8 @@ def walk_ids(walk_app):
                          grade="QUALIFIED", dept_grade="ortho#QUALIFIED", products={"bone-plate"},
                          admitted_at=utc_now()))
         admission_updates(tx, "ortho", {"bone-plate"})
-    from portal.services import blacklist, incidents, reviews, tickets
+    from portal.domain.timeutil import shanghai_day
+    from portal.services import blacklist, incidents, reviews, tickets, visits
     from portal.services.context import system_ctx
 
     incident = incidents.record(leader, "ortho", customer.customer_id, "late_payment", "逾期")
@@ -137,11 +141,15 @@ def walk_ids(walk_app):
     ticket = tickets.file(ctx, "ortho", "complaint", "投诉", "内容")
     from tests.factories import attach
 
+    visit = visits.plan(leader, "ortho", customer.customer_id, planned_on=shanghai_day(utc_now()), mode="phone",
+                        purpose="回访", assignee_id=user_id_of("ortho.rep@demo.local"))
+
     return {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
             "code": "a", "customer_id": customer.customer_id, "doc_id": doc.doc_id, "app_id": app.app_id,
             "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default", "cycle_id": "2027H1",
             "incident_id": incident.incident_id, "entry_id": entry.entry_id,
-            "ticket_id": ticket.ticket_id, "file_id": attach(ctx, ticket.ticket_id).event_id}
+            "ticket_id": ticket.ticket_id, "file_id": attach(ctx, ticket.ticket_id).event_id,
+            "visit_id": visit.visit_id}
 
 
 def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids):

@@ -1,0 +1,147 @@
+"""Visits: a department plans visits to the customers it deals with, works through them VIP first (RGT-2),
+and records what came of each; the customer's archive keeps them (REL-1, REL-2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from ulid import ULID
+
+from portal.adapters.tables import Standing, User, Visit, transaction
+from portal.domain.grading import Grade
+from portal.domain.roles import Perm
+from portal.domain.timeutil import shanghai_day
+from portal.domain.visits import MAX_NOTES, MAX_PURPOSE, order_key, plan_problems
+from portal.services import audit
+from portal.services.access import authorize
+from portal.services.context import Ctx
+from portal.services.errors import Conflict, Invalid, NotFound
+
+PROBLEMS = {
+    "required": _l("Required."),
+    "past": _l("The day has passed; choose today or later."),
+    "too_far": _l("Plan at most a year ahead."),
+    "mode": _l("Choose on site, by phone or online."),
+    "too_long": _l("At most %(n)s characters.", n=MAX_PURPOSE),
+}
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    """A visit still to make, with the grade its customer holds in the department now (None: no longer)."""
+
+    visit: Visit
+    grade: Grade | None
+
+
+def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, mode: str, purpose: str,
+         assignee_id: str) -> Visit:
+    """The department's clerks, reps and leader plan a visit to a customer standing in the department."""
+    authorize(ctx, Perm.PROPOSE_GRADES, dept_id, target=customer_id)
+    try:
+        standing = Standing.get(dept_id, customer_id)
+    except DoesNotExist as exc:
+        raise NotFound() from exc
+    problems = {field: [PROBLEMS[code]] for field, code in
+                plan_problems(planned_on, shanghai_day(ctx.now), mode, purpose).items()}
+    assignee = _assignee(dept_id, assignee_id)
+    if assignee is None:
+        problems["assignee_id"] = [_l("Choose an active member of this department.")]
+    if problems:
+        raise Invalid(fields=problems)
+    visit_id = str(ULID.from_datetime(ctx.now))
+    visit = Visit(visit_id=visit_id, dept_id=dept_id, customer_id=customer_id, customer_name=standing.customer_name,
+                  planned_on=planned_on.isoformat(), mode=mode, purpose=purpose.strip(), assignee_id=assignee.user_id,
+                  assignee_email=assignee.email, created_by=ctx.actor.email, created_at=ctx.now,
+                  planned_dept=dept_id, planned_key=f"{planned_on.isoformat()}#{visit_id}")
+    with transaction() as tx:
+        tx.save(visit, condition=Visit.visit_id.does_not_exist())
+        tx.save(audit.event(ctx, "visit.planned", target_type="customer", target_id=customer_id, dept_id=dept_id,
+                            detail={"visit": visit_id, "on": visit.planned_on, "assignee": assignee.email}))
+    return visit
+
+
+def _assignee(dept_id: str, user_id: str) -> User | None:
+    try:
+        user = User.get(user_id or "-")
+    except DoesNotExist:
+        return None
+    return user if user.kind == "staff" and user.active and user.dept_id == dept_id else None
+
+
+def assignees(ctx: Ctx, dept_id: str) -> list[User]:
+    """Who in the department can be sent on a visit."""
+    authorize(ctx, Perm.PROPOSE_GRADES, dept_id, target=dept_id)
+    return [u for u in User.by_dept.query(dept_id) if u.active]
+
+
+def planned(ctx: Ctx, dept_id: str) -> list[PlannedVisit]:
+    """RGT-2: the department's visits still to make, VIP first, then 优选, then 合格, each by day. The grade is
+    the one held now (a promotion moves planned visits up): one Query and one BatchGetItem."""
+    authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
+    visits = list(Visit.planned.query(dept_id))
+    keys = sorted({(dept_id, v.customer_id) for v in visits})
+    grades = {s.customer_id: Grade(s.grade) for s in Standing.batch_get(keys)} if keys else {}
+    items = [PlannedVisit(v, grades.get(v.customer_id)) for v in visits]
+    return sorted(items, key=lambda p: order_key(p.grade, p.visit.planned_on, p.visit.visit_id))
+
+
+def get(ctx: Ctx, visit_id: str) -> Visit:
+    """One visit, for the staff of its department and MD (403 for other departments, 404 when unknown)."""
+    try:
+        visit = Visit.get(visit_id)
+    except DoesNotExist as exc:
+        raise NotFound() from exc
+    authorize(ctx, Perm.VIEW_CUSTOMERS, visit.dept_id, target=visit_id)
+    return visit
+
+
+def check_may_record(ctx: Ctx, visit: Visit) -> None:
+    """The department's clerks, reps and leader record what came of a visit."""
+    authorize(ctx, Perm.PROPOSE_GRADES, visit.dept_id, target=visit.visit_id)
+
+
+def record(ctx: Ctx, visit_id: str, outcome: str, notes: str, version: int | None) -> Visit:
+    """Record a visit as made (with notes: what the customer said, needs, problems) or cancelled (why)."""
+    visit = get(ctx, visit_id)
+    check_may_record(ctx, visit)
+    problems = {}
+    if outcome not in ("done", "cancelled"):
+        problems["outcome"] = [_l("Choose made or cancelled.")]
+    text = (notes or "").strip()
+    if not text or len(text) > MAX_NOTES:
+        problems["notes"] = [_l("Write 1 to %(n)s characters.", n=MAX_NOTES)]
+    if problems:
+        raise Invalid(fields=problems)
+    if visit.status != "planned" or (version is not None and int(version) != int(visit.version)):
+        raise Conflict(_l("This visit was recorded meanwhile. Reload the page."))
+    visit.status, visit.notes, visit.finished_by, visit.finished_at = outcome, text, ctx.actor.email, ctx.now
+    visit.planned_dept = visit.planned_key = None
+    day = shanghai_day(ctx.now).isoformat()
+    try:
+        with transaction() as tx:
+            tx.save(visit)  # version condition: of two people recording it, one wins
+            if outcome == "done":
+                try:
+                    standing = Standing.get(visit.dept_id, visit.customer_id)
+                except DoesNotExist:
+                    standing = None
+                if standing is not None and (standing.last_visit_on or "") < day:
+                    tx.update(standing, actions=[Standing.last_visit_on.set(day)])
+            tx.save(audit.event(ctx, f"visit.{outcome}", target_type="customer", target_id=visit.customer_id,
+                                dept_id=visit.dept_id, detail={"visit": visit_id}))
+    except TransactWriteError as exc:
+        raise Conflict(_l("This visit was recorded meanwhile. Reload the page.")) from exc
+    return visit
+
+
+def of_customer(ctx: Ctx, customer_id: str) -> list[Visit]:
+    """A customer's visits, newest first: every department's for MD, the actor's own department's otherwise."""
+    authorize(ctx, Perm.VIEW_CUSTOMERS, target=customer_id)
+    visits = Visit.by_customer.query(customer_id, scan_index_forward=False)
+    if ctx.actor.company_wide:
+        return list(visits)
+    return [v for v in visits if v.dept_id == ctx.actor.dept_id]
