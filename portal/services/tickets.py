@@ -76,7 +76,7 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
     if actor.is_customer:
         customer_id, channel = actor.customer_id, Channel.PORTAL.value
     else:
-        authorize(ctx, Perm.VIEW_CUSTOMERS, None if dept_id == COMPANY else dept_id, target=customer_id)
+        check_may_enter(ctx, dept_id, customer_id)
         if channel not in {c.value for c in Channel} - {Channel.PORTAL.value}:
             raise Invalid(fields={"channel": [_l("Choose hotline, in person or e-mail.")]})
     problems = _problems(kind, subject, description)
@@ -114,6 +114,20 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
                             dept_id=None if dept_id == COMPANY else dept_id,
                             detail={"customer": customer.customer_id, "kind": kind, "channel": channel}))
     return ticket
+
+
+def check_may_enter(ctx: Ctx, scope: str, customer_id: str | None = None) -> None:
+    """CMP-1: a ticket received offline is entered by those who answer it: the department's clerks, reps and
+    leader for a department, MD for the company."""
+    if scope == COMPANY:
+        authorize(ctx, Perm.MANAGE_COMPANY_BLACKLIST, target=customer_id)
+    else:
+        authorize(ctx, Perm.PROPOSE_GRADES, scope, target=customer_id)
+
+
+def offline_scope(ctx: Ctx) -> str:
+    """Where the acting staff member's offline tickets go: MD's to the company, others' to their department."""
+    return COMPANY if may(ctx.actor, Perm.MANAGE_COMPANY_BLACKLIST) else ctx.actor.dept_id
 
 
 def new_event(ctx: Ctx, ticket_id: str, kind: str, status: str | None, text: str | None) -> TicketEvent:

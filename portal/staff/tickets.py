@@ -58,15 +58,17 @@ def ticket(ticket_id: str):
 
 
 @bp.route("/customers/<customer_id>/tickets/new", methods=["GET", "POST"])
-@staff_required(Perm.PROPOSE_GRADES)
+@staff_required(Perm.VIEW_CUSTOMERS)
 def ticket_offline(customer_id: str):
-    """CMP-1: enter a ticket received by hotline, in person or by e-mail."""
+    """CMP-1: enter a ticket received by hotline, in person or by e-mail (MD: a company ticket, RGT-1 b)."""
+    scope = tickets.offline_scope(ctx())
+    tickets.check_may_enter(ctx(), scope, customer_id)
     customer = customers.get_customer(ctx(), customer_id)
     form = OfflineTicketForm()
     problem = None
     if form.validate_on_submit():
         try:
-            item = tickets.file(ctx(), ctx().actor.dept_id, form.kind.data, form.subject.data, form.description.data,
+            item = tickets.file(ctx(), scope, form.kind.data, form.subject.data, form.description.data,
                                 customer_id=customer_id, channel=form.channel.data)
         except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
@@ -74,7 +76,8 @@ def ticket_offline(customer_id: str):
             flash(_("Ticket entered."), "success")
             return redirect(url_for("staff.ticket", ticket_id=item.ticket_id))
     return render_template("staff/form.html", form=form, problem=problem,
-                           title=_("Ticket for %(name)s", name=customer.name))
+                           title=_("Ticket for %(name)s", name=customer.name),
+                           lead=_("To the Marketing Division (a company ticket)") if scope == tickets.COMPANY else None)
 
 
 

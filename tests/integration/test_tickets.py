@@ -141,3 +141,16 @@ def test_grades_change_the_priority_of_new_tickets_only(app):
     customers = admitted("ortho", 20)
     grading.change(staff("ortho.leader@demo.local"), "ortho", customers[0], "VIP", "优秀")
     assert Standing.get("ortho", customers[0]).grade == "VIP"
+
+
+def test_CMP_1_md_enters_company_tickets_received_offline_and_others_may_not(app):
+    customer, _ctx = admitted_customer()
+    md = staff("md.admin@demo.local")
+    ticket = tickets.file(md, tickets.offline_scope(md), "complaint", "热线投诉：业务员承诺未兑现", "客户来电",
+                          customer_id=customer.customer_id, channel="hotline")
+    assert (ticket.dept_id, ticket.channel, ticket.created_by) == ("company", "hotline", "md.admin@demo.local")
+    assert [t.ticket_id for t in tickets.queue(md, "company")] == [ticket.ticket_id]
+    for who, scope in (("leader@demo.local", "ortho"), ("leader@demo.local", "company"),
+                       ("rehab.rep@demo.local", "ortho"), ("ortho.rep@demo.local", "company")):
+        with pytest.raises(Forbidden):
+            tickets.file(staff(who), scope, "service", "x", "y", customer_id=customer.customer_id, channel="email")

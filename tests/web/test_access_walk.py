@@ -50,7 +50,7 @@ EXPECTED = {
     "api.blacklist_lift": ORTHO_DECIDE,
     "customer.ticket_list": CUSTOMER, "customer.ticket": CUSTOMER, "staff.ticket_queue": ORTHO_VIEW,
     "staff.tickets_overdue": STAFF, "staff.ticket": ORTHO_VIEW, "staff.ticket POST": ORTHO_REVIEW,
-    "staff.ticket_offline": ORTHO_REVIEW, "api.ticket_create": SIGNED_IN, "api.ticket_get": ORTHO_VIEW | CUSTOMER,
+    "staff.ticket_offline": ORTHO_REVIEW | MD, "api.ticket_create": SIGNED_IN, "api.ticket_get": ORTHO_VIEW | CUSTOMER,
     "api.ticket_step": ORTHO_REVIEW, "api.ticket_reply": ORTHO_REVIEW | CUSTOMER, "api.ticket_close": CUSTOMER,
     "customer.ticket_file_request": CUSTOMER, "customer.ticket_file_confirm": CUSTOMER,
     "customer.ticket_file_open": CUSTOMER, "staff.ticket_file_request": ORTHO_REVIEW,

@@ -196,3 +196,23 @@ def test_CMP_1_files_on_a_ticket_through_the_pages_and_the_api(app):
     assert [e["file"]["name"] for e in timeline if e["kind"] == "attachment"] == ["送货单.pdf"]
     link = app.test_client().get(f"/api/v1/tickets/{ticket_id}/files/{body['file_id']}/download", headers=api)
     assert link.status_code == 200 and "X-Amz-Signature" in link.get_json()["url"]
+
+
+def test_CMP_1_md_enters_a_hotline_complaint_as_a_company_ticket(app):
+    from portal.adapters.tables import Ticket
+
+    customer, _ctx = register(email="th@kangjian.cn")
+    standing(customer)
+    md = app.test_client()
+    sign_in(md, "md.admin@demo.local")
+    assert "/tickets/new" in md.get(f"/staff/customers/{customer.customer_id}").get_data(as_text=True)
+    path = f"/staff/customers/{customer.customer_id}/tickets/new"
+    assert "提交给营销事业部（公司级工单）" in md.get(path).get_data(as_text=True)
+    saved = md.post(path, data={"csrf_token": csrf_token(md, path), "channel": "hotline", "kind": "complaint",
+                                "subject": "热线：业务员承诺未兑现", "description": "客户来电反映"})
+    assert saved.status_code == 302
+    ticket = Ticket.get(saved.headers["Location"].rsplit("/", 1)[1])
+    assert (ticket.dept_id, ticket.channel) == ("company", "hotline")
+    leader = app.test_client()
+    sign_in(leader, "leader@demo.local")
+    assert leader.get(path).status_code == 403
