@@ -80,6 +80,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         SCALE_LABELS,
         TICKET_LABELS,
         VISIT_LABELS,
+        file_size,
         kind_label,
         localized_name,
         other_name,
@@ -103,7 +104,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
                 "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),
                 "dept_label": lambda dept_id: _dept_label(dept_id, locale),
-                "visit_label": lambda key: str(VISIT_LABELS.get(key, key)),
+                "visit_label": lambda key: str(VISIT_LABELS.get(key, key)), "file_size": file_size,
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

@@ -102,3 +102,14 @@ def localized_name(record, locale: str) -> str:
 def other_name(record, locale: str) -> str:
     """The same name in the other language, shown beside it."""
     return record.name_zh if locale == "en" else record.name_en
+
+
+def file_size(size: int | None) -> str:
+    """A file's size as B, KB or MB (units read the same in Chinese and English pages)."""
+    size = int(size or 0)
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+

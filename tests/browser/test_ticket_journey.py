@@ -54,6 +54,7 @@ def test_complaint_from_filing_to_close(browser, portal_url, shot, tmp_path):
     shot(rep, "41-ticket-queue-vip-first")
     rep.click("text=接骨板交货延迟")
     assert rep.locator("a.ticket-file").inner_text() == "外箱破损.png"
+    shot(rep, "41a-staff-ticket-with-file")
     rep.select_option("#status", "resolved")
     rep.fill("#reply", "已安排加急发货，明日送达。")
     rep.get_by_role("button", name="保存").click()
