@@ -308,6 +308,28 @@ class ExpiringDocuments(GlobalSecondaryIndex):
     expiry_key = UnicodeAttribute(range_key=True)  # "<expiry day>#<doc id>"
 
 
+class PendingUploads(GlobalSecondaryIndex):
+    """Sparse: uploads requested but not yet checked, oldest first (the clean-up job reads only these)."""
+
+    class Meta:
+        index_name = "pending"
+        projection = AllProjection()
+
+    pending_bucket = UnicodeAttribute(hash_key=True)  # "up" while awaiting its file
+    pending_key = UnicodeAttribute(range_key=True)  # "<requested at, ISO>#<record id>"
+
+
+class PendingTicketFiles(GlobalSecondaryIndex):
+    """Sparse: files on tickets requested but not yet checked, oldest first."""
+
+    class Meta:
+        index_name = "pending"
+        projection = AllProjection()
+
+    pending_bucket = UnicodeAttribute(hash_key=True)
+    pending_key = UnicodeAttribute(range_key=True)
+
+
 class Document(BaseModel):
     """One uploaded version of a qualification document; the file itself lives in S3 under a random key."""
 
@@ -333,9 +355,12 @@ class Document(BaseModel):
     expiry_bucket = UnicodeAttribute(null=True)
     expiry_key = UnicodeAttribute(null=True)
     warnings_sent = UnicodeSetAttribute(null=True)  # "60", "30", "7", "expired": each once
+    pending_bucket = UnicodeAttribute(null=True)
+    pending_key = UnicodeAttribute(null=True)
     version = VersionAttribute()
     by_customer = DocumentsByCustomer()
     expiring = ExpiringDocuments()
+    pending = PendingUploads()
 
 
 class ApplicationsByCustomer(GlobalSecondaryIndex):
@@ -841,6 +866,9 @@ class TicketEvent(BaseModel):
     s3_key = UnicodeAttribute(null=True)
     size = NumberAttribute(null=True)
     reject_reason = UnicodeAttribute(null=True)
+    pending_bucket = UnicodeAttribute(null=True)
+    pending_key = UnicodeAttribute(null=True)
+    pending = PendingTicketFiles()
 
 
 

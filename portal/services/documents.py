@@ -14,7 +14,7 @@ from portal.adapters.tables import Customer, Document, DocumentType, Standing, U
 from portal.domain.customers import MAX_UPLOAD_BYTES, CustomerType, Validity, validity_problem
 from portal.domain.org import valid_slug
 from portal.domain.roles import Perm
-from portal.domain.timeutil import shanghai_day
+from portal.domain.timeutil import shanghai_day, to_iso
 from portal.services import audit, uploads
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
@@ -97,7 +97,7 @@ def request_upload(ctx: Ctx, customer_id: str, *, type_id: str, filename: str, c
         doc_id=doc_id, customer_id=customer_id, type_id=type_id, status="awaiting_upload", original_name=name,
         content_type=content_type, s3_key=key, issue_date=issue_date.isoformat(),
         expiry_date=None if long_term else expiry_date.isoformat(), uploaded_by=ctx.actor.user_id,
-        created_at=ctx.now,
+        created_at=ctx.now, pending_bucket=uploads.PENDING, pending_key=f"{to_iso(ctx.now)}#{doc_id}",
     )
     with transaction() as tx:
         tx.save(document, condition=Document.doc_id.does_not_exist())
@@ -123,12 +123,18 @@ def confirm(ctx: Ctx, doc_id: str) -> Document:
     check_may_upload(ctx, document.customer_id)
     if document.status != "awaiting_upload":
         raise Conflict(_l("This document was checked already."))
+    return check(ctx, document)
+
+
+def check(ctx: Ctx, document: Document) -> Document:
+    """The check itself, run by the customer's confirmation, or by the clean-up job for an upload nobody
+    confirmed (`functions.finish_uploads`): a sound file is verified, anything else deleted and rejected."""
     checked = uploads.check_stored(document.s3_key, document.content_type)
     if checked.problem:
         _finish(ctx, document, status="rejected", reason=checked.problem, size=checked.size)
         return document
     earlier = [d for d in Document.by_customer.query(document.customer_id)
-               if d.type_id == document.type_id and d.status == "verified" and d.doc_id != doc_id]
+               if d.type_id == document.type_id and d.status == "verified" and d.doc_id != document.doc_id]
     _finish(ctx, document, status="verified", reason=None, size=checked.size, superseded=earlier)
     return document
 
@@ -139,7 +145,8 @@ def _finish(ctx: Ctx, document: Document, *, status: str, reason: str | None, si
     try:
         with transaction() as tx:
             actions = [Document.status.set(status), Document.reject_reason.set(reason), Document.size.set(size),
-                       Document.confirmed_at.set(ctx.now)]
+                       Document.confirmed_at.set(ctx.now), Document.pending_bucket.remove(),
+                       Document.pending_key.remove()]
             if status == "verified" and document.expiry_date:  # watched by the licence-expiry job
                 actions += [Document.expiry_bucket.set("exp"),
                             Document.expiry_key.set(f"{document.expiry_date}#{document.doc_id}")]

@@ -12,6 +12,7 @@ from portal.adapters import files
 from portal.adapters.tables import TicketEvent, transaction
 from portal.domain.customers import MAX_UPLOAD_BYTES
 from portal.domain.tickets import MAX_ATTACHMENTS, Status
+from portal.domain.timeutil import to_iso
 from portal.services import audit, tickets, uploads
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -56,6 +57,7 @@ def request(ctx: Ctx, ticket_id: str, filename: str, content_type: str) -> Uploa
     event.file_state, event.content_type = "awaiting_upload", content_type
     event.file_name = uploads.clean_name(filename)
     event.s3_key = uploads.new_key(f"tickets/{ticket_id}", event.event_id, content_type)
+    event.pending_bucket, event.pending_key = uploads.PENDING, f"{to_iso(ctx.now)}#{ticket_id}#{event.event_id}"
     with transaction() as tx:
         tx.save(event, condition=TicketEvent.event_id.does_not_exist())
         tx.save(audit.event(ctx, "ticket.attachment_requested", target_type="ticket", target_id=ticket_id,
@@ -82,15 +84,22 @@ def confirm(ctx: Ctx, ticket_id: str, file_id: str) -> TicketEvent:
         raise NotFound()  # only the uploader confirms its own file
     if event.file_state != "awaiting_upload":
         raise Conflict(_l("This file was checked already."))
+    return check(ctx, ticket, event)
+
+
+def check(ctx: Ctx, ticket, event: TicketEvent) -> TicketEvent:
+    """The check itself, run by the uploader's confirmation, or by the clean-up job for a file nobody confirmed
+    (`functions.finish_uploads`): a sound file is kept, anything else deleted and the reason recorded."""
     checked = uploads.check_stored(event.s3_key, event.content_type)
     state = "rejected" if checked.problem else "verified"
     try:
         with transaction() as tx:
             tx.update(event, actions=[TicketEvent.file_state.set(state), TicketEvent.size.set(checked.size),
-                                      TicketEvent.reject_reason.set(checked.problem)],
+                                      TicketEvent.reject_reason.set(checked.problem),
+                                      TicketEvent.pending_bucket.remove(), TicketEvent.pending_key.remove()],
                       condition=TicketEvent.file_state == "awaiting_upload")
-            tx.save(audit.event(ctx, f"ticket.attachment_{state}", target_type="ticket", target_id=ticket_id,
-                                dept_id=_dept(ticket), detail={"file": file_id, "reason": checked.problem,
+            tx.save(audit.event(ctx, f"ticket.attachment_{state}", target_type="ticket", target_id=ticket.ticket_id,
+                                dept_id=_dept(ticket), detail={"file": event.event_id, "reason": checked.problem,
                                                                "size": checked.size}))
     except TransactWriteError as exc:
         raise Conflict(_l("This file was checked already.")) from exc

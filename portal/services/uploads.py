@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from portal.adapters import files
 from portal.domain.customers import ACCEPTED_TYPES, upload_problem
 
+PENDING = "up"  # the sparse `pending` indexes' one partition: uploads requested and not yet checked
+
 REJECTIONS = {
     "missing": _l("Nothing was uploaded for this document. Please upload the file again."),
     "empty": _l("The uploaded file is empty."),
