@@ -71,6 +71,16 @@ def attach(ctx: Ctx, ticket_id: str, content: bytes | None = PDF, content_type: 
     return ticket_files.confirm(ctx, ticket_id, upload.event.event_id) if confirm else upload.event
 
 
+def stand(customer, dept_id: str = "ortho", grade: str = "QUALIFIED", products=("bone-plate",)):
+    """Put a registered customer in a department's customer list with `grade` (no counters: see `admitted`)."""
+    from portal.adapters.tables import Standing
+
+    standing = Standing(dept_id=dept_id, customer_id=customer.customer_id, customer_name=customer.name, grade=grade,
+                        dept_grade=f"{dept_id}#{grade}", products=set(products), admitted_at=utc_now())
+    standing.save()
+    return standing
+
+
 def all_required_documents(ctx: Ctx) -> list:
     """Upload and verify every document the customer's type requires."""
     kind = customers.get_customer(ctx, ctx.actor.customer_id).kind

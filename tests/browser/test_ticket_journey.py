@@ -4,20 +4,17 @@ the customer confirms and rates it; a VIP's ticket sits above a 合格 customer'
 import pytest
 
 from portal.adapters.clock import utc_now
-from portal.adapters.tables import Standing
 from tests.browser.conftest import sign_in
-from tests.factories import EXE, PNG, register
+from tests.factories import EXE, PNG, register, stand
 
 pytestmark = pytest.mark.browser
 
 
 def test_complaint_from_filing_to_close(browser, portal_url, shot, tmp_path):
     customer, _ctx = register(email="complain@kangjian.cn", name="宁波康泰医疗器械有限公司")
-    Standing(dept_id="ortho", customer_id=customer.customer_id, customer_name=customer.name, grade="QUALIFIED",
-             dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
+    stand(customer, "ortho", "QUALIFIED")
     vip, vip_ctx = register(email="vip@kangjian.cn", name="上海瑞金骨科医院")
-    Standing(dept_id="ortho", customer_id=vip.customer_id, customer_name=vip.name, grade="VIP",
-             dept_grade="ortho#VIP", products={"bone-plate"}, admitted_at=utc_now()).save()
+    stand(vip, "ortho", "VIP")
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     sign_in(page, portal_url, "complain@kangjian.cn")
     page.goto(f"{portal_url}/customer/tickets")
@@ -75,11 +72,9 @@ def test_visits_are_planned_and_worked_vip_first(browser, portal_url, shot):
     from portal.domain.timeutil import shanghai_day
 
     plain, _ = register(email="visit1@kangjian.cn", name="杭州康复器材有限公司")
-    Standing(dept_id="ortho", customer_id=plain.customer_id, customer_name=plain.name, grade="QUALIFIED",
-             dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
+    stand(plain, "ortho", "QUALIFIED")
     vip, _ = register(email="visit2@kangjian.cn", name="苏州大学附属骨科医院")
-    Standing(dept_id="ortho", customer_id=vip.customer_id, customer_name=vip.name, grade="VIP",
-             dept_grade="ortho#VIP", products={"bone-plate"}, admitted_at=utc_now()).save()
+    stand(vip, "ortho", "VIP")
     rep = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     sign_in(rep, portal_url, "ortho.rep@demo.local")
     today = shanghai_day(utc_now())

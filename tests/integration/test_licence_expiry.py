@@ -2,12 +2,11 @@
 
 from datetime import UTC, date, datetime
 
-from portal.adapters.clock import utc_now
 from portal.adapters.tables import Standing
 from portal.services import documents
 from portal.services.context import system_ctx
 from tests.conftest import sent_mail as sent
-from tests.factories import register, upload
+from tests.factories import register, stand, upload
 
 
 def at(y, m, d, h=1):
@@ -18,8 +17,7 @@ def at(y, m, d, h=1):
 
 def test_warnings_once_each_then_the_flag_and_a_new_version_lifts_it(app):
     customer, ctx = register()
-    Standing(dept_id="ortho", customer_id=customer.customer_id, customer_name=customer.name, grade="QUALIFIED",
-             dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
+    stand(customer, "ortho", "QUALIFIED")
     doc = upload(ctx, "business-licence", expiry_date=date(2027, 3, 1))
     assert documents.watch_expiry(at(2026, 12, 30)).warned == []
     assert documents.watch_expiry(at(2026, 12, 31)).warned == [f"{doc.doc_id}:60"]

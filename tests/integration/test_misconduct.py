@@ -2,18 +2,16 @@
 
 import pytest
 
-from portal.adapters.clock import utc_now
-from portal.adapters.tables import Incident, Standing
+from portal.adapters.tables import Incident
 from portal.services import misconduct
 from portal.services.errors import Conflict, Forbidden
 from tests.conftest import staff_ctx as staff
-from tests.factories import register
+from tests.factories import register, stand
 
 
 def test_RGT_1_c_only_md_reads_reports_and_the_incident_names_no_reporter(app):
     reported, _ = register(name="可疑经销商有限公司")
-    Standing(dept_id="ortho", customer_id=reported.customer_id, customer_name=reported.name, grade="VIP",
-             dept_grade="ortho#VIP", products={"bone-plate"}, admitted_at=utc_now()).save()
+    stand(reported, "ortho", "VIP")
     reporter, reporter_ctx = register(name="举报人有限公司", email="whistle@kangjian.cn")
     report = misconduct.submit(reporter_ctx, reported.name, reported.credit_code, "串货并伪造发票")
     for email in ("ortho.leader@demo.local", "ortho.rep@demo.local", "leader@demo.local"):

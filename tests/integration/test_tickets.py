@@ -11,7 +11,7 @@ from portal.services import grading, tickets
 from portal.services.context import Ctx, system_ctx
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import staff_ctx as staff
-from tests.factories import admitted, customer_ctx, register
+from tests.factories import admitted, customer_ctx, register, stand
 
 
 def fresh(ctx):
@@ -21,9 +21,7 @@ def fresh(ctx):
 
 def admitted_customer(dept="ortho", grade=None):
     customer, ctx = register()
-    Standing(dept_id=dept, customer_id=customer.customer_id, customer_name=customer.name,
-             grade=grade or "QUALIFIED", dept_grade=f"{dept}#{grade or 'QUALIFIED'}", products={"bone-plate"},
-             admitted_at=utc_now()).save()
+    stand(customer, dept, grade or "QUALIFIED")
     return customer, ctx
 
 

@@ -112,7 +112,7 @@ def walk_ids(walk_app):
     from portal.services import prospects
     from portal.services.auth import actor_for
     from portal.services.context import Ctx
-    from tests.factories import applied, register
+    from tests.factories import applied, register, stand
 
     customer, ctx, app = applied(email="buyer@customer.cn")
     doc = next(iter(__import__("portal.adapters.tables", fromlist=["Document"]).Document.by_customer.query(
@@ -135,8 +135,7 @@ def walk_ids(walk_app):
     with time_machine.travel("2027-01-01 01:00:00+00:00", tick=False):
         reviews.open_cycle(system_ctx(utc_now()))
     other, _ctx = register(email="listed@x.cn")
-    Standing(dept_id="ortho", customer_id=other.customer_id, customer_name=other.name, grade="QUALIFIED",
-             dept_grade="ortho#QUALIFIED", products={"bone-plate"}, admitted_at=utc_now()).save()
+    stand(other, "ortho", "QUALIFIED")
     entry = blacklist.list_customer(leader, other.customer_id, "ortho", "违约")
     ticket = tickets.file(ctx, "ortho", "complaint", "投诉", "内容")
     from tests.factories import attach

@@ -2,15 +2,12 @@
 
 import re
 
-from portal.adapters.clock import utc_now
-from portal.adapters.tables import Standing
 from tests.conftest import api_token, bearer, csrf_token, sign_in
-from tests.factories import register
+from tests.factories import register, stand
 
 
 def standing(customer, dept="ortho", grade="QUALIFIED"):
-    Standing(dept_id=dept, customer_id=customer.customer_id, customer_name=customer.name, grade=grade,
-             dept_grade=f"{dept}#{grade}", products={"bone-plate"}, admitted_at=utc_now()).save()
+    stand(customer, dept, grade)
 
 
 def test_customer_files_and_follows_a_complaint_to_its_close(app):
