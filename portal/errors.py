@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.services import audit
 from portal.services.errors import ServiceError, Unauthenticated
-from portal.web import ctx
+from portal.web import ctx, wants_json
 
 
 def api_error(status: int, code: str, message: str, fields: dict | None = None):
@@ -19,18 +19,12 @@ def api_error(status: int, code: str, message: str, fields: dict | None = None):
     return jsonify(body), status
 
 
-def _wants_json() -> bool:
-    """The API, and the pages' scripts (they send JSON or ask for it), get errors as JSON."""
-    return (request.path.startswith("/api/") or request.is_json
-            or request.accept_mimetypes.best == "application/json")
-
-
 def register_error_handlers(app: Flask) -> None:
     """Map service errors, CSRF failures and HTTP errors to answers."""
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
-        if _wants_json():
+        if wants_json():
             return api_error(exc.status, exc.code, exc.message, exc.fields)
         if isinstance(exc, Unauthenticated) and g.get("actor") is None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -40,6 +34,8 @@ def register_error_handlers(app: Flask) -> None:
     def _csrf_error(exc: CSRFError):
         audit.record(ctx(), "access.csrf_refused", outcome="refused", target_type="path", target_id=request.path)
         message = _("This form has expired or was not sent from this portal. Go back, reload the page and try again.")
+        if wants_json():  # the upload script shows it next to the form
+            return api_error(400, "csrf", message)
         return render_template("errors/error.html", status=400, message=message), 400
 
     @app.errorhandler(HTTPException)
@@ -50,6 +46,6 @@ def register_error_handlers(app: Flask) -> None:
             413: _("The request is too large."),
         }
         message = messages.get(exc.code, exc.description)
-        if _wants_json():
+        if wants_json():
             return api_error(exc.code or 500, exc.name.lower().replace(" ", "_"), message)
         return render_template("errors/error.html", status=exc.code, message=message), exc.code

@@ -29,8 +29,10 @@ def ctx() -> Ctx:
     )
 
 
-def _is_api() -> bool:
-    return request.path.startswith("/api/")
+def wants_json() -> bool:
+    """The API, and the pages' scripts (they send JSON or ask for it), get answers and errors as JSON."""
+    return (request.path.startswith("/api/") or request.is_json
+            or request.accept_mimetypes.best == "application/json")
 
 
 def signed_in_required(view):
@@ -39,7 +41,7 @@ def signed_in_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if g.get("actor") is None:
-            if _is_api():
+            if wants_json():
                 raise Unauthenticated()
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)

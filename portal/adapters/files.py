@@ -65,6 +65,18 @@ def inspect(key: str) -> StoredObject | None:
     return StoredObject(size, body)
 
 
+def copy(source: str, target: str) -> bool:
+    """Copy an object within the bucket (S3 copies atomically); False when nothing is stored under `source`."""
+    try:
+        aws.client("s3").copy_object(Bucket=_bucket["name"], Key=target,
+                                     CopySource={"Bucket": _bucket["name"], "Key": source})
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
+
+
 def delete(key: str) -> None:
     """Remove a stored object (idempotent)."""
     aws.client("s3").delete_object(Bucket=_bucket["name"], Key=key)

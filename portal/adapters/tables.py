@@ -456,7 +456,6 @@ class Standing(BaseModel):
     admitted_at = UTCDateTimeAttribute()
     app_id = UnicodeAttribute(null=True)
     licence_flags = UnicodeSetAttribute(null=True)  # expired required documents: ADM-2 (a)/(e) not met meanwhile
-    last_visit_on = UnicodeAttribute(null=True)  # ISO day of the last visit made (REL-2)
     version = VersionAttribute()
     by_customer = StandingsByCustomer()
     by_grade = StandingsByGrade()

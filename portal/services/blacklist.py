@@ -14,7 +14,7 @@ from portal.adapters.tables import BlacklistEntry, Customer, GradeChange, Standi
 from portal.domain.dynamics import TermError, company_expiry, department_expiry
 from portal.domain.roles import Perm, may
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit, org
+from portal.services import audit, org, visits
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -73,6 +73,7 @@ def list_customer(ctx: Ctx, customer_id: str, scope: str, reason: str,
         with transaction() as tx:
             tx.save(Unique(_key(customer_id, scope), owner_id=entry.entry_id), condition=Unique.key.does_not_exist())
             tx.save(entry)
+            visits.cancel_planned(tx, ctx, customer_id, {s.dept_id for s in standings}, f"BLK: {entry.reason}")
             for standing in standings:  # BLK-3 / QTA-5: leaving is never blocked by a quota
                 tx.delete(standing)
                 leaving_updates(tx, standing)

@@ -131,22 +131,29 @@ def check(ctx: Ctx, document: Document) -> Document:
     confirmed (`functions.finish_uploads`): a sound file is verified, anything else deleted and rejected."""
     checked = uploads.check_stored(document.s3_key, document.content_type)
     if checked.problem:
-        _finish(ctx, document, status="rejected", reason=checked.problem, size=checked.size)
+        _finish(ctx, document, status="rejected", reason=checked.problem, size=checked.size, key=None)
         return document
-    earlier = [d for d in Document.by_customer.query(document.customer_id)
-               if d.type_id == document.type_id and d.status == "verified" and d.doc_id != document.doc_id]
-    _finish(ctx, document, status="verified", reason=None, size=checked.size, superseded=earlier)
+    verified = [d for d in Document.by_customer.query(document.customer_id)
+                if d.type_id == document.type_id and d.status == "verified" and d.doc_id != document.doc_id]
+    if any(d.doc_id > document.doc_id for d in verified):
+        # a version requested later is verified already (this one was finished late): this one is history
+        _finish(ctx, document, status="superseded", reason=None, size=checked.size, key=checked.key)
+        return document
+    _finish(ctx, document, status="verified", reason=None, size=checked.size, key=checked.key, superseded=verified)
     return document
 
 
-def _finish(ctx: Ctx, document: Document, *, status: str, reason: str | None, size: int | None,
+def _finish(ctx: Ctx, document: Document, *, status: str, reason: str | None, size: int | None, key: str | None,
             superseded: list[Document] = ()) -> None:
-    """Record the outcome of the check, and mark older verified versions as history, in one transaction."""
+    """Record the outcome of the check (and where the checked copy is kept), and mark older verified versions
+    as history, in one transaction."""
     try:
         with transaction() as tx:
             actions = [Document.status.set(status), Document.reject_reason.set(reason), Document.size.set(size),
                        Document.confirmed_at.set(ctx.now), Document.pending_bucket.remove(),
                        Document.pending_key.remove()]
+            if key:
+                actions.append(Document.s3_key.set(key))
             if status == "verified" and document.expiry_date:  # watched by the licence-expiry job
                 actions += [Document.expiry_bucket.set("exp"),
                             Document.expiry_key.set(f"{document.expiry_date}#{document.doc_id}")]
@@ -164,6 +171,7 @@ def _finish(ctx: Ctx, document: Document, *, status: str, reason: str | None, si
     except (TransactWriteError, UpdateError) as exc:
         raise Conflict(_l("This document was checked already.")) from exc
     document.status, document.reject_reason, document.size = status, reason, size
+    document.s3_key = key or document.s3_key
 
 
 def rejection_message(document: Document) -> str | None:

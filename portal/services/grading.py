@@ -24,7 +24,7 @@ from portal.domain.grading import (
     score,
 )
 from portal.domain.roles import Perm
-from portal.services import audit
+from portal.services import audit, visits
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
@@ -328,6 +328,7 @@ def end_standing(ctx: Ctx, dept_id: str, customer_id: str, reason: str) -> Grade
     with transaction() as tx:
         leaving_updates(tx, standing)
         tx.delete(standing)
+        visits.cancel_planned(tx, ctx, customer_id, {dept_id}, record.reason)
         tx.save(record)
         tx.save(audit.event(ctx, "standing.ended", target_type="customer", target_id=customer_id, dept_id=dept_id,
                             detail={"grade": old.value, "reason": record.reason}))

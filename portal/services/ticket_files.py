@@ -94,16 +94,19 @@ def check(ctx: Ctx, ticket, event: TicketEvent) -> TicketEvent:
     state = "rejected" if checked.problem else "verified"
     try:
         with transaction() as tx:
-            tx.update(event, actions=[TicketEvent.file_state.set(state), TicketEvent.size.set(checked.size),
-                                      TicketEvent.reject_reason.set(checked.problem),
-                                      TicketEvent.pending_bucket.remove(), TicketEvent.pending_key.remove()],
-                      condition=TicketEvent.file_state == "awaiting_upload")
+            actions = [TicketEvent.file_state.set(state), TicketEvent.size.set(checked.size),
+                       TicketEvent.reject_reason.set(checked.problem), TicketEvent.pending_bucket.remove(),
+                       TicketEvent.pending_key.remove()]
+            if checked.key:
+                actions.append(TicketEvent.s3_key.set(checked.key))
+            tx.update(event, actions=actions, condition=TicketEvent.file_state == "awaiting_upload")
             tx.save(audit.event(ctx, f"ticket.attachment_{state}", target_type="ticket", target_id=ticket.ticket_id,
                                 dept_id=_dept(ticket), detail={"file": event.event_id, "reason": checked.problem,
                                                                "size": checked.size}))
     except TransactWriteError as exc:
         raise Conflict(_l("This file was checked already.")) from exc
     event.file_state, event.size, event.reject_reason = state, checked.size, checked.problem
+    event.s3_key = checked.key or event.s3_key
     return event
 
 

@@ -13,7 +13,7 @@ from portal.domain.customers import ACCEPTED_TYPES, upload_problem
 PENDING = "up"  # the sparse `pending` indexes' one partition: uploads requested and not yet checked
 
 REJECTIONS = {
-    "missing": _l("Nothing was uploaded for this document. Please upload the file again."),
+    "missing": _l("Nothing was uploaded for this file. Please upload it again."),
     "empty": _l("The uploaded file is empty."),
     "too_large": _l("The file is larger than 10 MB."),
     "wrong_type": _l("The file's content is not a real PDF, JPEG or PNG of the declared type."),
@@ -34,29 +34,43 @@ def file_problems(filename: str | None, content_type: str | None) -> dict:
     return {}
 
 
+INCOMING = "incoming/"  # where browsers upload; the bucket's lifecycle rule empties it after a day
+
+
 def new_key(prefix: str, record_id: str, content_type: str) -> str:
-    """A storage key nobody can guess: `prefix/record-random.ext`."""
-    return f"{prefix}/{record_id}-{secrets.token_hex(8)}{ACCEPTED_TYPES[content_type]}"
+    """The upload key nobody can guess: `incoming/prefix/record-random.ext`."""
+    return f"{INCOMING}{prefix}/{record_id}-{secrets.token_hex(8)}{ACCEPTED_TYPES[content_type]}"
 
 
 @dataclass(frozen=True)
 class Checked:
-    """The outcome of checking a stored upload: a problem code (None when sound) and its size."""
+    """The outcome of checking an upload: a problem code (None when sound), its size, and where the checked
+    copy is kept (None when refused)."""
 
     problem: str | None
     size: int | None
+    key: str | None
 
 
 def check_stored(key: str, content_type: str) -> Checked:
-    """Look at what S3 holds under `key` (exists, size, real type); a refused object is deleted at once,
-    so nothing stays stored without a verified record."""
-    stored = files.inspect(key)
+    """Copy the upload to a key only the server writes, then check the copy (exists, size, real type). The
+    presigned POST stays usable for minutes, so checking the upload key itself would let a checked file be
+    replaced afterwards; the copy cannot be. The upload is deleted, and so is a refused copy: nothing stays
+    stored without a verified record."""
+    kept = key.removeprefix(INCOMING)
+    if kept != key:
+        copied = files.copy(key, kept)
+        files.delete(key)
+        if not copied:
+            return Checked("missing", None, None)
+    stored = files.inspect(kept)
     if stored is None:
-        return Checked("missing", None)
+        return Checked("missing", None, None)
     problem = upload_problem(content_type, stored.size, stored.first_bytes)
     if problem:
-        files.delete(key)
-    return Checked(problem, stored.size)
+        files.delete(kept)
+        return Checked(problem, stored.size, None)
+    return Checked(None, stored.size, kept)
 
 
 def rejection_message(reason: str | None) -> str | None:

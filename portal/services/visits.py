@@ -120,17 +120,9 @@ def record(ctx: Ctx, visit_id: str, outcome: str, notes: str, version: int | Non
         raise Conflict(_l("This visit was recorded meanwhile. Reload the page."))
     visit.status, visit.notes, visit.finished_by, visit.finished_at = outcome, text, ctx.actor.email, ctx.now
     visit.planned_dept = visit.planned_key = None
-    day = shanghai_day(ctx.now).isoformat()
     try:
         with transaction() as tx:
             tx.save(visit)  # version condition: of two people recording it, one wins
-            if outcome == "done":
-                try:
-                    standing = Standing.get(visit.dept_id, visit.customer_id)
-                except DoesNotExist:
-                    standing = None
-                if standing is not None and (standing.last_visit_on or "") < day:
-                    tx.update(standing, actions=[Standing.last_visit_on.set(day)])
             tx.save(audit.event(ctx, f"visit.{outcome}", target_type="customer", target_id=visit.customer_id,
                                 dept_id=visit.dept_id, detail={"visit": visit_id}))
     except TransactWriteError as exc:
@@ -145,3 +137,22 @@ def of_customer(ctx: Ctx, customer_id: str) -> list[Visit]:
     if ctx.actor.company_wide:
         return list(visits)
     return [v for v in visits if v.dept_id == ctx.actor.dept_id]
+
+
+def last_made(ctx: Ctx, dept_id: str, customer_id: str) -> str | None:
+    """The day of the department's last visit made to the customer (REL-2), or None."""
+    authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=customer_id)
+    days = [v.planned_on for v in Visit.by_customer.query(customer_id)
+            if v.dept_id == dept_id and v.status == "done"]
+    return max(days, default=None)
+
+
+def cancel_planned(tx, ctx: Ctx, customer_id: str, dept_ids: set[str], reason: str) -> None:
+    """Inside the transaction that ends the customer's standing in `dept_ids` (blacklist, end of dealings):
+    its planned visits there are cancelled with the reason, so no plan keeps a former customer."""
+    for visit in Visit.by_customer.query(customer_id, filter_condition=Visit.status == "planned"):
+        if visit.dept_id in dept_ids:
+            tx.update(visit, actions=[Visit.status.set("cancelled"), Visit.notes.set(reason),
+                                      Visit.finished_by.set(ctx.actor.email), Visit.finished_at.set(ctx.now),
+                                      Visit.planned_dept.remove(), Visit.planned_key.remove()])
+

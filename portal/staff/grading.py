@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from portal.domain.grading import Grade, rank, scorecard_from_dict
 from portal.domain.roles import Perm, may
 from portal.forms import FORM_ERRORS, apply_errors
-from portal.services import customers, grading, org, scorecards
+from portal.services import customers, grading, org, scorecards, visits
 from portal.staff import bp
 from portal.staff.forms import DeclineForm, EndStandingForm, GradeForm, ScorecardForm
 from portal.web import ctx, staff_required
@@ -34,7 +34,7 @@ def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=Non
         proposals=grading.open_proposals(ctx(), dept_id, customer_id), products=products,
         quota=grading.quota(ctx(), dept_id), priority=rank(Grade(standing.grade)), problem=problem,
         can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id), can_propose=may(g.actor, Perm.PROPOSE_GRADES, dept_id),
-        can_evaluate=may(g.actor, Perm.EVALUATE, dept_id))
+        can_evaluate=may(g.actor, Perm.EVALUATE, dept_id), last_visit=visits.last_made(ctx(), dept_id, customer_id))
 
 
 @bp.get("/departments/<dept_id>/customers/<customer_id>")

@@ -72,6 +72,15 @@ def template() -> dict:
                 {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
             "VersioningConfiguration": {"Status": "Enabled"},
+            "LifecycleConfiguration": {"Rules": [
+                # browsers upload under incoming/; the portal copies what it checked elsewhere and deletes the
+                # upload, so anything left there (a form reused, a check never run) goes after a day
+                {"Id": "UncheckedUploads", "Status": "Enabled", "Prefix": "incoming/", "ExpirationInDays": 1,
+                 "NoncurrentVersionExpiration": {"NoncurrentDays": 1}},
+                # deleted (refused) files stay recoverable for 30 days, then go for good
+                {"Id": "DeletedFiles", "Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}},
+            ]},
             "CorsConfiguration": {"CorsRules": [{"AllowedOrigins": [{"Ref": "PortalOrigin"}],
                                                  "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"],
                                                  "MaxAge": 3000}]},

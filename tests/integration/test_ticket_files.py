@@ -109,3 +109,17 @@ def test_closed_ticket_and_file_limit(app):
     tickets.close(fresh(ctx), other.ticket_id, 5, None)
     with pytest.raises(Conflict):
         ticket_files.request(fresh(ctx), other.ticket_id, "迟到.pdf", "application/pdf")
+
+
+def test_a_checked_file_cannot_be_swapped_through_its_upload_form(app):
+    _customer, ctx = admitted_customer()
+    ticket = tickets.file(ctx, "ortho", "complaint", "发票", "见附件")
+    upload = ticket_files.request(ctx, ticket.ticket_id, "发票.png", "image/png")
+    s3 = aws.client("s3")
+    s3.put_object(Bucket=files._bucket["name"], Key=upload.event.s3_key, Body=PNG)
+    checked = ticket_files.confirm(ctx, ticket.ticket_id, upload.event.event_id)
+    assert checked.file_state == "verified" and checked.s3_key != upload.event.s3_key
+    # the presigned POST still lives a few minutes: bytes sent to it now land where nobody reads them
+    s3.put_object(Bucket=files._bucket["name"], Key=upload.event.s3_key, Body=EXE)
+    kept = TicketEvent.get(ticket.ticket_id, upload.event.event_id).s3_key
+    assert s3.get_object(Bucket=files._bucket["name"], Key=kept)["Body"].read() == PNG

@@ -1,7 +1,7 @@
 """SEC-2 / issue 3's and 6's uploads: an upload nobody confirmed is checked by the daily job, so no record stays
 `awaiting_upload` and no S3 object stays unchecked; the job reads only what is pending."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from functions import finish_uploads
 from portal.adapters import aws, files
@@ -34,7 +34,9 @@ def test_unconfirmed_uploads_are_finished_after_an_hour_exactly_once(app):
     result = finish_uploads.run({"now": later.now.isoformat()})
     assert sorted(result["documents"]) == sorted([f"{good.doc_id}:verified", f"{empty.doc_id}:rejected"])
     assert result["ticket_files"] == [f"{fake.event_id}:rejected"]
-    assert Document.get(good.doc_id).status == "verified" and stored(good.s3_key)
+    kept = Document.get(good.doc_id)
+    assert kept.status == "verified" and stored(kept.s3_key) and not kept.s3_key.startswith("incoming/")
+    assert not stored(good.s3_key)  # the upload key is emptied once checked
     assert Document.get(empty.doc_id).reject_reason == "missing"
     assert Document.get(sure.doc_id).status == "verified"
     assert TicketEvent.get(ticket.ticket_id, fake.event_id).reject_reason == "wrong_type"
@@ -44,3 +46,14 @@ def test_unconfirmed_uploads_are_finished_after_an_hour_exactly_once(app):
         again = upload_cleanup.finish_pending(later)
     assert (again.documents, again.ticket_files) == ([], [])
     assert dict(calls) == {"dynamodb.Query": 2}  # nothing pending: two index reads, no Scan
+
+
+def test_an_old_upload_finished_late_does_not_replace_the_newer_version(app):
+    _customer, ctx = admitted_customer()
+    forgotten = upload(ctx, "business-licence", PDF, confirm=False, expiry_date=date(2027, 6, 1))  # lost confirm
+    newer = upload(ctx, "business-licence", PDF, expiry_date=date(2028, 6, 1))  # uploaded again and confirmed
+    later = system_ctx(utc_now() + timedelta(hours=2))
+    assert upload_cleanup.finish_pending(later).documents == [f"{forgotten.doc_id}:superseded"]
+    current, old = Document.get(newer.doc_id), Document.get(forgotten.doc_id)
+    assert current.status == "verified" and current.expiry_key.startswith("2028-06-01")  # still watched
+    assert old.status == "superseded" and old.expiry_key is None

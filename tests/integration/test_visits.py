@@ -62,7 +62,7 @@ def test_REL_2_recording_a_visit_keeps_notes_and_the_last_visit_day(app):
     visit = plan(customer, days=0)
     done = visits.record(staff(REP), visit.visit_id, "done", "客户反馈良好，明年增加采购", visit.version)
     assert (done.status, done.finished_by) == ("done", REP)
-    assert Standing.get("ortho", customer.customer_id).last_visit_on == shanghai_day(utc_now()).isoformat()
+    assert visits.last_made(staff(REP), "ortho", customer.customer_id) == shanghai_day(utc_now()).isoformat()
     assert visits.planned(staff(REP), "ortho") == []  # made: off the plan
     with pytest.raises(Conflict):
         visits.record(staff(REP), visit.visit_id, "cancelled", "重复", None)
@@ -98,3 +98,18 @@ def test_stale_version_loses(app):
     visits.record(staff(REP), visit.visit_id, "done", "已拜访", visit.version)
     with pytest.raises(Conflict):
         visits.record(staff("ortho.clerk@demo.local"), visit.visit_id, "done", "我也去了", visit.version)
+
+
+def test_BLK_3_listing_or_ending_the_standing_cancels_planned_visits(app):
+    from portal.services import blacklist, grading
+
+    listed, _ = admitted_customer()
+    ended, _ = admitted_customer()
+    keep, _ = admitted_customer()
+    gone = [plan(listed), plan(ended)]
+    kept = plan(keep)
+    blacklist.list_customer(staff("ortho.leader@demo.local"), listed.customer_id, "ortho", "严重违约")
+    grading.end_standing(staff("ortho.leader@demo.local"), "ortho", ended.customer_id, "客户停业")
+    assert [p.visit.visit_id for p in visits.planned(staff(REP), "ortho")] == [kept.visit_id]
+    cancelled = [visits.get(staff(REP), v.visit_id) for v in gone]
+    assert [(v.status, v.notes) for v in cancelled] == [("cancelled", "BLK: 严重违约"), ("cancelled", "客户停业")]

@@ -153,8 +153,17 @@ def test_CMP_1_files_on_a_ticket_through_the_pages_and_the_api(app):
     wrong = client.post(f"{path}/files", json={"filename": "a.exe", "content_type": "application/x-msdownload"},
                         headers=headers)
     assert wrong.status_code == 422 and "file" in wrong.get_json()["error"]["fields"]
-    assert client.post(f"{path}/files", json={"filename": "a.pdf", "content_type": "application/pdf"}).status_code \
-        == 400  # no CSRF token: refused
+    no_token = client.post(f"{path}/files", json={"filename": "a.pdf", "content_type": "application/pdf"})
+    assert no_token.status_code == 400 and no_token.get_json()["error"]["code"] == "csrf"  # JSON for the script
+    ended = app.test_client()  # a session that ended while the page stayed open
+    sign_in(ended, "tf@kangjian.cn")
+    stale_token = csrf_token(ended, path)
+    ended.post("/logout", data={"csrf_token": stale_token})
+    signed_out = ended.post(f"{path}/files", json={"filename": "a.pdf", "content_type": "application/pdf"},
+                            headers={"X-CSRFToken": stale_token, "Accept": "application/json"})
+    # the ended session takes its CSRF secret with it: the script is told, as JSON, to reload (and sign in)
+    assert (signed_out.status_code, signed_out.get_json()["error"]["code"]) == (400, "csrf")
+    assert "刷新页面" in signed_out.get_json()["error"]["message"]
     started = client.post(f"{path}/files", json={"filename": "送货单.pdf", "content_type": "application/pdf"},
                           headers=headers)
     assert started.status_code == 201
