@@ -135,7 +135,7 @@ def check(ctx: Ctx, document: Document) -> Document:
         return document
     verified = [d for d in Document.by_customer.query(document.customer_id)
                 if d.type_id == document.type_id and d.status == "verified" and d.doc_id != document.doc_id]
-    if any(d.doc_id > document.doc_id for d in verified):
+    if any(d.created_at > document.created_at for d in verified):
         # a version requested later is verified already (this one was finished late): this one is history
         _finish(ctx, document, status="superseded", reason=None, size=checked.size, key=checked.key)
         return document

@@ -8,7 +8,7 @@ from portal.adapters import aws, files
 from portal.adapters.clock import utc_now
 from portal.adapters.tables import Document, TicketEvent
 from portal.services import tickets, upload_cleanup
-from portal.services.context import system_ctx
+from portal.services.context import Ctx, system_ctx
 from tests.conftest import count_aws_calls
 from tests.factories import EXE, PDF, attach, upload
 from tests.integration.test_tickets import admitted_customer
@@ -51,7 +51,8 @@ def test_unconfirmed_uploads_are_finished_after_an_hour_exactly_once(app):
 def test_an_old_upload_finished_late_does_not_replace_the_newer_version(app):
     _customer, ctx = admitted_customer()
     forgotten = upload(ctx, "business-licence", PDF, confirm=False, expiry_date=date(2027, 6, 1))  # lost confirm
-    newer = upload(ctx, "business-licence", PDF, expiry_date=date(2028, 6, 1))  # uploaded again and confirmed
+    a_minute_on = Ctx(ctx.actor, ctx.now + timedelta(minutes=1))
+    newer = upload(a_minute_on, "business-licence", PDF, expiry_date=date(2028, 6, 1))  # uploaded again, confirmed
     later = system_ctx(utc_now() + timedelta(hours=2))
     assert upload_cleanup.finish_pending(later).documents == [f"{forgotten.doc_id}:superseded"]
     current, old = Document.get(newer.doc_id), Document.get(forgotten.doc_id)
