@@ -24,7 +24,7 @@ class Mode(StrEnum):
 def order_key(grade: Grade | None, planned_on: str, visit_id: str) -> tuple[int, str, str]:
     """RGT-2 四优先 for visits: VIP first, then 优选, then 合格 (by the grade the customer holds now), each by
     planned day; visits to customers that no longer stand in the department come last."""
-    return PRIORITY_RANK.get(grade, NOT_STANDING) if grade else NOT_STANDING, planned_on, visit_id
+    return PRIORITY_RANK.get(grade, NOT_STANDING), planned_on, visit_id
 
 
 def plan_problems(planned_on: date | None, today: date, mode: str, purpose: str) -> dict[str, str]:

@@ -27,10 +27,6 @@ class Upload:
     fields: dict
 
 
-def _dept(ticket) -> str | None:
-    return None if ticket.dept_id == tickets.COMPANY else ticket.dept_id
-
-
 def attachments(ticket_id: str) -> list[TicketEvent]:
     """Every file recorded on a ticket, oldest first."""
     return list(TicketEvent.query(ticket_id, filter_condition=TicketEvent.kind == "attachment"))
@@ -61,7 +57,8 @@ def request(ctx: Ctx, ticket_id: str, filename: str, content_type: str) -> Uploa
     with transaction() as tx:
         tx.save(event, condition=TicketEvent.event_id.does_not_exist())
         tx.save(audit.event(ctx, "ticket.attachment_requested", target_type="ticket", target_id=ticket_id,
-                            dept_id=_dept(ticket), detail={"file": event.event_id, "name": event.file_name}))
+                            dept_id=tickets.dept_of(ticket.dept_id),
+                            detail={"file": event.event_id, "name": event.file_name}))
     post = files.upload_form(event.s3_key, content_type, MAX_UPLOAD_BYTES)
     return Upload(event, post["url"], post["fields"])
 
@@ -101,8 +98,8 @@ def check(ctx: Ctx, ticket, event: TicketEvent) -> TicketEvent:
                 actions.append(TicketEvent.s3_key.set(checked.key))
             tx.update(event, actions=actions, condition=TicketEvent.file_state == "awaiting_upload")
             tx.save(audit.event(ctx, f"ticket.attachment_{state}", target_type="ticket", target_id=ticket.ticket_id,
-                                dept_id=_dept(ticket), detail={"file": event.event_id, "reason": checked.problem,
-                                                               "size": checked.size}))
+                                dept_id=tickets.dept_of(ticket.dept_id),
+                                detail={"file": event.event_id, "reason": checked.problem, "size": checked.size}))
     except TransactWriteError as exc:
         raise Conflict(_l("This file was checked already.")) from exc
     event.file_state, event.size, event.reject_reason = state, checked.size, checked.problem
@@ -116,6 +113,6 @@ def open_file(ctx: Ctx, ticket_id: str, file_id: str) -> str:
     event = _attachment(ticket_id, file_id)
     if event.file_state != "verified":
         raise NotFound()
-    audit.record(ctx, "ticket.attachment_opened", target_type="ticket", target_id=ticket_id, dept_id=_dept(ticket),
-                 detail={"file": file_id})
+    audit.record(ctx, "ticket.attachment_opened", target_type="ticket", target_id=ticket_id,
+                 dept_id=tickets.dept_of(ticket.dept_id), detail={"file": file_id})
     return files.download_url(event.s3_key, event.file_name, event.content_type)

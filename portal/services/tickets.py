@@ -111,18 +111,24 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         tx.save(ticket, condition=Ticket.ticket_id.does_not_exist())
         tx.save(new_event(ctx, ticket_id, "status", Status.SUBMITTED.value, None))
         tx.save(audit.event(ctx, "ticket.filed", target_type="ticket", target_id=ticket_id,
-                            dept_id=None if dept_id == COMPANY else dept_id,
+                            dept_id=dept_of(dept_id),
                             detail={"customer": customer.customer_id, "kind": kind, "channel": channel}))
     return ticket
 
 
+def dept_of(scope: str) -> str | None:
+    """The department a ticket scope belongs to (None for company tickets), as audit records and checks take it."""
+    return None if scope == COMPANY else scope
+
+
+def _answer_perm(scope: str) -> Perm:
+    """Who answers tickets of `scope`: MD the company's (RGT-1 b), the department's clerks, reps and leader its own."""
+    return Perm.MANAGE_COMPANY_BLACKLIST if scope == COMPANY else Perm.PROPOSE_GRADES
+
+
 def check_may_enter(ctx: Ctx, scope: str, customer_id: str | None = None) -> None:
-    """CMP-1: a ticket received offline is entered by those who answer it: the department's clerks, reps and
-    leader for a department, MD for the company."""
-    if scope == COMPANY:
-        authorize(ctx, Perm.MANAGE_COMPANY_BLACKLIST, target=customer_id)
-    else:
-        authorize(ctx, Perm.PROPOSE_GRADES, scope, target=customer_id)
+    """CMP-1: a ticket received offline is entered by those who answer it."""
+    authorize(ctx, _answer_perm(scope), dept_of(scope), target=customer_id)
 
 
 def offline_scope(ctx: Ctx) -> str:
@@ -148,7 +154,7 @@ def get(ctx: Ctx, ticket_id: str) -> Ticket:
             refuse(ctx, "ticket", ticket_id)
             raise NotFound()
         return ticket
-    authorize(ctx, Perm.VIEW_CUSTOMERS, None if ticket.dept_id == COMPANY else ticket.dept_id, target=ticket_id)
+    authorize(ctx, Perm.VIEW_CUSTOMERS, dept_of(ticket.dept_id), target=ticket_id)
     if ticket.dept_id == COMPANY and not actor.company_wide:
         raise refuse(ctx, "ticket", ticket_id)
     return ticket
@@ -181,7 +187,7 @@ def _save(ctx: Ctx, ticket: Ticket, event: TicketEvent, action: str, detail: dic
             tx.save(ticket)  # version condition: a stale action loses with 409
             tx.save(event)
             tx.save(audit.event(ctx, action, target_type="ticket", target_id=ticket.ticket_id,
-                                dept_id=None if ticket.dept_id == COMPANY else ticket.dept_id, detail=detail))
+                                dept_id=dept_of(ticket.dept_id), detail=detail))
     except TransactWriteError as exc:
         raise Conflict(_l("This ticket was changed meanwhile. Reload the page.")) from exc
     return ticket
@@ -200,20 +206,15 @@ def check_customer_step(ctx: Ctx, ticket: Ticket) -> None:
 
 
 def staff_may_answer(ctx: Ctx, ticket: Ticket) -> bool:
-    """Whether the acting staff member answers this ticket: the department's own staff, MD for company ones
-    (for showing the forms; the actions themselves check with `_staff_may_answer`)."""
-    if ticket.dept_id == COMPANY:
-        return may(ctx.actor, Perm.MANAGE_COMPANY_BLACKLIST)
-    return may(ctx.actor, Perm.PROPOSE_GRADES, ticket.dept_id)
+    """Whether the acting staff member answers this ticket (for showing the forms; actions check with
+    `_staff_may_answer`, which audits a refusal)."""
+    return may(ctx.actor, _answer_perm(ticket.dept_id), dept_of(ticket.dept_id))
 
 
 def _staff_may_answer(ctx: Ctx, ticket: Ticket) -> None:
     if ctx.actor.is_customer:
         raise Forbidden()
-    if ticket.dept_id == COMPANY:
-        authorize(ctx, Perm.MANAGE_COMPANY_BLACKLIST, target=ticket.ticket_id)
-    elif not staff_may_answer(ctx, ticket):  # the department's own staff answer
-        raise refuse(ctx, "ticket.answer", ticket.ticket_id, ticket.dept_id)
+    authorize(ctx, _answer_perm(ticket.dept_id), dept_of(ticket.dept_id), target=ticket.ticket_id)
 
 
 def advance(ctx: Ctx, ticket_id: str, new_status: str, reply: str | None) -> Ticket:
@@ -254,7 +255,7 @@ def reply(ctx: Ctx, ticket_id: str, text: str) -> TicketEvent:
     with transaction() as tx:
         tx.save(event)
         tx.save(audit.event(ctx, "ticket.replied", target_type="ticket", target_id=ticket_id,
-                            dept_id=None if ticket.dept_id == COMPANY else ticket.dept_id))
+                            dept_id=dept_of(ticket.dept_id)))
     return event
 
 
@@ -391,7 +392,7 @@ def save_sla(ctx: Ctx, scope: str, *, categories: list[str], responsible_role: s
         with transaction() as tx:
             tx.save(record)
             tx.save(audit.event(ctx, "sla.saved", target_type="sla", target_id=scope,
-                                dept_id=None if scope == COMPANY else scope, detail={"categories": names}))
+                                dept_id=dept_of(scope), detail={"categories": names}))
     except TransactWriteError as exc:
         raise Conflict() from exc
     return record

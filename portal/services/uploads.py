@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.adapters import files
 from portal.domain.customers import ACCEPTED_TYPES, upload_problem
 
+INCOMING = "incoming/"  # where browsers upload; the bucket's lifecycle rule empties it after a day
 PENDING = "up"  # the sparse `pending` indexes' one partition: uploads requested and not yet checked
 
 REJECTIONS = {
@@ -32,9 +33,6 @@ def file_problems(filename: str | None, content_type: str | None) -> dict:
     if not clean_name(filename):
         return {"file": [_l("Choose a file.")]}
     return {}
-
-
-INCOMING = "incoming/"  # where browsers upload; the bucket's lifecycle rule empties it after a day
 
 
 def new_key(prefix: str, record_id: str, content_type: str) -> str:
