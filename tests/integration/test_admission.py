@@ -1,13 +1,14 @@
 """ADM-1…4, ONB-1…3, GRD-4, SEC-1: registration, documents, applications and their review, on moto."""
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from portal.adapters import aws, files
 from portal.adapters.clock import utc_now
 from portal.adapters.tables import Application, BlacklistEntry, Document, Prospect, Standing
+from portal.domain.timeutil import shanghai_day
 from portal.services import applications, customers, documents, prospects
 from portal.services.applications import ConditionRecord
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -131,8 +132,9 @@ def test_confirming_a_document_never_uploaded_rejects_it(app):
 
 def test_bad_dates_are_refused_by_field(app):
     _customer, ctx = register()
+    tomorrow = shanghai_day(ctx.now) + timedelta(days=1)
     with pytest.raises(Invalid) as exc:
-        upload(ctx, "business-licence", issue_date=date(2030, 1, 1), expiry_date=None, long_term=False)
+        upload(ctx, "business-licence", issue_date=tomorrow, expiry_date=None, long_term=False)
     assert set(exc.value.fields) == {"issue_date", "expiry_date"}
     with pytest.raises(Invalid) as exc:
         upload(ctx, "business-licence", issue_date=date(2024, 1, 1), expiry_date=date(2023, 1, 1))

@@ -180,14 +180,17 @@ def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids)
 
 
 def test_refused_access_is_audited(walk_app):
+    import time_machine
+
     from portal.adapters.clock import utc_now
     from portal.adapters.tables import AuditEvent
     from portal.domain.timeutil import shanghai_day
 
-    client = walk_app.test_client()
-    sign_in(client, "rehab.rep@demo.local")
-    assert client.get("/staff/departments/ortho").status_code == 403
-    day = shanghai_day(utc_now()).isoformat()
+    with time_machine.travel(utc_now(), tick=False):  # the day is read once, before acting, on a stopped clock
+        day = shanghai_day(utc_now()).isoformat()
+        client = walk_app.test_client()
+        sign_in(client, "rehab.rep@demo.local")
+        assert client.get("/staff/departments/ortho").status_code == 403
     refused = [e for e in AuditEvent.query(day) if e.outcome == "refused" and e.actor_email == "rehab.rep@demo.local"]
     assert refused and refused[-1].action == "access.refused"
     assert refused[-1].ip == "127.0.0.1"
