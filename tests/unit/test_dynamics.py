@@ -35,6 +35,18 @@ def test_BLK_4_department_term_may_be_shorter_never_longer():
         department_expiry(date(2027, 1, 15), date(2027, 1, 15))
 
 
+def test_BLK_4_exactly_six_months_is_allowed_six_months_and_a_day_is_refused():
+    assert department_expiry(date(2027, 1, 15), date(2027, 7, 15)) == date(2027, 7, 15)
+    with pytest.raises(TermError) as exc:
+        department_expiry(date(2027, 1, 15), date(2027, 7, 16))
+    assert exc.value.code == "longer_than_six_months"
+    # clamped to the month's end: 31 August + 6 months is 29 February in a leap year, and not a day more
+    assert department_expiry(date(2027, 8, 31), date(2028, 2, 29)) == date(2028, 2, 29)
+    with pytest.raises(TermError) as exc:
+        department_expiry(date(2027, 8, 31), date(2028, 3, 1))
+    assert exc.value.code == "longer_than_six_months"
+
+
 def test_BLK_4_company_entry_lasts_until_lifted_or_chosen_day():
     assert company_expiry(date(2027, 1, 15), None) is None
     assert company_expiry(date(2027, 1, 15), date(2030, 1, 1)) == date(2030, 1, 1)
