@@ -21,6 +21,24 @@ def test_CMP_2_due_times_count_working_days_in_shanghai():
     assert after_working_days(saturday, 0).date() == date(2026, 11, 30)
 
 
+def test_CMP_2_an_sla_across_national_day_skips_the_holiday():
+    eve = datetime(2026, 9, 30, 10, tzinfo=SHANGHAI)  # Wednesday; 1–7 October 2026 are days off
+    assert after_working_days(eve, 1) == datetime(2026, 10, 8, 23, 59, 59, tzinfo=SHANGHAI)
+    assert after_working_days(eve, 0) == datetime(2026, 9, 30, 23, 59, 59, tzinfo=SHANGHAI)
+    holiday = datetime(2026, 10, 2, 10, tzinfo=SHANGHAI)  # filed on a holiday Friday: the clock starts on the 8th
+    assert after_working_days(holiday, 0) == datetime(2026, 10, 8, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def test_CMP_2_an_adjusted_working_weekend_tiao_xiu_counts_as_a_working_day():
+    assert is_working_day(date(2026, 10, 10)) and date(2026, 10, 10).weekday() == 5  # Saturday, 调休
+    assert is_working_day(date(2026, 9, 20)) and date(2026, 9, 20).weekday() == 6  # Sunday, 调休
+    friday = datetime(2026, 10, 9, 10, tzinfo=SHANGHAI)
+    assert after_working_days(friday, 1) == datetime(2026, 10, 10, 23, 59, 59, tzinfo=SHANGHAI)
+    assert after_working_days(friday, 2) == datetime(2026, 10, 12, 23, 59, 59, tzinfo=SHANGHAI)
+    saturday = datetime(2026, 10, 10, 9, tzinfo=SHANGHAI)
+    assert after_working_days(saturday, 0) == datetime(2026, 10, 10, 23, 59, 59, tzinfo=SHANGHAI)
+
+
 def test_RGT_2_vip_gets_shorter_slas_and_sorts_first():
     sla = Sla()
     assert sla.for_grade(Grade.VIP) == (0, 3) and sla.for_grade(Grade.QUALIFIED) == (1, 5)
