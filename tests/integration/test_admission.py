@@ -22,13 +22,13 @@ def objects():
     return [o["Key"] for o in listing.get("Contents", [])]
 
 
-def review_to_admission(app, leader="ortho.leader@demo.local", rep="ortho.rep@demo.local"):
-    """Assign, check the background, record all six conditions as met."""
+def review_to_admission(app, leader="ortho.leader@demo.local", rep="ortho.rep@demo.local", codes="abcdef"):
+    """Assign, check the background, record the conditions `codes` (all six by default) as met."""
     lead, person = staff(leader), staff(rep)
     app = applications.assign(lead, app.app_id, user_id_of(rep), app.version)
     app = applications.record_background_check(person, app.app_id, "工商信息、涉诉记录已核查，无异常。", app.version)
     doc = next(d for d in Document.by_customer.query(app.customer_id) if d.status == "verified")
-    for code in "abcdef":
+    for code in codes:
         record = ConditionRecord(code=code, met=True, evidence_doc=doc.doc_id if code in "ae" else None,
                                  contract_no="GX-2027-001" if code == "c" else None,
                                  note=None if code in "ace" else "已核实")
@@ -240,15 +240,52 @@ def test_ONB_3_only_the_designated_person_records_the_background_check(app):
 def test_ADM_2_admission_needs_all_six_conditions(app):
     _c, _ctx, app_ = applied()
     app_ = review_to_admission(app_)
-    conditions = applications.conditions_of(app_)
-    conditions["d"]["met"] = False
-    conditions["d"]["note"] = "发现违规经营记录"
-    app_.conditions = __import__("json").dumps(conditions)
-    app_.save()
-    app_ = Application.get(app_.app_id)
+    app_ = applications.record_condition(staff("ortho.rep@demo.local"), app_.app_id, ConditionRecord(
+        code="d", met=False, note="发现违规经营记录"), app_.version)  # the reviewer finds (d) not met after all
     with pytest.raises(Invalid) as exc:
         applications.decide(staff("ortho.leader@demo.local"), app_.app_id, True, "同意准入", app_.version)
-    assert "(d)" in str(exc.value.fields["decision"][0])
+    assert "still open or not met: (d)" in str(exc.value.fields["decision"][0])
+    assert Application.get(app_.app_id).status == "submitted"
+
+
+def test_ADM_2_a_condition_never_recorded_blocks_admission_five_of_six_is_not_enough(app):
+    customer, _ctx, app_ = applied()
+    app_ = review_to_admission(app_, codes="abcde")  # (f) brand protection never recorded
+    leader = staff("ortho.leader@demo.local")
+    with pytest.raises(Invalid) as exc:
+        applications.decide(leader, app_.app_id, True, "同意准入", app_.version)
+    assert "still open or not met: (f)" in str(exc.value.fields["decision"][0])
+    assert Standing.count("ortho", Standing.customer_id == customer.customer_id) == 0
+    app_ = applications.record_condition(staff("ortho.rep@demo.local"), app_.app_id, ConditionRecord(
+        code="f", met=True, note="已签署品牌保护承诺书"), app_.version)
+    assert applications.decide(leader, app_.app_id, True, "六项条件均满足", app_.version).status == "admitted"
+
+
+def test_ADM_3_a_customer_listed_after_applying_cannot_be_admitted_at_decision_time(app):
+    from portal.services import blacklist
+
+    customer, _ctx, app_ = applied()
+    app_ = review_to_admission(app_)  # all six met, background checked: admissible until the listing
+    leader = staff("ortho.leader@demo.local")
+    blacklist.list_customer(leader, customer.customer_id, "ortho", "申请期间发现违约")
+    with pytest.raises(Invalid) as exc:
+        applications.decide(leader, app_.app_id, True, "同意准入", app_.version)
+    assert "blacklisted" in str(exc.value.fields["decision"][0])
+    assert Standing.count("ortho", Standing.customer_id == customer.customer_id) == 0
+    assert Application.get(app_.app_id).status == "submitted"
+    assert applications.decide(leader, app_.app_id, False, "已列入黑名单", app_.version).status == "rejected"
+
+
+def test_ADM_3_a_company_listing_after_applying_blocks_admission_in_every_department(app):
+    from portal.services import blacklist
+
+    customer, _ctx, app_ = applied("rehab", ("walker",))
+    app_ = review_to_admission(app_, leader="rehab.leader@demo.local", rep="rehab.rep@demo.local")
+    blacklist.list_customer(staff("md.admin@demo.local"), customer.customer_id, "company", "经核实欺诈")
+    with pytest.raises(Invalid) as exc:
+        applications.decide(staff("rehab.leader@demo.local"), app_.app_id, True, "同意准入", app_.version)
+    assert "blacklisted" in str(exc.value.fields["decision"][0])
+    assert Standing.count("rehab", Standing.customer_id == customer.customer_id) == 0
 
 
 def test_ADM_2_condition_evidence_is_required(app):
