@@ -52,9 +52,27 @@ def test_INC_2_overdue_downgrade_is_escalated_once_not_on_every_run(app):
     assert late.escalated == [incident.incident_id]
     again = incidents.escalate_overdue_downgrades(system_ctx(datetime(2027, 3, 16, 16, 0, tzinfo=UTC)))
     assert again.escalated == [] and again.already == 1
-    mails = sent("降级逾期")
-    assert len({a for m in mails for a in m.destinations["ToAddresses"]}) >= 2
-    assert len(mails) == len({a for m in mails for a in m.destinations["ToAddresses"]})  # one each, once
+    mails = sent("降级逾期")  # INC-2: the department's leader and MD, one mail each, once
+    assert sorted(a for m in mails for a in m.destinations["ToAddresses"]) == [
+        "md.admin@demo.local", "ortho.leader@demo.local"]
+
+
+def test_INC_2_a_preferred_or_qualified_incident_makes_no_downgrade_due(app):
+    customers = admitted("ortho", 20)
+    grading.change(staff(LEADER), "ortho", customers[0], "PREFERRED", "良好")
+    rep = "ortho.rep@demo.local"
+    with time_machine.travel("2027-03-10 06:00:00+00:00", tick=False):
+        preferred = incidents.record(staff(rep), "ortho", customers[0], "late_payment", "逾期 30 天")
+        qualified = incidents.record(staff(rep), "ortho", customers[1], "poor_contract_execution", "延迟交付")
+    for customer, incident, grade in ((customers[0], preferred, "PREFERRED"), (customers[1], qualified, "QUALIFIED")):
+        stored = Incident.get(customer, incident.incident_id)
+        assert stored.grade_at_time == grade  # INC-1: recorded all the same
+        assert (stored.downgrade_due_at, stored.downgrade_open, stored.downgrade_key) == (None, None, None)
+    ten_days_on = datetime(2027, 3, 20, tzinfo=UTC)
+    run = incidents.escalate_overdue_downgrades(system_ctx(ten_days_on))
+    assert (run.escalated, run.already) == ([], 0)
+    assert incidents.overdue_downgrades(Ctx(staff("md.admin@demo.local").actor, ten_days_on)) == []
+    assert sent("降级逾期") == []
 
 
 def test_INC_2_downgrading_the_vip_closes_the_due_downgrade(app):
