@@ -48,8 +48,8 @@ def test_plan_refuses_bad_input_and_changes_nothing(app):
         plan(customer, on=today - timedelta(days=1), mode="fax", purpose="", assignee_id=user_id_of(
             "rehab.rep@demo.local"))
     assert set(exc.value.fields) == {"planned_on", "mode", "purpose", "assignee_id"}
+    other, _ = admitted_customer(dept="rehab")
     with pytest.raises(NotFound):  # not a customer of the department
-        other, _ = admitted_customer(dept="rehab")
         plan(other)
     with pytest.raises(Forbidden):
         visits.plan(staff("rehab.rep@demo.local"), "ortho", customer.customer_id, planned_on=today, mode="phone",
