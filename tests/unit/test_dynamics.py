@@ -7,7 +7,6 @@ import pytest
 from portal.domain.dynamics import (
     TermError,
     add_months,
-    banned_on,
     company_expiry,
     cycle_of,
     department_expiry,
@@ -50,12 +49,6 @@ def test_BLK_4_exactly_six_months_is_allowed_six_months_and_a_day_is_refused():
 def test_BLK_4_company_entry_lasts_until_lifted_or_chosen_day():
     assert company_expiry(date(2027, 1, 15), None) is None
     assert company_expiry(date(2027, 1, 15), date(2030, 1, 1)) == date(2030, 1, 1)
-
-
-def test_BLK_5_the_ban_ends_at_the_start_of_the_expiry_day():
-    assert banned_on(date(2027, 1, 15), date(2027, 7, 15), date(2027, 7, 14))
-    assert not banned_on(date(2027, 1, 15), date(2027, 7, 15), date(2027, 7, 15))
-    assert banned_on(date(2027, 1, 15), None, date(2040, 1, 1))
 
 
 def test_INC_2_downgrade_due_by_the_end_of_the_fifth_day_in_shanghai():
