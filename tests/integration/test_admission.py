@@ -66,6 +66,36 @@ def test_medical_institution_needs_level_and_beds_and_mobile_must_be_mainland(ap
     assert (customer.hospital_level, customer.beds, customer.mobile) == ("三级甲等", 1200, "+8613800138000")
 
 
+def test_ONB_1_every_customer_is_recorded_each_department_keeps_its_own_lists_md_sees_all(app):
+    from portal.services import blacklist
+    from tests.factories import stand
+
+    extra = {"medical": {"hospital_level": "三级甲等", "beds": 800}}
+    registered = {kind: register(kind=kind, **extra.get(kind, {}))[0]
+                  for kind in ("enterprise", "medical", "retail", "internal")}
+    md = staff("md.admin@demo.local")
+    for kind, customer in registered.items():  # direct and internal related-party alike, all visible to MD
+        seen = customers.get_customer(md, customer.customer_id)
+        assert (seen.kind, seen.name, seen.credit_code) == (kind, customer.name, customer.credit_code)
+    stand(registered["enterprise"], "ortho")
+    stand(registered["medical"], "rehab", products=("walker",))
+    blacklist.list_customer(staff("rehab.leader@demo.local"), registered["retail"].customer_id, "rehab", "违约")
+
+    def listed(ctx, dept):
+        return [s.customer_id for s in applications.standings(ctx, dept).items]
+
+    assert listed(staff("ortho.clerk@demo.local"), "ortho") == [registered["enterprise"].customer_id]
+    assert listed(staff("rehab.rep@demo.local"), "rehab") == [registered["medical"].customer_id]
+    assert (listed(md, "ortho"), listed(md, "rehab")) == (
+        [registered["enterprise"].customer_id], [registered["medical"].customer_id])
+    with pytest.raises(Forbidden):
+        applications.standings(staff("rehab.rep@demo.local"), "ortho")
+    assert [e.customer_id for e in blacklist.entries(md, "rehab")] == [registered["retail"].customer_id]
+    assert blacklist.entries(staff("ortho.leader@demo.local"), "ortho") == []
+    with pytest.raises(Forbidden):
+        blacklist.entries(staff("ortho.leader@demo.local"), "rehab")
+
+
 def test_ONB_2_registering_through_an_invitation_ties_it_to_the_prospect(app):
     clerk = staff("ortho.clerk@demo.local")
     prospect = prospects.create(clerk, "ortho", name="华东骨科医院", email="buyer@hdgk.cn")
@@ -141,7 +171,7 @@ def test_bad_dates_are_refused_by_field(app):
     assert "expiry_date" in exc.value.fields
 
 
-def test_a_new_version_keeps_the_old_one_in_history(app):
+def test_SEC_2_a_new_document_version_keeps_the_old_one_in_history(app):
     _customer, ctx = register()
     first = upload(ctx, "business-licence")
     second = upload(ctx, "business-licence", filename="新营业执照.pdf")

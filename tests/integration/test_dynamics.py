@@ -32,6 +32,36 @@ def vip_customer():
     return customers
 
 
+def test_INC_1_an_incident_is_recorded_against_the_customer_in_a_department(app):
+    from portal.adapters.tables import AuditEvent
+    from portal.services.errors import Invalid, NotFound
+
+    customer, other = admitted("ortho", 2)
+    clerk = "ortho.clerk@demo.local"
+    with time_machine.travel("2027-03-10 06:00:00+00:00", tick=False):
+        incident = incidents.record(staff(clerk), "ortho", customer, "operating_crisis", "  资金链紧张，停业整顿  ")
+    stored = Incident.get(customer, incident.incident_id)
+    assert (stored.dept_id, stored.kind, stored.description, stored.recorded_by, stored.at, stored.grade_at_time) == (
+        "ortho", "operating_crisis", "资金链紧张，停业整顿", clerk, datetime(2027, 3, 10, 6, tzinfo=UTC), "QUALIFIED")
+    [event] = [e for e in AuditEvent.query("2027-03-10") if e.action == "incident.recorded"]
+    assert (event.actor_email, event.target_id, event.dept_id) == (clerk, customer, "ortho")
+    assert json.loads(event.detail)["incident"] == incident.incident_id
+    # the department's staff and MD see it; another department does not, and cannot record one here
+    assert [i.incident_id for i in incidents.of_customer(staff(LEADER), customer)] == [incident.incident_id]
+    assert [i.incident_id for i in incidents.of_customer(staff("md.admin@demo.local"), customer)] == [
+        incident.incident_id]
+    assert incidents.of_customer(staff("rehab.leader@demo.local"), customer) == []
+    with pytest.raises(Forbidden):
+        incidents.record(staff("rehab.rep@demo.local"), "ortho", other, "late_payment", "越权")
+    with pytest.raises(NotFound):  # only against a customer of the department
+        incidents.record(staff(clerk), "ortho", "no-such-customer", "late_payment", "x")
+    for kind, description, field in (("weather", "暴雨", "kind"), ("late_payment", "  ", "description")):
+        with pytest.raises(Invalid) as exc:
+            incidents.record(staff(clerk), "ortho", other, kind, description)
+        assert set(exc.value.fields) == {field}
+    assert list(Incident.query(other)) == []
+
+
 def test_INC_2_vip_incident_makes_a_downgrade_due_in_five_days(app):
     customers = vip_customer()
     with time_machine.travel("2027-03-10 06:00:00+00:00", tick=False):  # 14:00 in Shanghai

@@ -20,7 +20,7 @@ def stored(key):
     return listing.get("KeyCount", 0) == 1
 
 
-def test_unconfirmed_uploads_are_finished_after_an_hour_exactly_once(app):
+def test_SEC_2_unconfirmed_uploads_are_finished_after_an_hour_exactly_once(app):
     _customer, ctx = admitted_customer()
     good = upload(ctx, "business-licence", PDF, confirm=False)  # stored, the confirmation never came
     empty = upload(ctx, "tax-registration", None, confirm=False)  # nothing was ever stored
@@ -49,7 +49,7 @@ def test_unconfirmed_uploads_are_finished_after_an_hour_exactly_once(app):
     assert dict(calls) == {"dynamodb.Query": 2}  # nothing pending: two index reads, no Scan
 
 
-def test_an_old_upload_finished_late_does_not_replace_the_newer_version(app):
+def test_SEC_2_an_old_upload_finished_late_does_not_replace_the_newer_version(app):
     _customer, ctx = admitted_customer()
     today = shanghai_day(ctx.now)  # expiry days relative to the clock: valid whenever the test runs
     old_expiry, new_expiry = today + timedelta(days=180), today + timedelta(days=2 * 365)
