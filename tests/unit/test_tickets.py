@@ -1,6 +1,6 @@
 """CMP-2/3, RGT-2: ticket lifecycle and SLA clocks on China's working days."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from portal.domain.grading import Grade
 from portal.domain.tickets import Sla, Status, after_working_days, is_working_day, queue_key, staff_may_move
@@ -58,3 +58,23 @@ def test_file_sizes_read_the_same_in_both_languages():
     from portal.labels import file_size
 
     assert [file_size(n) for n in (None, 408, 1536, 10 * 1024 * 1024)] == ["0 B", "408 B", "1.5 KB", "10.0 MB"]
+
+
+def test_CMP_2_the_clock_starts_on_the_shanghai_day_and_on_the_first_working_day_after_a_day_off():
+    late_utc = datetime(2026, 11, 26, 17, tzinfo=UTC)  # Thursday 17:00 UTC is Friday 01:00 in Shanghai
+    assert after_working_days(late_utc, 0) == datetime(2026, 11, 27, 23, 59, 59, tzinfo=SHANGHAI)
+    sunday = datetime(2026, 11, 29, 10, tzinfo=SHANGHAI)
+    assert after_working_days(sunday, 0) == datetime(2026, 11, 30, 23, 59, 59, tzinfo=SHANGHAI)
+    assert after_working_days(sunday, 1) == datetime(2026, 12, 1, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def test_CMP_2_without_vip_times_a_vip_gets_the_departments_times():
+    sla = Sla(first_response_days=2, resolution_days=7, vip_first_response_days=None, vip_resolution_days=None)
+    assert sla.for_grade(Grade.VIP) == (2, 7) and sla.for_grade(Grade.PREFERRED) == (2, 7)
+    assert Sla(vip_first_response_days=0, vip_resolution_days=None).for_grade(Grade.VIP) == (0, 5)
+    assert sla.for_grade(None) == (2, 7)  # a company ticket's customer may stand nowhere
+
+
+def test_RGT_2_the_queue_key_is_rank_then_the_due_time_in_shanghai_then_the_ticket():
+    due = datetime(2026, 12, 1, 15, 59, 59, tzinfo=UTC)  # 23:59:59 on 1 December in Shanghai
+    assert queue_key(1, due, "01TICKET") == "1#20261201235959#01TICKET"
