@@ -46,6 +46,8 @@ def register_error_handlers(app: Flask) -> None:
             413: _("The request is too large."),
         }
         message = messages.get(exc.code, exc.description)
+        headers = [(k, v) for k, v in exc.get_headers() if k == "Allow"]  # every 405 says what is allowed
         if wants_json():
-            return api_error(exc.code or 500, exc.name.lower().replace(" ", "_"), message)
-        return render_template("errors/error.html", status=exc.code, message=message), exc.code
+            body, status = api_error(exc.code or 500, exc.name.lower().replace(" ", "_"), message)
+            return body, status, headers
+        return render_template("errors/error.html", status=exc.code, message=message), exc.code, headers

@@ -39,6 +39,8 @@ class BadRequest(ServiceError):
 
 @bp.before_request
 def _require_json_body():
+    if request.routing_exception is not None:  # 404 / 405 (with Allow) before anything about the body
+        raise request.routing_exception
     if request.method in ("POST", "PATCH", "PUT"):
         if not request.is_json or not isinstance(request.get_json(silent=True), dict):
             raise BadRequest()
@@ -114,7 +116,7 @@ def me():
     """The signed-in user."""
     a = g.actor
     return jsonify({"id": a.user_id, "email": a.email, "name": a.name, "kind": a.kind,
-                    "role": a.role.value if a.role else None, "department": a.dept_id})
+                    "role": a.role.value if a.role else None, "department": a.dept_id, "customer": a.customer_id})
 
 
 @operation(bp, "/departments", "GET", "Departments the caller may see", response="DepartmentList",

@@ -119,7 +119,8 @@ SCHEMAS = {
     "Me": {"type": "object", "properties": {"id": {"type": "string"}, "email": {"type": "string"},
                                             "name": {"type": "string"}, "kind": {"type": "string"},
                                             "role": {"type": ["string", "null"]},
-                                            "department": {"type": ["string", "null"]}}},
+                                            "department": {"type": ["string", "null"]},
+                                            "customer": {"type": ["string", "null"]}}},
     "Department": DEPARTMENT,
     "DepartmentList": {"type": "object", "properties": {"items": {"type": "array", "items": DEPARTMENT}}},
     "Staff": STAFF,
@@ -137,6 +138,14 @@ SCHEMAS = {
                                                                 "items": {"$ref": "#/components/schemas/Document"}}}},
     "UploadTicket": {"type": "object", "properties": {"document_id": {"type": "string"}, "url": {"type": "string"},
                                                       "fields": {"type": "object"}}},
+    "RegistrationReceived": {"type": "object", "required": ["status", "email", "message"], "properties": {
+        "status": {"type": "string", "enum": ["received"]}, "email": {"type": "string"},
+        "message": {"type": "string"}}},
+    "DocumentTypeList": {"type": "object", "properties": {"items": {"type": "array", "items": {
+        "type": "object", "properties": {"id": {"type": "string"}, "name_zh": {"type": "string"},
+                                         "name_en": {"type": "string"},
+                                         "required_for": {"type": "array", "items": {"type": "string", "enum": [
+                                             "enterprise", "medical", "retail", "internal"]}}}}}}},
     "Link": {"type": "object", "properties": {"url": {"type": "string"}}},
     "Application": {"type": "object", "properties": {"id": {"type": "string"}, "status": {
         "type": "string", "enum": ["submitted", "admitted", "rejected"]}, "conditions": {"type": "object"},
