@@ -274,3 +274,37 @@ def test_GRD_5_a_scorecard_reads_back_as_it_was_written_names_default_to_the_key
     assert scorecard_to_dict(bare)["indicators"] == [{"key": "volume", "name_zh": "volume", "name_en": "volume",
                                                       "weight": 100, "unit": "",
                                                       "bands": [{"low": 0.0, "high": None, "points": 100}]}]
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", 1e400, float("nan")])
+def test_GRD_5_an_infinite_or_undefined_number_is_not_a_number(value):
+    with pytest.raises(ScorecardError) as exc:
+        score(scorecard_from_dict(DEFAULT_SCORECARD), {**GOOD, "annual_volume": value}, {})
+    assert (exc.value.path, exc.value.code) == ("annual_volume", "not_a_number")
+
+
+@pytest.mark.parametrize(("data", "path", "code"), [
+    (volume_bands((0, 50, 20), (50, "inf", 100)), "indicators[1]", "malformed"),
+    (volume_bands(("-inf", 50, 20), (50, None, 100)), "indicators[1]", "malformed"),
+    (volume_bands((0, "nan", 20), (50, None, 100)), "indicators[1]", "malformed"),
+    (volume_bands((0, 50, 20), (50, None, 1e400)), "indicators[1]", "malformed"),  # int(inf): OverflowError
+    ({**DEFAULT_SCORECARD, "thresholds": {"VIP": "inf", "PREFERRED": 70}}, "thresholds", "malformed"),
+    ({**DEFAULT_SCORECARD, "thresholds": {"VIP": 85, "PREFERRED": "nan"}}, "thresholds", "malformed"),
+    ({**DEFAULT_SCORECARD, "thresholds": ["VIP", 85]}, "thresholds", "malformed"),
+    (indicator(0, key="scale\u202e"), "indicators[0]", "bad_text"),
+    (indicator(1, name_zh="年度\x00业务量"), "indicators[1]", "bad_text"),
+    (indicator(1, name_en="Volume\u2066"), "indicators[1]", "bad_text"),
+    (indicator(1, unit="万元\n"), "indicators[1]", "bad_text"),
+    (indicator(2, options={"按时\u202e": 100, "逾期": 0}), "indicators[2]", "bad_text"),
+    ({**DEFAULT_SCORECARD, "caps": {"late\x00payment": "PREFERRED"}}, "caps", "bad_text"),
+])
+def test_GRD_5_non_finite_numbers_and_hidden_characters_are_refused_with_their_place(data, path, code):
+    with pytest.raises(ScorecardError) as exc:
+        scorecard_from_dict(data)
+    assert (exc.value.path, exc.value.code) == (path, code)
+
+
+def test_GRD_5_an_open_ended_last_band_is_finite_enough():
+    card = scorecard_from_dict(volume_bands((-5, 0, 0), (0, None, 100)))
+    assert score(card, {**GOOD, "annual_volume": -5}, {}).points["annual_volume"] == 0
+    assert score(card, {**GOOD, "annual_volume": 1e300}, {}).points["annual_volume"] == 30
