@@ -86,7 +86,8 @@ def test_a_check_alone_fails_or_passes_without_writing(store):
     store.write([Check(Unique, {"key": "k"}, attr("owner_id").eq("o")),
                  Put(Unique, {"key": "k2", "owner_id": "o2"})])
     with pytest.raises(ConditionFailed) as exc:
-        store.write([Put(Unique, {"key": "k3", "owner_id": "o3"}), Check(Unique, {"key": "k"}, attr("owner_id").eq("x"))])
+        store.write([Put(Unique, {"key": "k3", "owner_id": "o3"}),
+                     Check(Unique, {"key": "k"}, attr("owner_id").eq("x"))])
     assert exc.value.failed == [1] and store.get(Unique, {"key": "k3"}) is None
 
 
