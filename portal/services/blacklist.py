@@ -18,7 +18,7 @@ from portal.services import audit, org, visits
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
-from portal.services.grading import leaving_updates
+from portal.services.legacy_tx import leaving_updates
 
 COMPANY = "company"
 TERM_MESSAGES = {

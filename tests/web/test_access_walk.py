@@ -160,14 +160,9 @@ def walk_ids(walk_app):
         customer.customer_id)))
     leader = Ctx(actor_for(User.get(user_id_of("ortho.leader@demo.local"))), utc_now())
     prospect = prospects.create(leader, "ortho", name="潜在客户", email="p@x.cn")
-    from portal.adapters.tables import Standing, transaction
-    from portal.services.grading import admission_updates
+    from tests.factories import stand_counted
 
-    with transaction() as tx:  # the customer also stands in ortho, for the grading routes
-        tx.save(Standing(dept_id="ortho", customer_id=customer.customer_id, customer_name=customer.name,
-                         grade="QUALIFIED", dept_grade="ortho#QUALIFIED", products={"bone-plate"},
-                         admitted_at=utc_now()))
-        admission_updates(tx, "ortho", {"bone-plate"})
+    stand_counted(customer.customer_id, customer.name, "ortho")  # the customer also stands in ortho, for grading
     from portal.domain.timeutil import shanghai_day
     from portal.services import blacklist, incidents, reviews, tickets, visits
     from portal.services.context import system_ctx
