@@ -1,4 +1,7 @@
-"""Visits planned and made (RGT-2, REL-1, REL-2)."""
+"""Visits planned and made (RGT-2, REL-1, REL-2), and the department staff who make them.
+
+Key formats live here: the sparse `planned` index's key "<planned day>#<visit>" in the department's partition.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +9,36 @@ from portal.adapters import tables
 from portal.adapters.repos.base import Repo
 from portal.adapters.store.expr import attr
 
+MAX_ID = 64  # ids arrive in URLs and forms: longer ones are nobody's
+
 
 class Visits(Repo):
     """A department's visits to its customers; planned ones sit in the sparse `planned` index."""
 
     model = tables.Visit
 
-    def of_customer(self, customer_id: str) -> list:
-        """The customer's visits, oldest first (its archive)."""
-        return self.all(customer_id, index="by_customer")
+    def of_customer(self, customer_id: str, *, newest_first: bool = False) -> list:
+        """The customer's visits, oldest first (its archive), or newest first."""
+        return self.all(customer_id, index="by_customer", forward=not newest_first)
 
     def last_made(self, customer_id: str, dept_id: str) -> str | None:
         """The day of the department's last visit made to the customer, or None."""
         return max((v.planned_on for v in self.of_customer(customer_id)
                     if v.dept_id == dept_id and v.status == "done"), default=None)
+
+    def find(self, visit_id: str | None):
+        """One visit, or None."""
+        return self.get(visit_id) if visit_id and len(visit_id) <= MAX_ID else None
+
+    def planned_in(self, dept_id: str) -> list:
+        """The department's visits still to make, by day (one Query on the sparse `planned` index)."""
+        return self.all(dept_id, index="planned")
+
+    def plan(self, visit) -> None:
+        """Stage a new planned visit (its id is a fresh ULID); it waits in `planned` until made or cancelled."""
+        visit.status, visit.version = "planned", 1
+        visit.planned_dept, visit.planned_key = visit.dept_id, f"{visit.planned_on}#{visit.visit_id}"
+        self.add(visit, tag="exists")
 
     def finish(self, visit, status: str, notes: str, by: str, when) -> None:
         """Stage a visit's outcome ("done" or "cancelled"), only if nobody changed it since it was read."""
@@ -29,3 +48,31 @@ class Visits(Repo):
                                         attr("version").add(1)],
                     attr("version").eq(visit.version), tag="visit")
         visit.version += 1
+        visit.status, visit.notes, visit.finished_by, visit.finished_at = status, notes, by, when
+        visit.planned_dept = visit.planned_key = None
+
+
+class DepartmentStaff(Repo):
+    """Read-only: a department's staff accounts (who can be sent on a visit, who hears of a late ticket)."""
+
+    model = tables.User
+
+    def active_in(self, dept_id: str) -> list:
+        """The department's active accounts (one Query on the users' `by_dept` index)."""
+        return [u for u in self.all(dept_id, index="by_dept") if u.active]
+
+    def member(self, dept_id: str, user_id: str | None):
+        """The active staff member `user_id` of the department, or None."""
+        user = self.get(user_id) if user_id and len(user_id) <= MAX_ID else None
+        return user if user and user.kind == "staff" and user.active and user.dept_id == dept_id else None
+
+
+def cancel_planned_in(tx, customer_id: str, dept_ids: set[str], reason: str, by: str, when) -> None:
+    """TEMPORARY (issue 12): `Visits.finish` inside an old-style PynamoDB transaction, for the blacklist until it
+    stages its writes on the unit of work; removed with `services.visits.cancel_planned`."""
+    visit = tables.Visit
+    for planned in visit.by_customer.query(customer_id, filter_condition=visit.status == "planned"):
+        if planned.dept_id in dept_ids:
+            tx.update(planned, actions=[visit.status.set("cancelled"), visit.notes.set(reason),
+                                        visit.finished_by.set(by), visit.finished_at.set(when),
+                                        visit.planned_dept.remove(), visit.planned_key.remove()])
