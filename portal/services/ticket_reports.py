@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from ulid import ULID
-
-from portal.adapters.tables import Ticket
-from portal.domain.roles import Perm
-from portal.services import org
+from portal.adapters.repos.org import Departments
+from portal.adapters.repos.tickets import COMPANY, Tickets
+from portal.domain.roles import DepartmentKind, Perm
 from portal.services.access import authorize
 from portal.services.context import Ctx
-
-COMPANY = "company"
 
 
 @dataclass
@@ -49,7 +45,7 @@ class Report:
         return [(self.names[c], n) for c, n in self.complaints_by_customer.most_common() if n >= 2]
 
 
-def _scopes(ctx: Ctx, scope: str | None) -> list[str]:
+def _scopes(ctx: Ctx, scope: str | None, uow) -> list[str]:
     if scope:
         authorize(ctx, Perm.VIEW_CUSTOMERS, None if scope == COMPANY else scope, target=f"report {scope}")
         if scope == COMPANY:
@@ -58,16 +54,17 @@ def _scopes(ctx: Ctx, scope: str | None) -> list[str]:
     authorize(ctx, Perm.VIEW_CUSTOMERS, target="company-wide report")
     if not ctx.actor.company_wide:
         return [ctx.actor.dept_id]
-    return [d.dept_id for d in org.list_departments(ctx) if d.kind == "sales"] + [COMPANY]
+    sales = [d.dept_id for d in uow.repo(Departments).every() if d.kind == DepartmentKind.SALES.value]
+    return sales + [COMPANY]
 
 
 def build(ctx: Ctx, scope: str | None, days: int = 90) -> Report:
     """One department's report (or, for MD and leadership, the whole company's) over the last `days` days."""
     since = ctx.now - timedelta(days=days)
     report = Report(scope or "all", since)
-    start = str(ULID.from_datetime(since.astimezone(UTC)))[:10]
-    for one in _scopes(ctx, scope):
-        for t in Ticket.by_dept.query(one, Ticket.ticket_id >= start):
+    uow = ctx.uow()
+    for one in _scopes(ctx, scope, uow):
+        for t in uow.repo(Tickets).filed_since(one, since):
             report.total += 1
             report.by_kind[t.kind] += 1
             report.by_category[t.category or "—"] += 1

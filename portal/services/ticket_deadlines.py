@@ -1,0 +1,103 @@
+"""SLA deadlines (CMP-3): breaches escalated to the leader once each, resolved tickets closed when the customer
+never answers, and the overdue list. The job reads only what is due (the sparse `due` index)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.adapters import mail
+from portal.adapters.repos.org import Departments
+from portal.adapters.repos.tickets import COMPANY, Tickets
+from portal.adapters.repos.visits import DepartmentStaff
+from portal.domain.roles import DepartmentKind, Perm
+from portal.domain.tickets import OPEN, Status
+from portal.services.access import authorize
+from portal.services.context import Ctx
+from portal.services.errors import Conflict
+from portal.services.ticket_access import new_event
+from portal.services.ticket_lifecycle import commit_step, stage_step
+
+OPEN_STATUSES = {s.value for s in OPEN}
+
+
+@dataclass(frozen=True)
+class SlaRun:
+    """What one run of the ticket job did."""
+
+    escalated: list[str]
+    auto_closed: list[str]
+
+
+def _recipients(uow) -> dict[str, list[str]]:
+    """The active leaders of every sales department, and MD's staff (key "md"), by e-mail."""
+    out: dict[str, list[str]] = {}
+    for dept in uow.repo(Departments).every():
+        company = dept.kind == DepartmentKind.COMPANY.value
+        role = "md" if company else "dm"
+        out["md" if company else dept.dept_id] = [
+            u.email for u in uow.repo(DepartmentStaff).active_in(dept.dept_id) if u.role == role]
+    return out
+
+
+def _step(ctx: Ctx, ticket, status: str, text: str | None, action: str, detail: dict) -> bool:
+    """Commit the job's step on one ticket; False when the ticket changed meanwhile (the next run sees it)."""
+    with ctx.uow() as uow:
+        stage_step(uow, ctx, ticket, new_event(ctx, ticket.ticket_id, "status", status, text), action, detail)
+        try:
+            commit_step(uow)
+        except Conflict:
+            return False
+    return True
+
+
+def _escalate(ctx: Ctx, ticket, what: str) -> bool:
+    """Record the breach once (CMP-3); after a late first response the resolution is watched next."""
+    ticket.breaches = (ticket.breaches or set()) | {what}
+    if what == "first_response" and ticket.status in OPEN_STATUSES:
+        Tickets.watch(ticket, "resolution", ticket.resolution_due)
+    else:
+        Tickets.unwatch(ticket)
+    return _step(ctx, ticket, f"overdue:{what}", None, "ticket.escalated", {"breach": what})
+
+
+def _tell(to: list[str], ticket, what: str) -> None:
+    step = "首次响应" if what == "first_response" else "解决"
+    for address in to:
+        mail.send(address, f"【工单逾期】{ticket.subject} / Ticket overdue ({what})",
+                  f"{ticket.customer_name} 的工单“{ticket.subject}”{step}已逾期。\n"
+                  f"Ticket {ticket.ticket_id}: {what} overdue.\n")
+
+
+def escalate_and_autoclose(ctx: Ctx) -> SlaRun:
+    """CMP-3: breached first responses and resolutions are escalated to the leader once each; resolved tickets
+    without an answer close themselves after the configured days. Reads only what is due (sparse index)."""
+    escalated, closed = [], []
+    recipients = None
+    uow = ctx.uow()
+    for ticket in uow.repo(Tickets).due_by(ctx.now):
+        what = Tickets.watched(ticket)
+        if what == "autoclose":
+            ticket.status, ticket.closed_at = Status.CLOSED.value, ctx.now
+            Tickets.unwatch(ticket)
+            if _step(ctx, ticket, Status.CLOSED.value, "auto", "ticket.auto_closed", {}):
+                closed.append(ticket.ticket_id)
+            continue
+        if what in (ticket.breaches or set()) or not _escalate(ctx, ticket, what):
+            continue
+        recipients = recipients or _recipients(uow)
+        _tell(recipients.get("md", []) if ticket.dept_id == COMPANY else recipients.get(ticket.dept_id, []),
+              ticket, what)
+        escalated.append(f"{ticket.ticket_id}:{what}")
+    return SlaRun(escalated, closed)
+
+
+def overdue(ctx: Ctx) -> list:
+    """MD sees every department's (and the company's) open overdue tickets; a department its own."""
+    authorize(ctx, Perm.VIEW_CUSTOMERS)
+    uow = ctx.uow()
+    if ctx.actor.company_wide:
+        scopes = [d.dept_id for d in uow.repo(Departments).every()] + [COMPANY]
+    else:
+        scopes = [ctx.actor.dept_id]
+    tickets = uow.repo(Tickets)
+    return [t for scope in scopes for t in tickets.overdue_in(scope)]
