@@ -137,3 +137,15 @@ def count_admission(uow, standing) -> None:
 
     uow.repo(Standings).admit(standing)
     uow.repo(Counters).admit(standing.dept_id, standing.products)
+
+
+def fresh(ctx: Ctx) -> Ctx:
+    """The same person at the current moment (a request's clock)."""
+    return Ctx(ctx.actor, utc_now(), ctx.ip)
+
+
+def admitted_customer(dept: str = "ortho", grade: str | None = None):
+    """A registered customer standing in `dept` as `grade` (合格 by default, no counters); (customer, its ctx)."""
+    customer, ctx = register()
+    stand(customer, dept, grade or "QUALIFIED")
+    return customer, ctx

@@ -11,8 +11,7 @@ from portal.domain.timeutil import shanghai_day
 from portal.services import tickets, upload_cleanup
 from portal.services.context import Ctx, system_ctx
 from tests.conftest import count_aws_calls
-from tests.factories import EXE, PDF, attach, upload
-from tests.integration.test_tickets import admitted_customer
+from tests.factories import EXE, PDF, admitted_customer, attach, upload
 
 
 def stored(key):

@@ -115,7 +115,8 @@ def test_CMP_2_leader_sets_categories_and_times_and_the_customer_picks_one(app):
 
 def test_CMP_3_REL_5_reports_show_the_numbers(app):
     from portal.services import tickets
-    from tests.integration.test_tickets import fresh, staff
+    from tests.conftest import staff_ctx as staff
+    from tests.factories import fresh
 
     customer, ctx = register(email="rep1@kangjian.cn", name="重复投诉有限公司")
     standing(customer)
