@@ -95,8 +95,9 @@ def overdue(ctx: Ctx) -> list:
     """MD sees every department's (and the company's) open overdue tickets; a department its own."""
     authorize(ctx, Perm.VIEW_CUSTOMERS)
     uow = ctx.uow()
-    if ctx.actor.company_wide:
-        scopes = [d.dept_id for d in uow.repo(Departments).every()] + [COMPANY]
+    if ctx.actor.company_wide:  # tickets go to sales departments or to the company (MD's own scope)
+        departments = uow.repo(Departments).every()
+        scopes = [d.dept_id for d in departments if d.kind == DepartmentKind.SALES.value] + [COMPANY]
     else:
         scopes = [ctx.actor.dept_id]
     tickets = uow.repo(Tickets)
