@@ -31,12 +31,15 @@ def browse(
 ) -> Page:
     """One Asia/Shanghai day of events, newest first; by actor or department through their index (no Scan)."""
     authorize(ctx, Perm.VIEW_AUDIT)
-    within_day = AuditEvent.event_id.between(_ulid_prefix(day), _ulid_prefix(day + timedelta(days=1)))
+    start, end = _ulid_prefix(day), _ulid_prefix(day + timedelta(days=1))
+    before = parse_cursor(cursor)  # newest first: the next page is up to the cursor's event, which is left out
+    if before is not None and before < start:
+        return Page([], None)
+    within_day = AuditEvent.event_id.between(start, min(end, before) if before is not None else end)
     options = {
         "filter_condition": AuditEvent.action.startswith(action) if action else None,
         "scan_index_forward": False,
         "limit": limit,
-        "last_evaluated_key": parse_cursor(cursor),
     }
     if actor_key:
         query = AuditEvent.by_actor.query(actor_key, within_day, **options)
@@ -44,4 +47,4 @@ def browse(
         query = AuditEvent.by_dept.query(dept_id, within_day, **options)
     else:
         query = AuditEvent.query(day.isoformat(), within_day, **options)
-    return page_of(query)
+    return page_of(query, "event_id", skip=before)

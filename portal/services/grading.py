@@ -31,7 +31,7 @@ from portal.services.customers import check_customer_access
 from portal.services.downgrades import resolve_downgrades
 from portal.services.eligibility import blocked_scope
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
-from portal.services.paging import Page, page_of, parse_cursor
+from portal.services.paging import Page, after, page_of
 from portal.services.scorecards import card_for, scorecard_error_fields
 
 MAX_TRIES = 40
@@ -151,9 +151,9 @@ def by_grade(ctx: Ctx, dept_id: str, grade: str | None, cursor: str | None = Non
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
     if grade:
         g = _grade(grade)
-        return page_of(Standing.by_grade.query(f"{dept_id}#{g.value}", limit=limit,
-                                               last_evaluated_key=parse_cursor(cursor)))
-    return page_of(Standing.query(dept_id, limit=limit, last_evaluated_key=parse_cursor(cursor)))
+        return page_of(Standing.by_grade.query(f"{dept_id}#{g.value}", after(Standing.customer_id, cursor),
+                                               limit=limit), "customer_id")
+    return page_of(Standing.query(dept_id, after(Standing.customer_id, cursor), limit=limit), "customer_id")
 
 
 def all_standings(ctx: Ctx, dept_id: str, grade: str | None) -> list[Standing]:
