@@ -11,7 +11,7 @@ from portal.customer.forms import RegistrationForm
 from portal.domain.throttle import ThrottlePolicy
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import auth, customers
-from portal.services.errors import Invalid, Throttled, Unauthenticated
+from portal.services.errors import Invalid, NotFound, Throttled, Unauthenticated
 from portal.web import ctx, settings, signed_in_required
 
 ONE_YEAR = 365 * 24 * 3600
@@ -116,7 +116,7 @@ def register():
                 contact_name=form.contact_name.data, mobile=form.mobile.data, email=form.email.data,
                 password=form.password.data, hospital_level=form.hospital_level.data or None, beds=form.beds.data,
                 invitation=form.invitation.data or None))
-        except FORM_ERRORS as exc:
+        except (*FORM_ERRORS, NotFound) as exc:  # NotFound: an invitation that does not exist
             problem = apply_errors(form, exc)
             if "invitation" in exc.fields:
                 problem = str(exc.fields["invitation"][0])
@@ -126,4 +126,6 @@ def register():
             session.permanent = True
             flash(_("Welcome! Upload your qualification documents, then apply for admission."), "success")
             return redirect(url_for("customer.home"))
+    if form.invitation.errors:  # a hidden field: its message goes above the form
+        problem = str(form.invitation.errors[0])
     return render_template("auth/register.html", form=form, problem=problem)

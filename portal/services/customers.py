@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from portal.adapters.tables import Application, Customer, Document, Prospect, Standing, Unique, User, transaction
 from portal.domain.customers import (
     HOSPITAL_LEVELS,
+    INVITATION_PATTERN,
     CustomerType,
     mainland_mobile,
     normalise_credit_code,
@@ -79,14 +81,19 @@ def _problems(reg: Registration) -> dict:
 def _invitation(token: str | None) -> Prospect | None:
     if not token:
         return None
+    if not re.search(INVITATION_PATTERN, token):
+        raise Invalid(fields={"invitation": [_l("This invitation link is not valid or was used already.")]})
     digest = hashlib.sha256(token.encode()).hexdigest()
     prospect_id = token.split(".", 1)[0]
     try:
         prospect = Prospect.get(prospect_id) if prospect_id else None
     except DoesNotExist:
         prospect = None
-    if prospect is None or prospect.invite_hash != digest or prospect.customer_id:
-        raise Invalid(fields={"invitation": [_l("This invitation link is not valid or was used already.")]})
+    message = _l("This invitation link is not valid or was used already.")
+    if prospect is None or prospect.invite_hash != digest:
+        raise NotFound(message, fields={"invitation": [message]})  # no such invitation
+    if prospect.customer_id:
+        raise Conflict(message, fields={"invitation": [message]})  # used already
     return prospect
 
 

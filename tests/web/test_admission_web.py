@@ -97,17 +97,17 @@ def test_api_apply_review_and_decide(client):
     leader = api_token(client, "ortho.leader@demo.local")
     rehab = api_token(client, "rehab.leader@demo.local")
     assert client.post(f"/api/v1/applications/{app_.app_id}/decision", headers=bearer(rehab),
-                       json={"decision": "reject", "reason": "x", "version": "1"}).status_code == 403
+                       json={"decision": "reject", "reason": "x", "version": 1}).status_code == 403
     early = client.post(f"/api/v1/applications/{app_.app_id}/decision", headers=bearer(leader),
-                        json={"decision": "admit", "reason": "同意", "version": str(app_.version)})
+                        json={"decision": "admit", "reason": "同意", "version": app_.version})
     assert early.status_code == 422 and "decision" in early.get_json()["error"]["fields"]
     rejected = client.post(f"/api/v1/applications/{app_.app_id}/decision", headers=bearer(leader),
-                           json={"decision": "reject", "reason": "缺少购销合同", "version": str(app_.version)})
+                           json={"decision": "reject", "reason": "缺少购销合同", "version": app_.version})
     assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
     mine = client.get(f"/api/v1/applications/{app_.app_id}", headers=bearer(api_token(client, "e@kangjian.cn")))
     assert mine.get_json()["decision_reason"] == "缺少购销合同"
     stale = client.post(f"/api/v1/applications/{app_.app_id}/decision", headers=bearer(leader),
-                        json={"decision": "reject", "reason": "again", "version": str(app_.version)})
+                        json={"decision": "reject", "reason": "again", "version": app_.version})
     assert stale.status_code == 409
 
 
@@ -116,7 +116,7 @@ def test_api_retail_customer_is_admitted_at_once(client):
     client.post("/api/v1/customers", json=body)
     token = api_token(client, "r@jg.cn", "jinggong phrase 88")
     created = client.post("/api/v1/applications", headers=bearer(token), json={"dept_id": "rehab",
-                                                                                 "products": "walker, wheelchair"})
+                                                                                 "products": ["walker", "wheelchair"]})
     assert created.status_code == 201 and created.get_json()["status"] == "admitted"
     listing = client.get("/api/v1/departments/rehab/customers",
                          headers=bearer(api_token(client, "rehab.rep@demo.local"))).get_json()
@@ -127,7 +127,7 @@ def test_staff_cannot_apply_or_upload_for_a_customer(client):
     customer, _ctx, _app = applied()
     token = api_token(client, "ortho.leader@demo.local")
     assert client.post("/api/v1/applications", headers=bearer(token),
-                       json={"dept_id": "ortho", "products": "bone-plate"}).status_code == 403
+                       json={"dept_id": "ortho", "products": ["bone-plate"]}).status_code == 403
     assert client.post(f"/api/v1/customers/{customer.customer_id}/documents", headers=bearer(token),
                        json={}).status_code == 403
 

@@ -1,0 +1,98 @@
+"""WTForms validators for domain rules that also describe themselves as JSON Schema.
+
+Each has a `json_schema` dict; the API document (`portal.api.form_schema`) merges it into the field's schema, so
+what a form checks and what the OpenAPI document promises come from the same object and cannot drift.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from portal.domain.customers import INVITATION_PATTERN, mainland_mobile, valid_credit_code
+from portal.domain.org import ID_PATTERN, valid_slug
+from portal.domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+
+# JSON Schema patterns are searched, and `$` also matches before a final newline (Python and jsonschema alike):
+# `(?!\n)` after it makes the end the real end, in ECMA 262 as in Python.
+END = r"$(?!\n)"
+
+CREDIT_CODE_FORMAT = "cn-uscc"
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V or Z
+
+
+class Slug:
+    """Department and product ids: 2-32 lower-case letters, digits or dashes, starting with a letter."""
+
+    json_schema = {"pattern": ID_PATTERN.pattern}
+    message = _l("2-32 lower-case letters, digits or dashes, starting with a letter.")
+
+    def __call__(self, form, field):
+        if field.data and not valid_slug(field.data):
+            raise ValidationError(self.message)
+
+
+class CreditCode:
+    """统一社会信用代码: 18 characters with the GB 32100-2015 check digit (the format names the check digit)."""
+
+    json_schema = {"pattern": f"^[0-9]{{8}}[0-9A-HJ-NPQRTUWXY]{{10}}{END}", "format": CREDIT_CODE_FORMAT}
+
+    def __call__(self, form, field):
+        if field.data and not valid_credit_code(field.data):
+            raise ValidationError(_l("Not a valid unified social credit code: 18 characters with a correct check "
+                                     "digit (GB 32100-2015)."))
+
+
+class MainlandMobile:
+    """A mainland China mobile number; the API takes it as digits, optionally after +86."""
+
+    @cached_property
+    def json_schema(self) -> dict:
+        """phonenumbers' own pattern for Chinese mobile numbers, so the document follows its metadata."""
+        mobile = phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+        return {"pattern": rf"^(?:\+86)?(?:{mobile}){END}",
+                "description": "a mainland China mobile number: 11 digits, optionally after +86"}
+
+    def __call__(self, form, field):
+        if field.data and not mainland_mobile(field.data):
+            raise ValidationError(_l("Not a mainland China mobile number."))
+
+
+class NewPassword:
+    """A new password: 8-128 characters, not a common one (the `password` format says so to the fuzzer)."""
+
+    json_schema = {"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH, "format": "password"}
+
+    def __call__(self, form, field):
+        from portal.services.auth import PASSWORD_MESSAGES
+
+        problem = password_problem(field.data or "")
+        if field.data and problem:
+            raise ValidationError(PASSWORD_MESSAGES[problem])
+
+
+class Items:
+    """Each item of a list field: some text of at most `max_length` characters."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+        self.json_schema = {"items": {"minLength": 1, "maxLength": max_length, "pattern": r"\S"}}
+
+    def __call__(self, form, field):
+        for item in field.data or []:
+            if not item.strip() or len(item) > self.max_length:
+                raise ValidationError(_l("Each item: some text of at most %(n)s characters.", n=self.max_length))
+
+
+class InvitationToken:
+    """ONB-2: empty, or an invitation as the link carries it (whether it exists is the service's to say: 404)."""
+
+    json_schema = {"pattern": f"^$(?!\\n)|{INVITATION_PATTERN}"}
+
+    def __call__(self, form, field):
+        if field.data and not re.search(INVITATION_PATTERN, field.data):
+            raise ValidationError(_l("This invitation link is not valid or was used already."))
