@@ -21,6 +21,10 @@ from portal.domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 # `(?!\n)` after it makes the end the real end, in ECMA 262 as in Python.
 END = r"$(?!\n)"
 
+# Something besides white space as str.strip() (so WTForms' DataRequired) sees it, spelt out: `\s` means less in
+# ECMA 262 than in Python (no \x1c-\x1f, no \x85), and the fuzzer and a client may read the pattern either way.
+NOT_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
 CREDIT_CODE_FORMAT = "cn-uscc"
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V or Z
 
@@ -80,7 +84,7 @@ class Items:
 
     def __init__(self, max_length: int):
         self.max_length = max_length
-        self.json_schema = {"items": {"minLength": 1, "maxLength": max_length, "pattern": r"\S"}}
+        self.json_schema = {"items": {"minLength": 1, "maxLength": max_length, "pattern": NOT_BLANK}}
 
     def __call__(self, form, field):
         for item in field.data or []:

@@ -12,9 +12,7 @@ import email_validator
 from wtforms import BooleanField, DateField, IntegerField, SelectFieldBase, SelectMultipleField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.validators import END
-
-NOT_BLANK = r"\S"  # DataRequired: something besides white space (str.strip(), as WTForms does)
+from portal.validators import END, NOT_BLANK
 
 
 def form_schema(form_class) -> dict:

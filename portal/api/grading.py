@@ -21,15 +21,32 @@ from portal.web import ctx
 EVALUATION_BODY = {
     "type": "object", "required": ["values"], "additionalProperties": False,
     "properties": {
-        "values": {"type": "object", "description": "indicator key -> value (a number, or one of its options)"},
+        "values": {"type": "object", "additionalProperties": {"type": ["number", "string"]},
+                   "description": "indicator key -> value (a number, or one of its options)"},
         "hard": {"type": "object", "description": "hard criterion -> true when it happened in the period",
                  "additionalProperties": {"type": "boolean"}},
         "product_id": {"type": "string", "description": "use the department's scorecard for this product"},
     },
 }
+POINTS = {"type": "integer", "minimum": 0, "maximum": 100}
+BAND = {"type": "object", "required": ["low", "points"], "properties": {
+    "low": {"type": "number"}, "high": {"type": ["number", "null"]}, "points": POINTS}}
+INDICATOR = {"type": "object", "required": ["key", "weight"], "properties": {
+    "key": {"type": "string", "minLength": 1}, "name_zh": {"type": "string"}, "name_en": {"type": "string"},
+    "unit": {"type": "string"}, "weight": POINTS, "bands": {"type": "array", "items": BAND},
+    "options": {"type": "object", "additionalProperties": POINTS}}}
 SCORECARD_BODY = {
     "type": "object", "required": ["definition"], "additionalProperties": False,
-    "properties": {"definition": {"type": "object"}, "version": {"type": "integer"}},
+    "properties": {"version": {"type": "integer"}, "definition": {
+        "type": "object", "required": ["indicators"],
+        "description": "GRD-5: keys unique, weights adding up to 100, each indicator scored by bands that run "
+                       "upwards without gap or overlap, or by options; thresholds on the total for VIP and PREFERRED",
+        "properties": {
+            "indicators": {"type": "array", "minItems": 1, "items": INDICATOR},
+            "thresholds": {"type": "object", "additionalProperties": False, "properties": {
+                "VIP": {"type": "number"}, "PREFERRED": {"type": "number"}}},
+            "caps": {"type": "object", "additionalProperties": {"type": "string", "enum": [g.value for g in Grade]}},
+        }}},
 }
 
 

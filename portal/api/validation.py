@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from portal.services.errors import Invalid, ServiceError
+from portal.validators import NOT_BLANK
 
 KNOWN = {"type", "enum", "const", "not", "allOf", "anyOf", "minLength", "maxLength", "pattern", "format",
          "minimum", "maximum", "items", "uniqueItems", "minItems", "maxItems", "properties", "required",
@@ -175,7 +176,7 @@ def _string_problem(schema: dict, value: str) -> str | None:
     if "maxLength" in schema and len(value) > schema["maxLength"]:
         return str(_l("At most %(n)s characters.", n=schema["maxLength"]))
     if "pattern" in schema and not re.search(schema["pattern"], value):
-        if schema["pattern"] == r"\S":
+        if schema["pattern"] == NOT_BLANK:
             return str(_l("This field is required."))
         return str(_l("Not in the expected form."))
     if schema.get("format") == "date" and not _is_date(value):

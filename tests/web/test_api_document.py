@@ -155,3 +155,11 @@ def test_whole_numbers_may_come_as_json_numbers_with_a_zero_fraction(client):
         "name_zh": first["name_zh"], "name_en": first["name_en"], "active": True, "version": float(first["version"])})
     assert changed.status_code == 200, changed.get_json()
     assert re.fullmatch(r"\d+", str(changed.get_json()["version"]))
+
+
+def test_not_blank_means_what_str_strip_means_in_python_and_in_ecma_262():
+    from portal.validators import NOT_BLANK
+
+    pattern = re.compile(NOT_BLANK)
+    assert all((pattern.search(chr(c)) is None) == chr(c).isspace() for c in range(0x110000))
+    assert "\\s" not in NOT_BLANK and "\\S" not in NOT_BLANK
