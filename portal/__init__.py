@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from portal.adapters.setup import configure_all
 from portal.config import Settings
 from portal.extensions import babel, csrf
+from portal.security import StrictJSON
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh", "en")
@@ -19,6 +20,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     """Build the portal for `config` (Settings, or overrides of the environment's settings)."""
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
+    app.json = StrictJSON(app)
     app.extensions["portal.settings"] = settings
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -80,6 +82,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         SCALE_LABELS,
         TICKET_LABELS,
         VISIT_LABELS,
+        application_status,
         file_size,
         kind_label,
         localized_name,
@@ -99,7 +102,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         locale = str(get_locale())
         return {"actor": g.get("actor"), "locale": locale, "static": _static_url,
                 "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label,
-                "status_label": status_label, "condition_labels": CONDITION_LABELS,
+                "status_label": status_label, "app_status": application_status, "condition_labels": CONDITION_LABELS,
                 "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,
                 "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
                 "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),

@@ -46,9 +46,8 @@ def register_error_handlers(app: Flask) -> None:
             413: _("The request is too large."),
         }
         message = messages.get(exc.code, exc.description)
-        # RFC 9110: a 405 names the methods the resource allows (werkzeug puts them in the exception's headers).
-        allow = {k: v for k, v in exc.get_headers() if k == "Allow"}
+        headers = [(k, v) for k, v in exc.get_headers() if k == "Allow"]  # every 405 says what is allowed
         if wants_json():
             body, status = api_error(exc.code or 500, exc.name.lower().replace(" ", "_"), message)
-            return body, status, allow
-        return render_template("errors/error.html", status=exc.code, message=message), exc.code, allow
+            return body, status, headers
+        return render_template("errors/error.html", status=exc.code, message=message), exc.code, headers

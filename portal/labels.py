@@ -20,6 +20,7 @@ KIND_LABELS = {
 
 STATUS_LABELS = {
     "submitted": _l("Under review"),
+    "awaiting_confirmation": _l("Awaiting confirmation"),
     "admitted": _l("Admitted"),
     "rejected": _l("Not admitted"),
     "awaiting_upload": _l("Awaiting upload"),
@@ -79,6 +80,13 @@ def kind_label(kind: str) -> str:
 def status_label(status: str) -> str:
     """The name of an application, document or grade status in the current language."""
     return str(STATUS_LABELS.get(status, status))
+
+
+def application_status(app) -> str:
+    """An application's status for people: an ADM-1 application not yet confirmed is 待确认, not "under review"."""
+    if app.status == "submitted" and app.confirm_only:
+        return status_label("awaiting_confirmation")
+    return status_label(app.status)
 
 
 def outcome_label(outcome: str) -> str:

@@ -8,12 +8,52 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from dataclasses import dataclass
 
 from portal.config import Settings
 
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                      "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+class SerialMotoServer:
+    """moto's server on a thread, handling one AWS request at a time, as DynamoDB's own atomicity requires.
+
+    moto serves requests in parallel, and when a TransactWriteItems fails it restores whole tables from a copy
+    taken before, undoing other requests' writes made meanwhile (counters, grades, history). Real DynamoDB
+    needs no such lock; the local portal, the browser tests and anything else started here go through it.
+    """
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self._lock = threading.Lock()
+        self._server = None
+        self._thread: threading.Thread | None = None
+
+    def _serialised(self, app):
+        def handle(environ, start_response):
+            with self._lock:
+                return list(app(environ, start_response))  # the whole answer is built inside the lock
+
+        return handle
+
+    def start(self) -> None:
+        """Serve on a daemon thread; return once the socket listens."""
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
+
+        app = self._serialised(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        if self._server is not None:
+            self._server.shutdown()
+        if self._thread is not None:
+            self._thread.join()
 
 
 @dataclass
@@ -33,7 +73,6 @@ def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:500
                   env: str = "local", demo_customers: bool = True) -> LocalStack:
     """Start moto in server mode on 127.0.0.1, create every table and the bucket, seed the demo data."""
     from moto.moto_server.werkzeug_app import MotoRequestHandler
-    from moto.server import ThreadedMotoServer
 
     from portal.adapters import bootstrap
     from portal.adapters.clock import utc_now
@@ -45,7 +84,7 @@ def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:500
         os.environ.setdefault(key, value)
     # moto's request handler logs every SDK call; keep the terminal for the portal's own requests.
     MotoRequestHandler.log_request = lambda *args, **kwargs: None
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    server = SerialMotoServer("127.0.0.1", moto_port)
     server.start()
     endpoint = f"http://127.0.0.1:{moto_port}"
     environment = {

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+import json
+import math
 from urllib.parse import urlsplit
 
 from flask import Response, g, request, session
+from flask.json.provider import DefaultJSONProvider
 
 from portal.adapters import files
 from portal.adapters.clock import utc_now
 from portal.services.auth import actor_for, load_session, read_token
 from portal.web import settings
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text[:20]}")
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+class StrictJSON(DefaultJSONProvider):
+    """Request bodies as strict JSON: no NaN or Infinity, no number beyond a double, no nesting that exhausts the
+    stack. Each is a ValueError, which Flask answers as a malformed body (400), never as a 500."""
+
+    def loads(self, s: str | bytes, **kwargs):
+        """Parse `s`, refusing what JSON does not allow."""
+        try:
+            return json.loads(s, parse_float=_finite, parse_constant=_no_constant, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
 
 
 def identify() -> None:
@@ -40,7 +66,7 @@ def _origin(url: str | None) -> str:
 
 
 def security_headers(response: Response) -> Response:
-    """CSP, nosniff, frame denial, referrer policy; HSTS outside local runs; no caching of private pages."""
+    """CSP, nosniff, frame, referrer, permissions and opener policies; HSTS outside local; private pages no-store."""
     conf = settings()
     static = _origin(conf.static_url)
     extra = f" {static}" if static else ""
@@ -53,6 +79,8 @@ def security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if not conf.is_local:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if g.get("actor") is not None or request.path.startswith("/api/"):

@@ -23,7 +23,22 @@ END = r"$(?!\n)"
 
 # Something besides white space as str.strip() (so WTForms' DataRequired) sees it, spelt out: `\s` means less in
 # ECMA 262 than in Python (no \x1c-\x1f, no \x85), and the fuzzer and a client may read the pattern either way.
-NOT_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_BLANKS = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = f"[^{_BLANKS}]"
+
+# SEC-2 (portal.domain.text): no control character (Unicode Cc) nor bidirectional control in names and identifiers;
+# free text may also hold tab and line breaks. As classes of what is refused, for the document's patterns.
+_NAME_REFUSED = r"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_FREE_TEXT_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+
+
+def text_pattern(free_text: bool, required: bool) -> str:
+    """The pattern of what PortalForm stores (and, when `required`, with something besides white space)."""
+    refused = _FREE_TEXT_REFUSED if free_text else _NAME_REFUSED
+    if not required:
+        return f"^[^{refused}]*{END}"
+    return f"^[^{refused}]*[^{refused}{_BLANKS}][^{refused}]*{END}"
+
 
 CREDIT_CODE_FORMAT = "cn-uscc"
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V or Z
@@ -69,7 +84,8 @@ class MainlandMobile:
 class NewPassword:
     """A new password: 8-128 characters, not a common one (the `password` format says so to the fuzzer)."""
 
-    json_schema = {"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH, "format": "password"}
+    json_schema = {"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH, "format": "password",
+                   "description": "8 to 128 characters, no control characters; common passwords are refused (422)"}
 
     def __call__(self, form, field):
         from portal.services.auth import PASSWORD_MESSAGES

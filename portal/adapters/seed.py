@@ -91,8 +91,9 @@ CUSTOMERS = {  # department -> (name, grade, product); the first ortho one has t
 def seed_customers(now: datetime, hash_password: Callable[[str], str]) -> int:
     """Admitted demo customers with grades within the quotas, their counters, and one customer login."""
     from stdnum.cn import uscc
+    from ulid import ULID
 
-    from portal.adapters.tables import Counter, Customer, Standing
+    from portal.adapters.tables import Counter, Customer, GradeChange, Standing
 
     if Unique.count(f"email#{DEMO_CUSTOMER}"):
         return 0
@@ -118,6 +119,11 @@ def seed_customers(now: datetime, hash_password: Callable[[str], str]) -> int:
             Unique(f"uscc#{customer.credit_code}", owner_id=customer.customer_id).save()
             Standing(dept_id=dept_id, customer_id=customer.customer_id, customer_name=name, grade=grade,
                      dept_grade=f"{dept_id}#{grade}", products={product}, admitted_at=now).save()
+            if grade != "QUALIFIED":  # GRD-6: a grade above 合格 has the change that gave it
+                GradeChange(customer_id=customer.customer_id, change_id=str(ULID.from_datetime(now)),
+                            dept_id=dept_id, kind="change", from_grade="QUALIFIED", to_grade=grade,
+                            reason="演示数据：初始分级 / demo data: initial grade", by=f"{dept_id}.leader@demo.local",
+                            at=now).save()
             for key in ("all", f"product#{product}"):
                 c = counts.setdefault(key, [0, 0, 0])
                 c[0] += 1

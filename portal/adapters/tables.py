@@ -17,6 +17,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -404,6 +405,7 @@ class Application(BaseModel):
     background_check = UnicodeAttribute(null=True)
     conditions = UnicodeAttribute(null=True)  # JSON: {"a": {"met", "evidence_doc", "contract_no", "note", "by", "at"}}
     reentry = BooleanAttribute(null=True)  # BLK-6: after a blacklisting, both approvals are needed
+    confirm_only = BooleanAttribute(null=True)  # ADM-1: retail/internal, confirmed by the department, no review
     requested_grade = UnicodeAttribute(null=True)  # the customer's wish; admission is always 合格 (GRD-4, BLK-6)
     dm_approval = UnicodeAttribute(null=True)  # JSON {by, at, reason}
     lead_approval = UnicodeAttribute(null=True)  # JSON {by, at, reason}
@@ -525,7 +527,8 @@ class BlacklistEntry(BaseModel):
 # --- grading and quotas (GRD-*, QTA-*) --------------------------------------------------------------
 
 class Counter(BaseModel):
-    """Admitted customers by grade in a department (`key` "all") or per product: moved in the grade's transaction."""
+    """Counts moved in the same transaction as what they count: admitted customers by grade in a department
+    (`key` "all") or per product (`key` "product#<id>"); files kept on a ticket (`ticket#<id>`, `key` "files")."""
 
     base_name = "counters"
 
@@ -1009,6 +1012,11 @@ def transaction() -> TransactWrite:
     connection = Connection(region=_conf["region"], host=_conf["endpoint"])
     connection._local.session = aws.shared_session()
     return TransactWrite(connection=connection)
+
+
+def condition_failed(exc: TransactWriteError) -> bool:
+    """Was a cancelled transaction refused by one of its conditions (not by throttling, a conflict, an outage…)?"""
+    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in exc.cancellation_reasons)
 
 
 def ttl_attribute(model: type[BaseModel]) -> str | None:

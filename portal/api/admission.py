@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.api import bp
 from portal.api.spec import operation
 from portal.api.validation import parse
+from portal.auth.routes import registration_of
 from portal.customer.forms import RegistrationForm, UploadRequestForm
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
+from portal.forms import FreeText, PortalForm
 from portal.services import applications, customers, documents, grading
 from portal.validators import Items
-from portal.web import ctx
+from portal.web import ctx, settings
 
 
-class ApiApplicationForm(FlaskForm):
+class ApiApplicationForm(PortalForm):
     """Apply to a department for some of its products (ADM-4)."""
 
     dept_id = StringField(validators=[DataRequired(), Length(max=32)])
@@ -26,23 +28,41 @@ class ApiApplicationForm(FlaskForm):
                                    validate_choice=False, description="product ids of the department")
 
 
-class ApiDecisionForm(FlaskForm):
+class ApiDecisionForm(PortalForm):
     """The department leader's decision."""
 
     decision = SelectField(choices=[SelectChoice("admit"), SelectChoice("reject")], validators=[DataRequired()])
-    reason = StringField(validators=[DataRequired(), Length(max=2000)])
+    reason = StringField(validators=[FreeText(), DataRequired(), Length(max=2000)])
     version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
 
 
-class ApiConditionForm(FlaskForm):
+class ApiConditionForm(PortalForm):
     """One ADM-2 condition as met or not, with evidence."""
 
     code = SelectField(choices=[SelectChoice(c) for c in "abcdef"], validators=[DataRequired()])
     met = BooleanField()
     evidence_doc = StringField(validators=[Optional(), Length(max=64)])
     contract_no = StringField(validators=[Optional(), Length(max=100)])
-    note = StringField(validators=[Optional(), Length(max=1000)])
+    note = StringField(validators=[FreeText(), Optional(), Length(max=1000)])
     version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
+
+
+class ApiVersionForm(PortalForm):
+    """The version of the record as read (optimistic lock: 409 when it changed meanwhile)."""
+
+    version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
+
+
+class ApiAssigneeForm(ApiVersionForm):
+    """The designated person (ONB-3): an active member of the application's department."""
+
+    assignee_id = StringField(validators=[DataRequired(), Length(max=64)], description="a staff user id")
+
+
+class ApiBackgroundForm(ApiVersionForm):
+    """What the designated person checked, with sources (ONB-3)."""
+
+    note = StringField(validators=[FreeText(), DataRequired(), Length(max=4000)])
 
 
 def customer_json(c) -> dict:
@@ -64,24 +84,24 @@ def application_json(a) -> dict:
     """The API's view of an application."""
     return {"id": a.app_id, "customer": a.customer_id, "customer_name": a.customer_name, "department": a.dept_id,
             "products": sorted(a.products), "status": a.status, "assignee": a.assignee_id,
+            "confirm_only": bool(a.confirm_only), "reentry": bool(a.reentry),
             "background_check": applications.background_of(a), "conditions": applications.conditions_of(a),
             "decision_reason": a.decision_reason, "decided_by": a.decided_by,
             "decided_at": a.decided_at.isoformat() if a.decided_at else None,
             "submitted_at": a.submitted_at.isoformat(), "version": a.version}
 
 
-@operation(bp, "/customers", "POST", "Register a company and its first user (409 when the credit code is taken)",
-           form=RegistrationForm, response="Customer", status=201, auth=False, errors=(404, 409, 429))
+@operation(bp, "/customers", "POST", "Register a company and its first user. 202 also when the e-mail has an account "
+           "(its owner is mailed; nothing is created); 409 when the credit code is taken; throttled per address",
+           form=RegistrationForm, response="RegistrationReceived", status=202, auth=False, errors=(404, 409, 429))
 def customer_register():
     """Registration through the API."""
+    customers.count_registration_try(ctx())  # every try counts, those the form refuses too
     form = parse(RegistrationForm)
-    customer, _user = customers.register(ctx(), customers.Registration(
-        name=form.name.data, credit_code=form.credit_code.data, kind=form.kind.data, region=form.region.data,
-        industry=form.industry.data, scale=form.scale.data, contact_name=form.contact_name.data,
-        mobile=form.mobile.data, email=form.email.data, password=form.password.data,
-        hospital_level=form.hospital_level.data or None, beds=form.beds.data,
-        invitation=form.invitation.data or None))
-    return jsonify(customer_json(customer)), 201
+    customers.register(ctx(), registration_of(form), settings().public_url, throttle=None)
+    return jsonify({"status": "received", "email": form.email.data.strip(),
+                    "message": str(_l("We have sent an e-mail to this address. Sign in with it and the password "
+                                      "you chose."))}), 202
 
 
 @operation(bp, "/customers/<customer_id>", "GET", "A customer (its own users, or staff per SEC-1)",
@@ -160,6 +180,44 @@ def application_decision(app_id: str):
     form = parse(ApiDecisionForm)
     app = applications.decide(ctx(), app_id, form.decision.data == "admit", form.reason.data, form.version.data)
     return jsonify(application_json(app))
+
+
+@operation(bp, "/applications/<app_id>/assignee", "POST", "Designate the person who checks the customer (ONB-3)",
+           form=ApiAssigneeForm, response="Application", perm=Perm.DECIDE_APPLICATIONS)
+def application_assign(app_id: str):
+    """The department leader designates the person."""
+    applications.get_application(ctx(), app_id)
+    form = parse(ApiAssigneeForm)
+    return jsonify(application_json(applications.assign(ctx(), app_id, form.assignee_id.data, form.version.data)))
+
+
+@operation(bp, "/applications/<app_id>/background-check", "POST",
+           "The designated person records the background check and answers for its truth (ONB-3)",
+           form=ApiBackgroundForm, response="Application", perm=Perm.REVIEW_APPLICATIONS)
+def application_background(app_id: str):
+    """Record the background check."""
+    applications.get_application(ctx(), app_id)
+    form = parse(ApiBackgroundForm)
+    return jsonify(application_json(applications.record_background_check(ctx(), app_id, form.note.data,
+                                                                         form.version.data)))
+
+
+@operation(bp, "/applications/<app_id>/confirm", "POST",
+           "Confirm a retail or internal related-party customer (ADM-1: no six-condition review); it stands as 合格",
+           form=ApiVersionForm, response="Application", perm=Perm.REVIEW_APPLICATIONS)
+def application_confirm(app_id: str):
+    """A member of the department confirms the customer."""
+    applications.get_application(ctx(), app_id)
+    form = parse(ApiVersionForm)
+    return jsonify(application_json(applications.confirm(ctx(), app_id, form.version.data)))
+
+
+@operation(bp, "/document-types", "GET", "Qualification document types and the customer types that must provide "
+           "each (ADM-2 a/e)", response="DocumentTypeList", auth=False)
+def document_type_list():
+    """Which documents each customer type needs, before registering or applying."""
+    return jsonify({"items": [{"id": t.type_id, "name_zh": t.name_zh, "name_en": t.name_en,
+                               "required_for": sorted(t.required_for or [])} for t in documents.document_types()]})
 
 
 @operation(bp, "/departments/<dept_id>/applications", "GET", "Undecided applications, oldest first",

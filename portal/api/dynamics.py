@@ -3,33 +3,41 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.api import bp
+from portal.api.admission import application_json
 from portal.api.schemas import QUERY_PARAMS
 from portal.api.spec import operation
 from portal.api.validation import parse, query_value
 from portal.domain.roles import Perm
-from portal.services import blacklist
+from portal.forms import FreeText, PortalForm
+from portal.services import applications, blacklist
 from portal.web import ctx
 
 
-class ListingForm(FlaskForm):
+class ListingForm(PortalForm):
     """A listing: `scope` is "company" (MD) or a department id (its leader)."""
 
     customer_id = StringField(validators=[DataRequired(), Length(max=64)])
     scope = StringField(validators=[DataRequired(), Length(max=32)])
-    reason = StringField(validators=[DataRequired(), Length(max=2000)])
+    reason = StringField(validators=[FreeText(), DataRequired(), Length(max=2000)])
     expires_on = DateField(validators=[Optional()],
                            description="YYYY-MM-DD, Asia/Shanghai; department lists at most 6 months")
 
 
-class LiftForm(FlaskForm):
+class LiftForm(PortalForm):
     """Why a listing ends early."""
 
-    reason = StringField(validators=[DataRequired(), Length(max=2000)])
+    reason = StringField(validators=[FreeText(), DataRequired(), Length(max=2000)])
+
+
+class ReentryForm(PortalForm):
+    """Company leadership's approval of a re-entry (BLK-6), on the application as read."""
+
+    reason = StringField(validators=[FreeText(), DataRequired(), Length(max=2000)])
+    version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
 
 
 def entry_json(e) -> dict:
@@ -68,3 +76,14 @@ def blacklist_lift(entry_id: str):
     blacklist.check_scope(ctx(), entry.scope, entry_id)  # another department's entry: 403 before the body
     form = parse(LiftForm)
     return jsonify(entry_json(blacklist.lift(ctx(), entry_id, form.reason.data)))
+
+
+@operation(bp, "/applications/<app_id>/reentry-approval", "POST",
+           "Company leadership approves a re-entry after a blacklisting (BLK-6); with the department leader's "
+           "admission it enters as 合格", form=ReentryForm, response="Application", perm=Perm.APPROVE_REENTRY)
+def reentry_approve(app_id: str):
+    """Leadership's second approval."""
+    applications.get_application(ctx(), app_id)
+    form = parse(ReentryForm)
+    app = applications.approve_reentry(ctx(), app_id, form.reason.data, form.version.data)
+    return jsonify(application_json(app))

@@ -12,7 +12,8 @@ import email_validator
 from wtforms import BooleanField, DateField, IntegerField, SelectFieldBase, SelectMultipleField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.validators import END, NOT_BLANK
+from portal.forms import PortalForm, is_free_text
+from portal.validators import END, NOT_BLANK, text_pattern
 
 
 def form_schema(form_class) -> dict:
@@ -20,7 +21,7 @@ def form_schema(form_class) -> dict:
     form = form_class(formdata=None, meta={"csrf": False})
     props, required = {}, []
     for f in form:
-        props[f.name] = field_schema(f)
+        props[f.name] = field_schema(f, text_rule=isinstance(form, PortalForm))
         if any(isinstance(v, DataRequired | InputRequired) for v in f.validators):
             required.append(f.name)
     schema = {"type": "object", "properties": props, "additionalProperties": False}
@@ -30,8 +31,8 @@ def form_schema(form_class) -> dict:
     return schema
 
 
-def field_schema(f) -> dict:
-    """One field's schema: its type, then what each validator adds."""
+def field_schema(f, text_rule: bool = False) -> dict:
+    """One field's schema: its type, then what each validator adds (`text_rule`: PortalForm's, SEC-2)."""
     schema = _type_of(f)
     if schema["type"] == "array":
         _describe_list(f, schema)
@@ -43,9 +44,13 @@ def field_schema(f) -> dict:
             schema["enum"] = [value for value in schema["enum"] if value.strip()]
             schema.pop("minLength", None)
             patterns.remove(NOT_BLANK)
-        full = not any(isinstance(v, Regexp) for v in f.validators)  # ours match whole non-blank values
-        if full and len(patterns) > 1 and NOT_BLANK in patterns:
-            patterns.remove(NOT_BLANK)
+        # The `password` format says the text rule itself (its description; the fuzzer's generator keeps it).
+        if text_rule and schema["type"] == "string" and "enum" not in schema and schema.get("format") not in (
+                "date", "password"):
+            required = NOT_BLANK in patterns  # one pattern for both: generators handle it better than two
+            patterns = [p for p in patterns if p != NOT_BLANK] + [text_pattern(is_free_text(f), required)]
+        elif len(patterns) > 1 and NOT_BLANK in patterns and not any(isinstance(v, Regexp) for v in f.validators):
+            patterns.remove(NOT_BLANK)  # our validators' patterns match whole non-blank values
         if patterns:
             schema["pattern"] = patterns[0]
             if len(patterns) > 1:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import jsonify
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -14,6 +13,7 @@ from portal.api.spec import operation
 from portal.api.validation import checked_body, parse
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
+from portal.forms import FreeText, PortalForm
 from portal.services import customers, grading, scorecards
 from portal.staff.forms import GradeForm
 from portal.web import ctx
@@ -50,10 +50,10 @@ SCORECARD_BODY = {
 }
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PortalForm):
     """A reason, e.g. for ending a standing."""
 
-    reason = StringField(validators=[DataRequired(), Length(max=2000)])
+    reason = StringField(validators=[FreeText(), DataRequired(), Length(max=2000)])
 
 
 def standing_json(s) -> dict:

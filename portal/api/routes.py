@@ -69,7 +69,7 @@ def me():
     """The signed-in user."""
     a = g.actor
     return jsonify({"id": a.user_id, "email": a.email, "name": a.name, "kind": a.kind,
-                    "role": a.role.value if a.role else None, "department": a.dept_id})
+                    "role": a.role.value if a.role else None, "department": a.dept_id, "customer": a.customer_id})
 
 
 @operation(bp, "/departments", "GET", "Departments the caller may see", response="DepartmentList",

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from portal.domain.customers import HOSPITAL_LEVELS
+from portal.services.audit_trail import FIRST_DAY, LAST_DAY
 from portal.services.paging import CURSOR_MAX_LENGTH, CURSOR_PATTERN
+
+# The audit's days are a whole millennium, so one digit says it in the pattern below (checked here at import).
+assert (FIRST_DAY.month, FIRST_DAY.day, FIRST_DAY.year % 1000, LAST_DAY.year - FIRST_DAY.year) == (1, 1, 0, 999)
 
 S = {"type": "string"}
 INT = {"type": "integer"}
@@ -85,7 +89,7 @@ SCHEMAS = {
     "Token": obj(("token", "token_type", "expires_in"), token=S, token_type={"type": "string", "enum": ["Bearer"]},
                  expires_in=INT),
     "Me": obj(("id", "kind"), id=S, email=S, name=S, kind={"type": "string", "enum": ["staff", "customer"]},
-              role=opt(S), department=opt(S)),
+              role=opt(S), department=opt(S), customer=opt(S)),
     "Department": DEPARTMENT,
     "DepartmentList": items_of(DEPARTMENT),
     "Staff": STAFF,
@@ -96,6 +100,10 @@ SCHEMAS = {
     "Document": DOCUMENT,
     "DocumentList": items_of(ref("Document")),
     "UploadTicket": obj(("document_id", "url", "fields"), document_id=S, **UPLOAD),
+    "RegistrationReceived": obj(("status", "email", "message"), status={"type": "string", "enum": ["received"]},
+                                email=S, message=S),
+    "DocumentTypeList": items_of(obj(("id",), id=S, name_zh=S, name_en=S, required_for={
+        "type": "array", "items": {"type": "string", "enum": ["enterprise", "medical", "retail", "internal"]}})),
     "Link": obj(("url",), url=S),
     "Application": APPLICATION,
     "ApplicationPage": items_of(ref("Application"), paged=True),
@@ -127,7 +135,8 @@ QUERY_PARAMS = {
     "cursor": {"type": "string", "minLength": 2, "maxLength": CURSOR_MAX_LENGTH, "pattern": CURSOR_PATTERN,
                "description": "the `cursor` of the previous page, as it was given"},
     "limit": {"type": "integer", "minimum": 1, "maximum": 100, "description": "at most this many items (50)"},
-    "day": {"type": "string", "format": "date", "description": "YYYY-MM-DD, Asia/Shanghai; today by default"},
+    "day": {"type": "string", "format": "date", "pattern": f"^{FIRST_DAY.year // 1000}[0-9]{{3}}-",
+            "description": f"YYYY-MM-DD, Asia/Shanghai, {FIRST_DAY} to {LAST_DAY}; today by default"},
     "actor": {"type": "string", "maxLength": 254, "description": "user id"},
     "department": {"type": "string", "maxLength": 32},
     "action": {"type": "string", "maxLength": 64, "description": "actions starting with this"},

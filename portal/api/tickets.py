@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -12,42 +11,43 @@ from portal.api.spec import operation
 from portal.api.validation import parse
 from portal.customer.forms import TICKET_KIND_CHOICES, AttachmentForm
 from portal.domain.roles import Perm
+from portal.forms import FreeText, PortalForm
 from portal.services import ticket_files, tickets, uploads
 from portal.staff.service_forms import CHANNEL_CHOICES, STEP_CHOICES
 from portal.web import ctx
 
 
-class ApiTicketForm(FlaskForm):
+class ApiTicketForm(PortalForm):
     """File a ticket (customers), or enter one received offline (staff: customer_id and channel, together)."""
 
     dept_id = StringField(validators=[DataRequired(), Length(max=32)], description='a department, or "company"')
     kind = SelectField(choices=TICKET_KIND_CHOICES, validators=[DataRequired()])
     subject = StringField(validators=[DataRequired(), Length(max=200)])
-    description = StringField(validators=[DataRequired(), Length(max=10000)])
+    description = StringField(validators=[FreeText(), DataRequired(), Length(max=10000)])
     customer_id = StringField(validators=[Optional(), Length(max=64)], description="staff only")
     channel = SelectField(choices=CHANNEL_CHOICES, validators=[Optional()], description="staff only")
 
     json_schema = {"dependentRequired": {"customer_id": ["channel"], "channel": ["customer_id"]}}
 
 
-class ApiStepForm(FlaskForm):
+class ApiStepForm(PortalForm):
     """A staff step: acknowledged, in_progress or resolved (resolving needs a reply)."""
 
     status = SelectField(choices=STEP_CHOICES, validators=[DataRequired()])
-    reply = StringField(validators=[Optional(), Length(max=10000)])
+    reply = StringField(validators=[FreeText(), Optional(), Length(max=10000)])
 
 
-class ApiReplyForm(FlaskForm):
+class ApiReplyForm(PortalForm):
     """A message on a ticket."""
 
-    text = StringField(validators=[DataRequired(), Length(max=10000)])
+    text = StringField(validators=[FreeText(), DataRequired(), Length(max=10000)])
 
 
-class ApiCloseForm(FlaskForm):
+class ApiCloseForm(PortalForm):
     """CMP-3: the customer confirms and rates (1–5)."""
 
     rating = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=5)])
-    comment = StringField(validators=[Optional(), Length(max=2000)])
+    comment = StringField(validators=[FreeText(), Optional(), Length(max=2000)])
 
 
 def ticket_json(t) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -11,26 +10,27 @@ from portal.api import bp
 from portal.api.spec import operation
 from portal.api.validation import parse
 from portal.domain.roles import Perm
+from portal.forms import FreeText, PortalForm
 from portal.services import visits
 from portal.staff.service_forms import OUTCOME_CHOICES, VISIT_MODES
 from portal.web import ctx
 
 
-class ApiVisitForm(FlaskForm):
+class ApiVisitForm(PortalForm):
     """Plan a visit to a customer of the department."""
 
     customer_id = StringField(validators=[DataRequired(), Length(max=64)])
     planned_on = DateField(validators=[Optional()], description="YYYY-MM-DD, Asia/Shanghai")
     mode = SelectField(choices=VISIT_MODES, validators=[DataRequired()])
-    purpose = StringField(validators=[DataRequired(), Length(max=500)])
+    purpose = StringField(validators=[FreeText(), DataRequired(), Length(max=500)])
     assignee_id = StringField(validators=[DataRequired(), Length(max=64)], description="a staff member's user id")
 
 
-class ApiVisitOutcomeForm(FlaskForm):
+class ApiVisitOutcomeForm(PortalForm):
     """What came of a visit."""
 
     outcome = SelectField(choices=OUTCOME_CHOICES, validators=[DataRequired()])
-    notes = StringField(validators=[DataRequired(), Length(max=5000)])
+    notes = StringField(validators=[FreeText(), DataRequired(), Length(max=5000)])
     version = IntegerField(validators=[Optional()])
 
 

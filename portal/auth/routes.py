@@ -12,7 +12,7 @@ from portal.domain.throttle import ThrottlePolicy
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import auth, customers
 from portal.services.errors import Invalid, NotFound, Throttled, Unauthenticated
-from portal.web import ctx, settings, signed_in_required
+from portal.web import ctx, safe_next, settings, signed_in_required
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -22,13 +22,6 @@ def throttles() -> auth.Throttles:
     conf = settings()
     return auth.Throttles(ThrottlePolicy(max_failures=conf.throttle_account_max),
                           ThrottlePolicy(max_failures=conf.throttle_client_max))
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after sign-in (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def home_for(actor) -> str:
@@ -103,29 +96,36 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
+def registration_of(form) -> customers.Registration:
+    """The registration a form (page or API) describes."""
+    return customers.Registration(
+        name=form.name.data, credit_code=form.credit_code.data, kind=form.kind.data, region=form.region.data,
+        industry=form.industry.data, scale=form.scale.data, contact_name=form.contact_name.data,
+        mobile=form.mobile.data, email=form.email.data, password=form.password.data,
+        hospital_level=form.hospital_level.data or None, beds=form.beds.data, invitation=form.invitation.data or None)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     """A company registers itself (or through a department's invitation link) with its first user."""
     form = RegistrationForm(invitation=request.args.get("invitation", ""))
     problem = None
-    if form.validate_on_submit():
+    if form.is_submitted():
         try:
-            _customer, user = customers.register(ctx(), customers.Registration(
-                name=form.name.data, credit_code=form.credit_code.data, kind=form.kind.data,
-                region=form.region.data, industry=form.industry.data, scale=form.scale.data,
-                contact_name=form.contact_name.data, mobile=form.mobile.data, email=form.email.data,
-                password=form.password.data, hospital_level=form.hospital_level.data or None, beds=form.beds.data,
-                invitation=form.invitation.data or None))
+            customers.count_registration_try(ctx())  # every try counts, those the form refuses too
+        except Throttled as exc:
+            problem = exc.message
+    if problem is None and form.validate_on_submit():
+        try:
+            customers.register(ctx(), registration_of(form), settings().public_url, throttle=None)
         except (*FORM_ERRORS, NotFound) as exc:  # NotFound: an invitation that does not exist
             problem = apply_errors(form, exc)
             if "invitation" in exc.fields:
                 problem = str(exc.fields["invitation"][0])
-        else:
-            session.clear()
-            session["sid"] = auth.start_session(ctx(), user, settings().session_lifetime)
-            session.permanent = True
-            flash(_("Welcome! Upload your qualification documents, then apply for admission."), "success")
-            return redirect(url_for("customer.home"))
+        else:  # the same answer whether or not the address had an account (no enumeration)
+            flash(_("Registration received. We have sent an e-mail to %(email)s. Sign in with that e-mail and the "
+                    "password you chose.", email=form.email.data.strip()), "success")
+            return redirect(url_for("auth.login"))
     if form.invitation.errors:  # a hidden field: its message goes above the form
         problem = str(form.invitation.errors[0])
     return render_template("auth/register.html", form=form, problem=problem)

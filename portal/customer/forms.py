@@ -1,7 +1,6 @@
 """Forms of the customer side: registration, document upload, admission application."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.domain.customers import HOSPITAL_LEVELS, CustomerType
 from portal.domain.passwords import MAX_LENGTH
+from portal.forms import PortalForm
 from portal.labels import SCALE_LABELS
 from portal.validators import CreditCode, InvitationToken, MainlandMobile, NewPassword
 
@@ -32,7 +32,7 @@ KIND_CHOICES = [
 SCALE_CHOICES = [SelectChoice(value, label) for value, label in SCALE_LABELS.items()]
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(PortalForm):
     """A company registers with its first user."""
 
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
@@ -77,7 +77,7 @@ class RegistrationForm(FlaskForm):
         return valid
 
 
-class UploadRequestForm(FlaskForm):
+class UploadRequestForm(PortalForm):
     """Details of a document whose file the browser then sends straight to S3."""
 
     type_id = StringField(_l("Document type"), validators=[DataRequired(), Length(max=64)])
@@ -88,7 +88,7 @@ class UploadRequestForm(FlaskForm):
     long_term = BooleanField(_l("Long-term (长期)"))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(PortalForm):
     """A file to attach to a ticket; the browser then sends it straight to S3."""
 
     filename = StringField(_l("File"), validators=[DataRequired(), Length(max=255)])
@@ -102,7 +102,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(PortalForm):
     """Apply for admission to one department, for some of its products (ADM-4)."""
 
     dept_id = SelectField(_l("Department"), validators=[DataRequired()], validate_choice=False)
@@ -113,7 +113,7 @@ TICKET_KIND_CHOICES = [SelectChoice("complaint", _l("Complaint")), SelectChoice(
                        SelectChoice("dispute", _l("Dispute")), SelectChoice("consultation", _l("Consultation"))]
 
 
-class TicketForm(FlaskForm):
+class TicketForm(PortalForm):
     """A ticket to a department the customer deals with, or to the company (RGT-1 b)."""
 
     dept_id = SelectField(_l("To"), validators=[DataRequired()], validate_choice=False)
@@ -123,26 +123,26 @@ class TicketForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PortalForm):
     """A message on a ticket."""
 
     text = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10000)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(PortalForm):
     """CMP-3: confirm the resolution and rate it."""
 
     rating = IntegerField(_l("Satisfaction (1–5)"), validators=[DataRequired(), NumberRange(min=1, max=5)])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(PortalForm):
     """Not solved: back to the department."""
 
     reason = TextAreaField(_l("What is still wrong"), validators=[DataRequired(), Length(max=2000)])
 
 
-class MisconductForm(FlaskForm):
+class MisconductForm(PortalForm):
     """RGT-1 c: report another customer's fraud or misconduct (only MD reads it; you stay anonymous to others)."""
 
     subject_name = StringField(_l("Company reported"), validators=[DataRequired(), Length(max=200)])
@@ -151,7 +151,7 @@ class MisconductForm(FlaskForm):
     description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=10000)])
 
 
-class ChangeReportForm(FlaskForm):
+class ChangeReportForm(PortalForm):
     """OBL-1: report changes to the business registration, or its cancellation, with the new licence."""
 
     kind = SelectField(_l("Report"), choices=[

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from portal.domain.text import text_problem
 
 
 class Grade(StrEnum):
@@ -196,6 +199,8 @@ def _indicator_points(ind: Indicator, raw: object) -> int:
         value = float(raw)
     except (TypeError, ValueError) as exc:
         raise ScorecardError(ind.key, "not_a_number") from exc
+    if not math.isfinite(value):  # "inf", "nan", 1e400: no band can hold them
+        raise ScorecardError(ind.key, "not_a_number")
     for band in ind.bands:
         if band.low <= value and (band.high is None or value < band.high):
             return band.points
@@ -216,13 +221,22 @@ def scorecard_from_dict(data: dict) -> Scorecard:
             indicators.append(Indicator(key=str(raw["key"]), name_zh=str(raw.get("name_zh", raw["key"])),
                                         name_en=str(raw.get("name_en", raw["key"])), weight=int(raw["weight"]),
                                         bands=bands, options=options, unit=str(raw.get("unit", ""))))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ScorecardError(path, "malformed") from exc
+        if not all(math.isfinite(x) for b in bands for x in (b.low, b.high if b.high is not None else 0)):
+            raise ScorecardError(path, "malformed")
+        ind = indicators[-1]
+        if any(text_problem(t) for t in (ind.key, ind.name_zh, ind.name_en, ind.unit, *ind.options)):
+            raise ScorecardError(path, "bad_text")  # SEC-2: no control or text-direction characters
     try:
         thresholds = {Grade(k): float(v) for k, v in (data.get("thresholds") or {}).items()}
         caps = {str(k): Grade(v) for k, v in (data.get("caps") or {}).items()}
-    except (TypeError, ValueError) as exc:
+        if not all(math.isfinite(v) for v in thresholds.values()):
+            raise ValueError("non-finite threshold")
+    except (TypeError, ValueError, AttributeError) as exc:
         raise ScorecardError("thresholds", "malformed") from exc
+    if any(text_problem(k) for k in caps):
+        raise ScorecardError("caps", "bad_text")
     card = Scorecard(tuple(indicators), thresholds, caps)
     card.validate()
     return card

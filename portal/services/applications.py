@@ -40,6 +40,11 @@ from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.grading import admission_updates
 from portal.services.paging import Page, after, page_of
 
+# ADM-1: the decision recorded when a department confirms a review-free customer (read by both languages).
+CONFIRMED_REASON = {
+    CustomerType.RETAIL: "零售客户，经部门确认准入 / Retail customer, confirmed by the department",
+    CustomerType.INTERNAL: "内部关联方，经部门确认准入 / Internal related party, confirmed by the department",
+}
 EVIDENCE_NEEDED = {Condition.A_LEGAL_ENTITY: "document", Condition.E_PRODUCT_LICENCE: "document",
                    Condition.C_CONTRACT: "contract_no"}
 
@@ -78,36 +83,34 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str], requested_grade: str 
         raise Forbidden(_l("Your company is on a blacklist that covers this department and cannot apply."))
     if Standing.count(dept_id, Standing.customer_id == customer.customer_id):
         raise Conflict(_l("Your company is admitted in this department already."))
-    review = needs_admission_review(CustomerType(customer.kind))
-    if review:
-        required = [t.type_id for t in required_types(customer.kind)]
-        validity = verified_validity(customer.customer_id)
-        missing = missing_documents(required, set(validity), shanghai_day(ctx.now), validity)
-        if missing:
-            raise Invalid(_l("Upload and verify the required documents first."),
-                          fields={"documents": [_l("Missing or expired: %(types)s", types=", ".join(missing))]})
+    _check_documents(customer, ctx)  # ADM-1 exempts no one from verified documents
     reentry = was_listed(customer.customer_id, dept_id)  # BLK-6: re-entry is re-reviewed, never review-free
-    review = review or reentry
+    confirm_only = not needs_admission_review(CustomerType(customer.kind)) and not reentry
     app = Application(app_id=str(ULID.from_datetime(ctx.now)), customer_id=customer.customer_id,
                       customer_name=customer.name, dept_id=dept_id, products=set(chosen), submitted_at=ctx.now,
-                      status="submitted" if review else "admitted", queue_dept=dept_id if review else None,
-                      reentry=reentry or None, requested_grade=requested_grade)
+                      status="submitted", queue_dept=dept_id, reentry=reentry or None,
+                      confirm_only=confirm_only or None, requested_grade=requested_grade)
     try:
         with transaction() as tx:
-            if review:
-                tx.save(Unique(_open_key(customer.customer_id, dept_id), owner_id=app.app_id),
-                        condition=Unique.key.does_not_exist())
-            else:  # ADM-1: recorded and admitted at once as 合格, without review
-                app.decided_at, app.decided_by, app.decision_reason = ctx.now, "ADM-1", "ADM-1"
-                tx.save(_standing(app, ctx), condition=Standing.customer_id.does_not_exist())
-                admission_updates(tx, dept_id, app.products)
+            tx.save(Unique(_open_key(customer.customer_id, dept_id), owner_id=app.app_id),
+                    condition=Unique.key.does_not_exist())
             tx.save(app, condition=Application.app_id.does_not_exist())
-            tx.save(audit.event(ctx, "application.submitted" if review else "application.admitted_without_review",
-                                target_type="application", target_id=app.app_id, dept_id=dept_id,
-                                detail={"customer": customer.customer_id, "products": chosen}))
+            tx.save(audit.event(ctx, "application.submitted", target_type="application", target_id=app.app_id,
+                                dept_id=dept_id, detail={"customer": customer.customer_id, "products": chosen,
+                                                         "confirm_only": confirm_only}))
     except TransactWriteError as exc:
         raise Conflict(_l("Your company has an open application to this department already.")) from exc
     return app
+
+
+def _check_documents(customer: Customer, ctx: Ctx) -> None:
+    """The documents its customer type requires are verified and valid today (ADM-2 a/e; ADM-1 types too)."""
+    required = [t.type_id for t in required_types(customer.kind)]
+    validity = verified_validity(customer.customer_id)
+    missing = missing_documents(required, set(validity), shanghai_day(ctx.now), validity)
+    if missing:
+        raise Invalid(_l("Upload and verify the required documents first."),
+                      fields={"documents": [_l("Missing or expired: %(types)s", types=", ".join(missing))]})
 
 
 def _standing(app: Application, ctx: Ctx) -> Standing:
@@ -250,9 +253,36 @@ def _admission_problems(app: Application) -> dict:
     if not app.background_check:
         problems["decision"] = problems.get("decision", []) + [
             _l("The designated person has not recorded the background check.")]
-    if blocked_scope(app.customer_id, app.dept_id):
-        problems["decision"] = [_l("The customer is blacklisted in this department.")]
-    return problems
+    return {**problems, **_blacklist_problem(app)}
+
+
+def _blacklist_problem(app: Application) -> dict:
+    if blocked_scope(app.customer_id, app.dept_id):  # ADM-3 / BLK-2, checked again at decision time
+        return {"decision": [_l("The customer is blacklisted in this department.")]}
+    return {}
+
+
+def confirm(ctx: Ctx, app_id: str, version: int) -> Application:
+    """ADM-1: a member of the department confirms a retail or internal related-party customer in one click.
+
+    Until then it is 待确认, holds no standing and counts in no quota; its documents are checked again now.
+    """
+    app = _editable(ctx, app_id, Perm.REVIEW_APPLICATIONS, version)
+    if not app.confirm_only:
+        raise Conflict(_l("This application needs the full admission review (ADM-2), not a confirmation."))
+    return _confirm(ctx, app)
+
+
+def _confirm(ctx: Ctx, app: Application) -> Application:
+    problems = _blacklist_problem(app)
+    if problems:
+        raise Invalid(fields=problems)
+    customer = Customer.get(app.customer_id)
+    try:
+        _check_documents(customer, ctx)
+    except Invalid as exc:
+        raise Invalid(exc.message, fields={"decision": exc.fields["documents"]}) from exc
+    return _finalise(ctx, app, True, CONFIRMED_REASON[CustomerType(customer.kind)])
 
 
 def decide(ctx: Ctx, app_id: str, admit: bool, reason: str, version: int) -> Application:
@@ -265,6 +295,8 @@ def decide(ctx: Ctx, app_id: str, admit: bool, reason: str, version: int) -> App
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(fields={"reason": [_l("Give the reason for the decision.")]})
+    if admit and app.confirm_only:  # ADM-1: the leader confirms like any member of the department
+        return _confirm(ctx, app)
     if admit:
         problems = _admission_problems(app)
         if problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
 from portal.adapters.tables import AuditEvent
@@ -11,7 +12,10 @@ from portal.domain.roles import Perm
 from portal.domain.timeutil import SHANGHAI
 from portal.services.access import authorize
 from portal.services.context import Ctx
+from portal.services.errors import Invalid
 from portal.services.paging import Page, page_of, parse_cursor
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def _ulid_prefix(day: date) -> str:
@@ -31,6 +35,9 @@ def browse(
 ) -> Page:
     """One Asia/Shanghai day of events, newest first; by actor or department through their index (no Scan)."""
     authorize(ctx, Perm.VIEW_AUDIT)
+    if not FIRST_DAY <= day <= LAST_DAY:  # ULIDs hold no time before 1970; no event is older than the portal
+        raise Invalid(fields={"day": [_l("Choose a day between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
+                                         last=LAST_DAY.isoformat())]})
     start, end = _ulid_prefix(day), _ulid_prefix(day + timedelta(days=1))
     before = parse_cursor(cursor)  # newest first: the next page is up to the cursor's event, which is left out
     if before is not None and before < start:

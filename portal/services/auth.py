@@ -85,14 +85,15 @@ class Throttles:
         return [(f"account#{normalise_email(email)}", self.account), (f"client#{ip or 'unknown'}", self.client)]
 
 
-def _locked_until(keys: list[tuple[str, ThrottlePolicy]], now: datetime) -> datetime | None:
+def locked_until(keys: list[tuple[str, ThrottlePolicy]], now: datetime) -> datetime | None:
+    """Until when the first locked key of `keys` refuses tries, or None."""
     items = {item.key: item for item in Throttle.batch_get([k for k, _ in keys])}
     until = [i.locked_until for i in items.values() if i.locked_until and i.locked_until > now]
     return max(until) if until else None
 
 
-def _count_failure(key: str, policy: ThrottlePolicy, now: datetime) -> None:
-    """Add one failure under `key` atomically; lock the key when the policy says so."""
+def count_failure(key: str, policy: ThrottlePolicy, now: datetime) -> None:
+    """Add one failure (or counted try) under `key` atomically; lock the key when the policy says so."""
     expires = now + policy.window + policy.lock
     item = Throttle(key)
     try:
@@ -132,7 +133,7 @@ def authenticate(ctx: Ctx, email: str, password: str, throttles: Throttles, *, c
     """Check e-mail and password under the throttles; audit success and failure alike."""
     email = normalise_email(email)
     keys = throttles.keys(email, ctx.ip)
-    until = _locked_until(keys, ctx.now)
+    until = locked_until(keys, ctx.now)
     if until:
         audit.record(ctx, "auth.sign_in", outcome="refused", actor_email=email,
                      detail={"why": "throttled", "channel": channel})
@@ -140,7 +141,7 @@ def authenticate(ctx: Ctx, email: str, password: str, throttles: Throttles, *, c
     user = find_user_by_email(email) if len(password) <= 1024 else None
     if not _verify(user, password):
         for key, policy in keys:
-            _count_failure(key, policy, ctx.now)
+            count_failure(key, policy, ctx.now)
         audit.record(ctx, "auth.sign_in", outcome="failed", actor_email=email, detail={"channel": channel})
         raise Unauthenticated(GENERIC_FAILURE)
     if not user.active:

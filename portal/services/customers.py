@@ -6,10 +6,12 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from portal.adapters import mail
 from portal.adapters.tables import Application, Customer, Document, Prospect, Standing, Unique, User, transaction
 from portal.domain.customers import (
     HOSPITAL_LEVELS,
@@ -20,14 +22,16 @@ from portal.domain.customers import (
     valid_credit_code,
 )
 from portal.domain.roles import Perm
+from portal.domain.throttle import ThrottlePolicy
 from portal.services import audit
 from portal.services.access import authorize, refuse
-from portal.services.auth import check_new_password, hash_password, normalise_email
+from portal.services.auth import check_new_password, count_failure, hash_password, locked_until, normalise_email
 from portal.services.context import Ctx
-from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.errors import Conflict, Invalid, NotFound, Throttled
 
 CODE_TAKEN = _l("A customer with this unified social credit code is registered already.")
-EMAIL_TAKEN = _l("An account with this e-mail exists already.")
+# Registrations per client address: enough for an office, too few to probe which addresses have accounts.
+REGISTRATION_THROTTLE = ThrottlePolicy(max_failures=20, window=timedelta(hours=1), lock=timedelta(hours=1))
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,6 @@ def _problems(reg: Registration) -> dict:
         problems.update(exc.fields)
     if not problems.get("credit_code") and Unique.count(f"uscc#{code}"):
         problems["credit_code"] = [CODE_TAKEN]
-    if Unique.count(f"email#{normalise_email(reg.email)}"):
-        problems["email"] = [EMAIL_TAKEN]
     return problems
 
 
@@ -97,16 +99,25 @@ def _invitation(token: str | None) -> Prospect | None:
     return prospect
 
 
-def register(ctx: Ctx, reg: Registration) -> tuple[Customer, User]:
-    """A company registers with its first user; credit code and e-mail are unique (409 when taken)."""
+def register(ctx: Ctx, reg: Registration, portal_url: str = "",
+             throttle: ThrottlePolicy | None = REGISTRATION_THROTTLE) -> tuple[Customer, User] | None:
+    """A company registers with its first user; the credit code is unique (409 when taken).
+
+    An e-mail address that has an account already is never revealed: the answer is the same as for a success,
+    nothing is created, and the address's owner is told by mail. Tries are throttled per client address
+    (`throttle` None: the caller counted this try already, before its form refused anything).
+    """
+    if throttle is not None:
+        count_registration_try(ctx, throttle)
     prospect = _invitation(reg.invitation)
     problems = _problems(reg)
-    taken = {k: v for k, v in problems.items() if v in ([CODE_TAKEN], [EMAIL_TAKEN])}
-    if problems and taken == problems:
-        raise Conflict(next(iter(taken.values()))[0], fields=taken)
+    if problems and problems == {"credit_code": [CODE_TAKEN]}:
+        raise Conflict(CODE_TAKEN, fields=problems)
     if problems:
         raise Invalid(fields=problems)
     code, email = normalise_credit_code(reg.credit_code), normalise_email(reg.email)
+    if Unique.count(f"email#{email}"):
+        return _email_taken(ctx, email, portal_url)
     kind = CustomerType(reg.kind)
     customer = Customer(
         customer_id=str(uuid.uuid4()), name=reg.name.strip(), credit_code=code, kind=kind.value,
@@ -132,8 +143,37 @@ def register(ctx: Ctx, reg: Registration) -> tuple[Customer, User]:
                                 detail={"name": customer.name, "credit_code": code, "kind": kind.value,
                                         "prospect": prospect.prospect_id if prospect else None}))
     except TransactWriteError as exc:  # lost a race for the same code or address
-        raise Conflict(CODE_TAKEN, fields={"credit_code": [CODE_TAKEN]}) from exc
+        if Unique.count(f"uscc#{code}"):
+            raise Conflict(CODE_TAKEN, fields={"credit_code": [CODE_TAKEN]}) from exc
+        return _email_taken(ctx, email, portal_url)
+    mail.send(email, "【注册成功】客户管理门户 / Welcome to the customer portal",
+              f"{customer.name}：\n\n贵公司已在客户管理门户注册。请用本邮箱和注册时设置的密码登录，上传资质文件后申请准入：\n"
+              f"{portal_url.rstrip('/')}/login\n\nYour company is registered. Sign in with this e-mail and the "
+              f"password you chose, upload your qualification documents, then apply for admission.\n")
     return customer, user
+
+
+def count_registration_try(ctx: Ctx, policy: ThrottlePolicy = REGISTRATION_THROTTLE) -> None:
+    """Count a registration try from the client's address; Throttled once there were too many."""
+    key = f"register#{ctx.ip or 'unknown'}"
+    until = locked_until([(key, policy)], ctx.now)
+    if until:
+        audit.record(ctx, "customer.registration_throttled", outcome="refused", target_type="client",
+                     target_id=ctx.ip or "unknown")
+        raise Throttled(until, _l("Too many registrations from this network. Please try again in an hour."))
+    count_failure(key, policy, ctx.now)  # every try counts, accepted or not
+
+
+def _email_taken(ctx: Ctx, email: str, portal_url: str) -> None:
+    """The address has an account: create nothing, tell its owner, answer as for a success."""
+    audit.record(ctx, "customer.registration_email_taken", outcome="refused", actor_email=email)
+    mail.send(email, "【客户管理门户】有人用您的邮箱注册 / Someone tried to register with your address",
+              "有人尝试用本邮箱在客户管理门户注册新公司。本邮箱已有账户：如是您本人，请直接登录"
+              f"（忘记密码请联系管理员）：\n{portal_url.rstrip('/')}/login\n如不是您本人，请忽略本邮件，您的账户未被更改。\n\n"
+              "Someone tried to register a company on the customer portal with this address, which has an account "
+              "already. If it was you, sign in instead. If not, ignore this mail: nothing about your account "
+              "changed.\n")
+    return None
 
 
 # --- reading customer records ------------------------------------------------------------------

@@ -254,6 +254,8 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
     override = (override_reason or "").strip() or None
     for _attempt in range(MAX_TRIES):
         standing = get_standing(ctx, dept_id, customer_id, Perm.DECIDE_GRADES)
+        if proposal_id:  # only an open proposal for this customer in this department (SEC-1, GRD-6)
+            _open_proposal(dept_id, customer_id, proposal_id)
         old = Grade(standing.grade)
         if old == new:
             raise Conflict(_l("The customer holds this grade already."), fields={"grade": [
@@ -297,15 +299,23 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
     raise Conflict(_l("Too many simultaneous changes in this department. Try again."))
 
 
+def _open_proposal(dept_id: str, customer_id: str, proposal_id: str) -> GradeChange:
+    """A proposal for this customer in this department (404 otherwise) that is still open (409 otherwise)."""
+    try:
+        proposal = GradeChange.get(customer_id, proposal_id) if proposal_id and len(proposal_id) <= 64 else None
+    except DoesNotExist:
+        proposal = None
+    if proposal is None or proposal.dept_id != dept_id or proposal.kind != "proposal":
+        raise NotFound()
+    if proposal.status != "open":
+        raise Conflict(_l("This proposal was decided already."))
+    return proposal
+
+
 def decline(ctx: Ctx, dept_id: str, customer_id: str, proposal_id: str, reason: str) -> None:
     """The leader declines a proposal, with a reason."""
     authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=customer_id)
-    try:
-        proposal = GradeChange.get(customer_id, proposal_id)
-    except DoesNotExist as exc:
-        raise NotFound() from exc
-    if proposal.dept_id != dept_id or proposal.kind != "proposal":
-        raise NotFound()
+    proposal = _open_proposal(dept_id, customer_id, proposal_id)
     try:
         with transaction() as tx:
             tx.update(proposal, actions=[GradeChange.status.set("declined")], condition=GradeChange.status == "open")

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from portal.adapters import files
-from portal.adapters.tables import TicketEvent, transaction
+from portal.adapters.tables import Counter, TicketEvent, condition_failed, transaction
 from portal.domain.customers import MAX_UPLOAD_BYTES
 from portal.domain.tickets import MAX_ATTACHMENTS, Status
 from portal.domain.timeutil import to_iso
@@ -47,20 +47,30 @@ def request(ctx: Ctx, ticket_id: str, filename: str, content_type: str) -> Uploa
     problems = uploads.file_problems(filename, content_type)
     if problems:
         raise Invalid(fields=problems)
-    if sum(1 for a in attachments(ticket_id) if a.file_state != "rejected") >= MAX_ATTACHMENTS:
-        raise Invalid(fields={"file": [_l("At most %(n)s files per ticket.", n=MAX_ATTACHMENTS)]})
     event = tickets.new_event(ctx, ticket_id, "attachment", None, None)
     event.file_state, event.content_type = "awaiting_upload", content_type
     event.file_name = uploads.clean_name(filename)
     event.s3_key = uploads.new_key(f"tickets/{ticket_id}", event.event_id, content_type)
     event.pending_bucket, event.pending_key = uploads.PENDING, f"{to_iso(ctx.now)}#{ticket_id}#{event.event_id}"
-    with transaction() as tx:
-        tx.save(event, condition=TicketEvent.event_id.does_not_exist())
-        tx.save(audit.event(ctx, "ticket.attachment_requested", target_type="ticket", target_id=ticket_id,
-                            dept_id=tickets.dept_of(ticket.dept_id),
-                            detail={"file": event.event_id, "name": event.file_name}))
+    try:
+        with transaction() as tx:  # the cap is a conditional counter: two attaches at once never make 11
+            tx.update(_file_count(ticket_id), actions=[Counter.total.add(1)],
+                      condition=Counter.total.does_not_exist() | (Counter.total < MAX_ATTACHMENTS))
+            tx.save(event, condition=TicketEvent.event_id.does_not_exist())
+            tx.save(audit.event(ctx, "ticket.attachment_requested", target_type="ticket", target_id=ticket_id,
+                                dept_id=tickets.dept_of(ticket.dept_id),
+                                detail={"file": event.event_id, "name": event.file_name}))
+    except TransactWriteError as exc:
+        if condition_failed(exc):  # the cap (the new ids are random: their conditions hold)
+            raise Invalid(fields={"file": [_l("At most %(n)s files per ticket.", n=MAX_ATTACHMENTS)]}) from exc
+        raise
     post = files.upload_form(event.s3_key, content_type, MAX_UPLOAD_BYTES)
     return Upload(event, post["url"], post["fields"])
+
+
+def _file_count(ticket_id: str) -> Counter:
+    """The files a ticket keeps (refused ones leave the count when they are refused)."""
+    return Counter(f"ticket#{ticket_id}", "files")
 
 
 def _attachment(ticket_id: str, file_id: str) -> TicketEvent:
@@ -97,6 +107,8 @@ def check(ctx: Ctx, ticket, event: TicketEvent) -> TicketEvent:
             if checked.key:
                 actions.append(TicketEvent.s3_key.set(checked.key))
             tx.update(event, actions=actions, condition=TicketEvent.file_state == "awaiting_upload")
+            if state == "rejected":  # a refused file frees its place under the cap
+                tx.update(_file_count(ticket.ticket_id), actions=[Counter.total.add(-1)])
             tx.save(audit.event(ctx, f"ticket.attachment_{state}", target_type="ticket", target_id=ticket.ticket_id,
                                 dept_id=tickets.dept_of(ticket.dept_id),
                                 detail={"file": event.event_id, "reason": checked.problem, "size": checked.size}))

@@ -9,9 +9,10 @@ from wtforms import SelectChoice
 
 from portal.domain.customers import Condition
 from portal.domain.roles import Perm, may
-from portal.forms import FORM_ERRORS, apply_errors
+from portal.forms import FORM_ERRORS, apply_errors, first_message
 from portal.labels import CUSTOMER_KIND_LABELS, localized_name
 from portal.services import applications, customers, documents, grading, org, prospects, visits
+from portal.services.access import authorize
 from portal.staff import bp
 from portal.staff.forms import (
     AssignForm,
@@ -20,6 +21,7 @@ from portal.staff.forms import (
     DecisionForm,
     DocumentTypeForm,
     ProspectForm,
+    VersionedForm,
 )
 from portal.web import ctx, settings, staff_required
 
@@ -64,7 +66,8 @@ def application_queue(dept_id: str):
     """The department's undecided applications, oldest first."""
     dept = org.get_department(ctx(), dept_id)
     page = applications.queue(ctx(), dept_id, request.args.get("cursor"))
-    return render_template("staff/queue.html", dept=dept, page=page)
+    return render_template("staff/queue.html", dept=dept, page=page,
+                           can_review=may(ctx().actor, Perm.REVIEW_APPLICATIONS, dept_id))
 
 
 def _review_page(app_id: str, **forms):
@@ -148,6 +151,25 @@ def application_decision(app_id: str):
     """The department leader admits or rejects, with a reason."""
     return _post(app_id, DecisionForm(), lambda f: applications.decide(
         ctx(), app_id, f.decision.data == "admit", f.reason.data, f.version.data), "decision")
+
+
+@bp.post("/applications/<app_id>/confirm")
+@staff_required(Perm.REVIEW_APPLICATIONS)
+def application_confirm(app_id: str):
+    """ADM-1: a member of the department confirms a retail or internal related-party customer in one click."""
+    app = applications.get_application(ctx(), app_id)
+    authorize(ctx(), Perm.REVIEW_APPLICATIONS, app.dept_id, target=app_id)  # SEC-1 before anything else
+    form = VersionedForm()
+    if not form.validate_on_submit():
+        flash(_("This form has expired. Reload the page and try again."), "error")
+        return redirect(url_for("staff.application", app_id=app_id))
+    try:
+        app = applications.confirm(ctx(), app_id, form.version.data)
+    except FORM_ERRORS as exc:
+        flash(first_message(exc), "error")
+        return redirect(url_for("staff.application", app_id=app_id))
+    flash(_("%(name)s is confirmed and now stands in the department as 合格.", name=app.customer_name), "success")
+    return redirect(url_for("staff.application_queue", dept_id=app.dept_id))
 
 
 @bp.get("/departments/<dept_id>/customers")

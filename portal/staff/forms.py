@@ -1,7 +1,6 @@
 """Forms of the staff blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.domain.passwords import MAX_LENGTH
 from portal.domain.roles import Role
+from portal.forms import FreeText, PortalForm
 from portal.labels import INCIDENT_LABELS, ROLE_LABELS
 from portal.validators import NewPassword, Slug
 
@@ -27,7 +27,7 @@ ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 SLUG_HINT = _l("2-32 lower-case letters, digits or dashes, starting with a letter.")
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(PortalForm):
     """A new department (MD only)."""
 
     dept_id = StringField(_l("Department id"), validators=[DataRequired(), Length(min=2, max=32), Slug()],
@@ -36,7 +36,7 @@ class DepartmentForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(PortalForm):
     """A form editing a record: carries the version it was loaded from (optimistic lock)."""
 
     version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1)])
@@ -49,7 +49,7 @@ class DepartmentEditForm(VersionedForm):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(PortalForm):
     """A new staff account with its initial password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
@@ -70,7 +70,7 @@ class ActiveForm(VersionedForm):
     """Disable or re-enable an account (the button's value says which)."""
 
 
-class ProductForm(FlaskForm):
+class ProductForm(PortalForm):
     """A new product in a department's catalogue."""
 
     product_id = StringField(_l("Product id"), validators=[DataRequired(), Length(min=2, max=32), Slug()],
@@ -93,7 +93,7 @@ class ProductEditForm(VersionedForm):
                                       validators=[Optional(), NumberRange(min=0, max=100)])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PortalForm):
     """Filters of the audit page (a GET form: nothing changes, so no CSRF token)."""
 
     class Meta:
@@ -105,7 +105,7 @@ class AuditFilterForm(FlaskForm):
     action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=64)])
 
 
-class ProspectForm(FlaskForm):
+class ProspectForm(PortalForm):
     """A prospect found by market research (ONB-2)."""
 
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
@@ -135,7 +135,7 @@ class ConditionForm(VersionedForm):
                       validators=[DataRequired()])
     evidence_doc = SelectField(_l("Evidence document"), validators=[Optional()], validate_choice=False)
     contract_no = StringField(_l("Purchase contract number"), validators=[Optional(), Length(max=100)])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])
+    note = StringField(_l("Note"), validators=[FreeText(), Optional(), Length(max=1000)])
 
 
 class DecisionForm(VersionedForm):
@@ -147,7 +147,7 @@ class DecisionForm(VersionedForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class DocumentTypeForm(FlaskForm):
+class DocumentTypeForm(PortalForm):
     """A kind of qualification document and who must provide it (MD)."""
 
     type_id = StringField(_l("Id"), validators=[DataRequired(), Length(min=2, max=32)], description=SLUG_HINT)
@@ -162,7 +162,7 @@ GRADE_CHOICES = [SelectChoice("VIP", "VIP"), SelectChoice("PREFERRED", _l("Prefe
                  SelectChoice("QUALIFIED", _l("Qualified 合格"))]
 
 
-class GradeForm(FlaskForm):
+class GradeForm(PortalForm):
     """The department leader's grade change (GRD-6), or a clerk's or rep's proposal of one."""
 
     grade = SelectField(_l("New grade"), choices=GRADE_CHOICES, validators=[DataRequired()], validate_choice=False)
@@ -174,27 +174,27 @@ class GradeForm(FlaskForm):
     proposal_id = HiddenField()
 
 
-class EndStandingForm(FlaskForm):
+class EndStandingForm(PortalForm):
     """A customer leaves the department (QTA-5: never blocked by a quota)."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(PortalForm):
     """The leader declines a proposal."""
 
     proposal_id = HiddenField(validators=[DataRequired()])
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[FreeText(), DataRequired(), Length(max=500)])
 
 
-class ScorecardForm(FlaskForm):
+class ScorecardForm(PortalForm):
     """A scorecard in its JSON form (indicators, weights, bands or options, thresholds, caps)."""
 
     definition = TextAreaField(_l("Scorecard (JSON)"), validators=[DataRequired(), Length(max=50000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-class BlacklistForm(FlaskForm):
+class BlacklistForm(PortalForm):
     """List a customer on the department's or the company blacklist (BLK-1, BLK-4)."""
 
     scope = SelectField(_l("Blacklist"), validators=[DataRequired()], validate_choice=False)
@@ -204,10 +204,10 @@ class BlacklistForm(FlaskForm):
                                           "until lifted."))
 
 
-class ReasonOnlyForm(FlaskForm):
+class ReasonOnlyForm(PortalForm):
     """A decision with a reason (lifting, approving a re-entry)."""
 
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason = StringField(_l("Reason"), validators=[FreeText(), DataRequired(), Length(max=2000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
@@ -215,7 +215,7 @@ INCIDENT_CHOICES = [SelectChoice(k, INCIDENT_LABELS[k])
                     for k in ("poor_contract_execution", "late_payment", "operating_crisis", "major_loss")]
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(PortalForm):
     """INC-1: an incident against a customer in the department."""
 
     kind = SelectField(_l("Kind of incident"), choices=INCIDENT_CHOICES, validators=[DataRequired()],
@@ -248,7 +248,7 @@ class ReviewDecisionForm(VersionedForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class JobForm(FlaskForm):
+class JobForm(PortalForm):
     """Run a scheduled function by hand (local and dev stages), optionally at another moment."""
 
     now = StringField(_l("As if it were (ISO-8601, optional)"), validators=[Optional(), Length(max=40)])

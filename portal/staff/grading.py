@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -16,7 +14,7 @@ from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import customers, grading, org, scorecards, visits
 from portal.staff import bp
 from portal.staff.forms import DeclineForm, EndStandingForm, GradeForm, ScorecardForm
-from portal.web import ctx, staff_required
+from portal.web import csv_response, ctx, staff_required
 
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
@@ -133,15 +131,11 @@ def grade_history(customer_id: str):
 def customers_csv(dept_id: str):
     """The department's admitted customers (optionally of one grade) as CSV, UTF-8 with BOM for Excel."""
     rows = grading.all_standings(ctx(), dept_id, request.args.get("grade") or None)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["customer_id", "name", "grade", "priority_rank", "products", "admitted_at"])
-    for s in rows:
-        writer.writerow([s.customer_id, s.customer_name, s.grade, rank(Grade(s.grade)), " ".join(sorted(s.products)),
-                         s.admitted_at.date().isoformat()])
-    filename = f"{dept_id}-customers{'-' + request.args['grade'] if request.args.get('grade') else ''}.csv"
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    table = [["customer_id", "name", "grade", "priority_rank", "products", "admitted_at"]]
+    table += [[s.customer_id, s.customer_name, s.grade, rank(Grade(s.grade)), " ".join(sorted(s.products)),
+               s.admitted_at.date().isoformat()] for s in rows]
+    grade = request.args.get("grade")
+    return csv_response(f"{dept_id}-customers{'-' + grade if grade else ''}.csv", table)
 
 
 @bp.get("/scorecards")

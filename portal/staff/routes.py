@@ -12,6 +12,7 @@ from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import audit_trail, grading, org
 from portal.services.access import refuse
 from portal.services.auth import find_user_by_email
+from portal.services.errors import Invalid
 from portal.staff import bp
 from portal.staff.forms import (
     ROLE_CHOICES,
@@ -219,8 +220,12 @@ def audit_log():
         user = find_user_by_email(form.actor.data)
         actor_key = user.user_id if user else None
         unknown_actor = user is None
-    page = None if unknown_actor else audit_trail.browse(
-        ctx(), day=day, actor_key=actor_key, dept_id=form.dept.data or None, action=form.action.data or None,
-        cursor=request.args.get("cursor"),
-    )
+    try:
+        page = None if unknown_actor else audit_trail.browse(
+            ctx(), day=day, actor_key=actor_key, dept_id=form.dept.data or None, action=form.action.data or None,
+            cursor=request.args.get("cursor"),
+        )
+    except Invalid as exc:  # a day outside the trail: said next to the day field
+        apply_errors(form, exc)
+        page = None
     return render_template("staff/audit.html", form=form, page=page, day=day, unknown_actor=unknown_actor)

@@ -1,12 +1,12 @@
 """Forms of the staff blueprint for service: offline tickets, steps, SLAs, visits (CMP-1, CMP-2, RGT-2, REL-2)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from portal.customer.forms import TICKET_KIND_CHOICES
+from portal.forms import PortalForm
 
 CHANNEL_CHOICES = [SelectChoice("hotline", _l("Hotline")), SelectChoice("in_person", _l("In person")),
                    SelectChoice("email", _l("E-mail"))]
@@ -15,7 +15,7 @@ STEP_CHOICES = [SelectChoice("acknowledged", _l("Acknowledge")), SelectChoice("i
 OUTCOME_CHOICES = [SelectChoice("done", _l("Made")), SelectChoice("cancelled", _l("Cancelled"))]
 
 
-class OfflineTicketForm(FlaskForm):
+class OfflineTicketForm(PortalForm):
     """CMP-1: a ticket staff received by hotline, in person or by e-mail."""
 
     channel = SelectField(_l("Received by"), choices=CHANNEL_CHOICES, validate_choice=False)
@@ -24,14 +24,14 @@ class OfflineTicketForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
 
 
-class StepForm(FlaskForm):
+class StepForm(PortalForm):
     """Acknowledge, work on, or resolve a ticket (resolving needs a reply to the customer)."""
 
     status = SelectField(_l("Step"), choices=STEP_CHOICES, validate_choice=False)
     reply = TextAreaField(_l("Reply to the customer"), validators=[Optional(), Length(max=10000)])
 
 
-class SlaForm(FlaskForm):
+class SlaForm(PortalForm):
     """CMP-2: categories, the responsible role and the working days allowed (shorter for VIP, RGT-2)."""
 
     categories = TextAreaField(_l("Categories (one per line)"), validators=[Optional(), Length(max=2000)])
@@ -53,7 +53,7 @@ VISIT_MODES = [SelectChoice("on_site", _l("On site")), SelectChoice("phone", _l(
                SelectChoice("online", _l("Online"))]
 
 
-class VisitForm(FlaskForm):
+class VisitForm(PortalForm):
     """RGT-2 / REL-2: plan a visit to a customer of the department."""
 
     planned_on = DateField(_l("Day"), validators=[Optional()])
@@ -63,7 +63,7 @@ class VisitForm(FlaskForm):
                             description=_l("e.g. follow-up on the last delivery, needs for next year"))
 
 
-class VisitOutcomeForm(FlaskForm):
+class VisitOutcomeForm(PortalForm):
     """What came of a visit: made (with notes) or cancelled (with the reason)."""
 
     outcome = SelectField(_l("Outcome"), choices=OUTCOME_CHOICES, validate_choice=False)

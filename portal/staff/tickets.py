@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import ticket_files_web
@@ -17,7 +14,7 @@ from portal.services.access import authorize
 from portal.staff import bp
 from portal.staff.forms import INCIDENT_CHOICES
 from portal.staff.service_forms import OfflineTicketForm, SlaForm, StepForm
-from portal.web import ctx, staff_required
+from portal.web import csv_response, ctx, staff_required
 
 
 @bp.get("/departments/<dept_id>/tickets")
@@ -139,10 +136,7 @@ def ticket_report():
     days = _days()
     report = ticket_reports.build(ctx(), scope, days)
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        csv.writer(out).writerows(ticket_reports.csv_rows(report))
-        return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="tickets-{scope or "all"}-{days}d.csv"'})
+        return csv_response(f"tickets-{scope or 'all'}-{days}d.csv", ticket_reports.csv_rows(report))
     return render_template("staff/ticket_report.html", report=report, scope=scope, days=days)
 
 

@@ -28,6 +28,10 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
     customer.fill("#credit_code", credit_code(9001))
     customer.fill("#password", "renkang secure phrase")
     customer.click("main button[type=submit]")
+    customer.wait_for_url(f"{portal_url}/login")  # the same answer whether or not the address had an account
+    assert "chen@renkang.cn" in customer.locator(".flash").inner_text()
+    shot(customer, "10b-registered-sign-in")
+    sign_in(customer, portal_url, "chen@renkang.cn", "renkang secure phrase")
     customer.wait_for_url(f"{portal_url}/customer/")
     assert customer.locator("h1").inner_text() == "上海仁康医疗器械有限公司"
     shot(customer, "11-customer-home-new")
@@ -93,3 +97,44 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
     customer.goto(f"{portal_url}/customer/")
     assert "已准入" in customer.locator("table.table").first.inner_text()
     shot(customer, "18-customer-admitted")
+
+
+def test_ADM_1_retail_customer_is_confirmed_from_the_queue_in_one_click(browser, portal_url, shot, tmp_path):
+    from portal.adapters.clock import utc_now
+    from portal.services import customers
+    from portal.services.context import Ctx
+    from tests.factories import registration
+
+    pdf = tmp_path / "营业执照.pdf"
+    pdf.write_bytes(PDF)
+    customers.register(Ctx(None, utc_now(), "127.0.0.2"), registration(
+        name="杭州康复器材零售店", kind="retail", email="shop@kangfu.cn", credit_code=credit_code(9002)))
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True).new_page()
+    sign_in(phone, portal_url, "shop@kangfu.cn", "Demo-pass-2026!")
+    phone.goto(f"{portal_url}/customer/documents")
+    phone.select_option("#type_id", "business-licence")
+    phone.set_input_files("#file", str(pdf))
+    phone.fill("#issue_date", "2024-03-01")
+    phone.check("#long_term")
+    phone.click("#upload-button")
+    phone.wait_for_url(f"{portal_url}/customer/documents")
+    phone.wait_for_load_state("networkidle")
+    phone.goto(f"{portal_url}/customer/applications/new?dept_id=rehab")
+    phone.check("input[value=walker]")
+    phone.get_by_role("button", name="提交申请").click()
+    assert phone.locator("#app-status").inner_text() == "待确认"
+    shot(phone, "19-retail-awaiting-confirmation-390")
+
+    rep = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    sign_in(rep, portal_url, "rehab.rep@demo.local")
+    rep.goto(f"{portal_url}/staff/departments/rehab/applications")
+    row = rep.locator("tr", has_text="杭州康复器材零售店")
+    assert "待确认" in row.inner_text()
+    shot(rep, "19b-queue-confirm")
+    row.get_by_role("button", name="确认客户").click()
+    assert "已确认杭州康复器材零售店" in rep.locator(".flash").inner_text()
+    rep.goto(f"{portal_url}/staff/departments/rehab/customers")
+    assert "杭州康复器材零售店" in rep.locator("table.table").inner_text()
+    phone.reload()
+    assert phone.locator("#app-status").inner_text() == "已准入"
+    shot(phone, "19c-retail-admitted-390")

@@ -192,12 +192,71 @@ def test_ADM_4_applying_without_required_documents_is_refused(app):
     assert list(Application.by_customer.query(ctx.actor.customer_id)) == []
 
 
-def test_ADM_1_retail_customer_is_recorded_and_admitted_without_review_or_documents(app):
+@pytest.mark.parametrize("kind", ["retail", "internal"])
+def test_ADM_1_review_free_customers_still_need_their_documents(app, kind):
+    _customer, ctx = register(kind=kind)
+    with pytest.raises(Invalid) as exc:
+        applications.submit(ctx, "rehab", ["wheelchair"])
+    assert "business-licence" in str(exc.value.fields["documents"][0])
+    assert list(Application.by_customer.query(ctx.actor.customer_id)) == []
+
+
+@pytest.mark.parametrize("kind", ["retail", "internal"])
+def test_ADM_1_review_free_customer_waits_for_a_department_member_to_confirm_it(app, kind):
+    from portal.services import grading
+
+    customer, ctx, app_ = applied("rehab", ("wheelchair",), kind=kind)
+    assert app_.status == "submitted" and app_.confirm_only and app_.queue_dept == "rehab"
+    assert [a.app_id for a in applications.queue(staff("rehab.rep@demo.local"), "rehab").items] == [app_.app_id]
+    assert Standing.count("rehab", Standing.customer_id == customer.customer_id) == 0
+    assert grading.quota(staff("rehab.leader@demo.local"), "rehab").counts.total == 0
+    with pytest.raises(Forbidden):  # another department's member cannot confirm it
+        applications.confirm(staff("ortho.rep@demo.local"), app_.app_id, app_.version)
+    done = applications.confirm(staff("rehab.rep@demo.local"), app_.app_id, app_.version)
+    assert done.status == "admitted" and done.queue_dept is None and done.decided_by == "rehab.rep@demo.local"
+    assert done.conditions is None and done.background_check is None  # no six-condition review (ADM-1)
+    assert Standing.get("rehab", customer.customer_id).grade == "QUALIFIED"
+    assert grading.quota(staff("rehab.leader@demo.local"), "rehab").counts.total == 1
+    with pytest.raises(Conflict):  # a second click changes nothing
+        applications.confirm(staff("rehab.rep@demo.local"), app_.app_id, done.version)
+
+
+def test_ADM_1_five_anonymous_retail_sign_ups_change_no_quota(app):
+    from portal.services import grading
+
+    leader = staff("ortho.leader@demo.local")
+    before = grading.quota(leader, "ortho").as_json()
+    for _ in range(5):
+        applied("ortho", ("bone-plate",), kind="retail")
+    assert grading.quota(leader, "ortho").as_json() == before
+    assert len(applications.queue(leader, "ortho").items) == 5
+
+
+def test_ADM_1_confirmation_is_refused_for_a_reviewed_type_and_when_documents_lapsed(app):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from portal.domain.timeutil import shanghai_day
+
+    _c, _ctx, reviewed = applied()
+    with pytest.raises(Conflict):
+        applications.confirm(staff("ortho.rep@demo.local"), reviewed.app_id, reviewed.version)
     customer, ctx = register(kind="retail")
-    app_ = applications.submit(ctx, "rehab", ["wheelchair"])
-    assert app_.status == "admitted" and app_.queue_dept is None
-    standing = Standing.get("rehab", customer.customer_id)
-    assert standing.grade == "QUALIFIED"
+    expiry = shanghai_day(ctx.now) + timedelta(days=3)
+    upload(ctx, "business-licence", expiry_date=expiry)
+    app_ = applications.submit(ctx, "ortho", ["bone-plate"])
+    rep = staff("ortho.rep@demo.local")
+    later = replace(rep, now=rep.now + timedelta(days=4))
+    with pytest.raises(Invalid) as exc:
+        applications.confirm(later, app_.app_id, app_.version)
+    assert "business-licence" in str(exc.value.fields["decision"][0])
+    assert Standing.count("ortho", Standing.customer_id == customer.customer_id) == 0
+
+
+def test_ADM_1_the_leader_may_reject_a_review_free_customer(app):
+    _c, _ctx, app_ = applied("rehab", ("walker",), kind="internal")
+    done = applications.decide(staff("rehab.leader@demo.local"), app_.app_id, False, "非本集团关联方", app_.version)
+    assert done.status == "rejected" and done.queue_dept is None
 
 
 def test_ADM_4_products_must_be_the_departments(app):

@@ -162,7 +162,12 @@ def test_BLK_6_leadership_may_approve_first(app):
 
 def test_BLK_6_retail_reentry_is_reviewed_too(app):
     customer, ctx = register(kind="retail")
+    all_required_documents(ctx)
     entry = blacklist.list_customer(staff("md.admin@demo.local"), customer.customer_id, "company", "欺诈")
     blacklist.lift(staff("md.admin@demo.local"), entry.entry_id, "整改")
     app_ = applications.submit(ctx, "rehab", ["walker"])
-    assert app_.status == "submitted" and app_.reentry
+    assert app_.status == "submitted" and app_.reentry and not app_.confirm_only
+    with pytest.raises(Conflict):  # no one-click confirmation after a blacklisting: the full review (BLK-6)
+        applications.confirm(staff("rehab.rep@demo.local"), app_.app_id, app_.version)
+    with pytest.raises(Invalid):
+        applications.decide(staff("rehab.leader@demo.local"), app_.app_id, True, "同意", app_.version)

@@ -105,6 +105,30 @@ def test_REV_3_decision_applies_the_grade_through_the_quota_and_md_sees_progress
     assert [p.dept_id for p in reviews.progress(staff(LEADER), "2027H1")] == ["ortho"]
 
 
+def test_REV_4_an_upgrade_at_review_goes_through_the_quota(app):
+    customers = admitted("ortho", 20)  # at most 3 VIP and 6 优选
+    leader, rep = staff(LEADER), staff("ortho.rep@demo.local")
+    for customer_id in customers[:3]:
+        grading.change(leader, "ortho", customer_id, "VIP", "优秀")
+    run = reviews.open_cycle(system_ctx(utc_now()))
+    target = customers[5]
+    task = reviews.get_task(leader, run.cycle_id, "ortho", target)
+    form = reviews.StageEvaluation("good", "on_time", "good", 0, 95, "VIP", "全年表现优秀")
+    task = reviews.submit(rep, run.cycle_id, "ortho", target, form, task.version)
+    with pytest.raises(Conflict) as exc:
+        reviews.decide(leader, run.cycle_id, "ortho", target, "VIP", "评审建议升为VIP", task.version)
+    assert "3 of 3 places taken, 0 left" in str(exc.value.message)
+    assert Standing.get("ortho", target).grade == "QUALIFIED"
+    assert reviews.get_task(leader, run.cycle_id, "ortho", target).status == "submitted"  # still to decide
+    assert grading.quota(leader, "ortho").counts.vip == 3
+    done = reviews.decide(leader, run.cycle_id, "ortho", target, "PREFERRED", "VIP名额已满，升为优选", task.version)
+    assert done.status == "decided" and done.decided_grade == "PREFERRED"
+    assert Standing.get("ortho", target).grade == "PREFERRED"
+    [change] = [c for c in grading.history(leader, target, "ortho") if c.kind == "change"]
+    assert (change.from_grade, change.to_grade) == ("QUALIFIED", "PREFERRED") and run.cycle_id in change.reason
+    assert grading.quota(leader, "ortho").counts.preferred == 1
+
+
 def test_REV_2_overdue_reviews_are_escalated_once(app):
     admitted("ortho", 2)
     with time_machine.travel("2027-07-01 01:00:00+00:00", tick=False):

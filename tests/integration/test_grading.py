@@ -109,6 +109,31 @@ def test_grade_change_by_a_rep_is_refused_the_leader_decides(app):
     assert proposal.status == "open"
 
 
+def test_SEC_1_a_leader_cannot_accept_another_departments_proposal(app):
+    from portal.adapters.tables import Customer, GradeChange, transaction
+    from portal.services.grading import admission_updates
+    from tests.factories import stand
+
+    [customer_id] = admitted("ortho", 1)
+    admitted("rehab", 9, products=("walker",))
+    stand(Customer.get(customer_id), "rehab", products=("walker",))  # the same customer also stands in rehab
+    with transaction() as tx:
+        admission_updates(tx, "rehab", {"walker"})
+    theirs = grading.propose(staff("ortho.rep@demo.local"), "ortho", customer_id, "PREFERRED", "回款及时", None)
+    rehab = staff("rehab.leader@demo.local")
+    for forged in (theirs.change_id, "01JUNKJUNKJUNKJUNKJUNKJUNK", "x" * 2000):
+        with pytest.raises(NotFound):
+            grading.change(rehab, "rehab", customer_id, "PREFERRED", "借用提议", proposal_id=forged)
+    assert GradeChange.get(customer_id, theirs.change_id).status == "open"
+    assert Standing.get("rehab", customer_id).grade == "QUALIFIED" and counter("rehab")[2] == 0
+    ortho = staff(LEADER)
+    grading.decline(ortho, "ortho", customer_id, theirs.change_id, "暂不调整")
+    with pytest.raises(Conflict):  # a decided proposal cannot be accepted afterwards
+        grading.change(ortho, "ortho", customer_id, "PREFERRED", "改主意", proposal_id=theirs.change_id)
+    assert GradeChange.get(customer_id, theirs.change_id).status == "declined"
+    assert Standing.get("ortho", customer_id).grade == "QUALIFIED"
+
+
 def test_grading_where_the_customer_is_not_admitted_is_refused(app):
     [customer] = admitted("ortho", 1)
     with pytest.raises(NotFound):

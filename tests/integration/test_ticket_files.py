@@ -123,3 +123,32 @@ def test_a_checked_file_cannot_be_swapped_through_its_upload_form(app):
     s3.put_object(Bucket=files._bucket["name"], Key=upload.event.s3_key, Body=EXE)
     kept = TicketEvent.get(ticket.ticket_id, upload.event.event_id).s3_key
     assert s3.get_object(Bucket=files._bucket["name"], Key=kept)["Body"].read() == PNG
+
+
+def test_CMP_1_two_attaches_at_once_never_make_eleven_files(app, atomic_moto):
+    import threading
+
+    from portal.adapters.tables import Counter
+
+    _customer, ctx = admitted_customer()
+    ticket = tickets.file(ctx, "ortho", "complaint", "投诉", "内容")
+    for _ in range(MAX_ATTACHMENTS - 2):
+        attach(ctx, ticket.ticket_id)
+    results: list[str] = []
+
+    def one(n: int) -> None:
+        try:
+            ticket_files.request(fresh(ctx), ticket.ticket_id, f"同时{n}.pdf", "application/pdf")
+            results.append("ok")
+        except Invalid:
+            results.append("full")
+
+    for _round in range(3):  # ten requests race for the last two places
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert results.count("ok") == 2 and results.count("full") == 28
+    kept = [a for a in ticket_files.attachments(ticket.ticket_id) if a.file_state != "rejected"]
+    assert len(kept) == MAX_ATTACHMENTS == int(Counter.get(f"ticket#{ticket.ticket_id}", "files").total)

@@ -75,6 +75,9 @@ EXPECTED = {
     "api.staff_get": ORTHO_VIEW, "api.staff_update": ORTHO_MANAGE, "api.staff_disable": ORTHO_MANAGE,
     "api.staff_enable": ORTHO_MANAGE, "api.products": ORTHO_VIEW, "api.product_create": ORTHO_MANAGE,
     "api.product_update": ORTHO_MANAGE, "api.audit_events": MD,
+    "staff.application_confirm": ORTHO_REVIEW, "api.application_assign": ORTHO_DECIDE,
+    "api.application_background": ORTHO_REVIEW, "api.application_confirm": ORTHO_REVIEW,
+    "api.document_type_list": PUBLIC, "api.reentry_approve": {"leader"},
 }
 
 

@@ -4,7 +4,7 @@ import re
 
 from portal.adapters import aws, files
 from portal.adapters.tables import Document, DocumentType
-from tests.conftest import api_token, bearer, csrf_token, sign_in
+from tests.conftest import api_token, bearer, csrf_token, sent_mail, sign_in
 from tests.factories import EXE, PDF, applied, credit_code, register
 
 REGISTRATION = {"name": "苏州精工医疗器械有限公司", "kind": "enterprise", "region": "江苏省苏州市",
@@ -24,18 +24,71 @@ def test_register_page_puts_errors_next_to_fields_and_writes_nothing(client):
     assert find_user_by_email("wang@jg.cn") is None
 
 
-def test_register_page_signs_the_new_customer_in(client):
+def test_register_page_sends_the_new_customer_to_sign_in(client):
     token = csrf_token(client, "/register")
     response = client.post("/register", data={**REGISTRATION, "csrf_token": token, "credit_code": credit_code(4242),
                                               "email": "wang@jg.cn"})
-    assert response.status_code == 302 and response.headers["Location"] == "/customer/"
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "wang@jg.cn" in client.get("/login").get_data(as_text=True)  # the flash names the address
+    assert [m.destinations["ToAddresses"] for m in sent_mail("注册成功")] == [["wang@jg.cn"]]
+    sign_in(client, "wang@jg.cn", REGISTRATION["password"])
     page = client.get("/customer/").get_data(as_text=True)
     assert "苏州精工医疗器械有限公司" in page and "未申请" in page
 
 
+def test_SEC_1_registration_never_reveals_that_an_address_has_an_account(client):
+    from portal.adapters.tables import Unique
+    from portal.services.auth import find_user_by_email
+
+    owner = find_user_by_email("md.admin@demo.local")
+    token = csrf_token(client, "/register")
+    fresh = client.post("/register", data={**REGISTRATION, "csrf_token": token, "credit_code": credit_code(4250),
+                                           "email": "new@jg.cn"})
+    fresh_flash = client.get("/login").get_data(as_text=True)
+    token = csrf_token(client, "/register")
+    taken = client.post("/register", data={**REGISTRATION, "csrf_token": token, "credit_code": credit_code(4251),
+                                           "email": "md.admin@demo.local"})
+    taken_flash = client.get("/login").get_data(as_text=True)
+    assert (fresh.status_code, fresh.headers["Location"]) == (taken.status_code, taken.headers["Location"])
+    assert fresh_flash.replace("new@jg.cn", "X") == taken_flash.replace("md.admin@demo.local", "X")
+    assert find_user_by_email("md.admin@demo.local").password_hash == owner.password_hash
+    assert Unique.count(f"uscc#{credit_code(4251)}") == 0  # nothing was created for the taken address
+    assert [m.destinations["ToAddresses"] for m in sent_mail("有人用您的邮箱注册")] == [["md.admin@demo.local"]]
+    # the API: a bad mobile is reported on its own, never with a word about the address
+    bad = client.post("/api/v1/customers", json={**REGISTRATION, "credit_code": credit_code(4252),
+                                                 "email": "md.admin@demo.local", "mobile": "123"})
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"mobile"}
+    api_fresh = client.post("/api/v1/customers", json={**REGISTRATION, "credit_code": credit_code(4253),
+                                                       "email": "api@jg.cn"})
+    api_taken = client.post("/api/v1/customers", json={**REGISTRATION, "credit_code": credit_code(4254),
+                                                       "email": "md.admin@demo.local"})
+    assert api_fresh.status_code == api_taken.status_code == 202
+    assert api_fresh.get_json()["message"] == api_taken.get_json()["message"]
+
+
+def test_SEC_1_registration_is_throttled_per_client_address(app):
+    from portal.services import customers
+
+    client = app.test_client()
+    body = {**REGISTRATION, "mobile": "123"}  # refused tries count too
+    answers = [client.post("/api/v1/customers", json={**body, "credit_code": credit_code(4300 + i),
+                                                      "email": f"t{i}@jg.cn"}).status_code
+               for i in range(customers.REGISTRATION_THROTTLE.max_failures + 1)]
+    assert answers[:-1] == [422] * customers.REGISTRATION_THROTTLE.max_failures and answers[-1] == 429
+    other = app.test_client()
+    elsewhere = other.post("/api/v1/customers", environ_base={"REMOTE_ADDR": "10.9.8.7"},
+                           json={**REGISTRATION, "credit_code": credit_code(4399), "email": "ok@jg.cn"})
+    assert elsewhere.status_code == 202
+
+
+def _registered_customer_id(client, email: str) -> str:
+    token = api_token(client, email, REGISTRATION["password"])
+    return client.get("/api/v1/me", headers=bearer(token)).get_json()["customer"]
+
+
 def test_api_registration_duplicate_code_is_409(client):
     body = {**REGISTRATION, "credit_code": credit_code(4343), "email": "a@jg.cn"}
-    assert client.post("/api/v1/customers", json=body).status_code == 201
+    assert client.post("/api/v1/customers", json=body).status_code == 202
     again = client.post("/api/v1/customers", json={**body, "email": "b@jg.cn"})
     assert again.status_code == 409
     error = again.get_json()["error"]
@@ -45,7 +98,8 @@ def test_api_registration_duplicate_code_is_409(client):
 
 def test_api_document_flow_presigned_post_then_confirm(client):
     body = {**REGISTRATION, "credit_code": credit_code(4444), "email": "c@jg.cn"}
-    customer_id = client.post("/api/v1/customers", json=body).get_json()["id"]
+    assert client.post("/api/v1/customers", json=body).status_code == 202
+    customer_id = _registered_customer_id(client, "c@jg.cn")
     token = api_token(client, "c@jg.cn", "jinggong phrase 88")
     ticket = client.post(f"/api/v1/customers/{customer_id}/documents", headers=bearer(token), json={
         "type_id": "business-licence", "filename": "../../etc/执照.pdf", "content_type": "application/pdf",
@@ -66,7 +120,8 @@ def test_api_document_flow_presigned_post_then_confirm(client):
 
 def test_api_executable_upload_is_rejected_with_a_reason(client):
     body = {**REGISTRATION, "credit_code": credit_code(4545), "email": "d@jg.cn"}
-    customer_id = client.post("/api/v1/customers", json=body).get_json()["id"]
+    assert client.post("/api/v1/customers", json=body).status_code == 202
+    customer_id = _registered_customer_id(client, "d@jg.cn")
     token = api_token(client, "d@jg.cn", "jinggong phrase 88")
     t = client.post(f"/api/v1/customers/{customer_id}/documents", headers=bearer(token), json={
         "type_id": "business-licence", "filename": "licence.pdf", "content_type": "application/pdf",
@@ -111,16 +166,75 @@ def test_api_apply_review_and_decide(client):
     assert stale.status_code == 409
 
 
-def test_api_retail_customer_is_admitted_at_once(client):
+def _api_upload(client, token: str, customer_id: str, type_id: str) -> dict:
+    t = client.post(f"/api/v1/customers/{customer_id}/documents", headers=bearer(token), json={
+        "type_id": type_id, "filename": f"{type_id}.pdf", "content_type": "application/pdf",
+        "issue_date": "2024-05-01", "long_term": True}).get_json()
+    aws.client("s3").put_object(Bucket=files._bucket["name"], Key=t["fields"]["key"], Body=PDF)
+    return client.post(f"/api/v1/documents/{t['document_id']}/confirm", headers=bearer(token), json={}).get_json()
+
+
+def test_ADM_1_api_retail_customer_learns_its_documents_and_is_confirmed_by_the_department(client):
     body = {**REGISTRATION, "kind": "retail", "credit_code": credit_code(4646), "email": "r@jg.cn"}
-    client.post("/api/v1/customers", json=body)
+    assert client.post("/api/v1/customers", json=body).status_code == 202
     token = api_token(client, "r@jg.cn", "jinggong phrase 88")
-    created = client.post("/api/v1/applications", headers=bearer(token), json={"dept_id": "rehab",
-                                                                                 "products": ["walker", "wheelchair"]})
-    assert created.status_code == 201 and created.get_json()["status"] == "admitted"
-    listing = client.get("/api/v1/departments/rehab/customers",
-                         headers=bearer(api_token(client, "rehab.rep@demo.local"))).get_json()
+    customer_id = _registered_customer_id(client, "r@jg.cn")
+    types = client.get("/api/v1/document-types").get_json()["items"]
+    needed = [t["id"] for t in types if "retail" in t["required_for"]]
+    assert needed == ["business-licence"]
+    apply = {"dept_id": "rehab", "products": ["walker", "wheelchair"]}
+    early = client.post("/api/v1/applications", headers=bearer(token), json=apply)
+    assert early.status_code == 422 and "business-licence" in early.get_json()["error"]["fields"]["documents"][0]
+    for type_id in needed:
+        assert _api_upload(client, token, customer_id, type_id)["status"] == "verified"
+    created = client.post("/api/v1/applications", headers=bearer(token), json=apply)
+    assert created.status_code == 201
+    app_ = created.get_json()
+    assert app_["status"] == "submitted" and app_["confirm_only"] is True
+    rep = bearer(api_token(client, "rehab.rep@demo.local"))
+    assert client.get("/api/v1/departments/rehab/customers", headers=rep).get_json()["items"] == []
+    ortho = bearer(api_token(client, "ortho.rep@demo.local"))
+    assert client.post(f"/api/v1/applications/{app_['id']}/confirm", headers=ortho,
+                       json={"version": app_["version"]}).status_code == 403
+    confirmed = client.post(f"/api/v1/applications/{app_['id']}/confirm", headers=rep,
+                            json={"version": app_["version"]})
+    assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "admitted"
+    listing = client.get("/api/v1/departments/rehab/customers", headers=rep).get_json()
     assert [(s["name"], s["grade"]) for s in listing["items"]] == [("苏州精工医疗器械有限公司", "QUALIFIED")]
+
+
+def test_ONB_3_an_admission_can_be_finished_through_the_api_alone(client):
+    customer, _ctx, app_ = applied(email="api-only@kangjian.cn")
+    leader = bearer(api_token(client, "ortho.leader@demo.local"))
+    rep = bearer(api_token(client, "ortho.rep@demo.local"))
+    me = client.get("/api/v1/me", headers=rep).get_json()
+    url = f"/api/v1/applications/{app_.app_id}"
+    assert client.post(f"{url}/assignee", headers=rep, json={"assignee_id": me["id"], "version": 1}).status_code == 403
+    outsider = client.get("/api/v1/me", headers=bearer(api_token(client, "rehab.rep@demo.local"))).get_json()["id"]
+    wrong = client.post(f"{url}/assignee", headers=leader, json={"assignee_id": outsider, "version": app_.version})
+    assert wrong.status_code == 422 and "assignee_id" in wrong.get_json()["error"]["fields"]
+    assigned = client.post(f"{url}/assignee", headers=leader, json={"assignee_id": me["id"], "version": app_.version})
+    assert assigned.status_code == 200 and assigned.get_json()["assignee"] == me["id"]
+    version = assigned.get_json()["version"]
+    stale = client.post(f"{url}/background-check", headers=rep, json={"note": "x", "version": app_.version})
+    assert stale.status_code == 409
+    note = "工商信息、涉诉记录已核查，无异常。\n来源：国家企业信用信息公示系统"
+    checked = client.post(f"{url}/background-check", headers=rep, json={"note": note, "version": version})
+    assert checked.status_code == 200
+    body = checked.get_json()
+    assert body["background_check"]["by"] == "ortho.rep@demo.local" and "\n" in body["background_check"]["note"]
+    version = body["version"]
+    doc = next(Document.by_customer.query(customer.customer_id))
+    for code in "abcdef":
+        condition = {"code": code, "met": True, "version": version}
+        condition |= {"a": {"evidence_doc": doc.doc_id}, "e": {"evidence_doc": doc.doc_id},
+                      "c": {"contract_no": "GX-2027-001"}}.get(code, {"note": "已核实"})
+        recorded = client.post(f"{url}/conditions", headers=rep, json=condition)
+        assert recorded.status_code == 200, recorded.get_json()
+        version = recorded.get_json()["version"]
+    admitted = client.post(f"{url}/decision", headers=leader,
+                           json={"decision": "admit", "reason": "六项条件均满足", "version": version})
+    assert admitted.status_code == 200 and admitted.get_json()["status"] == "admitted"
 
 
 def test_staff_cannot_apply_or_upload_for_a_customer(client):

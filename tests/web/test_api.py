@@ -14,7 +14,8 @@ def test_token_and_me(client):
     me = client.get("/api/v1/me", headers=bearer(token))
     assert me.status_code == 200
     assert me.get_json() == {"id": user_id_of("ortho.clerk@demo.local"), "email": "ortho.clerk@demo.local",
-                             "name": "赵丽 (骨科内勤)", "kind": "staff", "role": "clerk", "department": "ortho"}
+                             "name": "赵丽 (骨科内勤)", "kind": "staff", "role": "clerk", "department": "ortho",
+                             "customer": None}
     assert me.headers["Cache-Control"] == "no-store"
 
 
@@ -160,3 +161,60 @@ def test_openapi_request_bodies_are_the_forms_the_routes_validate_with(client):
     for path, ops in doc["paths"].items():
         for method, op in ops.items():
             assert re.fullmatch(r"[1-5]\d\d", next(iter(op["responses"]))), (path, method)
+
+
+def test_SEC_2_hostile_input_is_a_clear_4xx_never_a_500(client):
+    md = bearer(api_token(client, "md.admin@demo.local"))
+    for day in ("0370-01-19", "0001-01-01", "9999-12-31", "2027-02-30"):
+        answer = client.get(f"/api/v1/audit?day={day}", headers=md)
+        assert answer.status_code == 422 and "day" in answer.get_json()["error"]["fields"], day
+    nested = "[" * 50_000 + "]" * 50_000
+    for path in ("/api/v1/tokens", "/api/v1/customers"):
+        deep = client.post(path, data=nested, content_type="application/json")
+        assert deep.status_code == 400 and deep.get_json()["error"]["code"] == "invalid_json", path
+    for number in ("1e400", "-1e400", "NaN", "Infinity"):
+        huge = client.post("/api/v1/tokens", data=f'{{"email": "a@b.cn", "password": {number}}}',
+                           content_type="application/json")
+        assert huge.status_code == 400, number
+
+
+def test_SEC_2_scorecards_and_evaluations_refuse_numbers_beyond_a_double(client):
+    import copy
+    import json
+
+    from portal.domain.grading import DEFAULT_SCORECARD
+    from tests.factories import admitted
+
+    md = bearer(api_token(client, "md.admin@demo.local"))
+    version = client.get("/api/v1/scorecards/company/default", headers=md).get_json()["version"]
+    text = json.dumps({"definition": DEFAULT_SCORECARD, "version": version})
+    broken = text.replace('"points": 100', '"points": 1e400', 1)
+    assert broken != text
+    answer = client.put("/api/v1/scorecards/company/default", headers=md, data=broken,
+                        content_type="application/json")
+    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "invalid_json"
+    big = {"definition": copy.deepcopy(DEFAULT_SCORECARD), "version": version}
+    banded = next(i for i in big["definition"]["indicators"] if i.get("bands"))
+    banded["bands"][0]["points"] = 1e300
+    answer = client.put("/api/v1/scorecards/company/default", headers=md, json=big)
+    assert answer.status_code == 422
+    [customer] = admitted("ortho", 1)
+    rep = bearer(api_token(client, "ortho.rep@demo.local"))
+    values = {i["key"]: "inf" if i.get("bands") else next(iter(i["options"])) for i in DEFAULT_SCORECARD["indicators"]}
+    answer = client.post(f"/api/v1/departments/ortho/customers/{customer}/evaluations", headers=rep,
+                         json={"values": values, "hard": {}})
+    assert answer.status_code == 422 and answer.get_json()["error"]["fields"]
+
+
+def test_SEC_2_control_characters_are_refused_with_the_field_named(client):
+    from tests.factories import credit_code
+
+    body = {"name": "苏州\x00精工", "credit_code": credit_code(4700), "kind": "enterprise", "region": "江苏\u202e省",
+            "industry": "医疗器械经销", "scale": "small", "contact_name": "王\x07经理", "mobile": "13912345678",
+            "email": "ctl@jg.cn", "password": "jinggong phrase 88"}
+    answer = client.post("/api/v1/customers", json=body)
+    assert answer.status_code == 422
+    assert set(answer.get_json()["error"]["fields"]) == {"name", "region", "contact_name"}
+    from portal.services.auth import find_user_by_email
+
+    assert find_user_by_email("ctl@jg.cn") is None

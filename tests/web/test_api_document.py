@@ -163,3 +163,16 @@ def test_not_blank_means_what_str_strip_means_in_python_and_in_ecma_262():
     pattern = re.compile(NOT_BLANK)
     assert all((pattern.search(chr(c)) is None) == chr(c).isspace() for c in range(0x110000))
     assert "\\s" not in NOT_BLANK and "\\S" not in NOT_BLANK
+
+
+def test_the_documented_text_rule_is_portal_forms_rule():
+    from portal.domain.text import text_problem
+    from portal.validators import text_pattern
+
+    for free_text in (False, True):
+        pattern = re.compile(text_pattern(free_text, required=False))
+        assert all((pattern.search(chr(c)) is None) == (text_problem(chr(c), free_text) is not None)
+                   for c in range(0x110000)), free_text
+        required = re.compile(text_pattern(free_text, required=True))
+        assert required.search("a") and not required.search(" ") and not required.search("")
+        assert not required.search("a\n" if not free_text else "a\x00")

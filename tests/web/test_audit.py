@@ -1,5 +1,7 @@
 """DESIGN rule 10 / ACT-MD: the audit trail records who, when, what, from where, and MD can filter it."""
 
+import re
+
 import time_machine
 
 from portal.adapters.tables import AuditEvent
@@ -53,3 +55,10 @@ def test_md_filters_by_who_department_and_action(app, client):
 def test_audit_is_md_only(client):
     sign_in(client, "leader@demo.local")
     assert client.get("/staff/audit").status_code == 403
+
+
+def test_SEC_2_a_day_outside_the_trail_is_said_next_to_the_day_field(client):
+    sign_in(client, "md.admin@demo.local")
+    page = client.get("/staff/audit?day=0370-01-19")
+    assert page.status_code == 200
+    assert re.search(r'id="day-error">请选择 2000-01-01 至 2999-12-31 之间的日期', page.get_data(as_text=True))

