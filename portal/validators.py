@@ -15,7 +15,7 @@ from wtforms.validators import ValidationError
 
 from portal.domain.customers import INVITATION_PATTERN, mainland_mobile, valid_credit_code
 from portal.domain.org import ID_PATTERN, valid_slug
-from portal.domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from portal.domain.passwords import MAX_LENGTH, MIN_LENGTH
 
 # JSON Schema patterns are searched, and `$` also matches before a final newline (Python and jsonschema alike):
 # `(?!\n)` after it makes the end the real end, in ECMA 262 as in Python.
@@ -82,17 +82,17 @@ class MainlandMobile:
 
 
 class NewPassword:
-    """A new password: 8-128 characters, not a common one (the `password` format says so to the fuzzer)."""
+    """Describes the password policy (8-128 characters, not a common one) for the API document.
+
+    The services enforce it (`services.auth.check_new_password`, which also compares the e-mail) in the same pass
+    as their other checks, so a page shows every problem at once; the API checks the lengths against the schema.
+    """
 
     json_schema = {"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH, "format": "password",
                    "description": "8 to 128 characters, no control characters; common passwords are refused (422)"}
 
     def __call__(self, form, field):
-        from portal.services.auth import PASSWORD_MESSAGES
-
-        problem = password_problem(field.data or "")
-        if field.data and problem:
-            raise ValidationError(PASSWORD_MESSAGES[problem])
+        """Nothing here: see the class docstring."""
 
 
 class Items:

@@ -108,10 +108,12 @@ def create_staff(ctx: Ctx, *, email: str, name: str, role: str, dept_id: str, pa
         check_new_password(password, email)
     except Invalid as exc:
         problems.update(exc.fields)
-    if problems:
-        raise Invalid(fields=problems)
     if Unique.count(f"email#{email}"):
-        raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
+        problems["email"] = [EMAIL_TAKEN]
+    if problems == {"email": [EMAIL_TAKEN]}:  # nothing wrong with the request itself: it conflicts with an account
+        raise Conflict(EMAIL_TAKEN, fields=problems)
+    if problems:
+        raise Invalid(fields=problems)  # every problem at once, the taken address too
     user = User(user_id=str(uuid.uuid4()), email=email, name=name.strip(), kind="staff", role=role_value.value,
                 dept_id=dept_id, password_hash=hash_password(password), active=True, created_at=ctx.now)
     try:
