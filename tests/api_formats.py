@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from stdnum.cn import uscc
 
 from portal.domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from portal.domain.text import text_problem
+from portal.domain.text import BIDI_CONTROLS, text_problem
 from portal.validators import CREDIT_CODE_ALPHABET, CREDIT_CODE_FORMAT
 
 
@@ -26,7 +26,8 @@ def credit_codes() -> st.SearchStrategy[str]:
 def passwords() -> st.SearchStrategy[str]:
     """Passwords the policy accepts: 8-128 characters, something besides space, not a common one, no control
     characters (PortalForm's text rule)."""
-    return st.text(min_size=MIN_LENGTH, max_size=MAX_LENGTH).filter(
+    letters = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters=BIDI_CONTROLS)
+    return st.text(letters, min_size=MIN_LENGTH, max_size=MAX_LENGTH).filter(
         lambda p: p.strip() != "" and password_problem(p) is None and text_problem(p) is None)
 
 
