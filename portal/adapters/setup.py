@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from portal.adapters import aws, files, mail, tables
+from portal.adapters import aws, files, mail, tables, uow
+from portal.adapters.store.dynamo import DynamoStore
 from portal.config import Settings
 
 
@@ -12,3 +13,4 @@ def configure_all(settings: Settings) -> None:
     tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
     files.configure(settings.bucket)
     mail.configure(settings.mail_from)
+    uow.configure(DynamoStore())

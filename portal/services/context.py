@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from portal.adapters.uow import UnitOfWork
 from portal.domain.roles import Actor
 
 
@@ -16,11 +18,16 @@ class Ctx:
     now: datetime
     ip: str | None = None
     user_agent: str | None = None
+    store: Any = None  # where records live; None: the configured one (DynamoDB), a MemoryStore in fast tests
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work on this context's store."""
+        return UnitOfWork(self.store)
 
 
 SYSTEM = Actor(user_id="system", email="system@scheduled-job", name="scheduled job", kind="system")
 
 
-def system_ctx(now: datetime) -> Ctx:
+def system_ctx(now: datetime, store: Any = None) -> Ctx:
     """The context scheduled functions act in (audited as `system@scheduled-job`)."""
-    return Ctx(actor=SYSTEM, now=now, ip=None, user_agent="scheduled-function")
+    return Ctx(actor=SYSTEM, now=now, ip=None, user_agent="scheduled-function", store=store)

@@ -1,0 +1,150 @@
+"""Accounts, sessions, sign-in throttles, unique values and the audit trail (SEC-1, DESIGN rule 10)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from portal.adapters.tables.base import BaseModel
+
+
+class UsersByDepartment(GlobalSecondaryIndex):
+    """Staff of one department, by e-mail (sparse: only staff carry dept_id)."""
+
+    class Meta:
+        index_name = "by_dept"
+        projection = AllProjection()
+
+    dept_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(range_key=True)
+
+
+class User(BaseModel):
+    """A person who signs in: staff (one department, one role) or a customer's user."""
+
+    base_name = "users"
+
+    class Meta(BaseModel.Meta):
+        table_name = "users"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute()  # staff | customer
+    role = UnicodeAttribute(null=True)
+    dept_id = UnicodeAttribute(null=True)
+    customer_id = UnicodeAttribute(null=True)
+    password_hash = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    created_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+    by_dept = UsersByDepartment()
+
+
+class Unique(BaseModel):
+    """A claimed unique value (an e-mail, later a credit code), written in the same transaction as its owner."""
+
+    base_name = "uniques"
+
+    class Meta(BaseModel.Meta):
+        table_name = "uniques"
+
+    key = UnicodeAttribute(hash_key=True)  # e.g. "email#someone@example.com"
+    owner_id = UnicodeAttribute()
+
+
+class SessionsByUser(GlobalSecondaryIndex):
+    """Every open session of one user, so disabling a user ends them all."""
+
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+
+
+class Session(BaseModel):
+    """A signed-in browser session; the cookie holds the secret, the table holds its SHA-256."""
+
+    base_name = "sessions"
+
+    class Meta(BaseModel.Meta):
+        table_name = "sessions"
+
+    sid_hash = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+    ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    by_user = SessionsByUser()
+
+
+class Throttle(BaseModel):
+    """Failed sign-ins counted per account or per client address, shared by all Lambda containers."""
+
+    base_name = "throttles"
+
+    class Meta(BaseModel.Meta):
+        table_name = "throttles"
+
+    key = UnicodeAttribute(hash_key=True)  # "account#<email>" | "client#<ip>"
+    failures = NumberAttribute(default=0)
+    window_start = UTCDateTimeAttribute()
+    locked_until = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+class AuditByActor(GlobalSecondaryIndex):
+    """One actor's audit events, newest last."""
+
+    class Meta:
+        index_name = "by_actor"
+        projection = AllProjection()
+
+    actor_key = UnicodeAttribute(hash_key=True)
+    event_id = UnicodeAttribute(range_key=True)
+
+
+class AuditByDepartment(GlobalSecondaryIndex):
+    """One department's audit events, newest last."""
+
+    class Meta:
+        index_name = "by_dept"
+        projection = AllProjection()
+
+    dept_id = UnicodeAttribute(hash_key=True)
+    event_id = UnicodeAttribute(range_key=True)
+
+
+class AuditEvent(BaseModel):
+    """Append-only audit record: who, when, what, from where (DESIGN rule 10)."""
+
+    base_name = "audit"
+
+    class Meta(BaseModel.Meta):
+        table_name = "audit"
+
+    day = UnicodeAttribute(hash_key=True)  # calendar day in Asia/Shanghai, YYYY-MM-DD
+    event_id = UnicodeAttribute(range_key=True)  # ULID: sorts by time
+    at = UTCDateTimeAttribute()
+    actor_key = UnicodeAttribute()  # user id, or "anonymous"
+    actor_email = UnicodeAttribute(null=True)
+    actor_role = UnicodeAttribute(null=True)
+    dept_id = UnicodeAttribute(null=True)
+    action = UnicodeAttribute()
+    outcome = UnicodeAttribute(default="ok")  # ok | failed | refused
+    target_type = UnicodeAttribute(null=True)
+    target_id = UnicodeAttribute(null=True)
+    detail = UnicodeAttribute(null=True)  # JSON text; never a password or a document's content
+    ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    by_actor = AuditByActor()
+    by_dept = AuditByDepartment()

@@ -1,0 +1,85 @@
+"""The unit of work: one use case's writes, conditions included, committed together (DESIGN rule 11).
+
+Repositories read through it and stage writes on it; `commit()` sends them as one transaction. A failed
+condition becomes `WriteConflict` naming what failed (the tags the repositories gave), which the service turns
+into the user's error; anything else the store could not do now is `Unavailable` (retry later).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.adapters.store.expr import ConditionFailed, Op
+from portal.adapters.store.expr import StoreUnavailable as Unavailable
+
+_default: dict[str, Any] = {"store": None}
+
+
+class WriteConflict(Exception):
+    """The commit was refused by a condition; `tags` say which staged writes failed (e.g. "quota")."""
+
+    def __init__(self, tags: set[str]):
+        super().__init__(", ".join(sorted(tags)))
+        self.tags = tags
+
+
+def configure(store: Any) -> None:
+    """Set the store units of work use when a context names none (the app's DynamoDB store, or a fake)."""
+    _default["store"] = store
+
+
+def default_store() -> Any:
+    """The configured store."""
+    if _default["store"] is None:
+        from portal.adapters.store.dynamo import DynamoStore
+
+        _default["store"] = DynamoStore()
+    return _default["store"]
+
+
+class UnitOfWork:
+    """Reads through repositories; writes staged and committed once, all or nothing."""
+
+    def __init__(self, store: Any = None):
+        self.store = store if store is not None else default_store()
+        self._ops: list[Op] = []
+        self._tags: list[str] = []
+        self._repos: dict[type, Any] = {}
+
+    def repo(self, cls: type):
+        """The repository `cls` bound to this unit of work (one per class)."""
+        if cls not in self._repos:
+            self._repos[cls] = cls(self)
+        return self._repos[cls]
+
+    def stage(self, op: Op, tag: str = "conflict") -> None:
+        """Add a write to the commit; `tag` names it if its condition fails."""
+        self._ops.append(op)
+        self._tags.append(tag)
+
+    @property
+    def staged(self) -> int:
+        """How many writes wait for the commit."""
+        return len(self._ops)
+
+    def commit(self) -> None:
+        """Write everything staged in one transaction; WriteConflict or Unavailable when it could not be done."""
+        ops, tags = self._ops, self._tags
+        self._ops, self._tags = [], []
+        try:
+            self.store.write(ops)
+        except ConditionFailed as exc:
+            raise WriteConflict({tags[n] for n in exc.failed}) from exc
+
+    def rollback(self) -> None:
+        """Forget what is staged."""
+        self._ops, self._tags = [], []
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.rollback()  # nothing is written unless commit() was called
+
+
+__all__ = ["UnitOfWork", "Unavailable", "WriteConflict", "configure", "default_store"]
