@@ -13,7 +13,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectFieldBase, Sele
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal.forms import PortalForm, is_free_text
-from portal.validators import END, NOT_BLANK, text_pattern
+from portal.validators import END, NOT_BLANK, NewPassword, text_pattern
 
 
 def form_schema(form_class) -> dict:
@@ -44,9 +44,10 @@ def field_schema(f, text_rule: bool = False) -> dict:
             schema["enum"] = [value for value in schema["enum"] if value.strip()]
             schema.pop("minLength", None)
             patterns.remove(NOT_BLANK)
-        # The `password` format says the text rule itself (its description; the fuzzer's generator keeps it).
-        if text_rule and schema["type"] == "string" and "enum" not in schema and schema.get("format") not in (
-                "date", "password"):
+        # A new password's `password` format says the text rule itself (NewPassword's description), so the
+        # fuzzer draws it from the format's generator rather than from a pattern.
+        if text_rule and schema["type"] == "string" and "enum" not in schema and schema.get("format") != "date" \
+                and not any(isinstance(v, NewPassword) for v in f.validators):
             required = NOT_BLANK in patterns  # one pattern for both: generators handle it better than two
             patterns = [p for p in patterns if p != NOT_BLANK] + [text_pattern(is_free_text(f), required)]
         elif len(patterns) > 1 and NOT_BLANK in patterns and not any(isinstance(v, Regexp) for v in f.validators):
