@@ -22,6 +22,41 @@ TEST_SETTINGS = {"env": "test", "secret_key": "test-secret-key-that-is-long-enou
                  "table_prefix": "test-", "bucket": "test-documents"}
 
 
+def pytest_addoption(parser):
+    parser.addoption("--years-ahead", type=int, default=0, metavar="N",
+                     help="run every test with the clock (datetime, date, time) moved N years ahead and ticking "
+                          "(time-machine): a test mixing the real clock with fixed dates fails (`make test-future`)")
+
+
+def pytest_configure(config):
+    """--years-ahead N: one time-machine travel for the whole run; tests that travel themselves nest inside it."""
+    from datetime import UTC, datetime, timedelta
+
+    config.real_start = datetime.now(UTC)
+    years = config.getoption("--years-ahead")
+    if years:
+        import time_machine
+
+        config.years_ahead_travel = time_machine.travel(config.real_start + timedelta(days=round(365.2425 * years)),
+                                                        tick=True)
+        config.years_ahead_travel.start()
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "years_ahead_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config):
+    years = config.getoption("--years-ahead")
+    if years:
+        from datetime import UTC, datetime
+
+        return f"clock moved {years} years ahead: tests run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    return None
+
+
 @pytest.fixture
 def aws():
     """A fresh in-process moto for every test."""

@@ -9,6 +9,8 @@ from stdnum.cn import uscc
 
 from portal.adapters import aws, files
 from portal.adapters.clock import utc_now
+from portal.adapters.records import to_item
+from portal.adapters.store.expr import Put
 from portal.adapters.tables import User
 from portal.services import applications, customers, documents
 from portal.services.auth import actor_for
@@ -94,23 +96,44 @@ def applied(dept_id: str = "ortho", products=("bone-plate",), **overrides):
     return customer, ctx, applications.submit(ctx, dept_id, list(products))
 
 
-def admitted(dept_id: str, n: int, products=("bone-plate",)) -> list[str]:
+def admitted(dept_id: str, n: int, products=("bone-plate",), store=None) -> list[str]:
     """n customers standing in `dept_id` as 合格, counted as an admission counts them; return their ids."""
     import uuid
 
-    from portal.adapters.tables import Customer, Standing, transaction
-    from portal.services.grading import admission_updates
+    from portal.adapters import records
+    from portal.adapters.uow import UnitOfWork
 
     ids = []
     for i in range(n):
         customer_id = str(uuid.uuid4())
-        Customer(customer_id=customer_id, name=f"客户{i:03d}", credit_code=credit_code(), kind="enterprise",
-                 region="上海市", industry="医疗器械", scale="small", contact_name="联系人", mobile="+8613800138000",
-                 email=f"{customer_id}@x.cn", created_at=utc_now()).save()
-        with transaction() as tx:
-            tx.save(Standing(dept_id=dept_id, customer_id=customer_id, customer_name=f"客户{i:03d}",
-                             grade="QUALIFIED", dept_grade=f"{dept_id}#QUALIFIED", products=set(products),
-                             admitted_at=utc_now()))
-            admission_updates(tx, dept_id, set(products))
+        uow = UnitOfWork(store)
+        uow.stage(Put(records.Customer.model, to_item(records.Customer(
+            customer_id=customer_id, name=f"客户{i:03d}", credit_code=credit_code(), kind="enterprise",
+            region="上海市", industry="医疗器械", scale="small", contact_name="联系人", mobile="+8613800138000",
+            email=f"{customer_id}@x.cn", created_at=utc_now(), version=1))))
+        count_admission(uow, records.Standing(dept_id=dept_id, customer_id=customer_id,
+                                              customer_name=f"客户{i:03d}", grade="QUALIFIED",
+                                              products=set(products), admitted_at=utc_now(), version=1))
+        uow.commit()
         ids.append(customer_id)
     return ids
+
+
+def stand_counted(customer_id: str, name: str, dept_id: str, products=("bone-plate",), store=None) -> None:
+    """A customer standing in `dept_id` as 合格, counted in the department's and products' counters."""
+    from portal.adapters import records
+    from portal.adapters.uow import UnitOfWork
+
+    uow = UnitOfWork(store)
+    count_admission(uow, records.Standing(dept_id=dept_id, customer_id=customer_id, customer_name=name,
+                                          grade="QUALIFIED", products=set(products), admitted_at=utc_now(),
+                                          version=1))
+    uow.commit()
+
+
+def count_admission(uow, standing) -> None:
+    """Stage a standing and the counters an admission moves with it (QTA-1/2 totals)."""
+    from portal.adapters.repos.grading import Counters, Standings
+
+    uow.repo(Standings).admit(standing)
+    uow.repo(Counters).admit(standing.dept_id, standing.products)

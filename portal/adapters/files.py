@@ -12,6 +12,14 @@ from portal.adapters import aws
 
 _bucket = {"name": "portal-local-documents"}
 SNIFF_BYTES = 262  # what `filetype` needs to recognise PDF, JPEG and PNG
+_memory: dict = {"bucket": None}  # a MemoryBucket in fast tests, else None (S3)
+
+
+def use_memory(bucket) -> object:
+    """Keep files in `bucket` (a MemoryBucket) instead of S3, or go back to S3 with None; returns the previous."""
+    previous = _memory["bucket"]
+    _memory["bucket"] = bucket
+    return previous
 
 
 def configure(bucket: str) -> None:
@@ -33,6 +41,8 @@ def upload_origin() -> str:
 
 def upload_form(key: str, content_type: str, max_bytes: int, expires_seconds: int = 600) -> dict:
     """A presigned POST: the browser sends the file straight to S3, size and type fixed by the policy."""
+    if _memory["bucket"] is not None:
+        return _memory["bucket"].upload_form(key, content_type)
     return aws.client("s3").generate_presigned_post(
         Bucket=_bucket["name"], Key=key,
         Fields={"Content-Type": content_type},
@@ -51,6 +61,9 @@ class StoredObject:
 
 def inspect(key: str) -> StoredObject | None:
     """Size and first bytes of a stored object, or None when nothing is stored under `key`."""
+    if _memory["bucket"] is not None:
+        body = _memory["bucket"].objects.get(key)
+        return None if body is None else StoredObject(len(body), body[:SNIFF_BYTES])
     s3 = aws.client("s3")
     try:
         head = s3.head_object(Bucket=_bucket["name"], Key=key)
@@ -67,6 +80,8 @@ def inspect(key: str) -> StoredObject | None:
 
 def copy(source: str, target: str) -> bool:
     """Copy an object within the bucket (S3 copies atomically); False when nothing is stored under `source`."""
+    if _memory["bucket"] is not None:
+        return _memory["bucket"].copy(source, target)
     try:
         aws.client("s3").copy_object(Bucket=_bucket["name"], Key=target,
                                      CopySource={"Bucket": _bucket["name"], "Key": source})
@@ -79,6 +94,9 @@ def copy(source: str, target: str) -> bool:
 
 def delete(key: str) -> None:
     """Remove a stored object (idempotent)."""
+    if _memory["bucket"] is not None:
+        _memory["bucket"].objects.pop(key, None)
+        return
     aws.client("s3").delete_object(Bucket=_bucket["name"], Key=key)
 
 
@@ -90,8 +108,28 @@ def content_disposition(filename: str) -> str:
 
 def download_url(key: str, filename: str, content_type: str, expires_seconds: int = 300) -> str:
     """A presigned GET living minutes that answers as an attachment with the original file name."""
+    if _memory["bucket"] is not None:
+        return f"memory://{_bucket['name']}/{quote(key)}?filename={quote(filename)}"
     return aws.client("s3").generate_presigned_url("get_object", Params={
         "Bucket": _bucket["name"], "Key": key,
         "ResponseContentDisposition": content_disposition(filename),
         "ResponseContentType": content_type,
     }, ExpiresIn=expires_seconds)
+
+
+class MemoryBucket:
+    """The document bucket in memory, for fast tests: objects by key; a test stores what a browser would POST."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def upload_form(self, key: str, content_type: str) -> dict:
+        """What a presigned POST carries (the fields a browser sends back with the file)."""
+        return {"url": "memory://upload", "fields": {"key": key, "Content-Type": content_type, "policy": "memory"}}
+
+    def copy(self, source: str, target: str) -> bool:
+        """Copy an object; False when nothing is stored under `source`."""
+        if source not in self.objects:
+            return False
+        self.objects[target] = self.objects[source]
+        return True

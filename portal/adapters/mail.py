@@ -15,8 +15,21 @@ def configure(sender: str) -> None:
     _sender["from"] = sender
 
 
+_memory: dict = {"outbox": None}  # a list in fast tests: mails are kept there instead of sent
+
+
+def use_memory(outbox: list | None) -> list | None:
+    """Keep mails in `outbox` (a list of (to, subject, body)) instead of sending them, or send again with None."""
+    previous = _memory["outbox"]
+    _memory["outbox"] = outbox
+    return previous
+
+
 def send(to: str, subject: str, body: str) -> str:
     """Send a plain-text mail; return SES's message id."""
+    if _memory["outbox"] is not None:
+        _memory["outbox"].append((to, subject, body))
+        return f"memory-{len(_memory['outbox'])}"
     response = aws.client("ses").send_email(
         Source=_sender["from"], Destination={"ToAddresses": [to]},
         Message={"Subject": {"Data": subject, "Charset": "UTF-8"},

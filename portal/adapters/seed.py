@@ -1,14 +1,26 @@
-"""Demo data for local runs: departments, product catalogues and staff (never in production)."""
+"""Demo data for local runs and tests: departments, catalogues, staff, document types, ticket settings and, if
+asked, graded customers with one customer login (never in production). Written through the store, so the same
+demo data lands in DynamoDB (moto) or in the in-memory store."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from portal.adapters.tables import Department, Product, Unique, User
-from portal.config import Settings
+from stdnum.cn import uscc
+from ulid import ULID
+
+from portal.adapters import records as r
+from portal.adapters import tables
+from portal.adapters.records import to_item
+from portal.adapters.store.expr import Put, attr
+from portal.adapters.uow import default_store
+from portal.domain.customers import DEFAULT_DOCUMENT_TYPES
 from portal.domain.roles import DepartmentKind, Role
+from portal.domain.timeutil import shanghai_day
 
 DEMO_PASSWORD = "Demo-pass-2026!"
 
@@ -43,38 +55,6 @@ STAFF = [
     ("rehab.rep@demo.local", "周婷 (康复业务员)", Role.REP, "rehab"),
 ]
 
-
-def seed_demo(settings: Settings, now: datetime, hash_password: Callable[[str], str],
-              with_customers: bool = True) -> int:
-    """Write the demo organisation if missing; return how many records were added. Refuses outside local runs."""
-    if not settings.is_local:
-        raise RuntimeError("demo data is for local runs only")
-    added = 0
-    existing = {d.dept_id for d in Department.query("org")}
-    for dept_id, zh, en, kind in DEPARTMENTS:
-        if dept_id not in existing:
-            Department(org="org", dept_id=dept_id, name_zh=zh, name_en=en, kind=kind.value, created_at=now).save()
-            added += 1
-    for dept_id, items in PRODUCTS.items():
-        have = {p.product_id for p in Product.query(dept_id)}
-        for product_id, zh, en in items:
-            if product_id not in have:
-                Product(dept_id=dept_id, product_id=product_id, name_zh=zh, name_en=en, created_at=now,
-                        discounts={"VIP": 12, "PREFERRED": 6, "QUALIFIED": 0}).save()
-                added += 1
-    for email, name, role, dept_id in STAFF:
-        if Unique.count(f"email#{email}") == 0:
-            user_id = str(uuid.uuid4())
-            User(user_id=user_id, email=email, name=name, kind="staff", role=role.value, dept_id=dept_id,
-                 password_hash=hash_password(DEMO_PASSWORD), created_at=now).save()
-            Unique(f"email#{email}", owner_id=user_id).save()
-            added += 1
-    from portal.services.documents import seed_document_types
-
-    added += seed_document_types() + seed_ticket_settings()
-    return added + (seed_customers(now, hash_password) if with_customers else 0)
-
-
 DEMO_CUSTOMER = "buyer@demo.local"
 CUSTOMERS = {  # department -> (name, grade, product); the first ortho one has the demo customer login
     "ortho": [("上海仁济医疗器械有限公司", "VIP", "bone-plate"), ("华东骨科医院", "PREFERRED", "spinal-screw"),
@@ -87,70 +67,116 @@ CUSTOMERS = {  # department -> (name, grade, product); the first ortho one has t
               ("台州康复医院", "QUALIFIED", "brace")],
 }
 
+TICKET_CATEGORIES = {
+    "company": ["销售过程异议", "业务员违规"],
+    "ortho": ["产品质量", "交货延迟", "售后维修", "价格与结算"],
+    "rehab": ["产品质量", "配送安装", "使用培训", "价格与结算"],
+}
 
-def seed_customers(now: datetime, hash_password: Callable[[str], str]) -> int:
-    """Admitted demo customers with grades within the quotas, their counters, and one customer login."""
-    from stdnum.cn import uscc
-    from ulid import ULID
 
-    from portal.adapters.tables import Counter, Customer, GradeChange, Standing
+class _Writer:
+    """Writes records that are not there yet (a second seeding adds nothing)."""
 
-    if Unique.count(f"email#{DEMO_CUSTOMER}"):
-        return 0
-    added, serial = 0, 0
+    def __init__(self, store: Any):
+        self.store = store
+        self.added = 0
+
+    def new(self, record) -> bool:
+        """Write `record` unless one with its key exists; True when written."""
+        from portal.adapters.store.expr import ConditionFailed
+        from portal.adapters.store.schema import schema_of
+
+        try:
+            self.store.write([Put(record.model, to_item(record), attr(schema_of(record.model).key.hash).not_exists())])
+        except ConditionFailed:
+            return False
+        self.added += 1
+        return True
+
+
+def seed_demo(settings, now: datetime, hash_password: Callable[[str], str], with_customers: bool = True,
+              store: Any = None) -> int:
+    """Write the demo organisation if missing; return how many records were added. Refuses outside local runs."""
+    if not settings.is_local:
+        raise RuntimeError("demo data is for local runs only")
+    writer = _Writer(store if store is not None else default_store())
+    for dept_id, zh, en, kind in DEPARTMENTS:
+        writer.new(r.Department(dept_id=dept_id, name_zh=zh, name_en=en, kind=kind.value, created_at=now,
+                                version=1))
+    for dept_id, items in PRODUCTS.items():
+        for product_id, zh, en in items:
+            writer.new(r.Product(dept_id=dept_id, product_id=product_id, name_zh=zh, name_en=en, created_at=now,
+                                 discounts={"VIP": 12, "PREFERRED": 6, "QUALIFIED": 0}, active=True, version=1))
+    for email, name, role, dept_id in STAFF:
+        _user(writer, email, r.User(user_id=str(uuid.uuid4()), email=email, name=name, kind="staff",
+                                    role=role.value, dept_id=dept_id, password_hash=hash_password(DEMO_PASSWORD),
+                                    created_at=now, active=True, version=1))
+    for type_id, zh, en, required in DEFAULT_DOCUMENT_TYPES:
+        writer.new(r.DocumentType(type_id=type_id, name_zh=zh, name_en=en, required_for=required or None, version=1))
+    for scope, categories in TICKET_CATEGORIES.items():
+        writer.new(r.SlaSetting(scope=scope, categories=json.dumps(categories, ensure_ascii=False),
+                                first_response_days=1, resolution_days=5, vip_first_response_days=0,
+                                vip_resolution_days=3, autoclose_days=7, version=1))
+    if with_customers:
+        _customers(writer, now, hash_password)
+    return writer.added
+
+
+def _user(writer: _Writer, email: str, user) -> bool:
+    if not writer.new(r.Unique(key=f"email#{email}", owner_id=user.user_id)):
+        return False
+    return writer.new(user)
+
+
+def _customers(writer: _Writer, now: datetime, hash_password: Callable[[str], str]) -> None:
+    """Admitted demo customers with grades within the quotas, their counters and history, one customer login."""
+    if writer.store.get(tables.Unique, {"key": f"email#{DEMO_CUSTOMER}"}):
+        return
+    serial = 0
     for dept_id, rows in CUSTOMERS.items():
         counts: dict[str, list[int]] = {"all": [0, 0, 0]}
         for name, grade, product in rows:
             serial += 1
             body = f"91310000MA{serial:07d}"
-            customer = Customer(
+            customer = r.Customer(
                 customer_id=str(uuid.uuid4()), name=name, credit_code=body + uscc.calc_check_digit(body),
                 kind="medical" if "医院" in name else "enterprise", region="上海市", industry="医疗器械",
                 scale="medium", contact_name="采购负责人", mobile="+8613800138000",
-                email=f"customer{serial}@demo.local", created_at=now)
+                email=DEMO_CUSTOMER if serial == 1 else f"customer{serial}@demo.local", created_at=now, version=1)
             if serial == 1:
-                customer.email = DEMO_CUSTOMER
-                user_id = str(uuid.uuid4())
-                User(user_id=user_id, email=DEMO_CUSTOMER, name="张采购 (仁济)", kind="customer",
-                     customer_id=customer.customer_id, password_hash=hash_password(DEMO_PASSWORD),
-                     created_at=now).save()
-                Unique(f"email#{DEMO_CUSTOMER}", owner_id=user_id).save()
-            customer.save()
-            Unique(f"uscc#{customer.credit_code}", owner_id=customer.customer_id).save()
-            Standing(dept_id=dept_id, customer_id=customer.customer_id, customer_name=name, grade=grade,
-                     dept_grade=f"{dept_id}#{grade}", products={product}, admitted_at=now).save()
+                _user(writer, DEMO_CUSTOMER, r.User(
+                    user_id=str(uuid.uuid4()), email=DEMO_CUSTOMER, name="张采购 (仁济)", kind="customer",
+                    customer_id=customer.customer_id, password_hash=hash_password(DEMO_PASSWORD), created_at=now,
+                    active=True, version=1))
+            writer.new(customer)
+            writer.new(r.Unique(key=f"uscc#{customer.credit_code}", owner_id=customer.customer_id))
+            writer.new(r.Standing(dept_id=dept_id, customer_id=customer.customer_id, customer_name=name, grade=grade,
+                                  dept_grade=f"{dept_id}#{grade}", products={product}, admitted_at=now, version=1))
             if grade != "QUALIFIED":  # GRD-6: a grade above 合格 has the change that gave it
-                GradeChange(customer_id=customer.customer_id, change_id=str(ULID.from_datetime(now)),
-                            dept_id=dept_id, kind="change", from_grade="QUALIFIED", to_grade=grade,
-                            reason="演示数据：初始分级 / demo data: initial grade", by=f"{dept_id}.leader@demo.local",
-                            at=now).save()
+                writer.new(r.GradeChange(
+                    customer_id=customer.customer_id, change_id=str(ULID.from_datetime(now)), dept_id=dept_id,
+                    kind="change", from_grade="QUALIFIED", to_grade=grade, by=f"{dept_id}.leader@demo.local",
+                    reason="演示数据：初始分级 / demo data: initial grade", at=now))
             for key in ("all", f"product#{product}"):
                 c = counts.setdefault(key, [0, 0, 0])
                 c[0] += 1
                 c[1] += grade == "VIP"
                 c[2] += grade == "PREFERRED"
-            added += 1
         for key, (total, vip, preferred) in counts.items():
-            Counter(dept_id, key, total=total, vip=vip, preferred=preferred).save()
-    seed_visits(now)
-    return added
+            writer.new(r.Counter(dept_id=dept_id, key=key, total=total, vip=vip, preferred=preferred))
+    _visits(writer, now)
 
 
-def seed_visits(now: datetime) -> None:
+def _visits(writer: _Writer, now: datetime) -> None:
     """A few planned visits in `ortho`, days apart against the grades, so the plan shows RGT-2's order."""
-    from datetime import timedelta
-
-    from ulid import ULID
-
-    from portal.adapters.tables import Standing, Visit
-    from portal.domain.timeutil import shanghai_day
-
-    rep = next((u for u in User.by_dept.query("ortho") if u.role == "rep"), None)
+    store = writer.store
+    staff = store.query(tables.User, "ortho", index="by_dept").items
+    rep = next((u for u in staff if u.get("role") == "rep"), None)
     if rep is None:
         return
-    firsts = {}
-    for standing in Standing.query("ortho"):
-        firsts.setdefault(standing.grade, standing)
+    firsts: dict[str, dict] = {}
+    for standing in store.query(tables.Standing, "ortho").items:
+        firsts.setdefault(standing["grade"], standing)
     plans = [("QUALIFIED", 1, "phone", "电话回访：了解使用情况"), ("PREFERRED", 7, "online", "视频会议：新产品介绍"),
              ("VIP", 14, "on_site", "季度拜访：年度采购计划")]
     for grade, days, mode, purpose in plans:
@@ -159,29 +185,7 @@ def seed_visits(now: datetime) -> None:
             continue
         visit_id = str(ULID())
         day = (shanghai_day(now) + timedelta(days=days)).isoformat()
-        Visit(visit_id=visit_id, dept_id="ortho", customer_id=standing.customer_id,
-              customer_name=standing.customer_name, planned_on=day, mode=mode, purpose=purpose,
-              assignee_id=rep.user_id, assignee_email=rep.email, created_by=rep.email, created_at=now,
-              planned_dept="ortho", planned_key=f"{day}#{visit_id}").save()
-
-
-TICKET_CATEGORIES = {
-    "company": ["销售过程异议", "业务员违规"],
-    "ortho": ["产品质量", "交货延迟", "售后维修", "价格与结算"],
-    "rehab": ["产品质量", "配送安装", "使用培训", "价格与结算"],
-}
-
-
-def seed_ticket_settings() -> int:
-    """CMP-2 demo settings: categories per department; VIP answered the same day, resolved in 3 working days."""
-    import json
-
-    from portal.adapters.tables import SlaSetting
-
-    added = 0
-    for scope, categories in TICKET_CATEGORIES.items():
-        if SlaSetting.count(scope) == 0:
-            SlaSetting(scope=scope, categories=json.dumps(categories, ensure_ascii=False), first_response_days=1,
-                       resolution_days=5, vip_first_response_days=0, vip_resolution_days=3, autoclose_days=7).save()
-            added += 1
-    return added
+        writer.new(r.Visit(visit_id=visit_id, dept_id="ortho", customer_id=standing["customer_id"],
+                           customer_name=standing["customer_name"], planned_on=day, mode=mode, purpose=purpose,
+                           assignee_id=rep["user_id"], assignee_email=rep["email"], created_by=rep["email"],
+                           created_at=now, planned_dept="ortho", planned_key=f"{day}#{visit_id}", version=1))

@@ -14,7 +14,7 @@ from portal.api.validation import checked_body, parse
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
 from portal.forms import FreeText, PortalForm
-from portal.services import customers, grading, scorecards
+from portal.services import customers, evaluations, grading, scorecards
 from portal.staff.forms import GradeForm
 from portal.web import ctx
 
@@ -84,7 +84,8 @@ def evaluation_create(dept_id: str, customer_id: str):
     """Evaluate a customer (GRD-5)."""
     grading.get_standing(ctx(), dept_id, customer_id, Perm.EVALUATE)
     body = checked_body(EVALUATION_BODY)
-    e = grading.evaluate(ctx(), dept_id, customer_id, body["values"], body.get("hard") or {}, body.get("product_id"))
+    e = evaluations.evaluate(ctx(), dept_id, customer_id, body["values"], body.get("hard") or {},
+                             body.get("product_id"))
     return jsonify({"id": e.eval_id, "total": e.total, "points": json.loads(e.points), "proposed": e.proposed,
                     "capped_by": e.capped_by.split(",") if e.capped_by else [],
                     "scorecard": {"scope": e.card_scope, "card_id": e.card_id, "version": e.card_version}}), 201

@@ -22,6 +22,15 @@ class CustomerType(StrEnum):
 
 REVIEW_FREE = frozenset({CustomerType.RETAIL, CustomerType.INTERNAL})
 
+# The document types a company starts with (MD keeps the list): id, Chinese, English, customer types that need it.
+DEFAULT_DOCUMENT_TYPES = [
+    ("business-licence", "营业执照", "Business licence", {"enterprise", "medical", "retail", "internal"}),
+    ("tax-registration", "税务登记证", "Tax registration certificate", {"enterprise"}),
+    ("medical-institution-licence", "医疗机构执业许可证", "Medical institution practising licence", {"medical"}),
+    ("device-trading-licence", "医疗器械经营许可证", "Medical device trading licence", {"enterprise"}),
+    ("class2-device-filing", "第二类医疗器械经营备案凭证", "Class II medical device trading filing", set()),
+]
+
 HOSPITAL_LEVELS = ("三级甲等", "三级乙等", "三级丙等", "二级甲等", "二级乙等", "二级丙等", "一级", "未定级")
 
 

@@ -46,11 +46,6 @@ def company_expiry(listed_on: date, requested: date | None) -> date | None:
     return requested
 
 
-def banned_on(listed_on: date, expires_on: date | None, day: date) -> bool:
-    """The ban holds from the listing day through the day before the expiry day."""
-    return listed_on <= day and (expires_on is None or day < expires_on)
-
-
 def downgrade_deadline(recorded_at: datetime) -> datetime:
     """INC-2: a VIP's downgrade is due by the end of the fifth calendar day after the incident (Asia/Shanghai)."""
     day = recorded_at.astimezone(SHANGHAI).date() + timedelta(days=DOWNGRADE_DAYS)

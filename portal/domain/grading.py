@@ -54,11 +54,6 @@ def maximum(grade: Grade, total: int) -> int | None:
     return None if percent is None else (percent * total) // 100
 
 
-def within_quota(counts: Counts) -> bool:
-    """`100 * vip <= 15 * total` and `100 * preferred <= 30 * total`."""
-    return 100 * counts.vip <= 15 * counts.total and 100 * counts.preferred <= 30 * counts.total
-
-
 def places_left(grade: Grade, counts: Counts) -> int | None:
     """How many more customers may take `grade` (None: unlimited)."""
     limit = maximum(grade, counts.total)

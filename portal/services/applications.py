@@ -37,7 +37,7 @@ from portal.services.customers import check_customer_access
 from portal.services.documents import required_types, verified_validity
 from portal.services.eligibility import blocked_scope, was_listed
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
-from portal.services.grading import admission_updates
+from portal.services.legacy_tx import admission_updates
 from portal.services.paging import Page, after, page_of
 
 # ADM-1: the decision recorded when a department confirms a review-free customer (read by both languages).
@@ -79,12 +79,12 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str], requested_grade: str 
     chosen = sorted(set(product_ids or []))
     if not chosen or not set(chosen) <= catalogue:
         raise Invalid(fields={"products": [_l("Choose one or more of the department's products.")]})
-    if blocked_scope(customer.customer_id, dept_id):  # ADM-3 / BLK-2
+    if blocked_scope(ctx.uow(), customer.customer_id, dept_id):  # ADM-3 / BLK-2
         raise Forbidden(_l("Your company is on a blacklist that covers this department and cannot apply."))
     if Standing.count(dept_id, Standing.customer_id == customer.customer_id):
         raise Conflict(_l("Your company is admitted in this department already."))
     _check_documents(customer, ctx)  # ADM-1 exempts no one from verified documents
-    reentry = was_listed(customer.customer_id, dept_id)  # BLK-6: re-entry is re-reviewed, never review-free
+    reentry = was_listed(ctx.uow(), customer.customer_id, dept_id)  # BLK-6: re-entry is re-reviewed, never review-free
     confirm_only = not needs_admission_review(CustomerType(customer.kind)) and not reentry
     app = Application(app_id=str(ULID.from_datetime(ctx.now)), customer_id=customer.customer_id,
                       customer_name=customer.name, dept_id=dept_id, products=set(chosen), submitted_at=ctx.now,
@@ -243,7 +243,7 @@ def _customer_document(customer_id: str, doc_id: str) -> bool:
     return document.customer_id == customer_id and document.status in ("verified", "superseded")
 
 
-def _admission_problems(app: Application) -> dict:
+def _admission_problems(ctx: Ctx, app: Application) -> dict:
     """ADM-2 and BLK-2: what still stands in the way of admitting this application."""
     problems: dict = {}
     blockers = admission_blockers({k: v["met"] for k, v in conditions_of(app).items()})
@@ -253,11 +253,11 @@ def _admission_problems(app: Application) -> dict:
     if not app.background_check:
         problems["decision"] = problems.get("decision", []) + [
             _l("The designated person has not recorded the background check.")]
-    return {**problems, **_blacklist_problem(app)}
+    return {**problems, **_blacklist_problem(ctx, app)}
 
 
-def _blacklist_problem(app: Application) -> dict:
-    if blocked_scope(app.customer_id, app.dept_id):  # ADM-3 / BLK-2, checked again at decision time
+def _blacklist_problem(ctx: Ctx, app: Application) -> dict:
+    if blocked_scope(ctx.uow(), app.customer_id, app.dept_id):  # ADM-3 / BLK-2, checked again at decision
         return {"decision": [_l("The customer is blacklisted in this department.")]}
     return {}
 
@@ -274,7 +274,7 @@ def confirm(ctx: Ctx, app_id: str, version: int) -> Application:
 
 
 def _confirm(ctx: Ctx, app: Application) -> Application:
-    problems = _blacklist_problem(app)
+    problems = _blacklist_problem(ctx, app)
     if problems:
         raise Invalid(fields=problems)
     customer = Customer.get(app.customer_id)
@@ -298,7 +298,7 @@ def decide(ctx: Ctx, app_id: str, admit: bool, reason: str, version: int) -> App
     if admit and app.confirm_only:  # ADM-1: the leader confirms like any member of the department
         return _confirm(ctx, app)
     if admit:
-        problems = _admission_problems(app)
+        problems = _admission_problems(ctx, app)
         if problems:
             raise Invalid(fields=problems)
         if app.reentry and not app.lead_approval:
@@ -322,7 +322,7 @@ def approve_reentry(ctx: Ctx, app_id: str, reason: str, version: int) -> Applica
                                    ensure_ascii=False)
     if not app.dm_approval:
         return _save(ctx, app, "application.reentry_approved_by_leadership", {"reason": reason.strip()})
-    problems = _admission_problems(app)
+    problems = _admission_problems(ctx, app)
     if problems:
         raise Invalid(fields=problems)
     return _finalise(ctx, app, True, json.loads(app.dm_approval)["reason"])

@@ -6,6 +6,8 @@ import json
 
 from ulid import ULID
 
+from portal.adapters import records
+from portal.adapters.repos.identity import AuditTrail
 from portal.adapters.tables import AuditEvent
 from portal.domain.timeutil import shanghai_day
 from portal.services.context import Ctx
@@ -13,21 +15,12 @@ from portal.services.context import Ctx
 FORBIDDEN_DETAIL_KEYS = {"password", "password_hash", "new_password", "current_password", "content"}
 
 
-def event(
-    ctx: Ctx,
-    action: str,
-    *,
-    outcome: str = "ok",
-    target_type: str | None = None,
-    target_id: str | None = None,
-    dept_id: str | None = None,
-    detail: dict | None = None,
-    actor_email: str | None = None,
-) -> AuditEvent:
-    """Build (not save) an audit event, so it can join the transaction of the change it records."""
+def _fields(ctx: Ctx, action: str, *, outcome: str = "ok", target_type: str | None = None,
+            target_id: str | None = None, dept_id: str | None = None, detail: dict | None = None,
+            actor_email: str | None = None) -> dict:
     detail = {k: v for k, v in (detail or {}).items() if k not in FORBIDDEN_DETAIL_KEYS}
     actor = ctx.actor
-    return AuditEvent(
+    return dict(
         day=shanghai_day(ctx.now).isoformat(),  # partitions follow the users' calendar day
         event_id=str(ULID.from_datetime(ctx.now)),
         at=ctx.now,
@@ -45,8 +38,18 @@ def event(
     )
 
 
-def record(ctx: Ctx, action: str, **kwargs) -> AuditEvent:
+def event(ctx: Ctx, action: str, **kwargs) -> AuditEvent:
+    """Build (not save) an audit event for a PynamoDB transaction (services not yet on the unit of work)."""
+    return AuditEvent(**_fields(ctx, action, **kwargs))
+
+
+def stage(uow, ctx: Ctx, action: str, **kwargs) -> None:
+    """Stage an audit event in the unit of work of the change it records (committed with it, or not at all)."""
+    uow.repo(AuditTrail).append(records.AuditEvent(**_fields(ctx, action, **kwargs)))
+
+
+def record(ctx: Ctx, action: str, **kwargs) -> None:
     """Append an audit event on its own (for events that change nothing else)."""
-    item = event(ctx, action, **kwargs)
-    item.save(condition=AuditEvent.event_id.does_not_exist())  # append-only: never overwrite
-    return item
+    with ctx.uow() as uow:
+        stage(uow, ctx, action, **kwargs)
+        uow.commit()

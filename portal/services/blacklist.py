@@ -18,7 +18,7 @@ from portal.services import audit, org, visits
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
-from portal.services.grading import leaving_updates
+from portal.services.legacy_tx import leaving_updates
 
 COMPANY = "company"
 TERM_MESSAGES = {
@@ -162,7 +162,7 @@ def expire_due(ctx: Ctx) -> ExpiryRun:
     expired, skipped = [], 0
     for entry in BlacklistEntry.due.query("due", BlacklistEntry.due_key <= f"{today}#~"):
         try:
-            _end(ctx, entry, "expired", None)
+            _end(ctx, entry, "expired", f"期满 / term ended {entry.expires_on}")  # BLK-7: why, as for a lifting
             expired.append(entry.entry_id)
         except Conflict:
             skipped += 1  # another run ended it first

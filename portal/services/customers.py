@@ -12,6 +12,9 @@ from flask_babel import lazy_gettext as _l
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from portal.adapters import mail
+from portal.adapters.repos.customers import Applications
+from portal.adapters.repos.dynamics import BlacklistEntries
+from portal.adapters.repos.grading import Standings
 from portal.adapters.tables import Application, Customer, Document, Prospect, Standing, Unique, User, transaction
 from portal.domain.customers import (
     HOSPITAL_LEVELS,
@@ -178,17 +181,21 @@ def _email_taken(ctx: Ctx, email: str, portal_url: str) -> None:
 
 # --- reading customer records ------------------------------------------------------------------
 
-def staff_may_see(ctx: Ctx, customer_id: str) -> bool:
-    """SEC-1: MD and leadership see every customer; a department sees those that applied to or stand in it."""
+def staff_may_see(ctx: Ctx, customer_id: str, uow=None) -> bool:
+    """SEC-1: MD and leadership see every customer; a department sees those that stand in it, applied to it, or
+    that it listed on its blacklist."""
     actor = ctx.actor
     if actor.company_wide:
         return True
-    if Standing.count(actor.dept_id, Standing.customer_id == customer_id):
+    uow = uow or ctx.uow()
+    if uow.repo(Standings).get(actor.dept_id, customer_id):
         return True
-    return any(a.dept_id == actor.dept_id for a in Application.by_customer.query(customer_id))
+    if any(a.dept_id == actor.dept_id for a in uow.repo(Applications).of_customer(customer_id)):
+        return True
+    return any(e.scope == actor.dept_id for e in uow.repo(BlacklistEntries).of_customer(customer_id))
 
 
-def check_customer_access(ctx: Ctx, customer_id: str) -> None:
+def check_customer_access(ctx: Ctx, customer_id: str, uow=None) -> None:
     """A customer's users reach only their own company (404 otherwise); staff per SEC-1 (403)."""
     actor = ctx.actor
     if actor is None:
@@ -199,7 +206,7 @@ def check_customer_access(ctx: Ctx, customer_id: str) -> None:
             raise NotFound()
         return
     authorize(ctx, Perm.VIEW_CUSTOMERS, target=customer_id)
-    if not staff_may_see(ctx, customer_id):
+    if not staff_may_see(ctx, customer_id, uow):
         raise refuse(ctx, "customer_record", customer_id)
 
 

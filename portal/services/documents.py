@@ -21,14 +21,6 @@ from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
 from portal.services.errors import Conflict, Invalid, NotFound
 
-DEFAULT_TYPES = [
-    ("business-licence", "营业执照", "Business licence", {"enterprise", "medical", "retail", "internal"}),
-    ("tax-registration", "税务登记证", "Tax registration certificate", {"enterprise"}),
-    ("medical-institution-licence", "医疗机构执业许可证", "Medical institution practising licence", {"medical"}),
-    ("device-trading-licence", "医疗器械经营许可证", "Medical device trading licence", {"enterprise"}),
-    ("class2-device-filing", "第二类医疗器械经营备案凭证", "Class II medical device trading filing", set()),
-]
-
 DATE_PROBLEMS = {
     "required": _l("Required."),
     "future": _l("The issue date cannot be in the future."),
@@ -36,17 +28,6 @@ DATE_PROBLEMS = {
     "before_issue": _l("The expiry date is before the issue date."),
     "expired": _l("This document has expired already."),
 }
-
-
-def seed_document_types() -> int:
-    """Write the default document types when missing (local runs and first deployment)."""
-    have = {t.type_id for t in DocumentType.query("org")}
-    added = 0
-    for type_id, zh, en, required in DEFAULT_TYPES:
-        if type_id not in have:
-            DocumentType(org="org", type_id=type_id, name_zh=zh, name_en=en, required_for=required or None).save()
-            added += 1
-    return added
 
 
 def document_types() -> list[DocumentType]:

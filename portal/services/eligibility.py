@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from portal.adapters.tables import BlacklistEntry
+from portal.adapters.repos.dynamics import COMPANY, BlacklistEntries
 
 
-def blocked_scope(customer_id: str, dept_id: str) -> str | None:
+def blocked_scope(uow, customer_id: str, dept_id: str | None) -> str | None:
     """The blacklist scope ("company" or the department) that bars this customer here, or None."""
-    for entry in BlacklistEntry.by_customer.query(customer_id, filter_condition=BlacklistEntry.active == True):  # noqa: E712
-        if entry.scope in ("company", dept_id):
-            return entry.scope
-    return None
+    return uow.repo(BlacklistEntries).blocking_scope(customer_id, dept_id)
 
 
-def was_listed(customer_id: str, dept_id: str) -> bool:
+def was_listed(uow, customer_id: str, dept_id: str) -> bool:
     """BLK-6: has this customer ever been listed in a scope covering this department (now ended)?"""
-    return any(e.scope in ("company", dept_id) for e in BlacklistEntry.by_customer.query(customer_id))
+    return any(e.scope in (COMPANY, dept_id) for e in uow.repo(BlacklistEntries).of_customer(customer_id))

@@ -56,3 +56,8 @@ def page_of(query, key: str, skip: str | None = None) -> Page:
     items = [item for item in query if skip is None or getattr(item, key) != skip]
     last = query.last_evaluated_key
     return Page(items, encode_cursor(last[key]["S"]) if last else None)
+
+
+def parse_after(cursor: str | None) -> str | None:
+    """The sort key a cursor continues after (the repositories' name for `parse_cursor`)."""
+    return parse_cursor(cursor)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from flask_babel import lazy_gettext as _l
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
-from portal.adapters.tables import Product, ScorecardRecord, transaction
+from portal.adapters import records
+from portal.adapters.repos.grading import Scorecards
+from portal.adapters.repos.org import Products
+from portal.adapters.uow import WriteConflict
 from portal.domain.grading import DEFAULT_SCORECARD, Scorecard, ScorecardError, scorecard_from_dict, scorecard_to_dict
 from portal.domain.roles import Perm
 from portal.services import audit
@@ -47,43 +49,43 @@ def scorecard_error_fields(exc: ScorecardError, prefix: str = "") -> dict:
     return {f"{prefix}{exc.path}": [template % exc.details if template else exc.code]}
 
 
-def _default_record() -> ScorecardRecord:
+def _default_record():
     definition = json.dumps(DEFAULT_SCORECARD, ensure_ascii=False)
-    return ScorecardRecord(scope=COMPANY, card_id="default", definition=definition, updated_by="system", version=0)
+    return records.ScorecardRecord(scope=COMPANY, card_id="default", definition=definition, updated_by="system",
+                                   version=0)
 
 
-def card_for(dept_id: str, product_id: str | None) -> tuple[str, str, ScorecardRecord, Scorecard]:
+def card_for(uow, dept_id: str, product_id: str | None) -> tuple[str, str, object, Scorecard]:
     """The scorecard that applies: the department's for the product, its default, else the company default."""
     candidates = ([(dept_id, product_id)] if product_id else []) + [(dept_id, "default"), (COMPANY, "default")]
+    found = {(r.scope, r.card_id): r for r in uow.repo(Scorecards).many(candidates)}  # one BatchGetItem
     for scope, card_id in candidates:
-        try:
-            record = ScorecardRecord.get(scope, card_id)
-        except DoesNotExist:
-            continue
-        return scope, card_id, record, scorecard_from_dict(json.loads(record.definition))
-    record = _default_record()
-    return COMPANY, "default", record, scorecard_from_dict(DEFAULT_SCORECARD)
+        record = found.get((scope, card_id))
+        if record is not None:
+            return scope, card_id, record, scorecard_from_dict(json.loads(record.definition))
+    return COMPANY, "default", _default_record(), scorecard_from_dict(DEFAULT_SCORECARD)
 
 
-def visible(ctx: Ctx, dept_ids: list[str]) -> list[ScorecardRecord]:
+def visible(ctx: Ctx, dept_ids: list[str]) -> list:
     """The company default and the scorecards of the given departments."""
     authorize(ctx, Perm.VIEW_CUSTOMERS)
-    records = list(ScorecardRecord.query(COMPANY)) or [_default_record()]
+    repo = ctx.uow().repo(Scorecards)
+    found = repo.of_scope(COMPANY) or [_default_record()]
     for dept_id in dept_ids:
         authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id)
-        records += list(ScorecardRecord.query(dept_id))
-    return records
+        found += repo.of_scope(dept_id)
+    return found
 
 
-def get(ctx: Ctx, scope: str, card_id: str) -> ScorecardRecord:
+def get(ctx: Ctx, scope: str, card_id: str):
     """One scorecard (the company default exists even before MD first saves it)."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, None if scope == COMPANY else scope, target=f"{scope}/{card_id}")
-    try:
-        return ScorecardRecord.get(scope, card_id)
-    except DoesNotExist as exc:
-        if (scope, card_id) == (COMPANY, "default"):
-            return _default_record()
-        raise NotFound() from exc
+    record = ctx.uow().repo(Scorecards).get(scope, card_id)
+    if record is not None:
+        return record
+    if (scope, card_id) == (COMPANY, "default"):
+        return _default_record()
+    raise NotFound()
 
 
 def parse(text: str) -> Scorecard:
@@ -108,37 +110,37 @@ def check_may_save(ctx: Ctx, scope: str, card_id: str) -> None:
         authorize(ctx, Perm.MANAGE_SCORECARDS, scope, target=f"{scope}/{card_id}")
 
 
-def save(ctx: Ctx, scope: str, card_id: str, text: str, version: int | None) -> ScorecardRecord:
+def save(ctx: Ctx, scope: str, card_id: str, text: str, version: int | None):
     """Save a scorecard: MD the company's, a leader its department's. Past evaluations keep their copy."""
     check_may_save(ctx, scope, card_id)
-    if (scope == COMPANY and card_id != "default") or (
-            scope != COMPANY and card_id != "default" and not Product.count(scope, Product.product_id == card_id)):
-        raise NotFound()
-    card = parse(text)
-    try:
-        record = ScorecardRecord.get(scope, card_id)
-        if version is None or int(version) != int(record.version):
+    with ctx.uow() as uow:
+        if (scope == COMPANY and card_id != "default") or (
+                scope != COMPANY and card_id != "default" and uow.repo(Products).find(scope, card_id) is None):
+            raise NotFound()
+        card = parse(text)
+        record = uow.repo(Scorecards).get(scope, card_id)
+        if record is None:
+            if version not in (None, 0):
+                raise Conflict()
+            record = records.ScorecardRecord(scope=scope, card_id=card_id)
+        elif version is None or int(version) != int(record.version):
             raise Conflict()
-    except DoesNotExist:
-        if version not in (None, 0):
-            raise Conflict() from None
-        record = ScorecardRecord(scope=scope, card_id=card_id)
-    record.definition = json.dumps(scorecard_to_dict(card), ensure_ascii=False)
-    record.updated_by, record.updated_at = ctx.actor.email, ctx.now
-    try:
-        with transaction() as tx:
-            tx.save(record)
-            tx.save(audit.event(ctx, "scorecard.saved", target_type="scorecard", target_id=f"{scope}/{card_id}",
-                                dept_id=None if scope == COMPANY else scope))
-    except TransactWriteError as exc:
-        raise Conflict() from exc
+        record.definition = json.dumps(scorecard_to_dict(card), ensure_ascii=False)
+        record.updated_by, record.updated_at = ctx.actor.email, ctx.now
+        uow.repo(Scorecards).save(record)
+        audit.stage(uow, ctx, "scorecard.saved", target_type="scorecard", target_id=f"{scope}/{card_id}",
+                    dept_id=None if scope == COMPANY else scope)
+        try:
+            uow.commit()
+        except WriteConflict as exc:  # saved by someone else meanwhile
+            raise Conflict() from exc
     return record
 
 
-def get_or_start(ctx: Ctx, scope: str, card_id: str) -> ScorecardRecord:
+def get_or_start(ctx: Ctx, scope: str, card_id: str):
     """A scorecard, or (for a department that has none yet) an unsaved copy of the one that applies now."""
     try:
         return get(ctx, scope, card_id)
     except NotFound:
-        _scope, _card_id, current, _card = card_for(scope, None if card_id == "default" else card_id)
-        return ScorecardRecord(scope=scope, card_id=card_id, definition=current.definition, version=0)
+        _scope, _card_id, current, _card = card_for(ctx.uow(), scope, None if card_id == "default" else card_id)
+        return records.ScorecardRecord(scope=scope, card_id=card_id, definition=current.definition, version=0)

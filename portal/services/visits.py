@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from ulid import ULID
 
+from portal.adapters.repos.visits import Visits
 from portal.adapters.tables import Standing, User, Visit, transaction
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm
@@ -139,12 +140,19 @@ def of_customer(ctx: Ctx, customer_id: str) -> list[Visit]:
     return [v for v in visits if v.dept_id == ctx.actor.dept_id]
 
 
-def last_made(ctx: Ctx, dept_id: str, customer_id: str) -> str | None:
+def last_made(ctx: Ctx, dept_id: str, customer_id: str, uow=None) -> str | None:
     """The day of the department's last visit made to the customer (REL-2), or None."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=customer_id)
-    days = [v.planned_on for v in Visit.by_customer.query(customer_id)
-            if v.dept_id == dept_id and v.status == "done"]
-    return max(days, default=None)
+    return (uow or ctx.uow()).repo(Visits).last_made(customer_id, dept_id)
+
+
+def stage_cancel_planned(uow, ctx: Ctx, customer_id: str, dept_ids: set[str], reason: str) -> None:
+    """In the unit of work that ends the customer's standing in `dept_ids` (blacklist, end of dealings): its
+    planned visits there are cancelled with the reason, so no plan keeps a former customer."""
+    repo = uow.repo(Visits)
+    for visit in repo.of_customer(customer_id):
+        if visit.status == "planned" and visit.dept_id in dept_ids:
+            repo.finish(visit, "cancelled", reason, ctx.actor.email, ctx.now)
 
 
 def cancel_planned(tx, ctx: Ctx, customer_id: str, dept_ids: set[str], reason: str) -> None:

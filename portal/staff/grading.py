@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from portal.domain.grading import Grade, rank, scorecard_from_dict
 from portal.domain.roles import Perm, may
 from portal.forms import FORM_ERRORS, apply_errors
-from portal.services import customers, grading, org, scorecards, visits
+from portal.services import customers, evaluations, grading, org, scorecards, visits
 from portal.staff import bp
 from portal.staff.forms import DeclineForm, EndStandingForm, GradeForm, ScorecardForm
 from portal.web import csv_response, ctx, staff_required
@@ -19,15 +19,15 @@ from portal.web import csv_response, ctx, staff_required
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
     standing = grading.get_standing(ctx(), dept_id, customer_id)
-    evaluations = grading.evaluations(ctx(), dept_id, customer_id)
+    found = evaluations.evaluations(ctx(), dept_id, customer_id)
     form = grade_form or GradeForm()
     form.evaluation_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {e.proposed}") for e in evaluations]
+        SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {e.proposed}") for e in found]
     products = {p.product_id: p for p in org.list_products(ctx(), dept_id)}
     return render_template(
-        "staff/standing.html", standing=standing, dept=org.get_department(ctx(), dept_id), evaluations=evaluations,
-        latest_points=json.loads(evaluations[0].points) if evaluations else {},
-        latest_card=scorecard_from_dict(json.loads(evaluations[0].card_definition)) if evaluations else None,
+        "staff/standing.html", standing=standing, dept=org.get_department(ctx(), dept_id), evaluations=found,
+        latest_points=json.loads(found[0].points) if found else {},
+        latest_card=scorecard_from_dict(json.loads(found[0].card_definition)) if found else None,
         grade_form=form, end_form=end_form or EndStandingForm(), decline_form=DeclineForm(),
         proposals=grading.open_proposals(ctx(), dept_id, customer_id), products=products,
         quota=grading.quota(ctx(), dept_id), priority=rank(Grade(standing.grade)), problem=problem,
@@ -100,13 +100,13 @@ def evaluate(dept_id: str, customer_id: str):
     """Fill the applicable scorecard (附件1): the portal computes points, total and the proposed grade."""
     standing = grading.get_standing(ctx(), dept_id, customer_id)
     product = request.values.get("product") or None
-    scope, card_id, _record, card = scorecards.card_for(dept_id, product)
+    scope, card_id, _record, card = scorecards.card_for(ctx().uow(), dept_id, product)
     errors, values, hard = {}, {}, {}
     if request.method == "POST":
         values = {i.key: request.form.get(f"v_{i.key}", "") for i in card.indicators}
         hard = {key: request.form.get(f"hard_{key}") == "y" for key in card.caps}
         try:
-            evaluation = grading.evaluate(ctx(), dept_id, customer_id, values, hard, product)
+            evaluation = evaluations.evaluate(ctx(), dept_id, customer_id, values, hard, product)
         except FORM_ERRORS as exc:
             errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
         else:

@@ -1,13 +1,14 @@
 """ADM-1…4, ONB-1…3, GRD-4, SEC-1: registration, documents, applications and their review, on moto."""
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from portal.adapters import aws, files
 from portal.adapters.clock import utc_now
 from portal.adapters.tables import Application, BlacklistEntry, Document, Prospect, Standing
+from portal.domain.timeutil import shanghai_day
 from portal.services import applications, customers, documents, prospects
 from portal.services.applications import ConditionRecord
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -21,13 +22,13 @@ def objects():
     return [o["Key"] for o in listing.get("Contents", [])]
 
 
-def review_to_admission(app, leader="ortho.leader@demo.local", rep="ortho.rep@demo.local"):
-    """Assign, check the background, record all six conditions as met."""
+def review_to_admission(app, leader="ortho.leader@demo.local", rep="ortho.rep@demo.local", codes="abcdef"):
+    """Assign, check the background, record the conditions `codes` (all six by default) as met."""
     lead, person = staff(leader), staff(rep)
     app = applications.assign(lead, app.app_id, user_id_of(rep), app.version)
     app = applications.record_background_check(person, app.app_id, "工商信息、涉诉记录已核查，无异常。", app.version)
     doc = next(d for d in Document.by_customer.query(app.customer_id) if d.status == "verified")
-    for code in "abcdef":
+    for code in codes:
         record = ConditionRecord(code=code, met=True, evidence_doc=doc.doc_id if code in "ae" else None,
                                  contract_no="GX-2027-001" if code == "c" else None,
                                  note=None if code in "ace" else "已核实")
@@ -63,6 +64,36 @@ def test_medical_institution_needs_level_and_beds_and_mobile_must_be_mainland(ap
     assert {"hospital_level", "beds", "mobile"} <= set(exc.value.fields)
     customer, _ctx = register(kind="medical", hospital_level="三级甲等", beds=1200, mobile="138 0013 8000")
     assert (customer.hospital_level, customer.beds, customer.mobile) == ("三级甲等", 1200, "+8613800138000")
+
+
+def test_ONB_1_every_customer_is_recorded_each_department_keeps_its_own_lists_md_sees_all(app):
+    from portal.services import blacklist
+    from tests.factories import stand
+
+    extra = {"medical": {"hospital_level": "三级甲等", "beds": 800}}
+    registered = {kind: register(kind=kind, **extra.get(kind, {}))[0]
+                  for kind in ("enterprise", "medical", "retail", "internal")}
+    md = staff("md.admin@demo.local")
+    for kind, customer in registered.items():  # direct and internal related-party alike, all visible to MD
+        seen = customers.get_customer(md, customer.customer_id)
+        assert (seen.kind, seen.name, seen.credit_code) == (kind, customer.name, customer.credit_code)
+    stand(registered["enterprise"], "ortho")
+    stand(registered["medical"], "rehab", products=("walker",))
+    blacklist.list_customer(staff("rehab.leader@demo.local"), registered["retail"].customer_id, "rehab", "违约")
+
+    def listed(ctx, dept):
+        return [s.customer_id for s in applications.standings(ctx, dept).items]
+
+    assert listed(staff("ortho.clerk@demo.local"), "ortho") == [registered["enterprise"].customer_id]
+    assert listed(staff("rehab.rep@demo.local"), "rehab") == [registered["medical"].customer_id]
+    assert (listed(md, "ortho"), listed(md, "rehab")) == (
+        [registered["enterprise"].customer_id], [registered["medical"].customer_id])
+    with pytest.raises(Forbidden):
+        applications.standings(staff("rehab.rep@demo.local"), "ortho")
+    assert [e.customer_id for e in blacklist.entries(md, "rehab")] == [registered["retail"].customer_id]
+    assert blacklist.entries(staff("ortho.leader@demo.local"), "ortho") == []
+    with pytest.raises(Forbidden):
+        blacklist.entries(staff("ortho.leader@demo.local"), "rehab")
 
 
 def test_ONB_2_registering_through_an_invitation_ties_it_to_the_prospect(app):
@@ -132,15 +163,16 @@ def test_confirming_a_document_never_uploaded_rejects_it(app):
 
 def test_bad_dates_are_refused_by_field(app):
     _customer, ctx = register()
+    tomorrow = shanghai_day(ctx.now) + timedelta(days=1)
     with pytest.raises(Invalid) as exc:
-        upload(ctx, "business-licence", issue_date=date(2030, 1, 1), expiry_date=None, long_term=False)
+        upload(ctx, "business-licence", issue_date=tomorrow, expiry_date=None, long_term=False)
     assert set(exc.value.fields) == {"issue_date", "expiry_date"}
     with pytest.raises(Invalid) as exc:
         upload(ctx, "business-licence", issue_date=date(2024, 1, 1), expiry_date=date(2023, 1, 1))
     assert "expiry_date" in exc.value.fields
 
 
-def test_a_new_version_keeps_the_old_one_in_history(app):
+def test_SEC_2_a_new_document_version_keeps_the_old_one_in_history(app):
     _customer, ctx = register()
     first = upload(ctx, "business-licence")
     second = upload(ctx, "business-licence", filename="新营业执照.pdf")
@@ -298,15 +330,52 @@ def test_ONB_3_only_the_designated_person_records_the_background_check(app):
 def test_ADM_2_admission_needs_all_six_conditions(app):
     _c, _ctx, app_ = applied()
     app_ = review_to_admission(app_)
-    conditions = applications.conditions_of(app_)
-    conditions["d"]["met"] = False
-    conditions["d"]["note"] = "发现违规经营记录"
-    app_.conditions = __import__("json").dumps(conditions)
-    app_.save()
-    app_ = Application.get(app_.app_id)
+    app_ = applications.record_condition(staff("ortho.rep@demo.local"), app_.app_id, ConditionRecord(
+        code="d", met=False, note="发现违规经营记录"), app_.version)  # the reviewer finds (d) not met after all
     with pytest.raises(Invalid) as exc:
         applications.decide(staff("ortho.leader@demo.local"), app_.app_id, True, "同意准入", app_.version)
-    assert "(d)" in str(exc.value.fields["decision"][0])
+    assert "still open or not met: (d)" in str(exc.value.fields["decision"][0])
+    assert Application.get(app_.app_id).status == "submitted"
+
+
+def test_ADM_2_a_condition_never_recorded_blocks_admission_five_of_six_is_not_enough(app):
+    customer, _ctx, app_ = applied()
+    app_ = review_to_admission(app_, codes="abcde")  # (f) brand protection never recorded
+    leader = staff("ortho.leader@demo.local")
+    with pytest.raises(Invalid) as exc:
+        applications.decide(leader, app_.app_id, True, "同意准入", app_.version)
+    assert "still open or not met: (f)" in str(exc.value.fields["decision"][0])
+    assert Standing.count("ortho", Standing.customer_id == customer.customer_id) == 0
+    app_ = applications.record_condition(staff("ortho.rep@demo.local"), app_.app_id, ConditionRecord(
+        code="f", met=True, note="已签署品牌保护承诺书"), app_.version)
+    assert applications.decide(leader, app_.app_id, True, "六项条件均满足", app_.version).status == "admitted"
+
+
+def test_ADM_3_a_customer_listed_after_applying_cannot_be_admitted_at_decision_time(app):
+    from portal.services import blacklist
+
+    customer, _ctx, app_ = applied()
+    app_ = review_to_admission(app_)  # all six met, background checked: admissible until the listing
+    leader = staff("ortho.leader@demo.local")
+    blacklist.list_customer(leader, customer.customer_id, "ortho", "申请期间发现违约")
+    with pytest.raises(Invalid) as exc:
+        applications.decide(leader, app_.app_id, True, "同意准入", app_.version)
+    assert "blacklisted" in str(exc.value.fields["decision"][0])
+    assert Standing.count("ortho", Standing.customer_id == customer.customer_id) == 0
+    assert Application.get(app_.app_id).status == "submitted"
+    assert applications.decide(leader, app_.app_id, False, "已列入黑名单", app_.version).status == "rejected"
+
+
+def test_ADM_3_a_company_listing_after_applying_blocks_admission_in_every_department(app):
+    from portal.services import blacklist
+
+    customer, _ctx, app_ = applied("rehab", ("walker",))
+    app_ = review_to_admission(app_, leader="rehab.leader@demo.local", rep="rehab.rep@demo.local")
+    blacklist.list_customer(staff("md.admin@demo.local"), customer.customer_id, "company", "经核实欺诈")
+    with pytest.raises(Invalid) as exc:
+        applications.decide(staff("rehab.leader@demo.local"), app_.app_id, True, "同意准入", app_.version)
+    assert "blacklisted" in str(exc.value.fields["decision"][0])
+    assert Standing.count("rehab", Standing.customer_id == customer.customer_id) == 0
 
 
 def test_ADM_2_condition_evidence_is_required(app):

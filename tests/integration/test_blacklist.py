@@ -42,6 +42,18 @@ def test_BLK_4_department_entry_of_seven_months_is_refused(app):
     assert entry.expires_on == "2027-07-15"
 
 
+def test_BLK_4_a_department_listing_of_exactly_six_months_is_allowed_a_day_more_refused(app):
+    first, second = admitted("ortho", 2)
+    leader = "ortho.leader@demo.local"
+    with time_machine.travel("2027-01-15 03:00:00+00:00", tick=False):  # 11:00 on 15 January in Shanghai
+        with pytest.raises(Invalid) as exc:
+            blacklist.list_customer(staff(leader), first, "ortho", "违约", date(2027, 7, 16))
+        assert "at most 6 months" in str(exc.value.fields["expires_on"][0])
+        entry = blacklist.list_customer(staff(leader), first, "ortho", "违约", date(2027, 7, 15))
+        shorter = blacklist.list_customer(staff(leader), second, "ortho", "违约", date(2027, 1, 16))
+    assert (entry.expires_on, shorter.expires_on) == ("2027-07-15", "2027-01-16")
+
+
 def test_listing_twice_in_the_same_scope_is_409(app):
     [customer] = admitted("ortho", 1)
     blacklist.list_customer(staff("ortho.leader@demo.local"), customer, "ortho", "违约")

@@ -2,22 +2,15 @@
 
 import pytest
 
-from portal.adapters.clock import utc_now
 from portal.adapters.tables import ChangeTask, Counter, Customer, Standing
 from portal.services import changes
 from portal.services.errors import Conflict, Forbidden, Invalid
-from portal.services.grading import admission_updates
 from tests.conftest import staff_ctx as staff
-from tests.factories import register, upload
+from tests.factories import register, stand_counted, upload
 
 
 def stands(customer, dept, product):
-    from portal.adapters.tables import transaction
-
-    with transaction() as tx:
-        tx.save(Standing(dept_id=dept, customer_id=customer.customer_id, customer_name=customer.name,
-                         grade="QUALIFIED", dept_grade=f"{dept}#QUALIFIED", products={product}, admitted_at=utc_now()))
-        admission_updates(tx, dept, {product})
+    stand_counted(customer.customer_id, customer.name, dept, (product,))
 
 
 def test_OBL_1_change_is_applied_by_each_department(app):

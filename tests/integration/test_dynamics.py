@@ -32,6 +32,36 @@ def vip_customer():
     return customers
 
 
+def test_INC_1_an_incident_is_recorded_against_the_customer_in_a_department(app):
+    from portal.adapters.tables import AuditEvent
+    from portal.services.errors import Invalid, NotFound
+
+    customer, other = admitted("ortho", 2)
+    clerk = "ortho.clerk@demo.local"
+    with time_machine.travel("2027-03-10 06:00:00+00:00", tick=False):
+        incident = incidents.record(staff(clerk), "ortho", customer, "operating_crisis", "  资金链紧张，停业整顿  ")
+    stored = Incident.get(customer, incident.incident_id)
+    assert (stored.dept_id, stored.kind, stored.description, stored.recorded_by, stored.at, stored.grade_at_time) == (
+        "ortho", "operating_crisis", "资金链紧张，停业整顿", clerk, datetime(2027, 3, 10, 6, tzinfo=UTC), "QUALIFIED")
+    [event] = [e for e in AuditEvent.query("2027-03-10") if e.action == "incident.recorded"]
+    assert (event.actor_email, event.target_id, event.dept_id) == (clerk, customer, "ortho")
+    assert json.loads(event.detail)["incident"] == incident.incident_id
+    # the department's staff and MD see it; another department does not, and cannot record one here
+    assert [i.incident_id for i in incidents.of_customer(staff(LEADER), customer)] == [incident.incident_id]
+    assert [i.incident_id for i in incidents.of_customer(staff("md.admin@demo.local"), customer)] == [
+        incident.incident_id]
+    assert incidents.of_customer(staff("rehab.leader@demo.local"), customer) == []
+    with pytest.raises(Forbidden):
+        incidents.record(staff("rehab.rep@demo.local"), "ortho", other, "late_payment", "越权")
+    with pytest.raises(NotFound):  # only against a customer of the department
+        incidents.record(staff(clerk), "ortho", "no-such-customer", "late_payment", "x")
+    for kind, description, field in (("weather", "暴雨", "kind"), ("late_payment", "  ", "description")):
+        with pytest.raises(Invalid) as exc:
+            incidents.record(staff(clerk), "ortho", other, kind, description)
+        assert set(exc.value.fields) == {field}
+    assert list(Incident.query(other)) == []
+
+
 def test_INC_2_vip_incident_makes_a_downgrade_due_in_five_days(app):
     customers = vip_customer()
     with time_machine.travel("2027-03-10 06:00:00+00:00", tick=False):  # 14:00 in Shanghai
@@ -52,9 +82,27 @@ def test_INC_2_overdue_downgrade_is_escalated_once_not_on_every_run(app):
     assert late.escalated == [incident.incident_id]
     again = incidents.escalate_overdue_downgrades(system_ctx(datetime(2027, 3, 16, 16, 0, tzinfo=UTC)))
     assert again.escalated == [] and again.already == 1
-    mails = sent("降级逾期")
-    assert len({a for m in mails for a in m.destinations["ToAddresses"]}) >= 2
-    assert len(mails) == len({a for m in mails for a in m.destinations["ToAddresses"]})  # one each, once
+    mails = sent("降级逾期")  # INC-2: the department's leader and MD, one mail each, once
+    assert sorted(a for m in mails for a in m.destinations["ToAddresses"]) == [
+        "md.admin@demo.local", "ortho.leader@demo.local"]
+
+
+def test_INC_2_a_preferred_or_qualified_incident_makes_no_downgrade_due(app):
+    customers = admitted("ortho", 20)
+    grading.change(staff(LEADER), "ortho", customers[0], "PREFERRED", "良好")
+    rep = "ortho.rep@demo.local"
+    with time_machine.travel("2027-03-10 06:00:00+00:00", tick=False):
+        preferred = incidents.record(staff(rep), "ortho", customers[0], "late_payment", "逾期 30 天")
+        qualified = incidents.record(staff(rep), "ortho", customers[1], "poor_contract_execution", "延迟交付")
+    for customer, incident, grade in ((customers[0], preferred, "PREFERRED"), (customers[1], qualified, "QUALIFIED")):
+        stored = Incident.get(customer, incident.incident_id)
+        assert stored.grade_at_time == grade  # INC-1: recorded all the same
+        assert (stored.downgrade_due_at, stored.downgrade_open, stored.downgrade_key) == (None, None, None)
+    ten_days_on = datetime(2027, 3, 20, tzinfo=UTC)
+    run = incidents.escalate_overdue_downgrades(system_ctx(ten_days_on))
+    assert (run.escalated, run.already) == ([], 0)
+    assert incidents.overdue_downgrades(Ctx(staff("md.admin@demo.local").actor, ten_days_on)) == []
+    assert sent("降级逾期") == []
 
 
 def test_INC_2_downgrading_the_vip_closes_the_due_downgrade(app):

@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+import time_machine
+
 from portal.adapters.tables import Standing
 from portal.services import documents
 from portal.services.context import system_ctx
@@ -15,6 +17,7 @@ def at(y, m, d, h=1):
 
 
 
+@time_machine.travel("2026-11-20 02:00:00+00:00", tick=False)  # uploaded before the fixed dates below
 def test_warnings_once_each_then_the_flag_and_a_new_version_lifts_it(app):
     customer, ctx = register()
     stand(customer, "ortho", "QUALIFIED")
@@ -36,6 +39,7 @@ def test_warnings_once_each_then_the_flag_and_a_new_version_lifts_it(app):
     assert Standing.get("ortho", customer.customer_id).licence_flags is None
 
 
+@time_machine.travel("2026-11-20 02:00:00+00:00", tick=False)
 def test_documents_not_required_for_the_customer_type_are_not_watched(app):
     _customer, ctx = register(kind="retail")
     doc = upload(ctx, "tax-registration", expiry_date=date(2027, 1, 10))

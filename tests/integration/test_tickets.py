@@ -135,6 +135,17 @@ def test_CMP_3_escalation_once_per_breach_and_auto_close(app):
     assert closed.auto_closed == [ticket.ticket_id] and Ticket.get(ticket.ticket_id).status == "closed"
 
 
+def test_CMP_2_a_ticket_filed_on_the_eve_of_national_day_is_due_after_the_holiday(app):
+    _c, ctx = admitted_customer()
+    with time_machine.travel("2026-09-30 02:00:00+00:00", tick=False):  # Wednesday 10:00 in Shanghai
+        ticket = tickets.file(customer_ctx(ctx.actor.user_id), "ortho", "complaint", "节前投诉", "内容")
+    # 1 working day: 1–7 October are off, so the 8th's end (Shanghai); 5 working days: 8, 9, Saturday 10 (调休),
+    # 12 and 13 October
+    assert ticket.first_response_due == datetime(2026, 10, 8, 15, 59, 59, tzinfo=UTC)
+    assert ticket.resolution_due == datetime(2026, 10, 13, 15, 59, 59, tzinfo=UTC)
+    assert tickets.escalate_and_autoclose(system_ctx(datetime(2026, 10, 7, 15, 0, tzinfo=UTC))).escalated == []
+
+
 def test_grades_change_the_priority_of_new_tickets_only(app):
     customers = admitted("ortho", 20)
     grading.change(staff("ortho.leader@demo.local"), "ortho", customers[0], "VIP", "优秀")

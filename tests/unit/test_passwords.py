@@ -26,3 +26,12 @@ def test_the_demo_password_is_acceptable():
 
 def test_password_equal_to_email_is_refused():
     assert password_problem("li.qiang@ortho.cn", email="Li.Qiang@ortho.cn") == "same_as_email"
+
+
+def test_SEC_1_a_common_password_padded_with_spaces_is_still_common():
+    assert password_problem("  password  ") == "too_common"
+
+
+def test_SEC_1_an_e_mail_only_refuses_the_password_that_equals_it():
+    assert password_problem("a-long-unusual-phrase", email="buyer@kangjian.cn") is None
+    assert password_problem("Buyer@Kangjian.cn", email="buyer@kangjian.cn") == "same_as_email"

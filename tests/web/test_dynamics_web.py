@@ -131,6 +131,51 @@ def test_listed_customer_still_signs_in_and_sees_its_status(app):
     assert 'id="listing-ortho"' in page and "多次违约" in page
 
 
+def test_BLK_7_lifting_and_expiry_record_who_when_and_why_in_the_audit_and_on_the_timeline(app):
+    import json
+    from datetime import UTC, date, datetime
+
+    from portal.adapters.tables import AuditEvent
+    from portal.services import blacklist
+    from portal.services.context import system_ctx
+    from tests.conftest import staff_ctx as staff
+
+    lifted_one, expiring_one = admitted("ortho", 2)
+    with time_machine.travel("2027-01-15 03:00:00+00:00", tick=False):
+        leader = staff("ortho.leader@demo.local")
+        lifted = blacklist.list_customer(leader, lifted_one, "ortho", "多次违约")
+        expiring = blacklist.list_customer(leader, expiring_one, "ortho", "逾期未提货", date(2027, 3, 1))
+    with time_machine.travel("2027-02-01 03:00:00+00:00", tick=False):
+        blacklist.lift(staff("ortho.leader@demo.local"), lifted.entry_id, "已整改，情况发生重大变化")
+    blacklist.expire_due(system_ctx(datetime(2027, 2, 28, 16, 0, tzinfo=UTC)))  # 00:00 on 1 March in Shanghai
+
+    ended = BlacklistEntry.get(lifted.entry_id)
+    assert (ended.ended_how, ended.ended_by, ended.end_reason, ended.ended_at) == (
+        "lifted", "ortho.leader@demo.local", "已整改，情况发生重大变化", datetime(2027, 2, 1, 3, 0, tzinfo=UTC))
+    expired = BlacklistEntry.get(expiring.entry_id)
+    assert (expired.ended_how, expired.ended_by, expired.ended_at) == (
+        "expired", "system@scheduled-job", datetime(2027, 2, 28, 16, 0, tzinfo=UTC))
+    assert expired.end_reason and "2027-03-01" in expired.end_reason  # why: its term ended that day
+
+    [lifting] = [e for e in AuditEvent.query("2027-02-01") if e.action == "blacklist.lifted"]
+    assert (lifting.actor_email, lifting.target_id) == ("ortho.leader@demo.local", lifted_one)
+    assert json.loads(lifting.detail)["reason"] == "已整改，情况发生重大变化"
+    [expiry] = [e for e in AuditEvent.query("2027-03-01") if e.action == "blacklist.expired"]
+    assert (expiry.actor_email, expiry.target_id) == ("system@scheduled-job", expiring_one)
+    assert json.loads(expiry.detail)["reason"] == expired.end_reason
+
+    client = app.test_client()
+    sign_in(client, "md.admin@demo.local")  # BLK-1: department lists are filed with MD
+    page = client.get(f"/staff/customers/{lifted_one}/timeline").get_data(as_text=True)
+    lifted_line = re.search(r'<li class="tl-lifted">.*?</li>', page, re.S).group(0)
+    assert "2027-02-01 11:00" in lifted_line and "已整改，情况发生重大变化" in lifted_line
+    assert "ortho.leader@demo.local" in lifted_line
+    page = client.get(f"/staff/customers/{expiring_one}/timeline").get_data(as_text=True)
+    expired_line = re.search(r'<li class="tl-expired">.*?</li>', page, re.S).group(0)
+    assert "2027-03-01 00:00" in expired_line and "2027-03-01" in expired_line.split("</span>", 1)[1]
+    assert "system@scheduled-job" in expired_line
+
+
 def test_BLK_6_api_reentry_needs_both_approvals(client):
     from portal.services import applications, blacklist
     from tests.conftest import staff_ctx

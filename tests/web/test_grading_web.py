@@ -182,7 +182,8 @@ def test_RGT_2_customer_dashboard_shows_tier_and_priorities_and_the_api_rank(app
     client = app.test_client()
     sign_in(client, "tier@kangjian.cn")
     page = client.get("/customer/").get_data(as_text=True)
-    assert "3% off" in page or "3%" in page
+    assert re.search(r":\s*您的价格：目录价优惠 3%</li>", page)  # RGT-1 a: the 合格 tier, not VIP's 12%
+    assert "优惠 12%" not in page
     assert "四优先" in page
     token = api_token(app.test_client(), "tier@kangjian.cn")
     ranks = client.get(f"/api/v1/customers/{customer.customer_id}/priorities", headers=bearer(token)).get_json()

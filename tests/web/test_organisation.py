@@ -79,7 +79,7 @@ def test_leader_manages_the_product_catalogue(client):
     assert (product.name_zh, product.active, product.version) == ("铝合金腋拐", False, 2)
 
 
-def test_stale_product_form_is_refused_and_nothing_is_lost(app):
+def test_SEC_2_stale_product_form_is_refused_and_nothing_is_lost(app):
     first, second = app.test_client(), app.test_client()
     sign_in(first, "ortho.leader@demo.local")
     sign_in(second, "md.admin@demo.local")

@@ -47,7 +47,7 @@ def test_customer_files_and_follows_a_complaint_to_its_close(app):
 
 def test_api_refusals(app):
     a, _ = register(email="ta@kangjian.cn")
-    b, _ = register(email="tb@kangjian.cn")
+    _b, _ = register(email="tb@kangjian.cn")
     standing(a)
     client = app.test_client()
     token_a = api_token(client, "ta@kangjian.cn")
@@ -58,10 +58,15 @@ def test_api_refusals(app):
         "dept_id": "ortho", "kind": "service", "subject": "维修", "description": "故障"}).get_json()
     token_b = api_token(client, "tb@kangjian.cn")
     assert client.get(f"/api/v1/tickets/{ticket['id']}", headers=bearer(token_b)).status_code == 404
+    assert client.post(f"/api/v1/tickets/{ticket['id']}/replies", headers=bearer(token_b),
+                       json={"text": "别家客户的回复"}).status_code == 404  # SEC-1: another customer's ticket
+    assert client.post(f"/api/v1/tickets/{ticket['id']}/close", headers=bearer(token_b),
+                       json={"rating": 1}).status_code == 404
     rehab = api_token(client, "rehab.rep@demo.local")
     assert client.post(f"/api/v1/tickets/{ticket['id']}/replies", headers=bearer(rehab),
                        json={"text": "越权"}).status_code == 403
-    assert b.customer_id
+    own = client.get(f"/api/v1/tickets/{ticket['id']}", headers=bearer(token_a)).get_json()
+    assert own["status"] == "submitted" and "别家客户的回复" not in str(own["timeline"]) and "越权" not in str(own)
 
 
 def test_queue_page_puts_vip_first(app):
