@@ -18,7 +18,7 @@ from portal.domain.grading import PRIORITY_RANK, Grade
 from portal.domain.roles import Perm
 from portal.domain.tickets import MAX_DESCRIPTION, Channel, Kind, Status, after_working_days
 from portal.services import audit
-from portal.services.access import authorize
+from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Forbidden, Invalid, NotFound
 from portal.services.ticket_access import (
@@ -71,6 +71,8 @@ def _who_files(ctx: Ctx, dept_id: str, customer_id: str | None, channel: str) ->
     if ctx.actor.is_customer:
         return ctx.actor.customer_id, Channel.PORTAL.value
     check_may_enter(ctx, dept_id, customer_id)
+    if not customer_id:  # filing as oneself is for customers' users: staff enter a customer's offline ticket
+        raise refuse(ctx, "file_ticket_as_staff", dept_id, dept_of(dept_id))
     if channel not in {c.value for c in Channel} - {Channel.PORTAL.value}:
         raise Invalid(fields={"channel": [_l("Choose hotline, in person or e-mail.")]})
     return customer_id, channel

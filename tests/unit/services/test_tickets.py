@@ -75,6 +75,11 @@ def test_CMP_1_staff_enter_offline_tickets_with_their_channel(fake):
         tickets.file(fake.ctx(CLERK), "ortho", "service", "x", "y", customer_id=customer_id, channel="portal")
     with pytest.raises(NotFound):
         tickets.file(fake.ctx(CLERK), "ortho", "service", "x", "y", customer_id="nobody", channel="email")
+    with pytest.raises(Forbidden):  # staff never file as themselves: an offline ticket names its customer
+        tickets.file(fake.ctx(CLERK), "ortho", "service", "x", "y", channel="email")
+    refused = [e for e in fake.repo(AuditTrail).all(shanghai_day(fake.now).isoformat())
+               if e.action == "access.refused" and e.target_type == "file_ticket_as_staff"]
+    assert [e.actor_email for e in refused] == [CLERK]
 
 
 def test_CMP_1_md_enters_company_tickets_received_offline_and_others_may_not(fake):
