@@ -128,3 +128,18 @@ def open_file(ctx: Ctx, ticket_id: str, file_id: str) -> str:
     audit.record(ctx, "ticket.attachment_opened", target_type="ticket", target_id=ticket_id,
                  dept_id=tickets.dept_of(ticket.dept_id), detail={"file": file_id})
     return files.download_url(event.s3_key, event.file_name, event.content_type)
+
+
+def finish_pending(ctx: Ctx, cutoff: str) -> list[str]:
+    """Check every file requested before `cutoff` (ISO time) and never confirmed, as the confirmation would;
+    "<file id>:<verified|rejected>" each (for the clean-up job, `services.upload_cleanup`)."""
+    from portal.adapters.tables import Ticket
+
+    done = []
+    for event in TicketEvent.pending.query(uploads.PENDING, TicketEvent.pending_key < cutoff):
+        try:
+            ticket = Ticket.get(event.ticket_id)
+            done.append(f"{event.event_id}:{check(ctx, ticket, event).file_state}")
+        except (Conflict, DoesNotExist):
+            continue
+    return done
