@@ -13,7 +13,7 @@ from portal.services.errors import Conflict, Forbidden, Invalid, NotFound, Throt
 from tests.factories import credit_code, register, registration, stand
 
 
-def test_ADM_registration_refuses_a_wrong_check_digit(fake):
+def test_ONB_1_registration_refuses_a_wrong_check_digit(fake):
     good = credit_code(77)
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     with pytest.raises(Invalid) as exc:
