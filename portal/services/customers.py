@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,13 +11,15 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from portal.adapters import mail, records
-from portal.adapters.repos.customers import Applications, CreditCodes, Customers, Documents, Prospects
+from portal.adapters.repos.customers import Applications, CreditCodes, Customers, Documents
 from portal.adapters.repos.dynamics import BlacklistEntries
 from portal.adapters.repos.grading import Standings
-from portal.adapters.repos.identity import Throttles, Users
+from portal.adapters.repos.identity import Users
+from portal.adapters.repos.org import Prospects
 from portal.adapters.uow import WriteConflict
 from portal.domain.customers import (
     HOSPITAL_LEVELS,
+    INVITATION_PATTERN,
     CustomerType,
     mainland_mobile,
     normalise_credit_code,
@@ -29,6 +32,7 @@ from portal.services.access import authorize, refuse
 from portal.services.auth import check_new_password, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound, Throttled
+from portal.services.throttling import count_failure, locked_until
 
 CODE_TAKEN = _l("A customer with this unified social credit code is registered already.")
 # Registrations per client address: enough for an office, too few to probe which addresses have accounts.
@@ -85,23 +89,31 @@ INVITATION_INVALID = _l("This invitation link is not valid or was used already."
 
 
 def _invitation(uow, token: str | None):
+    """The prospect whose invitation this is (ONB-2): malformed 422, never issued 404, used already 409."""
     if not token:
         return None
+    if not re.search(INVITATION_PATTERN, token):
+        raise Invalid(fields={"invitation": [INVITATION_INVALID]})
     digest = hashlib.sha256(token.encode()).hexdigest()
     prospect = uow.repo(Prospects).find(token.split(".", 1)[0])
-    if prospect is None or prospect.invite_hash != digest or prospect.customer_id:
-        raise Invalid(fields={"invitation": [INVITATION_INVALID]})
+    if prospect is None or prospect.invite_hash != digest:
+        raise NotFound(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]})  # no such invitation
+    if prospect.customer_id:
+        raise Conflict(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]})  # used already
     return prospect
 
 
-def register(ctx: Ctx, reg: Registration, portal_url: str = "", throttle: ThrottlePolicy = REGISTRATION_THROTTLE):
+def register(ctx: Ctx, reg: Registration, portal_url: str = "",
+             throttle: ThrottlePolicy | None = REGISTRATION_THROTTLE):
     """A company registers with its first user; the credit code is unique (409 when taken). Returns the customer
     and user records (None when the address had an account).
 
     An e-mail address that has an account already is never revealed: the answer is the same as for a success,
-    nothing is created, and the address's owner is told by mail. Tries are throttled per client address.
+    nothing is created, and the address's owner is told by mail. Tries are throttled per client address
+    (`throttle` None: the caller counted this try already, before its form refused anything).
     """
-    _throttle(ctx, throttle)
+    if throttle is not None:
+        count_registration_try(ctx, throttle)
     with ctx.uow() as uow:
         prospect = _invitation(uow, reg.invitation)
         problems = _problems(uow, reg)
@@ -127,8 +139,8 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "", throttle: Thrott
         except WriteConflict as exc:  # lost a race for the same code, address or invitation
             if "credit_code" in exc.tags:
                 raise Conflict(CODE_TAKEN, fields={"credit_code": [CODE_TAKEN]}) from exc
-            if "invitation" in exc.tags:
-                raise Invalid(fields={"invitation": [INVITATION_INVALID]}) from exc
+            if "invitation" in exc.tags:  # used meanwhile
+                raise Conflict(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]}) from exc
             return _email_taken(ctx, email, portal_url)
     mail.send(email, "【注册成功】客户管理门户 / Welcome to the customer portal",
               f"{customer.name}：\n\n贵公司已在客户管理门户注册。请用本邮箱和注册时设置的密码登录，上传资质文件后申请准入：\n"
@@ -154,27 +166,16 @@ def _new_customer(ctx: Ctx, reg: Registration, code: str, email: str, prospect) 
     return customer, user
 
 
-def _throttle(ctx: Ctx, policy: ThrottlePolicy) -> None:
-    """Every try counts, accepted or not; past the limit, tries from this address are refused for a while."""
+def count_registration_try(ctx: Ctx, policy: ThrottlePolicy = REGISTRATION_THROTTLE) -> None:
+    """Count a registration try from the client's address (every try, accepted or not); Throttled once there were
+    too many."""
     key = f"register#{ctx.ip or 'unknown'}"
-    with ctx.uow() as uow:
-        throttles = uow.repo(Throttles)
-        until = throttles.locked_until([key], ctx.now)
-        if until:
-            audit.record(ctx, "customer.registration_throttled", outcome="refused", target_type="client",
-                         target_id=ctx.ip or "unknown")
-            raise Throttled(until, _l("Too many registrations from this network. Please try again in an hour."))
-        expires = ctx.now + policy.window + policy.lock
-        throttles.count(key, ctx.now - policy.window, expires)
-        try:
-            uow.commit()
-        except WriteConflict:  # no window yet, or it has passed: start a new one
-            throttles.start_window(key, ctx.now, expires)
-            uow.commit()
-        locked = policy.locked_until(throttles.failures(key), ctx.now)
-        if locked:
-            throttles.lock(key, locked)
-            uow.commit()
+    until = locked_until([(key, policy)], ctx.now, ctx.store)
+    if until:
+        audit.record(ctx, "customer.registration_throttled", outcome="refused", target_type="client",
+                     target_id=ctx.ip or "unknown")
+        raise Throttled(until, _l("Too many registrations from this network. Please try again in an hour."))
+    count_failure(key, policy, ctx.now, ctx.store)
 
 
 def _email_taken(ctx: Ctx, email: str, portal_url: str) -> None:

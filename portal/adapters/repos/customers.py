@@ -192,17 +192,3 @@ class _OpenClaims(Repo):
     def release(self, customer_id: str, dept_id: str) -> None:
         self.delete((self._claim(customer_id, dept_id),))
 
-
-class Prospects(Repo):
-    """Prospects (潜在客户) a department recorded and invited (ONB-2): what registration needs of them."""
-
-    model = tables.Prospect
-
-    def find(self, prospect_id: str | None):
-        """One prospect, or None."""
-        return self.get(prospect_id) if _id_ok(prospect_id) else None
-
-    def registered(self, prospect, customer_id: str) -> None:
-        """Stage: the prospect registered as `customer_id`; its invitation works once (tag "invitation")."""
-        self.update((prospect.prospect_id,), [attr("customer_id").set(customer_id)],
-                    attr("prospect_id").exists() & attr("customer_id").not_exists(), tag="invitation")

@@ -4,10 +4,12 @@ per address), invitations, and who may read a customer's records."""
 import hashlib
 
 import pytest
+from ulid import ULID
 
 from portal.adapters import records
-from portal.adapters.repos.customers import Applications, CreditCodes, Customers, Prospects
+from portal.adapters.repos.customers import Applications, CreditCodes, Customers
 from portal.adapters.repos.identity import Users
+from portal.adapters.repos.org import Prospects
 from portal.services import applications, customers
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
 from tests.factories import credit_code, register, registration, stand
@@ -100,9 +102,9 @@ def test_SEC_1_registration_throttle_window_restarts_after_it_passes(fake):
 
 def _invite(fake, dept="ortho", email="buyer@hdgk.cn"):
     """A prospect with an invitation, as prospects.invite leaves it (ONB-2)."""
-    prospect = records.Prospect(prospect_id="01JPROSPECT0000000000000000", dept_id=dept, name="华东骨科医院",
+    prospect = records.Prospect(prospect_id=str(ULID.from_datetime(fake.now)), dept_id=dept, name="华东骨科医院",
                                 email=email, created_by="seed", created_at=fake.now)
-    token = f"{prospect.prospect_id}.secret-part"
+    token = f"{prospect.prospect_id}.{'s3cret-Part_' * 2}{'x' * 8}"  # as prospects.invite makes them
     prospect.invite_hash = hashlib.sha256(token.encode()).hexdigest()
     with fake.uow() as uow:
         uow.repo(Prospects).put(prospect)
@@ -115,10 +117,11 @@ def test_ONB_2_registering_through_an_invitation_ties_it_to_the_prospect(fake):
     customer, _ctx = register(fake, invitation=token, email="buyer@hdgk.cn")
     assert fake.repo(Prospects).find(prospect.prospect_id).customer_id == customer.customer_id
     assert customer.prospect_id == prospect.prospect_id
-    with pytest.raises(Invalid):
+    with pytest.raises(Conflict) as used:
         register(fake, invitation=token)  # used once only
-    with pytest.raises(Invalid):
-        register(fake, invitation=prospect.prospect_id + ".forged")
+    with pytest.raises(NotFound) as forged:
+        register(fake, invitation=f"{prospect.prospect_id}.{'forged' * 5}xx")  # well-formed, never issued
+    assert "invitation" in used.value.fields and "invitation" in forged.value.fields
 
 
 def test_ONB_2_an_invitation_used_meanwhile_is_refused_and_nothing_is_written(fake, monkeypatch):
@@ -126,7 +129,7 @@ def test_ONB_2_an_invitation_used_meanwhile_is_refused_and_nothing_is_written(fa
     stale = fake.repo(Prospects).find(prospect.prospect_id)  # read before the other registration used it
     register(fake, invitation=token, email="first@hdgk.cn")
     monkeypatch.setattr(customers, "_invitation", lambda uow, t: stale)
-    with pytest.raises(Invalid) as exc:
+    with pytest.raises(Conflict) as exc:
         register(fake, invitation=token, email="second@hdgk.cn", credit_code=credit_code(4444))
     assert "invitation" in exc.value.fields and not fake.repo(CreditCodes).taken(credit_code(4444))
     assert not fake.repo(Users).email_taken("second@hdgk.cn")
