@@ -112,6 +112,30 @@ def applied(dept_id: str = "ortho", products=("bone-plate",), fake=None, **overr
     return customer, ctx, applications.submit(ctx, dept_id, list(products))
 
 
+def review_to_admission(app, leader="ortho.leader@demo.local", rep="ortho.rep@demo.local", codes="abcdef",
+                        fake=None):
+    """Assign, check the background, record the conditions `codes` (all six by default) as met."""
+    from portal.adapters.repos.customers import Documents
+    from portal.adapters.uow import UnitOfWork
+    from portal.services.applications import ConditionRecord
+
+    if fake is not None:
+        lead, person, rep_id = fake.ctx(leader), fake.ctx(rep), fake.user(rep).user_id
+    else:
+        from tests.conftest import staff_ctx, user_id_of
+
+        lead, person, rep_id = staff_ctx(leader), staff_ctx(rep), user_id_of(rep)
+    app = applications.assign(lead, app.app_id, rep_id, app.version)
+    app = applications.record_background_check(person, app.app_id, "工商信息、涉诉记录已核查，无异常。", app.version)
+    doc = UnitOfWork(fake.store if fake else None).repo(Documents).verified_of(app.customer_id)[0]
+    for code in codes:
+        record = ConditionRecord(code=code, met=True, evidence_doc=doc.doc_id if code in "ae" else None,
+                                 contract_no="GX-2027-001" if code == "c" else None,
+                                 note=None if code in "ace" else "已核实")
+        app = applications.record_condition(person, app.app_id, record, app.version)
+    return app
+
+
 def admitted(dept_id: str, n: int, products=("bone-plate",), store=None) -> list[str]:
     """n customers standing in `dept_id` as 合格, counted as an admission counts them; return their ids."""
     import uuid
@@ -154,26 +178,3 @@ def count_admission(uow, standing) -> None:
     uow.repo(Standings).admit(standing)
     uow.repo(Counters).admit(standing.dept_id, standing.products)
 
-
-def review_to_admission(app, leader="ortho.leader@demo.local", rep="ortho.rep@demo.local", codes="abcdef",
-                        fake=None):
-    """Assign, check the background, record the conditions `codes` (all six by default) as met."""
-    from portal.adapters.repos.customers import Documents
-    from portal.adapters.uow import UnitOfWork
-    from portal.services.applications import ConditionRecord
-
-    if fake is not None:
-        lead, person, rep_id = fake.ctx(leader), fake.ctx(rep), fake.user(rep).user_id
-    else:
-        from tests.conftest import staff_ctx, user_id_of
-
-        lead, person, rep_id = staff_ctx(leader), staff_ctx(rep), user_id_of(rep)
-    app = applications.assign(lead, app.app_id, rep_id, app.version)
-    app = applications.record_background_check(person, app.app_id, "工商信息、涉诉记录已核查，无异常。", app.version)
-    doc = UnitOfWork(fake.store if fake else None).repo(Documents).verified_of(app.customer_id)[0]
-    for code in codes:
-        record = ConditionRecord(code=code, met=True, evidence_doc=doc.doc_id if code in "ae" else None,
-                                 contract_no="GX-2027-001" if code == "c" else None,
-                                 note=None if code in "ace" else "已核实")
-        app = applications.record_condition(person, app.app_id, record, app.version)
-    return app
