@@ -110,14 +110,6 @@ def test_ONB_2_registering_through_an_invitation_ties_it_to_the_prospect(app):
         register(invitation=prospect.prospect_id + ".forged")
 
 
-def test_ONB_2_prospects_stay_in_their_department(app):
-    prospect = prospects.create(staff("ortho.rep@demo.local"), "ortho", name="x", email="x@x.cn")
-    with pytest.raises(Forbidden):
-        prospects.invite(staff("rehab.rep@demo.local"), prospect.prospect_id, "http://x")
-    with pytest.raises(Forbidden):
-        prospects.listing(staff("rehab.rep@demo.local"), "ortho")
-
-
 # --- documents ----------------------------------------------------------------------------------
 
 def test_upload_is_verified_by_its_real_bytes_and_the_key_never_holds_the_name(app):
