@@ -1,7 +1,7 @@
 """The audit trail, unique values (credit codes, e-mail addresses), accounts, sessions and throttles.
 
-Key formats live here: the unique key "email#<address>", the audit trail's Asia/Shanghai day partition and its
-ULID event ids, the throttle keys' records.
+Key formats live here: the unique key "email#<address>", the audit trail's Asia/Shanghai day partition and the
+range of ULID event ids that falls on one day.
 """
 
 from __future__ import annotations
@@ -43,15 +43,16 @@ class AuditTrail(Repo):
         `action` keeps those whose action starts with it; `before` continues after that event id. Returns the
         events and the id the next page continues after (None: no more). ValueError for a `before` that is no id.
         """
-        high = _day_start(day + timedelta(days=1))
+        low, high = _day_start(day), _day_start(day + timedelta(days=1))
         if before is not None:
             high = min(high, _just_before(before))
-        within_day = attr("event_id").between(_day_start(day), high)
+        if high < low:  # continuing after an event of an earlier day: nothing (DynamoDB refuses such a range)
+            return [], None
         hash_value, index = (actor_key, "by_actor") if actor_key else (dept_id, "by_dept") if dept_id else \
             (day.isoformat(), None)
-        records, last = self.query(hash_value, index=index, sort=within_day, forward=False, limit=limit,
-                                   filter=attr("action").begins_with(action) if action else None)
-        return records, last["event_id"] if last else None
+        events, last = self.query(hash_value, index=index, sort=attr("event_id").between(low, high), forward=False,
+                                  limit=limit, filter=attr("action").begins_with(action) if action else None)
+        return events, last["event_id"] if last else None
 
 
 class Uniques(Repo):
