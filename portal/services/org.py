@@ -82,7 +82,7 @@ def update_department(ctx: Ctx, dept_id: str, name_zh: str, name_en: str, versio
 def list_staff(ctx: Ctx, dept_id: str, limit: int = 50, cursor: str | None = None) -> Page:
     """Staff of one department, by e-mail, a page at a time (Query on the by_dept index)."""
     authorize(ctx, Perm.VIEW_STAFF, dept_id, target=dept_id)
-    items, last = ctx.uow().repo(Users).of_department(dept_id, after=parse_after(cursor), limit=limit)
+    items, last = ctx.uow().repo(Users).in_department(dept_id, after=parse_after(cursor), limit=limit)
     return Page(items, encode_cursor(last) if last else None)
 
 
@@ -277,6 +277,6 @@ def leaders_and_md(uow=None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for dept in uow.repo(Departments).every():
         wanted = {"dm"} if dept.kind == DepartmentKind.SALES.value else {"md"}
-        emails = [u.email for u in users.everyone_in(dept.dept_id) if u.active and u.role in wanted]
+        emails = [u.email for u in users.of_department(dept.dept_id) if u.active and u.role in wanted]
         out["md" if dept.kind == DepartmentKind.COMPANY.value else dept.dept_id] = emails
     return out

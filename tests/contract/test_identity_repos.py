@@ -37,8 +37,8 @@ def test_throttle_windows_count_open_replace_closed_and_lock(store):
         return lambda uow: uow.repo(Throttles).count("client#1", since=at - WINDOW, expires=at + 2 * WINDOW)
 
     def open_(at):
-        return lambda uow: uow.repo(Throttles).open_window("client#1", since=at - WINDOW, now=at,
-                                                           expires=at + 2 * WINDOW)
+        return lambda uow: uow.repo(Throttles).start_window("client#1", now=at, expires=at + 2 * WINDOW,
+                                                            since=at - WINDOW)
 
     assert refused(store, count(T0)) == {"window"}  # no window yet
     commit(store, open_(T0))
@@ -47,7 +47,9 @@ def test_throttle_windows_count_open_replace_closed_and_lock(store):
     commit(store, lambda uow: uow.repo(Throttles).lock("client#1", T0 + WINDOW))
     throttles = UnitOfWork(store).repo(Throttles)
     assert throttles.failures("client#1") == 2 and throttles.failures("client#2") == 0
-    [record] = throttles.of_keys(["client#1", "client#2"])
+    assert throttles.locked_until(["client#2", "client#1"], T0 + timedelta(minutes=14)) == T0 + WINDOW
+    assert throttles.locked_until(["client#2", "client#1"], T0 + WINDOW) is None
+    record = throttles.get("client#1")
     assert (record.locked_until, record.expires_at) == (T0 + WINDOW, T0 + timedelta(minutes=44))
     assert refused(store, count(T0 + WINDOW)) == {"window"}  # closed after 15 minutes
     commit(store, open_(T0 + WINDOW))
@@ -67,10 +69,10 @@ def test_accounts_claim_their_email_and_list_by_department(store):
     users = UnitOfWork(store).repo(Users)
     assert users.with_email("a@x.cn").user_id == "u1" and users.with_email("q@x.cn") is None
     assert users.email_taken("b@x.cn") and not users.email_taken("q@x.cn") and users.get("u7") is None
-    first, last = users.of_department("qa", limit=2)
-    rest, _ = users.of_department("qa", after=last)
+    first, last = users.in_department("qa", limit=2)
+    rest, _ = users.in_department("qa", after=last)
     assert [u.email for u in first + rest] == ["a@x.cn", "b@x.cn", "c@x.cn"] and last == "b@x.cn"
-    assert [u.version for u in users.everyone_in("qa")] == [1, 1, 1]
+    assert [u.version for u in users.of_department("qa")] == [1, 1, 1]
     assert users.find("x" * 2000) is None
 
 
@@ -127,6 +129,6 @@ def test_departments_products_and_prospects_refuse_what_would_overwrite(store):
     assert refused(store, lambda uow: uow.repo(Prospects).invite(ghost, "hash-3", T0)) == {"registered"}
     repo = UnitOfWork(store).repo(Prospects)
     assert (repo.find("p1").invite_hash, repo.find("p1").customer_id, repo.find("ghost")) == ("hash-1", "cust-1", None)
-    assert [p.prospect_id for p in repo.of_department("spine")[0]] == ["p1"]
+    assert [p.prospect_id for p in repo.in_department("spine")[0]] == ["p1"]
     dept = UnitOfWork(store).repo(Departments).find("spine")
     assert (dept.org, dept.version) == ("org", 1)

@@ -214,7 +214,7 @@ def test_sign_in_throttle_a_client_address_is_counted_across_accounts(fake):
 
 def test_sign_in_throttle_a_failure_finding_no_window_counts_in_one_opened_meanwhile(fake, monkeypatch):
     policy, key = ThrottlePolicy(), "client#10.0.7.1"
-    stage_opening = Throttles.open_window
+    stage_opening = Throttles.start_window
     others = []
 
     def another_try_opens_it_first(self, throttle_key, **times):
@@ -223,7 +223,7 @@ def test_sign_in_throttle_a_failure_finding_no_window_counts_in_one_opened_meanw
             count_failure(throttle_key, policy, fake.now, fake.store)
         stage_opening(self, throttle_key, **times)
 
-    monkeypatch.setattr(Throttles, "open_window", another_try_opens_it_first)
+    monkeypatch.setattr(Throttles, "start_window", another_try_opens_it_first)
     count_failure(key, policy, fake.now, fake.store)
     assert others == [key] and fake.repo(Throttles).failures(key) == 2
 

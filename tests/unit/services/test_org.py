@@ -131,7 +131,7 @@ def test_two_accounts_for_one_address_at_once_one_wins(fake, monkeypatch):
     with pytest.raises(Conflict) as exc:
         new_staff(fake, ORTHO_DM, "clerk")
     assert list(exc.value.fields) == ["email"]
-    assert [u.role for u in fake.repo(Users).everyone_in("ortho") if u.email == "new.person@demo.local"] == ["rep"]
+    assert [u.role for u in fake.repo(Users).of_department("ortho") if u.email == "new.person@demo.local"] == ["rep"]
 
 
 def test_SEC_1_staff_of_another_department_are_out_of_sight(fake):
