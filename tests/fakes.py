@@ -12,8 +12,8 @@ from datetime import datetime
 from portal.adapters.clock import utc_now
 from portal.adapters.files import MemoryBucket
 from portal.adapters.repos.base import Repo
-from portal.adapters.repos.identity import Users
 from portal.adapters.store.memory import MemoryStore
+from portal.adapters.tables import Unique, User
 from portal.adapters.uow import UnitOfWork
 from portal.config import Settings
 from portal.services.auth import actor_for, hash_password
@@ -44,7 +44,8 @@ class Fake:
 
     def user(self, email: str):
         """The user record behind an e-mail address."""
-        return self.uow().repo(Users).with_email(email)
+        owner = self.store.get(Unique, {"key": f"email#{email}"})
+        return self.uow().repo(_Users).get(owner["owner_id"])
 
     def ctx(self, email: str | None = None, now: datetime | None = None, ip: str = "127.0.0.1") -> Ctx:
         """The service context of a person (None: anonymous) at `now` (default: the world's clock)."""
@@ -61,3 +62,6 @@ class Fake:
 
         return replace(ctx, now=ctx.now + timedelta(**delta))
 
+
+class _Users(Repo):
+    model = User
