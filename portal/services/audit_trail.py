@@ -38,12 +38,15 @@ def browse(
     if not FIRST_DAY <= day <= LAST_DAY:  # ULIDs hold no time before 1970; no event is older than the portal
         raise Invalid(fields={"day": [_l("Choose a day between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
                                          last=LAST_DAY.isoformat())]})
-    within_day = AuditEvent.event_id.between(_ulid_prefix(day), _ulid_prefix(day + timedelta(days=1)))
+    start, end = _ulid_prefix(day), _ulid_prefix(day + timedelta(days=1))
+    before = parse_cursor(cursor)  # newest first: the next page is up to the cursor's event, which is left out
+    if before is not None and before < start:
+        return Page([], None)
+    within_day = AuditEvent.event_id.between(start, min(end, before) if before is not None else end)
     options = {
         "filter_condition": AuditEvent.action.startswith(action) if action else None,
         "scan_index_forward": False,
         "limit": limit,
-        "last_evaluated_key": parse_cursor(cursor),
     }
     if actor_key:
         query = AuditEvent.by_actor.query(actor_key, within_day, **options)
@@ -51,4 +54,4 @@ def browse(
         query = AuditEvent.by_dept.query(dept_id, within_day, **options)
     else:
         query = AuditEvent.query(day.isoformat(), within_day, **options)
-    return page_of(query)
+    return page_of(query, "event_id", skip=before)

@@ -15,7 +15,7 @@ from portal.services.access import authorize, refuse
 from portal.services.auth import check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound, Unauthenticated
-from portal.services.paging import Page, page_of, parse_cursor
+from portal.services.paging import Page, after, page_of
 
 EMAIL_TAKEN = _l("An account with this e-mail exists already.")
 
@@ -80,7 +80,7 @@ def update_department(ctx: Ctx, dept_id: str, name_zh: str, name_en: str, versio
 def list_staff(ctx: Ctx, dept_id: str, limit: int = 50, cursor: str | None = None) -> Page:
     """Staff of one department, by e-mail, a page at a time (Query on the by_dept index)."""
     authorize(ctx, Perm.VIEW_STAFF, dept_id, target=dept_id)
-    return page_of(User.by_dept.query(dept_id, limit=limit, last_evaluated_key=parse_cursor(cursor)))
+    return page_of(User.by_dept.query(dept_id, after(User.email, cursor), limit=limit), "email")
 
 
 def get_staff(ctx: Ctx, user_id: str) -> User:
@@ -110,8 +110,10 @@ def create_staff(ctx: Ctx, *, email: str, name: str, role: str, dept_id: str, pa
         problems.update(exc.fields)
     if Unique.count(f"email#{email}"):
         problems["email"] = [EMAIL_TAKEN]
+    if problems == {"email": [EMAIL_TAKEN]}:  # nothing wrong with the request itself: it conflicts with an account
+        raise Conflict(EMAIL_TAKEN, fields=problems)
     if problems:
-        raise Invalid(fields=problems)
+        raise Invalid(fields=problems)  # every problem at once, the taken address too
     user = User(user_id=str(uuid.uuid4()), email=email, name=name.strip(), kind="staff", role=role_value.value,
                 dept_id=dept_id, password_hash=hash_password(password), active=True, created_at=ctx.now)
     try:
@@ -169,7 +171,8 @@ def _role(role: str) -> Role:
 
 def _role_refused(ctx: Ctx, role: Role, dept: Department, target: str | None = None):
     if role.value not in {r.value for r in _roles_of(dept)}:
-        return Invalid(fields={"role": [_l("This role does not exist in this department.")]})
+        message = _l("This role does not exist in this department.")
+        return Conflict(message, fields={"role": [message]})  # the department's kind decides its roles
     return refuse(ctx, f"grant_role:{role.value}", target or dept.dept_id, dept.dept_id)
 
 
@@ -199,7 +202,8 @@ def create_product(ctx: Ctx, dept_id: str, product_id: str, name_zh: str, name_e
     authorize(ctx, Perm.MANAGE_PRODUCTS, dept_id, target=dept_id)
     dept = get_department(ctx, dept_id)
     if dept.kind != DepartmentKind.SALES.value:
-        raise Invalid(fields={"dept_id": [_l("Only sales departments have a product catalogue.")]})
+        message = _l("Only sales departments have a product catalogue.")
+        raise Conflict(message, fields={"dept_id": [message]})
     if not valid_slug(product_id):
         raise Invalid(fields={"product_id": [_l("2-32 lower-case letters, digits or dashes, starting with a letter.")]})
     product = Product(dept_id=dept_id, product_id=product_id, name_zh=name_zh.strip(), name_en=name_en.strip(),

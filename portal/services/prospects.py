@@ -17,7 +17,7 @@ from portal.services.access import authorize
 from portal.services.auth import normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import Invalid, NotFound
-from portal.services.paging import Page, page_of, parse_cursor
+from portal.services.paging import Page, after, page_of
 
 
 def create(ctx: Ctx, dept_id: str, *, name: str, email: str, contact_name: str = "", note: str = "") -> Prospect:
@@ -38,7 +38,7 @@ def create(ctx: Ctx, dept_id: str, *, name: str, email: str, contact_name: str =
 def listing(ctx: Ctx, dept_id: str, cursor: str | None = None) -> Page:
     """A department's prospects, a page at a time."""
     authorize(ctx, Perm.MANAGE_PROSPECTS, dept_id, target=dept_id)
-    return page_of(Prospect.by_dept.query(dept_id, limit=50, last_evaluated_key=parse_cursor(cursor)))
+    return page_of(Prospect.by_dept.query(dept_id, after(Prospect.prospect_id, cursor), limit=50), "prospect_id")
 
 
 def invite(ctx: Ctx, prospect_id: str, portal_url: str) -> str:
