@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-future mutation lint translations compile-translations package publish-static infra bench bench-expiry clean
+.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra bench bench-expiry clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP) compile-translations
 	bash scripts/ensure-browser.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# The fast part: the pure domain and the services on the in-memory store, plus the store contract (no browser).
+test-fast: $(STAMP) compile-translations
+	$(VENV)/bin/pytest -q tests/unit tests/contract
 
 # The whole suite with every clock moved five years ahead (time-machine, ticking): no test may mix the real
 # clock with fixed dates (issue 11's time bombs). Same tests, same result as `make test`.

@@ -24,7 +24,7 @@ class FreeText:
         """Nothing to check beyond the form's own text rule."""
 
 
-def _is_free_text(field: Field) -> bool:
+def is_free_text(field: Field) -> bool:
     return isinstance(field, TextAreaField) or bool(getattr(field.flags, "free_text", False))
 
 
@@ -37,7 +37,7 @@ class PortalForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             if isinstance(field.data, str) and field.name != "csrf_token":
-                problem = text_problem(field.data, free_text=_is_free_text(field))
+                problem = text_problem(field.data, free_text=is_free_text(field))
                 if problem:
                     field.errors = [*field.errors, TEXT_MESSAGES[problem]]
                     valid = False

@@ -10,9 +10,8 @@ from flask import Response, g, request, session
 from flask.json.provider import DefaultJSONProvider
 
 from portal.adapters import files
-from portal.adapters.clock import utc_now
 from portal.services.auth import actor_for, load_session, read_token
-from portal.web import settings
+from portal.web import request_now, settings
 
 
 def _finite(text: str) -> float:
@@ -46,12 +45,12 @@ def identify() -> None:
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            user = read_token(header[7:].strip(), settings().secret_key, utc_now())
+            user = read_token(header[7:].strip(), settings().secret_key, request_now())
             g.actor = actor_for(user)
         return
     raw = session.get("sid")
     if raw:
-        user = load_session(raw, utc_now())
+        user = load_session(raw, request_now())
         if user is None:
             session.clear()  # ended, expired or disabled: the old cookie is worthless
         else:

@@ -24,11 +24,18 @@ def settings() -> Settings:
     return current_app.extensions["portal.settings"]
 
 
+def request_now():
+    """The one moment of the current request (DESIGN rule 3): read once, the same for every service it calls."""
+    if "now" not in g:
+        g.now = utc_now()
+    return g.now
+
+
 def ctx() -> Ctx:
-    """The service context of the current request: actor, client address and the clock."""
+    """The service context of the current request: actor, client address and the request's one clock."""
     return Ctx(
         actor=g.get("actor"),
-        now=utc_now(),
+        now=request_now(),
         ip=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )

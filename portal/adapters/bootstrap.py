@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from portal.adapters import aws, tables
-from portal.config import Settings
+from portal.adapters.setup import AdapterSettings
 
 
-def bucket_cors(settings: Settings) -> dict:
+def bucket_cors(settings: AdapterSettings) -> dict:
     """CORS of the document bucket: the portal's origin may POST uploads and GET downloads."""
     return {"CORSRules": [{
         "AllowedOrigins": [settings.public_url.rstrip("/")],
@@ -16,7 +16,7 @@ def bucket_cors(settings: Settings) -> dict:
     }]}
 
 
-def create_everything(settings: Settings) -> None:
+def create_everything(settings: AdapterSettings) -> None:
     """Tables (with TTL), the private bucket and the SES sender. Never used against real AWS."""
     if not settings.is_local:
         raise RuntimeError("bootstrap is for local runs and tests; use infra/template.yaml on AWS")

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from portal.adapters import aws, files, mail, tables, uow
 from portal.adapters.store.dynamo import DynamoStore
-from portal.config import Settings
 
 
-def configure_all(settings: Settings) -> None:
+class AdapterSettings(Protocol):
+    """What the adapters need to know (the app's Settings has it; so can any plain object)."""
+
+    aws_endpoint: str | None
+    aws_region: str
+    table_prefix: str
+    bucket: str
+    mail_from: str
+    public_url: str
+
+    @property
+    def is_local(self) -> bool:
+        """True for local runs and tests (moto)."""
+
+
+def configure_all(settings: AdapterSettings) -> None:
     """Configure boto3 clients, PynamoDB tables, the document bucket and the mail sender (no AWS call)."""
     aws.configure(settings.aws_endpoint, settings.aws_region)
     tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.api import bp
-from portal.api.routes import parse
 from portal.api.spec import operation
+from portal.api.validation import parse
 from portal.auth.routes import registration_of
 from portal.customer.forms import RegistrationForm, UploadRequestForm
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
 from portal.forms import FreeText, PortalForm
 from portal.services import applications, customers, documents, grading
-from portal.services.errors import Invalid
+from portal.validators import Items
 from portal.web import ctx, settings
 
 
 class ApiApplicationForm(PortalForm):
-    """Apply to a department: `products` is a comma-separated list of product ids."""
+    """Apply to a department for some of its products (ADM-4)."""
 
     dept_id = StringField(validators=[DataRequired(), Length(max=32)])
-    products = StringField(validators=[DataRequired(), Length(max=1000)], description="comma-separated product ids")
+    products = SelectMultipleField(validators=[DataRequired(), Length(max=50), Items(max_length=32)],
+                                   validate_choice=False, description="product ids of the department")
 
 
 class ApiDecisionForm(PortalForm):
@@ -32,7 +33,7 @@ class ApiDecisionForm(PortalForm):
 
     decision = SelectField(choices=[SelectChoice("admit"), SelectChoice("reject")], validators=[DataRequired()])
     reason = StringField(validators=[FreeText(), DataRequired(), Length(max=2000)])
-    version = StringField(validators=[DataRequired()])
+    version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
 
 
 class ApiConditionForm(PortalForm):
@@ -43,7 +44,7 @@ class ApiConditionForm(PortalForm):
     evidence_doc = StringField(validators=[Optional(), Length(max=64)])
     contract_no = StringField(validators=[Optional(), Length(max=100)])
     note = StringField(validators=[FreeText(), Optional(), Length(max=1000)])
-    version = StringField(validators=[DataRequired()])
+    version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
 
 
 class ApiVersionForm(PortalForm):
@@ -90,20 +91,14 @@ def application_json(a) -> dict:
             "submitted_at": a.submitted_at.isoformat(), "version": a.version}
 
 
-def _version(form) -> int:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError) as exc:
-        raise Invalid(fields={"version": ["Must be a whole number."]}) from exc
-
-
 @operation(bp, "/customers", "POST", "Register a company and its first user. 202 also when the e-mail has an account "
            "(its owner is mailed; nothing is created); 409 when the credit code is taken; throttled per address",
-           form=RegistrationForm, response="RegistrationReceived", status=202, auth=False)
+           form=RegistrationForm, response="RegistrationReceived", status=202, auth=False, errors=(404, 409, 429))
 def customer_register():
     """Registration through the API."""
+    customers.count_registration_try(ctx())  # every try counts, those the form refuses too
     form = parse(RegistrationForm)
-    customers.register(ctx(), registration_of(form), settings().public_url)
+    customers.register(ctx(), registration_of(form), settings().public_url, throttle=None)
     return jsonify({"status": "received", "email": form.email.data.strip(),
                     "message": str(_l("We have sent an e-mail to this address. Sign in with it and the password "
                                       "you chose."))}), 202
@@ -157,8 +152,7 @@ def application_create():
     """Submit an application."""
     applications.require_customer(ctx())
     form = parse(ApiApplicationForm)
-    products = [p.strip() for p in form.products.data.split(",") if p.strip()]
-    return jsonify(application_json(applications.submit(ctx(), form.dept_id.data, products))), 201
+    return jsonify(application_json(applications.submit(ctx(), form.dept_id.data, form.products.data))), 201
 
 
 @operation(bp, "/applications/<app_id>", "GET", "One application", response="Application")
@@ -175,7 +169,7 @@ def application_condition(app_id: str):
     form = parse(ApiConditionForm)
     record = applications.ConditionRecord(code=form.code.data, met=form.met.data, evidence_doc=form.evidence_doc.data
                                           or None, contract_no=form.contract_no.data, note=form.note.data)
-    return jsonify(application_json(applications.record_condition(ctx(), app_id, record, _version(form))))
+    return jsonify(application_json(applications.record_condition(ctx(), app_id, record, form.version.data)))
 
 
 @operation(bp, "/applications/<app_id>/decision", "POST", "Admit (all six conditions met) or reject, with a reason",
@@ -184,7 +178,7 @@ def application_decision(app_id: str):
     """The department leader's decision."""
     applications.get_application(ctx(), app_id)
     form = parse(ApiDecisionForm)
-    app = applications.decide(ctx(), app_id, form.decision.data == "admit", form.reason.data, _version(form))
+    app = applications.decide(ctx(), app_id, form.decision.data == "admit", form.reason.data, form.version.data)
     return jsonify(application_json(app))
 
 
@@ -238,7 +232,7 @@ def department_applications(dept_id: str):
            response="StandingPage", query=("grade", "cursor"), perm=Perm.VIEW_CUSTOMERS)
 def department_customers(dept_id: str):
     """Admitted customers with their grade and priority rank, optionally of one grade."""
-    page = grading.by_grade(ctx(), dept_id, request.args.get("grade") or None, request.args.get("cursor"))
+    page = grading.by_grade(ctx(), dept_id, request.args.get("grade"), request.args.get("cursor"))
     return jsonify({"items": [{"customer": s.customer_id, "name": s.customer_name, "grade": s.grade,
                                "priority_rank": rank(Grade(s.grade)), "products": sorted(s.products),
                                "admitted_at": s.admitted_at.isoformat()} for s in page.items], "cursor": page.cursor})

@@ -8,8 +8,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.api import bp
 from portal.api.admission import application_json
-from portal.api.routes import parse
+from portal.api.schemas import QUERY_PARAMS
 from portal.api.spec import operation
+from portal.api.validation import parse, query_value
 from portal.domain.roles import Perm
 from portal.forms import FreeText, PortalForm
 from portal.services import applications, blacklist
@@ -63,7 +64,7 @@ def blacklist_create():
 def blacklist_list():
     """The entries of one scope, newest first."""
     scope = request.args.get("scope") or "company"
-    entries = blacklist.entries(ctx(), scope, active_only=request.args.get("all") != "1")
+    entries = blacklist.entries(ctx(), scope, active_only=not query_value("all", QUERY_PARAMS["all"]))
     return jsonify({"items": [entry_json(e) for e in entries]})
 
 

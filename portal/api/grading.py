@@ -4,33 +4,49 @@ from __future__ import annotations
 
 import json
 
-from flask import jsonify, request
+from flask import jsonify
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.api import bp
-from portal.api.routes import parse
 from portal.api.spec import operation
+from portal.api.validation import checked_body, parse
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
 from portal.forms import FreeText, PortalForm
 from portal.services import customers, evaluations, grading, scorecards
-from portal.services.errors import Invalid
 from portal.staff.forms import GradeForm
 from portal.web import ctx
 
 EVALUATION_BODY = {
     "type": "object", "required": ["values"], "additionalProperties": False,
     "properties": {
-        "values": {"type": "object", "description": "indicator key -> value (a number, or one of its options)"},
+        "values": {"type": "object", "additionalProperties": {"type": ["number", "string"]},
+                   "description": "indicator key -> value (a number, or one of its options)"},
         "hard": {"type": "object", "description": "hard criterion -> true when it happened in the period",
                  "additionalProperties": {"type": "boolean"}},
         "product_id": {"type": "string", "description": "use the department's scorecard for this product"},
     },
 }
+POINTS = {"type": "integer", "minimum": 0, "maximum": 100}
+BAND = {"type": "object", "required": ["low", "points"], "properties": {
+    "low": {"type": "number"}, "high": {"type": ["number", "null"]}, "points": POINTS}}
+INDICATOR = {"type": "object", "required": ["key", "weight"], "properties": {
+    "key": {"type": "string", "minLength": 1}, "name_zh": {"type": "string"}, "name_en": {"type": "string"},
+    "unit": {"type": "string"}, "weight": POINTS, "bands": {"type": "array", "items": BAND},
+    "options": {"type": "object", "additionalProperties": POINTS}}}
 SCORECARD_BODY = {
     "type": "object", "required": ["definition"], "additionalProperties": False,
-    "properties": {"definition": {"type": "object"}, "version": {"type": "integer"}},
+    "properties": {"version": {"type": "integer"}, "definition": {
+        "type": "object", "required": ["indicators"],
+        "description": "GRD-5: keys unique, weights adding up to 100, each indicator scored by bands that run "
+                       "upwards without gap or overlap, or by options; thresholds on the total for VIP and PREFERRED",
+        "properties": {
+            "indicators": {"type": "array", "minItems": 1, "items": INDICATOR},
+            "thresholds": {"type": "object", "additionalProperties": False, "properties": {
+                "VIP": {"type": "number"}, "PREFERRED": {"type": "number"}}},
+            "caps": {"type": "object", "additionalProperties": {"type": "string", "enum": [g.value for g in Grade]}},
+        }}},
 }
 
 
@@ -54,14 +70,6 @@ def change_json(c) -> dict:
             "override_reason": c.override_reason, "by": c.by, "at": c.at.isoformat()}
 
 
-def _body() -> dict:
-    body = request.get_json()
-    unknown = sorted(set(body) - set(EVALUATION_BODY["properties"]))
-    if unknown or not isinstance(body.get("values"), dict) or not isinstance(body.get("hard", {}), dict):
-        raise Invalid(fields={name: ["Unknown field."] for name in unknown} or {"values": ["Must be an object."]})
-    return body
-
-
 @operation(bp, "/departments/<dept_id>/customers/<customer_id>", "GET", "A customer's standing in the department",
            response="Standing", perm=Perm.VIEW_CUSTOMERS)
 def standing_get(dept_id: str, customer_id: str):
@@ -75,7 +83,7 @@ def standing_get(dept_id: str, customer_id: str):
 def evaluation_create(dept_id: str, customer_id: str):
     """Evaluate a customer (GRD-5)."""
     grading.get_standing(ctx(), dept_id, customer_id, Perm.EVALUATE)
-    body = _body()
+    body = checked_body(EVALUATION_BODY)
     e = evaluations.evaluate(ctx(), dept_id, customer_id, body["values"], body.get("hard") or {},
                              body.get("product_id"))
     return jsonify({"id": e.eval_id, "total": e.total, "points": json.loads(e.points), "proposed": e.proposed,
@@ -155,9 +163,7 @@ def scorecard_get(scope: str, card_id: str):
 def scorecard_put(scope: str, card_id: str):
     """MD saves the company default; a leader its department's."""
     scorecards.check_may_save(ctx(), scope, card_id)
-    body = request.get_json()
-    if not isinstance(body.get("definition"), dict) or set(body) - {"definition", "version"}:
-        raise Invalid(fields={"definition": ["Must be an object."]})
+    body = checked_body(SCORECARD_BODY)
     record = scorecards.save(ctx(), scope, card_id, json.dumps(body["definition"], ensure_ascii=False),
                              body.get("version"))
     return jsonify({"scope": record.scope, "card_id": record.card_id, "version": int(record.version),

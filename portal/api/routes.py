@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import g, jsonify, request
-from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import MultiDict
 
 from portal.api import bp
-from portal.api.spec import document, form_schema, operation
+from portal.api.schemas import QUERY_PARAMS
+from portal.api.spec import document, operation
+from portal.api.validation import parse, query_value
 from portal.auth.forms import LoginForm
 from portal.auth.routes import throttles
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
 from portal.services import audit_trail, auth, org
-from portal.services.errors import Invalid, ServiceError
 from portal.staff.forms import (
     ActiveForm,
     DepartmentForm,
@@ -25,46 +24,6 @@ from portal.staff.forms import (
     StaffForm,
 )
 from portal.web import ctx, settings
-
-
-class BadRequest(ServiceError):
-    """A body that is not a JSON object."""
-
-    status = 400
-    code = "invalid_json"
-
-    def default_message(self):
-        return _l("The body must be a JSON object (Content-Type: application/json).")
-
-
-@bp.before_request
-def _require_json_body():
-    if request.routing_exception is not None:  # 404 / 405 (with Allow) before anything about the body
-        raise request.routing_exception
-    if request.method in ("POST", "PATCH", "PUT"):
-        if not request.is_json or not isinstance(request.get_json(silent=True), dict):
-            raise BadRequest()
-
-
-def parse(form_class):
-    """Validate the JSON body with `form_class` (unknown fields refused); raise Invalid with field messages."""
-    body = request.get_json()
-    allowed = form_schema(form_class)["properties"]
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise Invalid(fields={name: [_l("Unknown field.")] for name in unknown})
-    data = MultiDict()
-    for key, value in body.items():
-        if isinstance(value, bool):
-            data[key] = "y" if value else "false"
-        elif isinstance(value, str | int | float):
-            data[key] = str(value)
-        else:
-            raise Invalid(fields={key: [_l("Must be a string, a number or true/false.")]})
-    form = form_class(formdata=data, meta={"csrf": False})
-    if not form.validate():
-        raise Invalid(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
-    return form
 
 
 def department_json(d) -> dict:
@@ -85,13 +44,7 @@ def product_json(p) -> dict:
 
 
 def _limit() -> int:
-    try:
-        value = int(request.args.get("limit", 50))
-    except ValueError as exc:
-        raise Invalid(fields={"limit": [_l("Must be a whole number.")]}) from exc
-    if not 1 <= value <= 100:
-        raise Invalid(fields={"limit": [_l("Must be between 1 and 100.")]})
-    return value
+    return query_value("limit", QUERY_PARAMS["limit"]) or 50
 
 
 @operation(bp, "/openapi.json", "GET", "This document", auth=False)
@@ -101,7 +54,7 @@ def openapi():
 
 
 @operation(bp, "/tokens", "POST", "Exchange e-mail and password for a short-lived bearer token",
-           form=LoginForm, response="Token", status=201, auth=False)
+           form=LoginForm, response="Token", status=201, auth=False, errors=(401, 429))
 def tokens():
     """Sign in for the API: throttled like the sign-in page."""
     form = parse(LoginForm)
@@ -225,10 +178,8 @@ def product_update(dept_id: str, product_id: str):
            query=("day", "actor", "department", "action", "limit", "cursor"), perm=Perm.VIEW_AUDIT)
 def audit_events():
     """MD reads the audit trail."""
-    try:
-        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else shanghai_day(ctx().now)
-    except ValueError as exc:
-        raise Invalid(fields={"day": [_l("Use the form YYYY-MM-DD.")]}) from exc
+    day = query_value("day", QUERY_PARAMS["day"])  # checked against the document's `format: date` already
+    day = date.fromisoformat(day) if day else shanghai_day(ctx().now)
     page = audit_trail.browse(ctx(), day=day, actor_key=request.args.get("actor") or None,
                               dept_id=request.args.get("department") or None,
                               action=request.args.get("action") or None, limit=_limit(),

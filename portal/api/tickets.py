@@ -3,35 +3,37 @@
 from __future__ import annotations
 
 from flask import jsonify
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.api import bp
-from portal.api.routes import parse
 from portal.api.spec import operation
-from portal.customer.forms import AttachmentForm
+from portal.api.validation import parse
+from portal.customer.forms import TICKET_KIND_CHOICES, AttachmentForm
 from portal.domain.roles import Perm
 from portal.forms import FreeText, PortalForm
 from portal.services import ticket_files, tickets, uploads
+from portal.staff.service_forms import CHANNEL_CHOICES, STEP_CHOICES
 from portal.web import ctx
 
 
 class ApiTicketForm(PortalForm):
-    """File a ticket (customers), or enter one received offline (staff: customer_id and channel)."""
+    """File a ticket (customers), or enter one received offline (staff: customer_id and channel, together)."""
 
     dept_id = StringField(validators=[DataRequired(), Length(max=32)], description='a department, or "company"')
-    kind = StringField(validators=[DataRequired(), Length(max=20)],
-                       description="complaint|service|dispute|consultation")
+    kind = SelectField(choices=TICKET_KIND_CHOICES, validators=[DataRequired()])
     subject = StringField(validators=[DataRequired(), Length(max=200)])
     description = StringField(validators=[FreeText(), DataRequired(), Length(max=10000)])
     customer_id = StringField(validators=[Optional(), Length(max=64)], description="staff only")
-    channel = StringField(validators=[Optional(), Length(max=20)], description="staff only: hotline|in_person|email")
+    channel = SelectField(choices=CHANNEL_CHOICES, validators=[Optional()], description="staff only")
+
+    json_schema = {"dependentRequired": {"customer_id": ["channel"], "channel": ["customer_id"]}}
 
 
 class ApiStepForm(PortalForm):
     """A staff step: acknowledged, in_progress or resolved (resolving needs a reply)."""
 
-    status = StringField(validators=[DataRequired(), Length(max=20)])
+    status = SelectField(choices=STEP_CHOICES, validators=[DataRequired()])
     reply = StringField(validators=[FreeText(), Optional(), Length(max=10000)])
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask import jsonify
-from wtforms import DateField, IntegerField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.api import bp
-from portal.api.routes import parse
 from portal.api.spec import operation
+from portal.api.validation import parse
 from portal.domain.roles import Perm
 from portal.forms import FreeText, PortalForm
 from portal.services import visits
+from portal.staff.service_forms import OUTCOME_CHOICES, VISIT_MODES
 from portal.web import ctx
 
 
@@ -20,7 +21,7 @@ class ApiVisitForm(PortalForm):
 
     customer_id = StringField(validators=[DataRequired(), Length(max=64)])
     planned_on = DateField(validators=[Optional()], description="YYYY-MM-DD, Asia/Shanghai")
-    mode = StringField(validators=[DataRequired(), Length(max=20)], description="on_site|phone|online")
+    mode = SelectField(choices=VISIT_MODES, validators=[DataRequired()])
     purpose = StringField(validators=[FreeText(), DataRequired(), Length(max=500)])
     assignee_id = StringField(validators=[DataRequired(), Length(max=64)], description="a staff member's user id")
 
@@ -28,7 +29,7 @@ class ApiVisitForm(PortalForm):
 class ApiVisitOutcomeForm(PortalForm):
     """What came of a visit."""
 
-    outcome = StringField(validators=[DataRequired(), Length(max=20)], description="done|cancelled")
+    outcome = SelectField(choices=OUTCOME_CHOICES, validators=[DataRequired()])
     notes = StringField(validators=[FreeText(), DataRequired(), Length(max=5000)])
     version = IntegerField(validators=[Optional()])
 

@@ -11,7 +11,7 @@ from portal.customer.forms import RegistrationForm
 from portal.domain.throttle import ThrottlePolicy
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import auth, customers
-from portal.services.errors import Invalid, Throttled, Unauthenticated
+from portal.services.errors import Invalid, NotFound, Throttled, Unauthenticated
 from portal.web import ctx, safe_next, settings, signed_in_required
 
 ONE_YEAR = 365 * 24 * 3600
@@ -110,12 +110,15 @@ def register():
     """A company registers itself (or through a department's invitation link) with its first user."""
     form = RegistrationForm(invitation=request.args.get("invitation", ""))
     problem = None
-    if form.validate_on_submit():
+    if form.is_submitted():
         try:
-            customers.register(ctx(), registration_of(form), settings().public_url)
+            customers.count_registration_try(ctx())  # every try counts, those the form refuses too
         except Throttled as exc:
             problem = exc.message
-        except FORM_ERRORS as exc:
+    if problem is None and form.validate_on_submit():
+        try:
+            customers.register(ctx(), registration_of(form), settings().public_url, throttle=None)
+        except (*FORM_ERRORS, NotFound) as exc:  # NotFound: an invitation that does not exist
             problem = apply_errors(form, exc)
             if "invitation" in exc.fields:
                 problem = str(exc.fields["invitation"][0])
@@ -123,4 +126,6 @@ def register():
             flash(_("Registration received. We have sent an e-mail to %(email)s. Sign in with that e-mail and the "
                     "password you chose.", email=form.email.data.strip()), "success")
             return redirect(url_for("auth.login"))
+    if form.invitation.errors:  # a hidden field: its message goes above the form
+        problem = str(form.invitation.errors[0])
     return render_template("auth/register.html", form=form, problem=problem)

@@ -21,6 +21,7 @@ from portal.domain.customers import HOSPITAL_LEVELS, CustomerType
 from portal.domain.passwords import MAX_LENGTH
 from portal.forms import PortalForm
 from portal.labels import SCALE_LABELS
+from portal.validators import CreditCode, InvitationToken, MainlandMobile, NewPassword
 
 KIND_CHOICES = [
     SelectChoice(CustomerType.ENTERPRISE.value, _l("Enterprise (distributor, dealer)")),
@@ -35,7 +36,8 @@ class RegistrationForm(PortalForm):
     """A company registers with its first user."""
 
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
-    credit_code = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=30)],
+    credit_code = StringField(_l("Unified social credit code"),
+                              validators=[DataRequired(), Length(max=30), CreditCode()],
                               description=_l("18 characters, as printed on the business licence."))
     kind = SelectField(_l("Customer type"), choices=KIND_CHOICES, validators=[DataRequired()], validate_choice=False)
     hospital_level = SelectField(_l("Hospital level (medical institutions)"),
@@ -47,12 +49,32 @@ class RegistrationForm(PortalForm):
     industry = StringField(_l("Industry"), validators=[DataRequired(), Length(max=100)])
     scale = SelectField(_l("Scale"), choices=SCALE_CHOICES, validators=[DataRequired()])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=100)])
-    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=20)],
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=20), MainlandMobile()],
                          description=_l("A mainland China mobile number, e.g. 138 0013 8000"))
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH), NewPassword()],
                              description=_l("8 to 128 characters; common passwords are refused."))
-    invitation = HiddenField()
+    invitation = HiddenField(validators=[InvitationToken()])
+
+    # ONB-1: a medical institution also gives its hospital level and beds (the API document says so too).
+    json_schema = {"anyOf": [
+        {"properties": {"kind": {"enum": [c.value for c in KIND_CHOICES if c.value != CustomerType.MEDICAL]}}},
+        {"properties": {"kind": {"const": CustomerType.MEDICAL.value},
+                        "hospital_level": {"enum": list(HOSPITAL_LEVELS)}},
+         "required": ["hospital_level", "beds"]},
+    ]}
+
+    def validate(self, extra_validators=None):
+        """The fields, then what a medical institution must give besides."""
+        valid = super().validate(extra_validators)
+        if self.kind.data == CustomerType.MEDICAL.value:
+            if self.hospital_level.data not in HOSPITAL_LEVELS:
+                self.hospital_level.errors = [*self.hospital_level.errors, _l("Choose the hospital level.")]
+                valid = False
+            if self.beds.data is None and not self.beds.errors:
+                self.beds.errors = [*self.beds.errors, _l("Give the number of beds.")]
+                valid = False
+        return valid
 
 
 class UploadRequestForm(PortalForm):

@@ -55,6 +55,10 @@ def admission_blockers(conditions: dict[str, bool]) -> list[Condition]:
     return [c for c in Condition if not conditions.get(c.value)]
 
 
+# ONB-2: an invitation is "<prospect ULID>.<32 url-safe characters>" (`(?!\n)`: `$` alone allows a final newline).
+INVITATION_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}\.[A-Za-z0-9_-]{32}$(?!\n)"
+
+
 def valid_credit_code(code: str) -> bool:
     """统一社会信用代码: 18 characters with the GB 32100-2015 check digit."""
     return uscc.is_valid(code or "")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-ID_PATTERN = re.compile(r"[a-z][a-z0-9-]{1,31}")
+# `(?!\n)`: `$` alone also matches before a final newline; the API document uses this very pattern (JSON Schema).
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,31}$(?!\n)")
 
 
 def valid_slug(value: str) -> bool:

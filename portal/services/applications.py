@@ -38,7 +38,7 @@ from portal.services.documents import required_types, verified_validity
 from portal.services.eligibility import blocked_scope, was_listed
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.legacy_tx import admission_updates
-from portal.services.paging import Page, page_of, parse_cursor
+from portal.services.paging import Page, after, page_of
 
 # ADM-1: the decision recorded when a department confirms a review-free customer (read by both languages).
 CONFIRMED_REASON = {
@@ -136,7 +136,7 @@ def get_application(ctx: Ctx, app_id: str) -> Application:
 def queue(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50) -> Page:
     """The department's undecided applications, oldest first (sparse index: cost follows the queue)."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
-    return page_of(Application.open_by_dept.query(dept_id, limit=limit, last_evaluated_key=parse_cursor(cursor)))
+    return page_of(Application.open_by_dept.query(dept_id, after(Application.app_id, cursor), limit=limit), "app_id")
 
 
 def background_of(app: Application) -> dict | None:
@@ -366,7 +366,7 @@ def _notify_decision(app: Application) -> None:
 def standings(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50) -> Page:
     """The customers admitted in a department, a page at a time (Query on the department)."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
-    return page_of(Standing.query(dept_id, limit=limit, last_evaluated_key=parse_cursor(cursor)))
+    return page_of(Standing.query(dept_id, after(Standing.customer_id, cursor), limit=limit), "customer_id")
 
 
 def department_staff(dept_id: str) -> list[User]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +18,7 @@ from portal.adapters.repos.grading import Standings
 from portal.adapters.tables import Application, Customer, Document, Prospect, Standing, Unique, User, transaction
 from portal.domain.customers import (
     HOSPITAL_LEVELS,
+    INVITATION_PATTERN,
     CustomerType,
     mainland_mobile,
     normalise_credit_code,
@@ -84,25 +86,32 @@ def _problems(reg: Registration) -> dict:
 def _invitation(token: str | None) -> Prospect | None:
     if not token:
         return None
+    if not re.search(INVITATION_PATTERN, token):
+        raise Invalid(fields={"invitation": [_l("This invitation link is not valid or was used already.")]})
     digest = hashlib.sha256(token.encode()).hexdigest()
     prospect_id = token.split(".", 1)[0]
     try:
         prospect = Prospect.get(prospect_id) if prospect_id else None
     except DoesNotExist:
         prospect = None
-    if prospect is None or prospect.invite_hash != digest or prospect.customer_id:
-        raise Invalid(fields={"invitation": [_l("This invitation link is not valid or was used already.")]})
+    message = _l("This invitation link is not valid or was used already.")
+    if prospect is None or prospect.invite_hash != digest:
+        raise NotFound(message, fields={"invitation": [message]})  # no such invitation
+    if prospect.customer_id:
+        raise Conflict(message, fields={"invitation": [message]})  # used already
     return prospect
 
 
 def register(ctx: Ctx, reg: Registration, portal_url: str = "",
-             throttle: ThrottlePolicy = REGISTRATION_THROTTLE) -> tuple[Customer, User] | None:
+             throttle: ThrottlePolicy | None = REGISTRATION_THROTTLE) -> tuple[Customer, User] | None:
     """A company registers with its first user; the credit code is unique (409 when taken).
 
     An e-mail address that has an account already is never revealed: the answer is the same as for a success,
-    nothing is created, and the address's owner is told by mail. Tries are throttled per client address.
+    nothing is created, and the address's owner is told by mail. Tries are throttled per client address
+    (`throttle` None: the caller counted this try already, before its form refused anything).
     """
-    _throttle(ctx, throttle)
+    if throttle is not None:
+        count_registration_try(ctx, throttle)
     prospect = _invitation(reg.invitation)
     problems = _problems(reg)
     if problems and problems == {"credit_code": [CODE_TAKEN]}:
@@ -147,7 +156,8 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "",
     return customer, user
 
 
-def _throttle(ctx: Ctx, policy: ThrottlePolicy) -> None:
+def count_registration_try(ctx: Ctx, policy: ThrottlePolicy = REGISTRATION_THROTTLE) -> None:
+    """Count a registration try from the client's address; Throttled once there were too many."""
     key = f"register#{ctx.ip or 'unknown'}"
     until = locked_until([(key, policy)], ctx.now)
     if until:

@@ -112,8 +112,10 @@ def create_staff(ctx: Ctx, *, email: str, name: str, role: str, dept_id: str, pa
         users = uow.repo(Users)
         if users.email_taken(email):
             problems["email"] = [EMAIL_TAKEN]
+        if problems == {"email": [EMAIL_TAKEN]}:  # nothing wrong with the request itself: it conflicts with an account
+            raise Conflict(EMAIL_TAKEN, fields=problems)
         if problems:
-            raise Invalid(fields=problems)
+            raise Invalid(fields=problems)  # every problem at once, the taken address too
         user = records.User(user_id=str(uuid.uuid4()), email=email, name=name.strip(), kind="staff",
                             role=role_value.value, dept_id=dept_id, password_hash=hash_password(password),
                             active=True, created_at=ctx.now)
@@ -172,7 +174,8 @@ def _role(role: str) -> Role:
 def _role_refused(ctx: Ctx, role: Role, dept, target: str | None = None):
     """ACT-*: a role the department has no place for is Invalid; one the actor may not grant is refused."""
     if role not in roles_for_department(DepartmentKind(dept.kind)):
-        return Invalid(fields={"role": [_l("This role does not exist in this department.")]})
+        message = _l("This role does not exist in this department.")
+        return Conflict(message, fields={"role": [message]})  # the department's kind decides its roles
     return refuse(ctx, f"grant_role:{role.value}", target or dept.dept_id, dept.dept_id)
 
 
@@ -199,7 +202,8 @@ def create_product(ctx: Ctx, dept_id: str, product_id: str, name_zh: str, name_e
     with ctx.uow() as uow:
         dept = get_department(ctx, dept_id, uow)
         if dept.kind != DepartmentKind.SALES.value:
-            raise Invalid(fields={"dept_id": [_l("Only sales departments have a product catalogue.")]})
+            message = _l("Only sales departments have a product catalogue.")
+            raise Conflict(message, fields={"dept_id": [message]})
         if not valid_slug(product_id):
             raise Invalid(fields={"product_id": [SLUG]})
         product = records.Product(dept_id=dept_id, product_id=product_id, name_zh=name_zh.strip(),

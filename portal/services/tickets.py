@@ -77,6 +77,8 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         customer_id, channel = actor.customer_id, Channel.PORTAL.value
     else:
         check_may_enter(ctx, dept_id, customer_id)
+        if not customer_id:  # filing as oneself is for customers' users: staff enter a customer's offline ticket
+            raise refuse(ctx, "file_ticket_as_staff", dept_id, dept_of(dept_id))
         if channel not in {c.value for c in Channel} - {Channel.PORTAL.value}:
             raise Invalid(fields={"channel": [_l("Choose hotline, in person or e-mail.")]})
     problems = _problems(kind, subject, description)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from functions import JOBS
+from functions.registry import registry
 from portal.domain.roles import Perm, may
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import applications, audit, blacklist, customers, grading, incidents, org, reviews
@@ -131,7 +131,7 @@ def incident_new(dept_id: str, customer_id: str):
 @staff_required(Perm.VIEW_CUSTOMERS)
 def review_cycles():
     """REV-2/3: the cycles and each department's progress (MD sees every department's)."""
-    all_cycles = reviews.cycles()
+    all_cycles = reviews.cycles(ctx())
     chosen = request.args.get("cycle") or (all_cycles[0].cycle_id if all_cycles else None)
     return render_template("staff/reviews.html", cycles=all_cycles, chosen=chosen,
                            progress=reviews.progress(ctx(), chosen) if chosen else [])
@@ -217,11 +217,12 @@ def jobs():
     form = JobForm()
     result = None
     if form.validate_on_submit():
-        name = request.form.get("job")
-        if name not in JOBS:
+        run = registry().get(request.form.get("job") or "")
+        if run is None:
             abort(404)
+        name = request.form.get("job")
         try:
-            result = importlib.import_module(f"functions.{name}").run({"now": form.now.data or None})
+            result = run({"now": form.now.data or None})
         except ValueError:
             form.now.errors = [_("Use ISO-8601, e.g. 2027-07-01T00:05:00+08:00.")]
         else:

@@ -14,14 +14,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from portal.customer.forms import TICKET_KIND_CHOICES
 from portal.domain.passwords import MAX_LENGTH
 from portal.domain.roles import Role
 from portal.forms import FreeText, PortalForm
 from portal.labels import INCIDENT_LABELS, ROLE_LABELS
+from portal.validators import NewPassword, Slug
 
 ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 SLUG_HINT = _l("2-32 lower-case letters, digits or dashes, starting with a letter.")
@@ -30,7 +30,7 @@ SLUG_HINT = _l("2-32 lower-case letters, digits or dashes, starting with a lette
 class DepartmentForm(PortalForm):
     """A new department (MD only)."""
 
-    dept_id = StringField(_l("Department id"), validators=[DataRequired(), Length(min=2, max=32)],
+    dept_id = StringField(_l("Department id"), validators=[DataRequired(), Length(min=2, max=32), Slug()],
                           description=SLUG_HINT)
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
@@ -55,7 +55,7 @@ class StaffForm(PortalForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()], validate_choice=False)
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=MAX_LENGTH), NewPassword()],
                              description=_l("8 to 128 characters; common passwords are refused."))
 
 
@@ -73,7 +73,7 @@ class ActiveForm(VersionedForm):
 class ProductForm(PortalForm):
     """A new product in a department's catalogue."""
 
-    product_id = StringField(_l("Product id"), validators=[DataRequired(), Length(min=2, max=32)],
+    product_id = StringField(_l("Product id"), validators=[DataRequired(), Length(min=2, max=32), Slug()],
                              description=SLUG_HINT)
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
@@ -252,67 +252,3 @@ class JobForm(PortalForm):
     """Run a scheduled function by hand (local and dev stages), optionally at another moment."""
 
     now = StringField(_l("As if it were (ISO-8601, optional)"), validators=[Optional(), Length(max=40)])
-
-
-class OfflineTicketForm(PortalForm):
-    """CMP-1: a ticket staff received by hotline, in person or by e-mail."""
-
-    channel = SelectField(_l("Received by"), choices=[SelectChoice("hotline", _l("Hotline")),
-                                                      SelectChoice("in_person", _l("In person")),
-                                                      SelectChoice("email", _l("E-mail"))], validate_choice=False)
-    kind = SelectField(_l("Kind"), choices=TICKET_KIND_CHOICES, validate_choice=False)
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
-
-
-class StepForm(PortalForm):
-    """Acknowledge, work on, or resolve a ticket (resolving needs a reply to the customer)."""
-
-    status = SelectField(_l("Step"), choices=[SelectChoice("acknowledged", _l("Acknowledge")),
-                                              SelectChoice("in_progress", _l("Working on it")),
-                                              SelectChoice("resolved", _l("Resolved"))], validate_choice=False)
-    reply = TextAreaField(_l("Reply to the customer"), validators=[Optional(), Length(max=10000)])
-
-
-class SlaForm(PortalForm):
-    """CMP-2: categories, the responsible role and the working days allowed (shorter for VIP, RGT-2)."""
-
-    categories = TextAreaField(_l("Categories (one per line)"), validators=[Optional(), Length(max=2000)])
-    responsible_role = SelectField(_l("Responsible"), choices=[SelectChoice("rep", _l("Sales representative")),
-                                                               SelectChoice("clerk", _l("Sales administrator")),
-                                                               SelectChoice("dm", _l("Department leader")),
-                                                               SelectChoice("md", _l("Marketing Division (MD)"))],
-                                   validate_choice=False)
-    first_response_days = IntegerField(_l("First response within (working days)"), validators=[InputRequired()])
-    resolution_days = IntegerField(_l("Resolution within (working days)"), validators=[InputRequired()])
-    vip_first_response_days = IntegerField(_l("VIP: first response within"), validators=[Optional()])
-    vip_resolution_days = IntegerField(_l("VIP: resolution within"), validators=[Optional()])
-    autoclose_days = IntegerField(_l("Close resolved tickets after (days without answer)"),
-                                  validators=[InputRequired()])
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
-
-
-VISIT_MODES = [SelectChoice("on_site", _l("On site")), SelectChoice("phone", _l("By phone")),
-               SelectChoice("online", _l("Online"))]
-
-
-class VisitForm(PortalForm):
-    """RGT-2 / REL-2: plan a visit to a customer of the department."""
-
-    planned_on = DateField(_l("Day"), validators=[Optional()])
-    mode = SelectField(_l("How"), choices=VISIT_MODES, validate_choice=False)
-    assignee_id = SelectField(_l("Who goes"), choices=[], validate_choice=False)
-    purpose = TextAreaField(_l("Purpose"), validators=[DataRequired(), Length(max=500)],
-                            description=_l("e.g. follow-up on the last delivery, needs for next year"))
-
-
-class VisitOutcomeForm(PortalForm):
-    """What came of a visit: made (with notes) or cancelled (with the reason)."""
-
-    outcome = SelectField(_l("Outcome"), choices=[SelectChoice("done", _l("Made")),
-                                                  SelectChoice("cancelled", _l("Cancelled"))],
-                          validate_choice=False)
-    notes = TextAreaField(_l("Notes"), validators=[DataRequired(), Length(max=5000)],
-                          description=_l("What the customer said: satisfaction, needs, problems; or why it was "
-                                         "cancelled"))
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.adapters.clock import utc_now
 from portal.domain.roles import DepartmentKind, Perm, Role, may, may_grant, may_manage_user
 from portal.domain.timeutil import shanghai_day
 from portal.forms import FORM_ERRORS, apply_errors
@@ -213,7 +212,7 @@ def audit_log():
     """MD browses the audit trail by day, filtered by who, department and action."""
     form = AuditFilterForm(request.args)
     form.validate()
-    day = form.day.data or shanghai_day(utc_now())
+    day = form.day.data or shanghai_day(ctx().now)
     actor_key = None
     unknown_actor = False
     if form.actor.data:

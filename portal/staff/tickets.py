@@ -12,7 +12,8 @@ from portal.forms import FORM_ERRORS, apply_errors, first_message
 from portal.services import changes, customers, misconduct, ticket_reports, tickets
 from portal.services.access import authorize
 from portal.staff import bp
-from portal.staff.forms import INCIDENT_CHOICES, OfflineTicketForm, SlaForm, StepForm
+from portal.staff.forms import INCIDENT_CHOICES
+from portal.staff.service_forms import OfflineTicketForm, SlaForm, StepForm
 from portal.web import csv_response, ctx, staff_required
 
 

@@ -11,7 +11,7 @@ from portal.domain.roles import Perm, may
 from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import grading, org, visits
 from portal.staff import bp
-from portal.staff.forms import VisitForm, VisitOutcomeForm
+from portal.staff.service_forms import VisitForm, VisitOutcomeForm
 from portal.web import ctx, staff_required
 
 

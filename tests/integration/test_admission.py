@@ -104,10 +104,11 @@ def test_ONB_2_registering_through_an_invitation_ties_it_to_the_prospect(app):
     customer, _ctx = register(invitation=token, email="buyer@hdgk.cn")
     assert Prospect.get(prospect.prospect_id).customer_id == customer.customer_id
     assert customer.prospect_id == prospect.prospect_id
-    with pytest.raises(Invalid):
+    with pytest.raises(Conflict) as used:
         register(invitation=token)  # used once only
-    with pytest.raises(Invalid):
-        register(invitation=prospect.prospect_id + ".forged")
+    with pytest.raises(NotFound) as forged:
+        register(invitation=prospect.prospect_id + "." + "forged" * 5 + "xx")  # well-formed, never issued
+    assert "invitation" in used.value.fields and "invitation" in forged.value.fields
 
 
 # --- documents ----------------------------------------------------------------------------------

@@ -20,5 +20,14 @@ def test_every_job_is_scheduled_and_importable():
         assert re.fullmatch(r"(cron|rate)\(.+\)", event["expression"])
         module, _, name = event["function"].rpartition(".")
         assert callable(getattr(importlib.import_module(module), name))
-    modules = {p.stem for p in (ROOT / "functions").glob("*.py")} - {"__init__", "runtime"}
+    modules = {p.stem for p in (ROOT / "functions").glob("*.py")} - {"__init__", "runtime", "registry"}
     assert modules == set(JOBS)
+
+
+def test_the_jobs_page_registry_runs_each_job_module():
+    from functions.registry import registry
+
+    jobs = registry()
+    assert set(jobs) == set(JOBS)
+    for name, run in jobs.items():
+        assert run is importlib.import_module(f"functions.{name}").run

@@ -3,7 +3,7 @@
 import pytest
 
 from portal.api.spec import openapi_path
-from tests.conftest import api_token, sign_in, user_id_of
+from tests.conftest import api_token, sign_in
 
 IDENTITIES = ["anonymous", "customer", "md.admin", "leader", "ortho.leader", "ortho.clerk", "ortho.rep",
               "rehab.leader", "rehab.rep"]
@@ -146,45 +146,9 @@ def walk_app(app):
 @pytest.fixture
 def walk_ids(walk_app):
     """A customer that applied to `ortho`, its document and application, and an `ortho` prospect."""
-    import time_machine
+    from tests.walk import build_world
 
-    from portal.adapters.clock import utc_now
-    from portal.adapters.tables import User
-    from portal.services import prospects
-    from portal.services.auth import actor_for
-    from portal.services.context import Ctx
-    from tests.factories import applied, register, stand
-
-    customer, ctx, app = applied(email="buyer@customer.cn")
-    doc = next(iter(__import__("portal.adapters.tables", fromlist=["Document"]).Document.by_customer.query(
-        customer.customer_id)))
-    leader = Ctx(actor_for(User.get(user_id_of("ortho.leader@demo.local"))), utc_now())
-    prospect = prospects.create(leader, "ortho", name="潜在客户", email="p@x.cn")
-    from tests.factories import stand_counted
-
-    stand_counted(customer.customer_id, customer.name, "ortho")  # the customer also stands in ortho, for grading
-    from portal.domain.timeutil import shanghai_day
-    from portal.services import blacklist, incidents, reviews, tickets, visits
-    from portal.services.context import system_ctx
-
-    incident = incidents.record(leader, "ortho", customer.customer_id, "late_payment", "逾期")
-    with time_machine.travel("2027-01-01 01:00:00+00:00", tick=False):
-        reviews.open_cycle(system_ctx(utc_now()))
-    other, _ctx = register(email="listed@x.cn")
-    stand(other, "ortho", "QUALIFIED")
-    entry = blacklist.list_customer(leader, other.customer_id, "ortho", "违约")
-    ticket = tickets.file(ctx, "ortho", "complaint", "投诉", "内容")
-    from tests.factories import attach
-
-    visit = visits.plan(leader, "ortho", customer.customer_id, planned_on=shanghai_day(utc_now()), mode="phone",
-                        purpose="回访", assignee_id=user_id_of("ortho.rep@demo.local"))
-
-    return {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
-            "code": "a", "customer_id": customer.customer_id, "doc_id": doc.doc_id, "app_id": app.app_id,
-            "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default", "cycle_id": "2027H1",
-            "incident_id": incident.incident_id, "entry_id": entry.entry_id,
-            "ticket_id": ticket.ticket_id, "file_id": attach(ctx, ticket.ticket_id).event_id,
-            "visit_id": visit.visit_id}
+    return build_world()
 
 
 def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids):

@@ -152,17 +152,17 @@ def test_api_apply_review_and_decide(client):
     leader = api_token(client, "ortho.leader@demo.local")
     rehab = api_token(client, "rehab.leader@demo.local")
     assert client.post(f"/api/v1/applications/{app_.app_id}/decision", headers=bearer(rehab),
-                       json={"decision": "reject", "reason": "x", "version": "1"}).status_code == 403
+                       json={"decision": "reject", "reason": "x", "version": 1}).status_code == 403
     early = client.post(f"/api/v1/applications/{app_.app_id}/decision", headers=bearer(leader),
-                        json={"decision": "admit", "reason": "同意", "version": str(app_.version)})
+                        json={"decision": "admit", "reason": "同意", "version": app_.version})
     assert early.status_code == 422 and "decision" in early.get_json()["error"]["fields"]
     rejected = client.post(f"/api/v1/applications/{app_.app_id}/decision", headers=bearer(leader),
-                           json={"decision": "reject", "reason": "缺少购销合同", "version": str(app_.version)})
+                           json={"decision": "reject", "reason": "缺少购销合同", "version": app_.version})
     assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
     mine = client.get(f"/api/v1/applications/{app_.app_id}", headers=bearer(api_token(client, "e@kangjian.cn")))
     assert mine.get_json()["decision_reason"] == "缺少购销合同"
     stale = client.post(f"/api/v1/applications/{app_.app_id}/decision", headers=bearer(leader),
-                        json={"decision": "reject", "reason": "again", "version": str(app_.version)})
+                        json={"decision": "reject", "reason": "again", "version": app_.version})
     assert stale.status_code == 409
 
 
@@ -182,7 +182,7 @@ def test_ADM_1_api_retail_customer_learns_its_documents_and_is_confirmed_by_the_
     types = client.get("/api/v1/document-types").get_json()["items"]
     needed = [t["id"] for t in types if "retail" in t["required_for"]]
     assert needed == ["business-licence"]
-    apply = {"dept_id": "rehab", "products": "walker, wheelchair"}
+    apply = {"dept_id": "rehab", "products": ["walker", "wheelchair"]}
     early = client.post("/api/v1/applications", headers=bearer(token), json=apply)
     assert early.status_code == 422 and "business-licence" in early.get_json()["error"]["fields"]["documents"][0]
     for type_id in needed:
@@ -233,7 +233,7 @@ def test_ONB_3_an_admission_can_be_finished_through_the_api_alone(client):
         assert recorded.status_code == 200, recorded.get_json()
         version = recorded.get_json()["version"]
     admitted = client.post(f"{url}/decision", headers=leader,
-                           json={"decision": "admit", "reason": "六项条件均满足", "version": str(version)})
+                           json={"decision": "admit", "reason": "六项条件均满足", "version": version})
     assert admitted.status_code == 200 and admitted.get_json()["status"] == "admitted"
 
 
@@ -241,7 +241,7 @@ def test_staff_cannot_apply_or_upload_for_a_customer(client):
     customer, _ctx, _app = applied()
     token = api_token(client, "ortho.leader@demo.local")
     assert client.post("/api/v1/applications", headers=bearer(token),
-                       json={"dept_id": "ortho", "products": "bone-plate"}).status_code == 403
+                       json={"dept_id": "ortho", "products": ["bone-plate"]}).status_code == 403
     assert client.post(f"/api/v1/customers/{customer.customer_id}/documents", headers=bearer(token),
                        json={}).status_code == 403
 

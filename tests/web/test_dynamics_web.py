@@ -195,7 +195,7 @@ def test_BLK_6_api_reentry_needs_both_approvals(client):
                        json={"reason": "同意", "version": app_.version}).status_code == 403
     assert client.post(f"{url}/reentry-approval", headers=lead, json={"reason": "同意"}).status_code == 422
     dm = client.post(f"{url}/decision", headers=leader,
-                     json={"decision": "admit", "reason": "部门同意", "version": str(app_.version)})
+                     json={"decision": "admit", "reason": "部门同意", "version": app_.version})
     assert dm.status_code == 200 and dm.get_json()["status"] == "submitted"  # one approval of two
     stale = client.post(f"{url}/reentry-approval", headers=lead, json={"reason": "同意", "version": app_.version})
     assert stale.status_code == 409

@@ -17,29 +17,79 @@ API = ["/api/v1/me", "/api/v1/departments", "/api/v1/departments/ortho/staff", "
        "/api/v1/audit", "/api/v1/departments/ortho/customers", "/api/v1/departments/ortho/applications"]
 
 
-def add_records(n: int) -> None:
-    """n more staff, admitted customers, open applications and prospects in `ortho`, and n audit events today."""
+def add_records(n: int, ids: dict | None = None) -> None:
+    """n more records in every list a page shows: `ortho`'s staff, customers, applications, prospects, review
+    tasks, change tasks, blacklist, visits and tickets, today's audit events, and (with the walk world's `ids`)
+    its customer's tickets, documents, incidents, grade changes and evaluations."""
+    import json
+    from datetime import timedelta
+
+    from portal.adapters import tables as t
+    from portal.domain.grading import DEFAULT_SCORECARD
+    from portal.domain.timeutil import shanghai_day
+
     now = utc_now()
-    with Standing.batch_write() as batch:
-        for i in range(n):
-            batch.save(Standing(dept_id="ortho", customer_id=str(uuid.uuid4()), customer_name=f"客户{i}",
-                                products={"bone-plate"}, admitted_at=now))
-    with Application.batch_write() as batch:
-        for i in range(n):
-            batch.save(Application(app_id=str(ULID()), customer_id=str(uuid.uuid4()), customer_name=f"申请人{i}",
-                                   dept_id="ortho", products={"bone-plate"}, status="submitted", queue_dept="ortho",
-                                   submitted_at=now))
-    with Prospect.batch_write() as batch:
-        for i in range(n):
-            batch.save(Prospect(prospect_id=str(ULID()), dept_id="ortho", name=f"潜在客户{i}", email=f"p{i}@x.cn",
-                                created_by="seed", created_at=now))
-    with User.batch_write() as batch:
-        for i in range(n):
-            batch.save(User(user_id=str(uuid.uuid4()), email=f"bulk{i:05d}@demo.local", name=f"员工{i}", kind="staff",
-                            role="rep", dept_id="ortho", password_hash="x", created_at=now))
-    with AuditEvent.batch_write() as batch:
-        for i in range(n):
-            batch.save(audit.event(Ctx(None, now), "bulk.test", detail={"i": i}))
+    customer = (ids or {}).get("customer_id") or str(uuid.uuid4())
+    day = (shanghai_day(now) + timedelta(days=3)).isoformat()
+    batches = {
+        Standing: lambda i: Standing(dept_id="ortho", customer_id=str(uuid.uuid4()), customer_name=f"客户{i}",
+                                     grade="QUALIFIED", dept_grade="ortho#QUALIFIED", products={"bone-plate"},
+                                     admitted_at=now),
+        Application: lambda i: Application(app_id=str(ULID()), customer_id=str(uuid.uuid4()),
+                                           customer_name=f"申请人{i}", dept_id="ortho", products={"bone-plate"},
+                                           status="submitted", queue_dept="ortho", submitted_at=now),
+        Prospect: lambda i: Prospect(prospect_id=str(ULID()), dept_id="ortho", name=f"潜在客户{i}", email=f"p{i}@x.cn",
+                                     created_by="seed", created_at=now),
+        User: lambda i: User(user_id=str(uuid.uuid4()), email=f"bulk{i:05d}-{ULID()}@demo.local", name=f"员工{i}",
+                             kind="staff", role="rep", dept_id="ortho", password_hash="x", created_at=now),
+        AuditEvent: lambda i: audit.event(Ctx(None, now), "bulk.test", detail={"i": i}),
+        t.Ticket: lambda i: _ticket(customer, now, i),
+        t.Visit: lambda i: (lambda vid: t.Visit(
+            visit_id=vid, dept_id="ortho", customer_id=customer, customer_name="客户", planned_on=day, mode="phone",
+            purpose=f"回访{i}", assignee_id="x", assignee_email="x@demo.local", created_by="x", created_at=now,
+            planned_dept="ortho", planned_key=f"{day}#{vid}"))(str(ULID())),
+        t.Incident: lambda i: t.Incident(customer_id=customer, incident_id=str(ULID()), dept_id="ortho",
+                                         kind="late_payment", description=f"逾期{i}", recorded_by="x", at=now),
+        t.GradeChange: lambda i: t.GradeChange(customer_id=customer, change_id=str(ULID()), dept_id="ortho",
+                                               kind="proposal", status="declined", from_grade="QUALIFIED",
+                                               to_grade="PREFERRED", reason=f"提议{i}", by="x", at=now),
+        t.Evaluation: lambda i: t.Evaluation(eval_id=str(ULID()), standing_key=f"ortho#{customer}", dept_id="ortho",
+                                             customer_id=customer, card_scope="company", card_id="default",
+                                             card_version=1, card_definition=json.dumps(DEFAULT_SCORECARD), inputs="{}",
+                                             points=json.dumps({}), total=50, proposed="QUALIFIED", by="x", at=now),
+        t.Document: lambda i: t.Document(doc_id=str(ULID()), customer_id=customer, type_id="business-licence",
+                                         status="superseded", original_name=f"旧{i}.pdf",
+                                         content_type="application/pdf",
+                                         s3_key=f"documents/{customer}/{i}.pdf", issue_date="2024-01-01",
+                                         uploaded_by="x", created_at=now),
+        t.BlacklistEntry: lambda i: t.BlacklistEntry(entry_id=str(ULID()), customer_id=str(uuid.uuid4()), scope="ortho",
+                                                     customer_name=f"旧名单{i}", active=False, reason="x",
+                                                     listed_by="x", listed_at=now, ended_how="lifted"),
+        t.ReviewTask: lambda i: (lambda c: t.ReviewTask(
+            cycle_id="2027H1", task_key=f"ortho#{c}", cycle_dept="2027H1#ortho", dept_id="ortho", customer_id=c,
+            customer_name=f"客户{i}", grade_at_open="QUALIFIED", due_on="2027-01-31", open_bucket="open",
+            due_key=f"2027-01-31#2027H1#ortho#{c}"))(str(uuid.uuid4())),
+        t.ChangeTask: lambda i: t.ChangeTask(dept_id="ortho", task_id=str(ULID()), customer_id=str(uuid.uuid4()),
+                                             customer_name=f"客户{i}", kind="change", changes="{}", reported_by="x",
+                                             at=now, status="done"),
+    }
+    for model, make in batches.items():
+        with model.batch_write() as batch:
+            for i in range(n):
+                batch.save(make(i))
+
+
+def _ticket(customer: str, now, i: int):
+    from portal.adapters.tables import Ticket
+    from portal.domain.tickets import queue_key
+    from portal.domain.timeutil import to_iso
+
+    ticket_id = str(ULID())
+    return Ticket(ticket_id=ticket_id, customer_id=customer, customer_name="客户", dept_id="ortho", kind="service",
+                  channel="portal", subject=f"工单{i}", description="内容", status="submitted", created_by="x",
+                  created_at=now, first_response_due=now, resolution_due=now, queue_dept="ortho",
+                  queue_key=queue_key(3, now, ticket_id), due_bucket="due",
+                  due_key=f"{to_iso(now)}#first_response#{ticket_id}")
 
 
 def calls_per_page(app) -> dict:

@@ -108,12 +108,12 @@ def test_ACT_clerks_reps_and_leadership_manage_no_accounts(fake, actor, role):
 def test_ACT_MD_grants_every_role_where_it_fits_the_department(fake):
     assert new_staff(fake, MD, "dm", "rehab").role == "dm"
     assert new_staff(fake, MD, "lead", "md", "second.leader@demo.local").role == "lead"
-    with pytest.raises(Invalid) as exc:  # no department leader in the Marketing Division, no MD in sales
+    with pytest.raises(Conflict) as exc:  # no department leader in the Marketing Division, no MD in sales
         new_staff(fake, MD, "dm", "md", "x1@demo.local")
     assert list(exc.value.fields) == ["role"]
-    with pytest.raises(Invalid):
+    with pytest.raises(Conflict):
         new_staff(fake, MD, "md", "ortho", "x2@demo.local")
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid):  # not a role at all
         new_staff(fake, MD, "boss", "ortho", "x3@demo.local")
 
 
@@ -227,7 +227,7 @@ def test_ACT_DM_leader_manages_the_product_catalogue_with_price_tiers(fake):
 
 
 def test_products_belong_to_sales_departments_under_slug_ids(fake):
-    with pytest.raises(Invalid) as exc:
+    with pytest.raises(Conflict) as exc:  # the request is well-formed; the department has no catalogue
         org.create_product(fake.ctx(MD), "md", "crutch", "腋拐", "Crutch")
     assert list(exc.value.fields) == ["dept_id"]
     with pytest.raises(Invalid) as exc:

@@ -1,0 +1,146 @@
+"""Schemas of what the API answers (components of the OpenAPI document) and of its query parameters."""
+
+from __future__ import annotations
+
+from portal.domain.customers import HOSPITAL_LEVELS
+from portal.services.audit_trail import FIRST_DAY, LAST_DAY
+from portal.services.paging import CURSOR_MAX_LENGTH, CURSOR_PATTERN
+
+# The audit's days are a whole millennium, so one digit says it in the pattern below (checked here at import).
+assert (FIRST_DAY.month, FIRST_DAY.day, FIRST_DAY.year % 1000, LAST_DAY.year - FIRST_DAY.year) == (1, 1, 0, 999)
+
+S = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+TIME = {"type": "string", "format": "date-time"}
+DAY = {"type": "string", "format": "date"}
+GRADE = {"type": "string", "enum": ["VIP", "PREFERRED", "QUALIFIED"]}
+CURSOR = {"type": ["string", "null"], "description": "give it back as `cursor` for the next page; null on the last"}
+
+
+def opt(schema: dict) -> dict:
+    """`schema` or null."""
+    kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    out = {**schema, "type": [*kinds, "null"]}
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+def obj(required: tuple[str, ...] = (), **props) -> dict:
+    """An object with these properties (`required` always present)."""
+    schema = {"type": "object", "properties": props}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def ref(name: str) -> dict:
+    """A reference to a component."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def items_of(schema: dict, paged: bool = False) -> dict:
+    """A list answer: `items`, and `cursor` when it comes a page at a time."""
+    props = {"items": {"type": "array", "items": schema}}
+    if paged:
+        props["cursor"] = CURSOR
+    return obj(tuple(props), **props)
+
+
+ERROR = obj(("error",), error=obj(("code", "message", "fields"), code=S, message=S, fields={
+    "type": "object", "additionalProperties": {"type": "array", "items": S}}))
+DEPARTMENT = obj(("id",), id=S, name_zh=S, name_en=S, kind={"type": "string", "enum": ["company", "sales"]},
+                 version=INT)
+STAFF = obj(("id",), id=S, email=S, name=S, role=S, department=S, active=BOOL, version=INT)
+PRODUCT = obj(("id",), id=S, department=S, name_zh=S, name_en=S, active=BOOL, version=INT)
+CUSTOMER = obj(("id",), id=S, name=S, credit_code=S, kind=S, hospital_level=opt({"type": "string",
+               "enum": list(HOSPITAL_LEVELS)}), beds=opt(INT), region=S, industry=S, scale=S, contact_name=S,
+               mobile=S, email=S)
+DOCUMENT = obj(("id",), id=S, customer=S, type=S, status=S, original_name=opt(S), content_type=opt(S),
+               size=opt(INT), issue_date=opt(S), expiry_date=opt(S), long_term=BOOL, reject_reason=opt(S),
+               message=opt(S))
+APPLICATION = obj(("id", "status"), id=S, customer=S, customer_name=S, department=S, products={
+    "type": "array", "items": S}, status={"type": "string", "enum": ["submitted", "admitted", "rejected"]},
+    assignee=opt(S), background_check={"type": ["object", "null"]}, conditions={"type": "object"},
+    decision_reason=opt(S), decided_by=opt(S), decided_at=opt(TIME), submitted_at=TIME, version=INT)
+STANDING = obj(("customer", "grade"), department=S, customer=S, name=S, grade=GRADE,
+               priority_rank={"type": "integer", "minimum": 1, "maximum": 3}, products={"type": "array", "items": S},
+               admitted_at=TIME)
+GRADE_CHANGE = obj(("id",), id=S, department=S, kind=S, status=S, to=opt(S), reason=opt(S), evaluation=opt(S),
+                   override_reason=opt(S), by=S, at=TIME, **{"from": opt(S)})
+BLACKLIST_ENTRY = obj(("id",), id=S, customer=S, customer_name=S, scope=S, active=BOOL, reason=S, listed_by=S,
+                      listed_at=TIME, expires_on=opt(S), ended_how=opt(S), ended_at=opt(TIME))
+TICKET = obj(("id", "status"), id=S, customer=S, customer_name=S, department=S, kind=S, channel=S, subject=S,
+             description=S, status=S, grade=opt(S), first_response_due=TIME, resolution_due=TIME,
+             rating=opt(INT), comment=opt(S), breaches={"type": "array", "items": S}, version=INT,
+             timeline={"type": "array", "items": {"type": "object"}})
+TICKET_FILE = obj(("id",), id=S, name=opt(S), content_type=opt(S), size=opt(INT), status=opt(S),
+                  reject_reason=opt(S), message=opt(S), by=S, at=TIME)
+VISIT = obj(("id",), id=S, department=S, customer=S, customer_name=S, planned_on=S, mode=S, purpose=S,
+            assignee=S, status=S, notes=opt(S), grade=opt(GRADE), version=INT)
+AUDIT_EVENT = obj(("id", "at", "action"), id=S, at=TIME, actor=opt(S), actor_email=opt(S), role=opt(S),
+                  department=opt(S), action=S, outcome=opt(S), target_type=opt(S), target_id=opt(S),
+                  detail=opt(S), ip=opt(S))
+UPLOAD = {"url": S, "fields": {"type": "object", "additionalProperties": S}}
+
+SCHEMAS = {
+    "Error": ERROR,
+    "Token": obj(("token", "token_type", "expires_in"), token=S, token_type={"type": "string", "enum": ["Bearer"]},
+                 expires_in=INT),
+    "Me": obj(("id", "kind"), id=S, email=S, name=S, kind={"type": "string", "enum": ["staff", "customer"]},
+              role=opt(S), department=opt(S), customer=opt(S)),
+    "Department": DEPARTMENT,
+    "DepartmentList": items_of(DEPARTMENT),
+    "Staff": STAFF,
+    "StaffPage": items_of(STAFF, paged=True),
+    "Product": PRODUCT,
+    "ProductList": items_of(PRODUCT),
+    "Customer": CUSTOMER,
+    "Document": DOCUMENT,
+    "DocumentList": items_of(ref("Document")),
+    "UploadTicket": obj(("document_id", "url", "fields"), document_id=S, **UPLOAD),
+    "RegistrationReceived": obj(("status", "email", "message"), status={"type": "string", "enum": ["received"]},
+                                email=S, message=S),
+    "DocumentTypeList": items_of(obj(("id",), id=S, name_zh=S, name_en=S, required_for={
+        "type": "array", "items": {"type": "string", "enum": ["enterprise", "medical", "retail", "internal"]}})),
+    "Link": obj(("url",), url=S),
+    "Application": APPLICATION,
+    "ApplicationPage": items_of(ref("Application"), paged=True),
+    "Standing": STANDING,
+    "StandingPage": items_of(ref("Standing"), paged=True),
+    "Evaluation": obj(("id", "total", "proposed"), id=S, total={"type": "number"}, points={"type": "object"},
+                      proposed=GRADE, capped_by={"type": "array", "items": S}, scorecard={"type": "object"}),
+    "GradeChange": GRADE_CHANGE,
+    "GradeHistory": items_of(ref("GradeChange")),
+    "Quota": obj(("total", "vip", "preferred"), department=S, total=INT, vip=INT, preferred=INT, qualified=INT,
+                 max_vip=INT, max_preferred=INT, vip_places_left=INT, preferred_places_left=INT,
+                 over_quota={"type": "array", "items": GRADE}, products={"type": "object"}),
+    "Priorities": items_of(obj(("department", "grade", "priority_rank"), department=S, grade=GRADE,
+                               priority_rank={"type": "integer", "minimum": 1, "maximum": 3})),
+    "Scorecard": obj(("scope", "card_id", "version", "definition"), scope=S, card_id=S, version=INT,
+                     definition={"type": "object"}),
+    "BlacklistEntry": BLACKLIST_ENTRY,
+    "BlacklistList": items_of(ref("BlacklistEntry")),
+    "Ticket": TICKET,
+    "TicketList": items_of(ref("Ticket")),
+    "TicketFileUpload": obj(("file_id", "url", "fields"), file_id=S, **UPLOAD),
+    "TicketFile": TICKET_FILE,
+    "Visit": VISIT,
+    "VisitList": items_of(ref("Visit")),
+    "AuditPage": items_of(AUDIT_EVENT, paged=True),
+}
+
+QUERY_PARAMS = {
+    "cursor": {"type": "string", "minLength": 2, "maxLength": CURSOR_MAX_LENGTH, "pattern": CURSOR_PATTERN,
+               "description": "the `cursor` of the previous page, as it was given"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 100, "description": "at most this many items (50)"},
+    "day": {"type": "string", "format": "date", "pattern": f"^{FIRST_DAY.year // 1000}[0-9]{{3}}-",
+            "description": f"YYYY-MM-DD, Asia/Shanghai, {FIRST_DAY} to {LAST_DAY}; today by default"},
+    "actor": {"type": "string", "maxLength": 254, "description": "user id"},
+    "department": {"type": "string", "maxLength": 32},
+    "action": {"type": "string", "maxLength": 64, "description": "actions starting with this"},
+    "scope": {"type": "string", "maxLength": 32, "description": "`company` (default) or a department id"},
+    "all": {"type": "boolean", "description": "ended entries too (default false)"},
+    "grade": GRADE,
+}
