@@ -100,5 +100,5 @@ def standings(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50
 
 def department_staff(dept_id: str, uow=None) -> list:
     """Active staff of a department who can be designated (ONB-3)."""
-    return [u for u in (uow or UnitOfWork()).repo(Users).everyone_in(dept_id)
+    return [u for u in (uow or UnitOfWork()).repo(Users).of_department(dept_id)
             if u.active and u.role in (Role.DM, Role.CLERK, Role.REP)]

@@ -13,9 +13,7 @@ from portal.domain.throttle import ThrottlePolicy
 
 def locked_until(keys: list[tuple[str, ThrottlePolicy]], now: datetime, store: Any = None) -> datetime | None:
     """Until when the first locked key of `keys` refuses tries, or None (one BatchGetItem)."""
-    found = UnitOfWork(store).repo(Throttles).of_keys([k for k, _ in keys])
-    until = [r.locked_until for r in found if r.locked_until and r.locked_until > now]
-    return max(until) if until else None
+    return UnitOfWork(store).repo(Throttles).locked_until([k for k, _ in keys], now)
 
 
 def count_failure(key: str, policy: ThrottlePolicy, now: datetime, store: Any = None) -> None:
@@ -34,7 +32,7 @@ def count_failure(key: str, policy: ThrottlePolicy, now: datetime, store: Any = 
                 uow.commit()
                 failures = throttles.failures(key)
             except WriteConflict:  # no record yet, or its window has passed: open a new window
-                throttles.open_window(key, since=since, now=now, expires=expires)
+                throttles.start_window(key, now=now, expires=expires, since=since)
                 try:
                     uow.commit()
                     failures = 1

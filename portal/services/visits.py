@@ -154,13 +154,3 @@ def stage_cancel_planned(uow, ctx: Ctx, customer_id: str, dept_ids: set[str], re
         if visit.status == "planned" and visit.dept_id in dept_ids:
             repo.finish(visit, "cancelled", reason, ctx.actor.email, ctx.now)
 
-
-def cancel_planned(tx, ctx: Ctx, customer_id: str, dept_ids: set[str], reason: str) -> None:
-    """Inside the transaction that ends the customer's standing in `dept_ids` (blacklist, end of dealings):
-    its planned visits there are cancelled with the reason, so no plan keeps a former customer."""
-    for visit in Visit.by_customer.query(customer_id, filter_condition=Visit.status == "planned"):
-        if visit.dept_id in dept_ids:
-            tx.update(visit, actions=[Visit.status.set("cancelled"), Visit.notes.set(reason),
-                                      Visit.finished_by.set(ctx.actor.email), Visit.finished_at.set(ctx.now),
-                                      Visit.planned_dept.remove(), Visit.planned_key.remove()])
-

@@ -97,15 +97,15 @@ class Users(Repo):
         """Does an account hold this (already normalised) e-mail address?"""
         return self.uow.repo(Uniques).owner(Uniques.email_key(email)) is not None
 
-    def of_department(self, dept_id: str, *, after: str | None = None,
+    def in_department(self, dept_id: str, *, after: str | None = None,
                       limit: int | None = 50) -> tuple[list, str | None]:
         """A page of a department's staff by e-mail (the sparse `by_dept` index), and the e-mail it ends at."""
-        records, last = self.query(dept_id, index="by_dept", sort=attr("email").gt(after) if after else None,
-                                   limit=limit)
-        return records, last["email"] if last else None
+        staff, last = self.query(dept_id, index="by_dept", sort=attr("email").gt(after) if after else None,
+                                 limit=limit)
+        return staff, last["email"] if last else None
 
-    def everyone_in(self, dept_id: str) -> list:
-        """Every staff account of a department."""
+    def of_department(self, dept_id: str) -> list:
+        """Every staff account of a department, by e-mail (one Query while it fits a page)."""
         return self.all(dept_id, index="by_dept")
 
     def create(self, user) -> None:
@@ -138,21 +138,22 @@ class Throttles(Repo):
 
     model = tables.Throttle
 
-    def of_keys(self, keys: list[str]) -> list:
-        """The records of those keys that have one (one BatchGetItem)."""
-        return self.many([(k,) for k in keys])
+    def locked_until(self, keys: list[str], now: datetime) -> datetime | None:
+        """Until when the latest lock among `keys` refuses tries (None: none is locked at `now`); one BatchGetItem."""
+        until = [t.locked_until for t in self.many([(k,) for k in keys]) if t.locked_until and t.locked_until > now]
+        return max(until) if until else None
 
     def failures(self, key: str) -> int:
         """How many tries the key's current window holds (0 without a record)."""
         found = self.get(key)
         return int(found.failures or 0) if found else 0
 
-    def count(self, key: str, *, since: datetime, expires: datetime) -> None:
+    def count(self, key: str, since: datetime, expires: datetime) -> None:
         """Stage one more try in the key's window, only if that window opened after `since` (tag "window")."""
         self.update((key,), [attr("failures").add(1), attr("expires_at").set(expires)],
                     attr("window_start").gt(since), tag="window")
 
-    def open_window(self, key: str, *, since: datetime, now: datetime, expires: datetime) -> None:
+    def start_window(self, key: str, now: datetime, expires: datetime, since: datetime) -> None:
         """Stage a new window for the key holding this one try, replacing one opened by `since` at the latest;
         tag "window" if a newer one is open."""
         self.put(records.Throttle(key=key, failures=1, window_start=now, expires_at=expires),

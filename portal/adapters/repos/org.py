@@ -59,7 +59,7 @@ class Prospects(Repo):
         """One prospect, or None."""
         return self.get(prospect_id) if prospect_id and len(prospect_id) <= MAX_ID else None
 
-    def of_department(self, dept_id: str, *, after: str | None = None,
+    def in_department(self, dept_id: str, *, after: str | None = None,
                       limit: int = 50) -> tuple[list, str | None]:
         """A page of a department's prospects, oldest first, and the id the next page continues after."""
         records, last = self.query(dept_id, index="by_dept", sort=attr("prospect_id").gt(after) if after else None,
