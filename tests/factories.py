@@ -10,6 +10,7 @@ from stdnum.cn import uscc
 from portal.adapters import aws, files
 from portal.adapters.clock import utc_now
 from portal.adapters.records import to_item
+from portal.adapters.repos.identity import Users
 from portal.adapters.store.expr import Put
 from portal.adapters.tables import User
 from portal.services import applications, customers, documents
@@ -39,61 +40,100 @@ def registration(**overrides) -> customers.Registration:
     return customers.Registration(**values)
 
 
-def register(**overrides):
-    """Register a customer; return (customer, its user's service context)."""
-    customer, user = customers.register(Ctx(None, utc_now(), "127.0.0.1"), registration(**overrides))
-    return customer, customer_ctx(user.user_id)
+def register(fake=None, **overrides):
+    """Register a customer; return (customer, its user's service context). `fake`: in that in-memory world."""
+    anonymous = fake.ctx() if fake is not None else Ctx(None, utc_now(), "127.0.0.1")
+    customer, user = customers.register(anonymous, registration(**overrides))
+    return customer, customer_ctx(user.user_id, fake)
 
 
-def customer_ctx(user_id: str) -> Ctx:
-    """The service context of a customer's user."""
+def customer_ctx(user_id: str, fake=None) -> Ctx:
+    """The service context of a customer's user (in the `fake` world, or on moto)."""
+    if fake is not None:
+        return fake.ctx(fake.repo(Users).get(user_id).email)
     return Ctx(actor_for(User.get(user_id)), utc_now(), "127.0.0.1")
 
 
+def _store_object(key: str, content: bytes, fake=None) -> None:
+    """Put bytes where the browser's presigned POST would (S3 on moto, the fake's bucket in memory)."""
+    if fake is not None:
+        fake.bucket.objects[key] = content
+    else:
+        aws.client("s3").put_object(Bucket=files._bucket["name"], Key=key, Body=content)
+
+
 def upload(ctx: Ctx, type_id: str, content: bytes = PDF, content_type: str = "application/pdf",
-           filename: str = "营业执照.pdf", confirm: bool = True, **dates):
+           filename: str = "营业执照.pdf", confirm: bool = True, fake=None, **dates):
     """Request an upload, store `content` where the presigned POST would, and (by default) confirm it."""
     ticket = documents.request_upload(
         ctx, ctx.actor.customer_id, type_id=type_id, filename=filename, content_type=content_type,
         issue_date=dates.get("issue_date", date(2024, 1, 1)), expiry_date=dates.get("expiry_date"),
         long_term=dates.get("long_term", "expiry_date" not in dates))
     if content is not None:
-        aws.client("s3").put_object(Bucket=files._bucket["name"], Key=ticket.document.s3_key, Body=content)
+        _store_object(ticket.document.s3_key, content, fake)
     return documents.confirm(ctx, ticket.document.doc_id) if confirm else ticket.document
 
 
 def attach(ctx: Ctx, ticket_id: str, content: bytes | None = PDF, content_type: str = "application/pdf",
-           filename: str = "送货单.pdf", confirm: bool = True):
+           filename: str = "送货单.pdf", confirm: bool = True, fake=None):
     """Attach a file to a ticket as the browser would: request, store where the presigned POST would, confirm."""
     from portal.services import ticket_files
 
     upload = ticket_files.request(ctx, ticket_id, filename, content_type)
     if content is not None:
-        aws.client("s3").put_object(Bucket=files._bucket["name"], Key=upload.event.s3_key, Body=content)
+        _store_object(upload.event.s3_key, content, fake)
     return ticket_files.confirm(ctx, ticket_id, upload.event.event_id) if confirm else upload.event
 
 
-def stand(customer, dept_id: str = "ortho", grade: str = "QUALIFIED", products=("bone-plate",)):
+def stand(customer, dept_id: str = "ortho", grade: str = "QUALIFIED", products=("bone-plate",), store=None):
     """Put a registered customer in a department's customer list with `grade` (no counters: see `admitted`)."""
-    from portal.adapters.tables import Standing
+    from portal.adapters import records
+    from portal.adapters.repos.grading import Standings
+    from portal.adapters.uow import UnitOfWork
 
-    standing = Standing(dept_id=dept_id, customer_id=customer.customer_id, customer_name=customer.name, grade=grade,
-                        dept_grade=f"{dept_id}#{grade}", products=set(products), admitted_at=utc_now())
-    standing.save()
+    standing = records.Standing(dept_id=dept_id, customer_id=customer.customer_id, customer_name=customer.name,
+                                grade=grade, products=set(products), admitted_at=utc_now(), version=1)
+    uow = UnitOfWork(store)
+    uow.repo(Standings).admit(standing)
+    uow.commit()
     return standing
 
 
-def all_required_documents(ctx: Ctx) -> list:
+def all_required_documents(ctx: Ctx, fake=None) -> list:
     """Upload and verify every document the customer's type requires."""
     kind = customers.get_customer(ctx, ctx.actor.customer_id).kind
-    return [upload(ctx, t.type_id) for t in documents.required_types(kind)]
+    return [upload(ctx, t.type_id, fake=fake) for t in documents.required_types(kind, ctx.uow())]
 
 
-def applied(dept_id: str = "ortho", products=("bone-plate",), **overrides):
+def applied(dept_id: str = "ortho", products=("bone-plate",), fake=None, **overrides):
     """A registered customer with its documents, applied to `dept_id`; return (customer, ctx, application)."""
-    customer, ctx = register(**overrides)
-    all_required_documents(ctx)
+    customer, ctx = register(fake, **overrides)
+    all_required_documents(ctx, fake)
     return customer, ctx, applications.submit(ctx, dept_id, list(products))
+
+
+def review_to_admission(app, leader="ortho.leader@demo.local", rep="ortho.rep@demo.local", codes="abcdef",
+                        fake=None):
+    """Assign, check the background, record the conditions `codes` (all six by default) as met."""
+    from portal.adapters.repos.customers import Documents
+    from portal.adapters.uow import UnitOfWork
+    from portal.services.applications import ConditionRecord
+
+    if fake is not None:
+        lead, person, rep_id = fake.ctx(leader), fake.ctx(rep), fake.user(rep).user_id
+    else:
+        from tests.conftest import staff_ctx, user_id_of
+
+        lead, person, rep_id = staff_ctx(leader), staff_ctx(rep), user_id_of(rep)
+    app = applications.assign(lead, app.app_id, rep_id, app.version)
+    app = applications.record_background_check(person, app.app_id, "工商信息、涉诉记录已核查，无异常。", app.version)
+    doc = UnitOfWork(fake.store if fake else None).repo(Documents).verified_of(app.customer_id)[0]
+    for code in codes:
+        record = ConditionRecord(code=code, met=True, evidence_doc=doc.doc_id if code in "ae" else None,
+                                 contract_no="GX-2027-001" if code == "c" else None,
+                                 note=None if code in "ace" else "已核实")
+        app = applications.record_condition(person, app.app_id, record, app.version)
+    return app
 
 
 def admitted(dept_id: str, n: int, products=("bone-plate",), store=None) -> list[str]:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from ulid import ULID
 
-from portal.adapters.tables import AuditEvent
+from portal.adapters.repos.identity import AuditTrail
 from portal.domain.roles import Perm
-from portal.domain.timeutil import SHANGHAI
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Invalid
-from portal.services.paging import Page, page_of, parse_cursor
+from portal.services.paging import Page, encode_cursor, parse_after
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
-
-
-def _ulid_prefix(day: date) -> str:
-    """The 10-character time prefix of ULIDs made at 00:00 Asia/Shanghai on `day`."""
-    return str(ULID.from_datetime(datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)))[:10]
+BAD_CURSOR = _l("Not a valid page cursor.")
 
 
 def browse(
@@ -38,20 +32,9 @@ def browse(
     if not FIRST_DAY <= day <= LAST_DAY:  # ULIDs hold no time before 1970; no event is older than the portal
         raise Invalid(fields={"day": [_l("Choose a day between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
                                          last=LAST_DAY.isoformat())]})
-    start, end = _ulid_prefix(day), _ulid_prefix(day + timedelta(days=1))
-    before = parse_cursor(cursor)  # newest first: the next page is up to the cursor's event, which is left out
-    if before is not None and before < start:
-        return Page([], None)
-    within_day = AuditEvent.event_id.between(start, min(end, before) if before is not None else end)
-    options = {
-        "filter_condition": AuditEvent.action.startswith(action) if action else None,
-        "scan_index_forward": False,
-        "limit": limit,
-    }
-    if actor_key:
-        query = AuditEvent.by_actor.query(actor_key, within_day, **options)
-    elif dept_id:
-        query = AuditEvent.by_dept.query(dept_id, within_day, **options)
-    else:
-        query = AuditEvent.query(day.isoformat(), within_day, **options)
-    return page_of(query, "event_id", skip=before)
+    try:
+        items, last = ctx.uow().repo(AuditTrail).of_day(day, actor_key=actor_key, dept_id=dept_id, action=action,
+                                                        before=parse_after(cursor), limit=limit)
+    except ValueError as exc:  # a cursor that names no event
+        raise Invalid(fields={"cursor": [BAD_CURSOR]}) from exc
+    return Page(items, encode_cursor(last) if last else None)

@@ -1,25 +1,29 @@
-"""Sign-in, sessions, API tokens and throttling of failed sign-ins."""
+"""Sign-in, sessions, API tokens and throttling of failed sign-ins (SEC-1)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from portal.adapters.tables import Session, Throttle, Unique, User
+from portal.adapters import records
+from portal.adapters.repos.identity import Sessions, Users
+from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.passwords import password_problem
 from portal.domain.roles import Actor, Role
 from portal.domain.throttle import ThrottlePolicy
 from portal.services import audit
 from portal.services.context import Ctx
-from portal.services.errors import Invalid, Throttled, Unauthenticated
+from portal.services.errors import Conflict, Invalid, Throttled, Unauthenticated
+from portal.services.throttling import count_failure, forget, locked_until
+
+MAX_TRANSACTION = 100  # DynamoDB's TransactWriteItems limit: sessions are ended in commits of at most this many
 
 _hasher = {"hasher": PasswordHasher()}  # argon2-cffi's default: Argon2id, RFC 9106 low-memory profile
 
@@ -54,7 +58,7 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def actor_for(user: User) -> Actor:
+def actor_for(user) -> Actor:
     """The Actor a signed-in user acts as."""
     return Actor(
         user_id=user.user_id, email=user.email, name=user.name, kind=user.kind,
@@ -62,13 +66,9 @@ def actor_for(user: User) -> Actor:
     )
 
 
-def find_user_by_email(email: str) -> User | None:
+def find_user_by_email(email: str, uow=None):
     """The user owning an e-mail address, or None."""
-    try:
-        owner = Unique.get(f"email#{normalise_email(email)}").owner_id
-        return User.get(owner)
-    except DoesNotExist:
-        return None
+    return (uow or UnitOfWork()).repo(Users).with_email(normalise_email(email))
 
 
 # --- throttling -------------------------------------------------------------------------------
@@ -85,36 +85,12 @@ class Throttles:
         return [(f"account#{normalise_email(email)}", self.account), (f"client#{ip or 'unknown'}", self.client)]
 
 
-def locked_until(keys: list[tuple[str, ThrottlePolicy]], now: datetime) -> datetime | None:
-    """Until when the first locked key of `keys` refuses tries, or None."""
-    items = {item.key: item for item in Throttle.batch_get([k for k, _ in keys])}
-    until = [i.locked_until for i in items.values() if i.locked_until and i.locked_until > now]
-    return max(until) if until else None
-
-
-def count_failure(key: str, policy: ThrottlePolicy, now: datetime) -> None:
-    """Add one failure (or counted try) under `key` atomically; lock the key when the policy says so."""
-    expires = now + policy.window + policy.lock
-    item = Throttle(key)
-    try:
-        item.update(
-            actions=[Throttle.failures.add(1), Throttle.expires_at.set(expires)],
-            condition=Throttle.window_start > now - policy.window,
-        )
-    except UpdateError:  # no record yet, or its window has passed: start a new window
-        item = Throttle(key, failures=1, window_start=now, expires_at=expires)
-        item.save()
-    until = policy.locked_until(item.failures, now)
-    if until:
-        Throttle(key).update(actions=[Throttle.locked_until.set(until)])
-
-
 # --- sign-in ----------------------------------------------------------------------------------
 
 _DUMMY = {}
 
 
-def _verify(user: User | None, password: str) -> bool:
+def _verify(user, password: str) -> bool:
     """Check a password; with no user, still spend the time of a hash check."""
     hasher = _hasher["hasher"]
     if user is None:
@@ -129,87 +105,107 @@ def _verify(user: User | None, password: str) -> bool:
         return False
 
 
-def authenticate(ctx: Ctx, email: str, password: str, throttles: Throttles, *, channel: str = "web") -> User:
+def authenticate(ctx: Ctx, email: str, password: str, throttles: Throttles, *, channel: str = "web"):
     """Check e-mail and password under the throttles; audit success and failure alike."""
     email = normalise_email(email)
     keys = throttles.keys(email, ctx.ip)
-    until = locked_until(keys, ctx.now)
+    until = locked_until(keys, ctx.now, ctx.store)
     if until:
         audit.record(ctx, "auth.sign_in", outcome="refused", actor_email=email,
                      detail={"why": "throttled", "channel": channel})
         raise Throttled(until)
-    user = find_user_by_email(email) if len(password) <= 1024 else None
+    user = find_user_by_email(email, ctx.uow()) if len(password) <= 1024 else None
     if not _verify(user, password):
         for key, policy in keys:
-            count_failure(key, policy, ctx.now)
+            count_failure(key, policy, ctx.now, ctx.store)
         audit.record(ctx, "auth.sign_in", outcome="failed", actor_email=email, detail={"channel": channel})
         raise Unauthenticated(GENERIC_FAILURE)
     if not user.active:
         audit.record(ctx, "auth.sign_in", outcome="refused", actor_email=email,
                      detail={"why": "disabled", "channel": channel})
         raise Unauthenticated(_l("This account is disabled. Please contact your administrator."))
-    Throttle(keys[0][0]).delete()
+    forget(keys[0][0], ctx.store)
     if _hasher["hasher"].check_needs_rehash(user.password_hash):
-        user.update(actions=[User.password_hash.set(hash_password(password))])
+        _rehash(ctx, user, password)
     return user
+
+
+def _rehash(ctx: Ctx, user, password: str) -> None:
+    """Store the password's hash with today's parameters (left for next time if the account changed meanwhile)."""
+    with ctx.uow() as uow:
+        user.password_hash = hash_password(password)
+        uow.repo(Users).save(user)
+        try:
+            uow.commit()
+        except WriteConflict:
+            pass
 
 
 def _sid_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def start_session(ctx: Ctx, user: User, lifetime: timedelta) -> str:
+def start_session(ctx: Ctx, user, lifetime: timedelta) -> str:
     """Open a new session for `user`; return the secret that goes into the cookie."""
     raw = secrets.token_urlsafe(32)
-    Session(
-        _sid_hash(raw), user_id=user.user_id, created_at=ctx.now, expires_at=ctx.now + lifetime,
-        ip=ctx.ip, user_agent=(ctx.user_agent or "")[:256] or None,
-    ).save()
-    signed_in = Ctx(actor_for(user), ctx.now, ctx.ip, ctx.user_agent)
-    audit.record(signed_in, "auth.sign_in", target_type="user", target_id=user.user_id, detail={"channel": "web"})
+    with ctx.uow() as uow:
+        uow.repo(Sessions).start(records.Session(
+            sid_hash=_sid_hash(raw), user_id=user.user_id, created_at=ctx.now, expires_at=ctx.now + lifetime,
+            ip=ctx.ip, user_agent=(ctx.user_agent or "")[:256] or None))
+        audit.stage(uow, replace(ctx, actor=actor_for(user)), "auth.sign_in", target_type="user",
+                    target_id=user.user_id, detail={"channel": "web"})
+        uow.commit()
     return raw
 
 
-def load_session(raw: str, now: datetime) -> User | None:
+def load_session(raw: str, now: datetime, uow=None):
     """The active user behind a session secret, or None when it is unknown, expired or disabled."""
-    try:
-        session = Session.get(_sid_hash(raw))
-        if session.expires_at <= now:
-            return None
-        user = User.get(session.user_id)
-    except DoesNotExist:
+    uow = uow or UnitOfWork()
+    session = uow.repo(Sessions).get(_sid_hash(raw))
+    if session is None or session.expires_at <= now:
         return None
-    return user if user.active else None
+    user = uow.repo(Users).get(session.user_id)
+    return user if user is not None and user.active else None
 
 
 def end_session(ctx: Ctx, raw: str) -> None:
     """Sign out: the session is deleted, so a copy of the cookie is worthless too."""
-    Session(_sid_hash(raw)).delete()
-    if ctx.actor:
-        audit.record(ctx, "auth.sign_out", target_type="user", target_id=ctx.actor.user_id)
+    with ctx.uow() as uow:
+        uow.repo(Sessions).end(_sid_hash(raw))
+        if ctx.actor:
+            audit.stage(uow, ctx, "auth.sign_out", target_type="user", target_id=ctx.actor.user_id)
+        uow.commit()
 
 
-def end_all_sessions(user_id: str, keep_raw: str | None = None) -> int:
+def end_all_sessions(ctx: Ctx, user_id: str, keep_raw: str | None = None) -> int:
     """Delete every session of a user (optionally all but one); return how many ended."""
     keep = _sid_hash(keep_raw) if keep_raw else None
-    ended = 0
-    with Session.batch_write() as batch:
-        for session in Session.by_user.query(user_id):
-            if session.sid_hash != keep:
-                batch.delete(session)
-                ended += 1
-    return ended
+    with ctx.uow() as uow:
+        sessions = uow.repo(Sessions)
+        ending = [s.sid_hash for s in sessions.of_user(user_id) if s.sid_hash != keep]
+        for start in range(0, len(ending), MAX_TRANSACTION):
+            for sid_hash in ending[start:start + MAX_TRANSACTION]:
+                sessions.end(sid_hash)
+            uow.commit()
+    return len(ending)
 
 
 def change_password(ctx: Ctx, current: str, new: str, keep_raw: str | None) -> None:
     """A user changes its own password; every other session of the user ends."""
-    user = User.get(ctx.actor.user_id)
-    if not _verify(user, current):
-        raise Invalid(fields={"current_password": [_l("The current password is wrong.")]})
-    check_new_password(new, user.email, field="new_password")
-    user.update(actions=[User.password_hash.set(hash_password(new))])
-    end_all_sessions(user.user_id, keep_raw=keep_raw)
-    audit.record(ctx, "auth.password_changed", target_type="user", target_id=user.user_id)
+    with ctx.uow() as uow:
+        users = uow.repo(Users)
+        user = users.get(ctx.actor.user_id)
+        if not _verify(user, current):
+            raise Invalid(fields={"current_password": [_l("The current password is wrong.")]})
+        check_new_password(new, user.email, field="new_password")
+        user.password_hash = hash_password(new)
+        users.save(user)
+        audit.stage(uow, ctx, "auth.password_changed", target_type="user", target_id=user.user_id)
+        try:
+            uow.commit()
+        except WriteConflict as exc:
+            raise Conflict() from exc
+    end_all_sessions(ctx, user.user_id, keep_raw=keep_raw)
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -218,14 +214,14 @@ def _serializer(secret: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt="api-token")
 
 
-def issue_token(ctx: Ctx, user: User, secret: str, lifetime: timedelta) -> str:
+def issue_token(ctx: Ctx, user, secret: str, lifetime: timedelta) -> str:
     """A signed bearer token naming the user and its expiry (checked against the portal's clock)."""
-    audit.record(Ctx(actor_for(user), ctx.now, ctx.ip, ctx.user_agent), "auth.token_issued",
+    audit.record(replace(ctx, actor=actor_for(user)), "auth.token_issued",
                  target_type="user", target_id=user.user_id, detail={"channel": "api"})
     return _serializer(secret).dumps({"uid": user.user_id, "exp": int((ctx.now + lifetime).timestamp())})
 
 
-def read_token(token: str, secret: str, now: datetime) -> User:
+def read_token(token: str, secret: str, now: datetime, uow=None):
     """The active user a bearer token names; raise Unauthenticated for an expired or forged one."""
     try:
         data = _serializer(secret).loads(token)
@@ -234,10 +230,9 @@ def read_token(token: str, secret: str, now: datetime) -> User:
         raise Unauthenticated(_l("The token is not valid.")) from exc
     if exp <= now.timestamp():
         raise Unauthenticated(_l("The token has expired. Request a new one."))
-    try:
-        user = User.get(uid)
-    except DoesNotExist as exc:
-        raise Unauthenticated(_l("The token is not valid.")) from exc
+    user = (uow or UnitOfWork()).repo(Users).find(uid)
+    if user is None:
+        raise Unauthenticated(_l("The token is not valid."))
     if not user.active:
         raise Unauthenticated(_l("This account is disabled. Please contact your administrator."))
     return user

@@ -6,20 +6,26 @@ from __future__ import annotations
 import json
 
 from flask_babel import lazy_gettext as _l
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from ulid import ULID
 
-from portal.adapters.tables import Application, ChangeTask, Customer, Document, Standing, transaction
+from portal.adapters import records
+from portal.adapters.repos.customers import Applications
+from portal.adapters.repos.dynamics import ChangeTasks
+from portal.adapters.repos.dynamics_peers import CustomerDocuments, CustomerRecords
+from portal.adapters.repos.grading import Standings
+from portal.adapters.uow import WriteConflict
 from portal.domain.roles import Perm
-from portal.services import audit, grading
+from portal.services import audit
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.leaving import stage_leaving
 
 FIELDS = ("name", "legal_representative", "address", "business_scope")
+HANDLED_ALREADY = _l("This task was handled already.")
 
 
-def report(ctx: Ctx, kind: str, changes: dict[str, str], licence_doc: str | None) -> list[ChangeTask]:
+def report(ctx: Ctx, kind: str, changes: dict[str, str], licence_doc: str | None) -> list:
     """The customer reports; one task per department it stands in or applied to."""
     actor = ctx.actor
     if not actor.is_customer:
@@ -30,67 +36,77 @@ def report(ctx: Ctx, kind: str, changes: dict[str, str], licence_doc: str | None
         problems["kind"] = [_l("Choose change or cancellation.")]
     if kind == "change" and not changes:
         problems["name"] = [_l("Give at least one changed item.")]
+    uow = ctx.uow()
     if licence_doc:
-        try:
-            doc = Document.get(licence_doc)
-        except DoesNotExist:
-            doc = None
+        doc = uow.repo(CustomerDocuments).find(licence_doc)
         if doc is None or doc.customer_id != actor.customer_id or doc.status != "verified":
             problems["licence_doc"] = [_l("Choose one of your verified documents.")]
     elif kind == "change":
         problems["licence_doc"] = [_l("Upload the new business licence first, then choose it here.")]
     if problems:
         raise Invalid(fields=problems)
-    customer = Customer.get(actor.customer_id)
-    depts = {s.dept_id for s in Standing.by_customer.query(customer.customer_id)} | {
-        a.dept_id for a in Application.by_customer.query(customer.customer_id) if a.status == "submitted"}
+    customer = uow.repo(CustomerRecords).find(actor.customer_id)
+    if customer is None:
+        raise NotFound()
+    depts = {s.dept_id for s in uow.repo(Standings).of_customer(customer.customer_id)} | {
+        a.dept_id for a in uow.repo(Applications).of_customer(customer.customer_id) if a.status == "submitted"}
     task_id = str(ULID.from_datetime(ctx.now))
-    tasks = [ChangeTask(dept_id=d, task_id=task_id, customer_id=customer.customer_id, customer_name=customer.name,
-                        kind=kind, changes=json.dumps(changes, ensure_ascii=False), licence_doc=licence_doc or None,
-                        reported_by=actor.email, at=ctx.now) for d in sorted(depts)]
-    with transaction() as tx:
+    tasks = [records.ChangeTask(dept_id=d, task_id=task_id, customer_id=customer.customer_id,
+                                customer_name=customer.name, kind=kind, changes=json.dumps(changes, ensure_ascii=False),
+                                licence_doc=licence_doc or None, reported_by=actor.email, at=ctx.now, status="open")
+             for d in sorted(depts)]
+    with ctx.uow() as uow:
         for task in tasks:
-            tx.save(task)
-        tx.save(audit.event(ctx, f"customer.{kind}_reported", target_type="customer", target_id=customer.customer_id,
-                            detail={"changes": changes, "departments": sorted(depts)}))
+            uow.repo(ChangeTasks).file(task)
+        audit.stage(uow, ctx, f"customer.{kind}_reported", target_type="customer", target_id=customer.customer_id,
+                    detail={"changes": changes, "departments": sorted(depts)})
+        uow.commit()
     return tasks
 
 
-def open_tasks(ctx: Ctx, dept_id: str) -> list[ChangeTask]:
+def open_tasks(ctx: Ctx, dept_id: str) -> list:
     """The department's change tasks still to handle."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
-    return list(ChangeTask.query(dept_id, filter_condition=ChangeTask.status == "open"))
+    return ctx.uow().repo(ChangeTasks).open_in(dept_id)
 
 
-def handle(ctx: Ctx, dept_id: str, task_id: str, note: str) -> ChangeTask:
+def handle(ctx: Ctx, dept_id: str, task_id: str, note: str):
     """The department applies a change to the customer's record (then re-verifies and re-grades as needed),
-    or, for a cancellation, ends the customer's standing in the department (QTA-5: never blocked)."""
+    or, for a cancellation, ends the customer's standing in the department (QTA-5: never blocked). The task,
+    the record and the standing change in one transaction."""
     authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=task_id)
-    try:
-        task = ChangeTask.get(dept_id, task_id) if task_id else None
+    with ctx.uow() as uow:
+        task = uow.repo(ChangeTasks).find(dept_id, task_id)
         if task is None:
-            raise DoesNotExist()
-    except DoesNotExist as exc:
-        raise NotFound() from exc
-    if task.status != "open":
-        raise Conflict(_l("This task was handled already."))
-    if not (note or "").strip():
-        raise Invalid(fields={"note": [_l("Say what was done.")]})
-    if task.kind == "cancellation":
-        if Standing.count(dept_id, Standing.customer_id == task.customer_id):
-            grading.end_standing(ctx, dept_id, task.customer_id, f"OBL-1 注销: {note.strip()}")
-        actions = [Customer.cancelled.set(True)]
-    else:
-        changes = json.loads(task.changes)
-        actions = [getattr(Customer, k).set(v) for k, v in changes.items()]
-    try:
-        with transaction() as tx:
-            tx.update(Customer(task.customer_id), actions=actions, add_version_condition=False)
-            tx.update(task, actions=[ChangeTask.status.set("done"), ChangeTask.handled_by.set(ctx.actor.email),
-                                     ChangeTask.note.set(note.strip())], condition=ChangeTask.status == "open")
-            tx.save(audit.event(ctx, f"customer.{task.kind}_handled", target_type="customer",
-                                target_id=task.customer_id, dept_id=dept_id, detail={"note": note.strip()}))
-    except TransactWriteError as exc:
-        raise Conflict(_l("This task was handled already.")) from exc
-    task.status = "done"
+            raise NotFound()
+        if task.status != "open":
+            raise Conflict(HANDLED_ALREADY)
+        note = (note or "").strip()
+        if not note:
+            raise Invalid(fields={"note": [_l("Say what was done.")]})
+        customer_records = uow.repo(CustomerRecords)
+        if task.kind == "cancellation":
+            standing = uow.repo(Standings).get(dept_id, task.customer_id)
+            if standing is not None:
+                _stage_end_of_standing(uow, ctx, standing, f"OBL-1 注销: {note}")
+            customer_records.cancel(task.customer_id)
+        else:
+            customer_records.apply_reported(task.customer_id, json.loads(task.changes))
+        uow.repo(ChangeTasks).done(task, ctx.actor.email, note)
+        audit.stage(uow, ctx, f"customer.{task.kind}_handled", target_type="customer", target_id=task.customer_id,
+                    dept_id=dept_id, detail={"note": note})
+        try:
+            uow.commit()
+        except WriteConflict as exc:
+            if "task" in exc.tags:
+                raise Conflict(HANDLED_ALREADY) from exc
+            raise Conflict(_l("This customer's standing changed meanwhile. Reload the page.")) from exc
+    task.status, task.handled_by, task.note = "done", ctx.actor.email, note
     return task
+
+
+def _stage_end_of_standing(uow, ctx: Ctx, standing, reason: str) -> None:
+    """The customer leaves the department, audited as `grading.end_standing` audits it."""
+    stage_leaving(uow, ctx, standing, reason)
+    audit.stage(uow, ctx, "standing.ended", target_type="customer", target_id=standing.customer_id,
+                dept_id=standing.dept_id, detail={"grade": standing.grade, "reason": reason})

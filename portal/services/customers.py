@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
-from portal.adapters import mail
-from portal.adapters.repos.customers import Applications
+from portal.adapters import mail, records
+from portal.adapters.repos.customers import Applications, CreditCodes, Customers, Documents
 from portal.adapters.repos.dynamics import BlacklistEntries
 from portal.adapters.repos.grading import Standings
-from portal.adapters.tables import Application, Customer, Document, Prospect, Standing, Unique, User, transaction
+from portal.adapters.repos.identity import Users
+from portal.adapters.repos.org import Prospects
+from portal.adapters.uow import WriteConflict
 from portal.domain.customers import (
     HOSPITAL_LEVELS,
     INVITATION_PATTERN,
@@ -28,9 +29,10 @@ from portal.domain.roles import Perm
 from portal.domain.throttle import ThrottlePolicy
 from portal.services import audit
 from portal.services.access import authorize, refuse
-from portal.services.auth import check_new_password, count_failure, hash_password, locked_until, normalise_email
+from portal.services.auth import check_new_password, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound, Throttled
+from portal.services.throttling import count_failure, locked_until
 
 CODE_TAKEN = _l("A customer with this unified social credit code is registered already.")
 # Registrations per client address: enough for an office, too few to probe which addresses have accounts.
@@ -56,7 +58,7 @@ class Registration:
     invitation: str | None = None
 
 
-def _problems(reg: Registration) -> dict:
+def _problems(uow, reg: Registration) -> dict:
     problems: dict = {}
     code = normalise_credit_code(reg.credit_code)
     if not valid_credit_code(code):
@@ -78,33 +80,33 @@ def _problems(reg: Registration) -> dict:
         check_new_password(reg.password, reg.email)
     except Invalid as exc:
         problems.update(exc.fields)
-    if not problems.get("credit_code") and Unique.count(f"uscc#{code}"):
+    if not problems.get("credit_code") and uow.repo(CreditCodes).taken(code):
         problems["credit_code"] = [CODE_TAKEN]
     return problems
 
 
-def _invitation(token: str | None) -> Prospect | None:
+INVITATION_INVALID = _l("This invitation link is not valid or was used already.")
+
+
+def _invitation(uow, token: str | None):
+    """The prospect whose invitation this is (ONB-2): malformed 422, never issued 404, used already 409."""
     if not token:
         return None
     if not re.search(INVITATION_PATTERN, token):
-        raise Invalid(fields={"invitation": [_l("This invitation link is not valid or was used already.")]})
+        raise Invalid(fields={"invitation": [INVITATION_INVALID]})
     digest = hashlib.sha256(token.encode()).hexdigest()
-    prospect_id = token.split(".", 1)[0]
-    try:
-        prospect = Prospect.get(prospect_id) if prospect_id else None
-    except DoesNotExist:
-        prospect = None
-    message = _l("This invitation link is not valid or was used already.")
+    prospect = uow.repo(Prospects).find(token.split(".", 1)[0])
     if prospect is None or prospect.invite_hash != digest:
-        raise NotFound(message, fields={"invitation": [message]})  # no such invitation
+        raise NotFound(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]})  # no such invitation
     if prospect.customer_id:
-        raise Conflict(message, fields={"invitation": [message]})  # used already
+        raise Conflict(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]})  # used already
     return prospect
 
 
 def register(ctx: Ctx, reg: Registration, portal_url: str = "",
-             throttle: ThrottlePolicy | None = REGISTRATION_THROTTLE) -> tuple[Customer, User] | None:
-    """A company registers with its first user; the credit code is unique (409 when taken).
+             throttle: ThrottlePolicy | None = REGISTRATION_THROTTLE):
+    """A company registers with its first user; the credit code is unique (409 when taken). Returns the customer
+    and user records (None when the address had an account).
 
     An e-mail address that has an account already is never revealed: the answer is the same as for a success,
     nothing is created, and the address's owner is told by mail. Tries are throttled per client address
@@ -112,43 +114,34 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "",
     """
     if throttle is not None:
         count_registration_try(ctx, throttle)
-    prospect = _invitation(reg.invitation)
-    problems = _problems(reg)
-    if problems and problems == {"credit_code": [CODE_TAKEN]}:
-        raise Conflict(CODE_TAKEN, fields=problems)
-    if problems:
-        raise Invalid(fields=problems)
-    code, email = normalise_credit_code(reg.credit_code), normalise_email(reg.email)
-    if Unique.count(f"email#{email}"):
-        return _email_taken(ctx, email, portal_url)
-    kind = CustomerType(reg.kind)
-    customer = Customer(
-        customer_id=str(uuid.uuid4()), name=reg.name.strip(), credit_code=code, kind=kind.value,
-        hospital_level=reg.hospital_level if kind == CustomerType.MEDICAL else None,
-        beds=reg.beds if kind == CustomerType.MEDICAL else None, region=reg.region.strip(),
-        industry=reg.industry.strip(), scale=reg.scale.strip(), contact_name=reg.contact_name.strip(),
-        mobile=mainland_mobile(reg.mobile), email=email, prospect_id=prospect.prospect_id if prospect else None,
-        created_at=ctx.now,
-    )
-    user = User(user_id=str(uuid.uuid4()), email=email, name=reg.contact_name.strip(), kind="customer",
-                customer_id=customer.customer_id, password_hash=hash_password(reg.password), created_at=ctx.now)
-    try:
-        with transaction() as tx:
-            tx.save(Unique(f"uscc#{code}", owner_id=customer.customer_id), condition=Unique.key.does_not_exist())
-            tx.save(Unique(f"email#{email}", owner_id=user.user_id), condition=Unique.key.does_not_exist())
-            tx.save(customer, condition=Customer.customer_id.does_not_exist())
-            tx.save(user, condition=User.user_id.does_not_exist())
-            if prospect:
-                tx.update(prospect, actions=[Prospect.customer_id.set(customer.customer_id)],
-                          condition=Prospect.customer_id.does_not_exist())
-            tx.save(audit.event(ctx, "customer.registered", target_type="customer", target_id=customer.customer_id,
-                                actor_email=email, dept_id=prospect.dept_id if prospect else None,
-                                detail={"name": customer.name, "credit_code": code, "kind": kind.value,
-                                        "prospect": prospect.prospect_id if prospect else None}))
-    except TransactWriteError as exc:  # lost a race for the same code or address
-        if Unique.count(f"uscc#{code}"):
-            raise Conflict(CODE_TAKEN, fields={"credit_code": [CODE_TAKEN]}) from exc
-        return _email_taken(ctx, email, portal_url)
+    with ctx.uow() as uow:
+        prospect = _invitation(uow, reg.invitation)
+        problems = _problems(uow, reg)
+        if problems and problems == {"credit_code": [CODE_TAKEN]}:
+            raise Conflict(CODE_TAKEN, fields=problems)
+        if problems:
+            raise Invalid(fields=problems)
+        code, email = normalise_credit_code(reg.credit_code), normalise_email(reg.email)
+        if uow.repo(Users).email_taken(email):
+            return _email_taken(ctx, email, portal_url)
+        customer, user = _new_customer(ctx, reg, code, email, prospect)
+        uow.repo(CreditCodes).claim(code, customer.customer_id)
+        uow.repo(Customers).register(customer)
+        uow.repo(Users).create(user)
+        if prospect:
+            uow.repo(Prospects).registered(prospect, customer.customer_id)
+        audit.stage(uow, ctx, "customer.registered", target_type="customer", target_id=customer.customer_id,
+                    actor_email=email, dept_id=prospect.dept_id if prospect else None,
+                    detail={"name": customer.name, "credit_code": code, "kind": customer.kind,
+                            "prospect": prospect.prospect_id if prospect else None})
+        try:
+            uow.commit()
+        except WriteConflict as exc:  # lost a race for the same code, address or invitation
+            if "credit_code" in exc.tags:
+                raise Conflict(CODE_TAKEN, fields={"credit_code": [CODE_TAKEN]}) from exc
+            if "invitation" in exc.tags:  # used meanwhile
+                raise Conflict(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]}) from exc
+            return _email_taken(ctx, email, portal_url)
     mail.send(email, "【注册成功】客户管理门户 / Welcome to the customer portal",
               f"{customer.name}：\n\n贵公司已在客户管理门户注册。请用本邮箱和注册时设置的密码登录，上传资质文件后申请准入：\n"
               f"{portal_url.rstrip('/')}/login\n\nYour company is registered. Sign in with this e-mail and the "
@@ -156,15 +149,33 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "",
     return customer, user
 
 
+def _new_customer(ctx: Ctx, reg: Registration, code: str, email: str, prospect) -> tuple:
+    """The customer and its first user, as records (not written yet)."""
+    kind = CustomerType(reg.kind)
+    medical = kind == CustomerType.MEDICAL
+    customer = records.Customer(
+        customer_id=str(uuid.uuid4()), name=reg.name.strip(), credit_code=code, kind=kind.value,
+        hospital_level=reg.hospital_level if medical else None, beds=reg.beds if medical else None,
+        region=reg.region.strip(), industry=reg.industry.strip(), scale=reg.scale.strip(),
+        contact_name=reg.contact_name.strip(), mobile=mainland_mobile(reg.mobile), email=email,
+        prospect_id=prospect.prospect_id if prospect else None, created_at=ctx.now,
+    )
+    user = records.User(user_id=str(uuid.uuid4()), email=email, name=reg.contact_name.strip(), kind="customer",
+                        customer_id=customer.customer_id, password_hash=hash_password(reg.password),
+                        created_at=ctx.now, active=True)
+    return customer, user
+
+
 def count_registration_try(ctx: Ctx, policy: ThrottlePolicy = REGISTRATION_THROTTLE) -> None:
-    """Count a registration try from the client's address; Throttled once there were too many."""
+    """Count a registration try from the client's address (every try, accepted or not); Throttled once there were
+    too many."""
     key = f"register#{ctx.ip or 'unknown'}"
-    until = locked_until([(key, policy)], ctx.now)
+    until = locked_until([(key, policy)], ctx.now, ctx.store)
     if until:
         audit.record(ctx, "customer.registration_throttled", outcome="refused", target_type="client",
                      target_id=ctx.ip or "unknown")
         raise Throttled(until, _l("Too many registrations from this network. Please try again in an hour."))
-    count_failure(key, policy, ctx.now)  # every try counts, accepted or not
+    count_failure(key, policy, ctx.now, ctx.store)
 
 
 def _email_taken(ctx: Ctx, email: str, portal_url: str) -> None:
@@ -210,31 +221,33 @@ def check_customer_access(ctx: Ctx, customer_id: str, uow=None) -> None:
         raise refuse(ctx, "customer_record", customer_id)
 
 
-def get_customer(ctx: Ctx, customer_id: str) -> Customer:
+def get_customer(ctx: Ctx, customer_id: str, uow=None):
     """One customer, for its own users and for the staff who may see it."""
-    check_customer_access(ctx, customer_id)
-    try:
-        return Customer.get(customer_id)
-    except DoesNotExist as exc:
-        raise NotFound() from exc
+    uow = uow or ctx.uow()
+    check_customer_access(ctx, customer_id, uow)
+    customer = uow.repo(Customers).find(customer_id)
+    if customer is None:
+        raise NotFound()
+    return customer
 
 
 @dataclass(frozen=True)
 class Overview:
     """Everything a customer's dashboard shows."""
 
-    customer: Customer
-    documents: list[Document]
-    applications: list[Application]
-    standings: list[Standing]
+    customer: object
+    documents: list
+    applications: list
+    standings: list
 
 
 def overview(ctx: Ctx, customer_id: str) -> Overview:
     """The customer, its documents, its applications and its standing in each department."""
-    customer = get_customer(ctx, customer_id)
+    uow = ctx.uow()
+    customer = get_customer(ctx, customer_id, uow)
     return Overview(
         customer=customer,
-        documents=list(Document.by_customer.query(customer_id)),
-        applications=list(Application.by_customer.query(customer_id)),
-        standings=list(Standing.by_customer.query(customer_id)),
+        documents=uow.repo(Documents).of_customer(customer_id),
+        applications=uow.repo(Applications).of_customer(customer_id),
+        standings=uow.repo(Standings).of_customer(customer_id),
     )

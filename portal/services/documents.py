@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from ulid import ULID
 
-from portal.adapters import files, mail
-from portal.adapters.tables import Customer, Document, DocumentType, Standing, User, transaction
+from portal.adapters import files, mail, records
+from portal.adapters.repos.customers import Customers, Documents, DocumentTypes
+from portal.adapters.repos.grading import Standings
+from portal.adapters.repos.identity import Users
+from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.customers import MAX_UPLOAD_BYTES, CustomerType, Validity, validity_problem
 from portal.domain.org import valid_slug
 from portal.domain.roles import Perm
@@ -28,30 +30,31 @@ DATE_PROBLEMS = {
     "before_issue": _l("The expiry date is before the issue date."),
     "expired": _l("This document has expired already."),
 }
+CHECKED_ALREADY = _l("This document was checked already.")
 
 
-def document_types() -> list[DocumentType]:
+def document_types(uow=None) -> list:
     """Every configured document type."""
-    return list(DocumentType.query("org"))
+    return (uow or UnitOfWork()).repo(DocumentTypes).every()
 
 
-def required_types(kind: str) -> list[DocumentType]:
+def required_types(kind: str, uow=None) -> list:
     """The document types a customer of `kind` must provide."""
-    return [t for t in document_types() if kind in (t.required_for or set())]
+    return [t for t in document_types(uow) if kind in (t.required_for or set())]
 
 
 @dataclass(frozen=True)
 class UploadTicket:
     """A created document record and the presigned POST that uploads its file."""
 
-    document: Document
+    document: object
     url: str
     fields: dict
 
 
-def check_may_upload(ctx: Ctx, customer_id: str) -> None:
+def check_may_upload(ctx: Ctx, customer_id: str, uow=None) -> None:
     """Only the customer's own users upload its documents (others: 404 for customers, 403 for staff)."""
-    check_customer_access(ctx, customer_id)
+    check_customer_access(ctx, customer_id, uow)
     if not ctx.actor.is_customer:
         raise refuse(ctx, "document.upload", customer_id)
 
@@ -59,103 +62,96 @@ def check_may_upload(ctx: Ctx, customer_id: str) -> None:
 def request_upload(ctx: Ctx, customer_id: str, *, type_id: str, filename: str, content_type: str,
                    issue_date: date | None, expiry_date: date | None, long_term: bool) -> UploadTicket:
     """Record a document awaiting its file and return the presigned POST (the app never sees the file)."""
-    check_may_upload(ctx, customer_id)
-    problems: dict = {}
-    try:
-        DocumentType.get("org", type_id)
-    except DoesNotExist:
-        problems["type_id"] = [_l("Choose a document type.")]
-    problems.update(uploads.file_problems(filename, content_type))
-    name = uploads.clean_name(filename)
-    dates = validity_problem(issue_date, expiry_date, long_term, shanghai_day(ctx.now))
-    for field, code in dates.items():
-        problems[field] = [DATE_PROBLEMS[code]]
-    if problems:
-        raise Invalid(fields=problems)
-    doc_id = str(ULID.from_datetime(ctx.now))
-    key = uploads.new_key(f"documents/{customer_id}", doc_id, content_type)
-    document = Document(
-        doc_id=doc_id, customer_id=customer_id, type_id=type_id, status="awaiting_upload", original_name=name,
-        content_type=content_type, s3_key=key, issue_date=issue_date.isoformat(),
-        expiry_date=None if long_term else expiry_date.isoformat(), uploaded_by=ctx.actor.user_id,
-        created_at=ctx.now, pending_bucket=uploads.PENDING, pending_key=f"{to_iso(ctx.now)}#{doc_id}",
-    )
-    with transaction() as tx:
-        tx.save(document, condition=Document.doc_id.does_not_exist())
-        tx.save(audit.event(ctx, "document.upload_requested", target_type="document", target_id=doc_id,
-                            detail={"customer": customer_id, "type": type_id, "name": name}))
+    with ctx.uow() as uow:
+        check_may_upload(ctx, customer_id, uow)
+        problems: dict = {}
+        if uow.repo(DocumentTypes).find(type_id) is None:
+            problems["type_id"] = [_l("Choose a document type.")]
+        problems.update(uploads.file_problems(filename, content_type))
+        name = uploads.clean_name(filename)
+        dates = validity_problem(issue_date, expiry_date, long_term, shanghai_day(ctx.now))
+        for field, code in dates.items():
+            problems[field] = [DATE_PROBLEMS[code]]
+        if problems:
+            raise Invalid(fields=problems)
+        doc_id = str(ULID.from_datetime(ctx.now))
+        key = uploads.new_key(f"documents/{customer_id}", doc_id, content_type)
+        document = records.Document(
+            doc_id=doc_id, customer_id=customer_id, type_id=type_id, status="awaiting_upload", original_name=name,
+            content_type=content_type, s3_key=key, issue_date=issue_date.isoformat(),
+            expiry_date=None if long_term else expiry_date.isoformat(), uploaded_by=ctx.actor.user_id,
+            created_at=ctx.now)
+        uow.repo(Documents).request(document, to_iso(ctx.now))
+        audit.stage(uow, ctx, "document.upload_requested", target_type="document", target_id=doc_id,
+                    detail={"customer": customer_id, "type": type_id, "name": name})
+        uow.commit()
     post = files.upload_form(key, content_type, MAX_UPLOAD_BYTES)
     return UploadTicket(document, post["url"], post["fields"])
 
 
-def get_document(ctx: Ctx, doc_id: str) -> Document:
+def get_document(ctx: Ctx, doc_id: str, uow=None):
     """One document of a customer the actor may see (a customer's users: their own only, else 404)."""
-    try:
-        document = Document.get(doc_id)
-    except DoesNotExist as exc:
-        raise NotFound() from exc
-    check_customer_access(ctx, document.customer_id)
+    uow = uow or ctx.uow()
+    document = uow.repo(Documents).find(doc_id)
+    if document is None:
+        raise NotFound()
+    check_customer_access(ctx, document.customer_id, uow)
     return document
 
 
-def confirm(ctx: Ctx, doc_id: str) -> Document:
+def confirm(ctx: Ctx, doc_id: str):
     """Check the stored object (exists, size, real type); keep it as verified or delete it and reject."""
-    document = get_document(ctx, doc_id)
-    check_may_upload(ctx, document.customer_id)
+    uow = ctx.uow()
+    document = get_document(ctx, doc_id, uow)
+    check_may_upload(ctx, document.customer_id, uow)
     if document.status != "awaiting_upload":
-        raise Conflict(_l("This document was checked already."))
+        raise Conflict(CHECKED_ALREADY)
     return check(ctx, document)
 
 
-def check(ctx: Ctx, document: Document) -> Document:
+def check(ctx: Ctx, document):
     """The check itself, run by the customer's confirmation, or by the clean-up job for an upload nobody
     confirmed (`functions.finish_uploads`): a sound file is verified, anything else deleted and rejected."""
     checked = uploads.check_stored(document.s3_key, document.content_type)
-    if checked.problem:
-        _finish(ctx, document, status="rejected", reason=checked.problem, size=checked.size, key=None)
-        return document
-    verified = [d for d in Document.by_customer.query(document.customer_id)
-                if d.type_id == document.type_id and d.status == "verified" and d.doc_id != document.doc_id]
-    if any(d.created_at > document.created_at for d in verified):
-        # a version requested later is verified already (this one was finished late): this one is history
-        _finish(ctx, document, status="superseded", reason=None, size=checked.size, key=checked.key)
-        return document
-    _finish(ctx, document, status="verified", reason=None, size=checked.size, key=checked.key, superseded=verified)
+    with ctx.uow() as uow:
+        if checked.problem:
+            return _finish(uow, ctx, document, status="rejected", reason=checked.problem, size=checked.size)
+        verified = [d for d in uow.repo(Documents).verified_of(document.customer_id)
+                    if d.type_id == document.type_id and d.doc_id != document.doc_id]
+        if any(d.created_at > document.created_at for d in verified):
+            # a version requested later is verified already (this one was finished late): this one is history
+            return _finish(uow, ctx, document, status="superseded", size=checked.size, key=checked.key)
+        return _finish(uow, ctx, document, status="verified", size=checked.size, key=checked.key,
+                       superseded=verified)
+
+
+def _finish(uow, ctx: Ctx, document, *, status: str, size: int | None, reason: str | None = None,
+            key: str | None = None, superseded: list = ()):
+    """Record the outcome of the check (and where the checked copy is kept), mark older verified versions as
+    history and lift expiry flags a valid new version answers, in one transaction (SEC-2: nothing lost)."""
+    repo = uow.repo(Documents)
+    repo.finish(document, status=status, reason=reason, size=size, key=key, when=ctx.now)
+    for old in superseded:
+        repo.supersede(old)
+    if status == "verified":  # a valid new version lifts an expiry flag of this type
+        for standing in uow.repo(Standings).of_customer(document.customer_id):
+            if document.type_id in (standing.licence_flags or set()):
+                uow.repo(Standings).flag_licence(standing, document.type_id, False)
+    audit.stage(uow, ctx, f"document.{status}", target_type="document", target_id=document.doc_id,
+                detail={"customer": document.customer_id, "type": document.type_id, "reason": reason,
+                        "size": size})
+    try:
+        uow.commit()
+    except WriteConflict as exc:
+        raise Conflict(CHECKED_ALREADY) from exc
+    document.status, document.reject_reason, document.size = status, reason, size
+    document.s3_key, document.confirmed_at = key or document.s3_key, ctx.now
+    document.pending_bucket = document.pending_key = None
+    document.version = (document.version or 0) + 1
     return document
 
 
-def _finish(ctx: Ctx, document: Document, *, status: str, reason: str | None, size: int | None, key: str | None,
-            superseded: list[Document] = ()) -> None:
-    """Record the outcome of the check (and where the checked copy is kept), and mark older verified versions
-    as history, in one transaction."""
-    try:
-        with transaction() as tx:
-            actions = [Document.status.set(status), Document.reject_reason.set(reason), Document.size.set(size),
-                       Document.confirmed_at.set(ctx.now), Document.pending_bucket.remove(),
-                       Document.pending_key.remove()]
-            if key:
-                actions.append(Document.s3_key.set(key))
-            if status == "verified" and document.expiry_date:  # watched by the licence-expiry job
-                actions += [Document.expiry_bucket.set("exp"),
-                            Document.expiry_key.set(f"{document.expiry_date}#{document.doc_id}")]
-            tx.update(document, actions=actions, condition=Document.status == "awaiting_upload")
-            for old in superseded:
-                tx.update(old, actions=[Document.status.set("superseded"), Document.expiry_bucket.remove(),
-                                        Document.expiry_key.remove()])
-            if status == "verified":  # a valid new version lifts an expiry flag of this type
-                for standing in Standing.by_customer.query(document.customer_id):
-                    if document.type_id in (standing.licence_flags or set()):
-                        tx.update(standing, actions=[Standing.licence_flags.delete({document.type_id})])
-            tx.save(audit.event(ctx, f"document.{status}", target_type="document", target_id=document.doc_id,
-                                detail={"customer": document.customer_id, "type": document.type_id,
-                                        "reason": reason, "size": size}))
-    except (TransactWriteError, UpdateError) as exc:
-        raise Conflict(_l("This document was checked already.")) from exc
-    document.status, document.reject_reason, document.size = status, reason, size
-    document.s3_key = key or document.s3_key
-
-
-def rejection_message(document: Document) -> str | None:
+def rejection_message(document) -> str | None:
     """Why a document was rejected, in the reader's language."""
     return uploads.rejection_message(document.reject_reason)
 
@@ -172,10 +168,10 @@ def open_document(ctx: Ctx, doc_id: str) -> str:
     return files.download_url(document.s3_key, document.original_name, document.content_type)
 
 
-def verified_validity(customer_id: str) -> dict[str, Validity]:
+def verified_validity(customer_id: str, uow=None) -> dict[str, Validity]:
     """The current verified version of each document type a customer holds, with its validity."""
     current: dict[str, Validity] = {}
-    for d in Document.by_customer.query(customer_id, filter_condition=Document.status == "verified"):
+    for d in (uow or UnitOfWork()).repo(Documents).verified_of(customer_id):
         current[d.type_id] = Validity(date.fromisoformat(d.issue_date),
                                       date.fromisoformat(d.expiry_date) if d.expiry_date else None)
     return current
@@ -183,8 +179,11 @@ def verified_validity(customer_id: str) -> dict[str, Validity]:
 
 # --- configuration by MD -----------------------------------------------------------------------
 
+TYPE_EXISTS = _l("A document type with this id exists already.")
+
+
 def save_type(ctx: Ctx, type_id: str, *, name_zh: str, name_en: str, required_for: set[str],
-              version: int | None) -> DocumentType:
+              version: int | None):
     """MD adds a document type (version None) or changes one (stale forms refused)."""
     authorize(ctx, Perm.MANAGE_DOCUMENT_TYPES, target=type_id)
     if not valid_slug(type_id):
@@ -192,30 +191,32 @@ def save_type(ctx: Ctx, type_id: str, *, name_zh: str, name_en: str, required_fo
     unknown = set(required_for) - {k.value for k in CustomerType}
     if unknown:
         raise Invalid(fields={"required_for": [_l("Not a customer type.")]})
-    if version is None:
-        record = DocumentType(org="org", type_id=type_id)
-        condition = DocumentType.type_id.does_not_exist()
-    else:
+    with ctx.uow() as uow:
+        types = uow.repo(DocumentTypes)
+        if version is None:
+            record = records.DocumentType(type_id=type_id)
+        else:
+            record = types.find(type_id)
+            if record is None:
+                raise NotFound()
+            if int(version) != int(record.version or 0):
+                raise Conflict()
+        record.name_zh, record.name_en = name_zh.strip(), name_en.strip()
+        record.required_for = set(required_for) or None
+        if version is None:
+            types.create(record)
+        else:
+            types.change(record)
+        audit.stage(uow, ctx, "document_type.saved", target_type="document_type", target_id=type_id,
+                    detail={"name_zh": record.name_zh, "required_for": sorted(required_for)})
         try:
-            record = DocumentType.get("org", type_id)
-        except DoesNotExist as exc:
-            raise NotFound() from exc
-        if int(version) != int(record.version or 0):
-            raise Conflict()
-        condition = None
-    record.name_zh, record.name_en = name_zh.strip(), name_en.strip()
-    record.required_for = set(required_for) or None
-    try:
-        with transaction() as tx:
-            tx.save(record, condition=condition)
-            tx.save(audit.event(ctx, "document_type.saved", target_type="document_type", target_id=type_id,
-                                detail={"name_zh": record.name_zh, "required_for": sorted(required_for)}))
-    except TransactWriteError as exc:
-        raise Conflict(_l("A document type with this id exists already."),
-                       fields={"type_id": [_l("A document type with this id exists already.")]}
-                       if version is None else None) from exc
+            uow.commit()
+        except WriteConflict as exc:
+            raise Conflict(TYPE_EXISTS, fields={"type_id": [TYPE_EXISTS]} if version is None else None) from exc
     return record
 
+
+# --- licence expiry (the daily job) ----------------------------------------------------------------
 
 WARN_DAYS = (60, 30, 7)
 
@@ -228,47 +229,52 @@ class ExpiryRun:
     flagged: list[str]
 
 
+def _stage_of(expiry_day: str, today: date, sent: set[str]) -> str | None:
+    """The warning due now ("60", "30", "7" or "expired"), or None when none is due or it was sent."""
+    left = (date.fromisoformat(expiry_day) - today).days
+    stage = "expired" if left < 0 else next((str(d) for d in reversed(WARN_DAYS) if left <= d), None)
+    return None if stage in sent else stage
+
+
 def watch_expiry(ctx: Ctx) -> ExpiryRun:
     """Warn the customer and its designated staff 60, 30 and 7 days before a required licence expires (once
     each); once it has expired, flag the customer as not meeting ADM-2 (a)/(e) where it stands, until a valid
     new version is verified. Reads only documents expiring within 60 days (sparse index)."""
     today = shanghai_day(ctx.now)
-    horizon = (today + timedelta(days=WARN_DAYS[0])).isoformat()
-    required_by_kind: dict[str, set[str]] = {}
+    uow = ctx.uow()
+    due = uow.repo(Documents).expiring_by((today + timedelta(days=WARN_DAYS[0])).isoformat())
+    owners = {c.customer_id: c for c in uow.repo(Customers).many([(d.customer_id,) for d in due])}
+    types = document_types(uow)
     warned, flagged = [], []
-    for doc in Document.expiring.query("exp", Document.expiry_key <= f"{horizon}#~"):
-        customer = Customer.get(doc.customer_id)
-        required = required_by_kind.setdefault(customer.kind, {t.type_id for t in required_types(customer.kind)})
-        if doc.type_id not in required:
+    for doc in due:
+        customer = owners.get(doc.customer_id)
+        stage = _stage_of(doc.expiry_date, today, set(doc.warnings_sent or set()))
+        if customer is None or stage is None or doc.type_id not in {
+                t.type_id for t in types if customer.kind in (t.required_for or set())}:
             continue
-        left = (date.fromisoformat(doc.expiry_date) - today).days
-        sent = set(doc.warnings_sent or set())
-        stage = "expired" if left < 0 else next((str(d) for d in reversed(WARN_DAYS) if left <= d), None)
-        if stage is None or stage in sent:
-            continue
-        standings = list(Standing.by_customer.query(doc.customer_id))
-        with transaction() as tx:
-            tx.update(doc, actions=[Document.warnings_sent.add({stage})]
-                      + ([Document.expiry_bucket.remove(), Document.expiry_key.remove()] if stage == "expired"
-                         else []),
-                      condition=Document.status == "verified")
-            if stage == "expired":
-                for standing in standings:
-                    tx.update(standing, actions=[Standing.licence_flags.add({doc.type_id})])
-            tx.save(audit.event(ctx, f"document.expiry_{stage}", target_type="customer", target_id=doc.customer_id,
-                                detail={"document": doc.doc_id, "type": doc.type_id, "expires": doc.expiry_date}))
-        staff_emails = set()
-        for standing in standings:
-            if standing.designated_staff:
-                try:
-                    staff_emails.add(User.get(standing.designated_staff).email)
-                except DoesNotExist:
-                    pass
-        subject = (f"【资质已过期】{doc.original_name} / Licence expired" if stage == "expired" else
-                   f"【资质即将到期】{doc.original_name} 将于 {doc.expiry_date} 到期 / Expires in {left} days")
-        body = (f"{customer.name}：{doc.original_name}（{doc.type_id}）有效期至 {doc.expiry_date}。"
-                f"请上传新的有效文件。\nPlease upload a valid new version.\n")
-        for address in sorted({customer.email} | staff_emails):
-            mail.send(address, subject, body)
+        standings = uow.repo(Standings).of_customer(doc.customer_id)
+        uow.repo(Documents).warned(doc, stage)
+        if stage == "expired":
+            for standing in standings:
+                uow.repo(Standings).flag_licence(standing, doc.type_id, True)
+        audit.stage(uow, ctx, f"document.expiry_{stage}", target_type="customer", target_id=doc.customer_id,
+                    detail={"document": doc.doc_id, "type": doc.type_id, "expires": doc.expiry_date})
+        try:
+            uow.commit()
+        except WriteConflict:
+            continue  # replaced or ended meanwhile: the next run looks again
+        _mail_expiry(uow, customer, doc, stage, today, standings)
         (flagged if stage == "expired" else warned).append(f"{doc.doc_id}:{stage}")
     return ExpiryRun(warned, flagged)
+
+
+def _mail_expiry(uow, customer, doc, stage: str, today: date, standings: list) -> None:
+    """Tell the customer and the designated staff where it stands."""
+    staff = uow.repo(Users).many([(s.designated_staff,) for s in standings if s.designated_staff])
+    left = (date.fromisoformat(doc.expiry_date) - today).days
+    subject = (f"【资质已过期】{doc.original_name} / Licence expired" if stage == "expired" else
+               f"【资质即将到期】{doc.original_name} 将于 {doc.expiry_date} 到期 / Expires in {left} days")
+    body = (f"{customer.name}：{doc.original_name}（{doc.type_id}）有效期至 {doc.expiry_date}。"
+            f"请上传新的有效文件。\nPlease upload a valid new version.\n")
+    for address in sorted({customer.email} | {u.email for u in staff}):
+        mail.send(address, subject, body)

@@ -7,18 +7,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 
-from portal.adapters import mail
-from portal.adapters.tables import Department, Incident, ReviewCycle, ReviewTask, Standing, transaction
+from portal.adapters import mail, records
+from portal.adapters.repos.dynamics import Incidents, ReviewCycles, ReviewTasks
+from portal.adapters.repos.grading import Standings
+from portal.adapters.repos.org import Departments
+from portal.adapters.uow import WriteConflict
 from portal.domain.dynamics import DEFAULT_REVIEW_DAYS, cycle_of, review_due
 from portal.domain.grading import Grade
 from portal.domain.roles import DepartmentKind, Perm
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit, grading, org
+from portal.services import audit, grading, recipients
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.grade_staging import committing, stage_grade_change
+from portal.services.leaving import MAX_ITEMS
 
 LEVELS = ("good", "fair", "poor")
 PAYMENT = ("on_time", "late", "seriously_late")
@@ -36,65 +40,84 @@ class OpenRun:
 def open_cycle(ctx: Ctx, review_days: int = DEFAULT_REVIEW_DAYS) -> OpenRun:
     """REV-2: open the current half-year's cycle: one task per admitted customer of every sales department.
 
-    Idempotent: tasks are written only when missing, and the cycle record last, so a rerun (or a run
+    Idempotent (DESIGN rule 7): only missing tasks are written, and the cycle record last, so a rerun (or a run
     after a crash half-way) completes the cycle and changes nothing once it is complete.
     """
     today = shanghai_day(ctx.now)
     cycle_id, opens_on = cycle_of(today)
-    try:
-        ReviewCycle.get("org", cycle_id)
+    uow = ctx.uow()
+    if uow.repo(ReviewCycles).find(cycle_id) is not None:
         return OpenRun(cycle_id, 0, True)
-    except DoesNotExist:
-        pass
     due = review_due(max(opens_on, today), review_days).isoformat()
-    created = 0
-    for dept in Department.query("org"):
+    created = total = 0
+    for dept in uow.repo(Departments).every():
         if dept.kind != DepartmentKind.SALES.value:
             continue
-        for standing in Standing.query(dept.dept_id):
-            task = ReviewTask(cycle_id=cycle_id, task_key=f"{dept.dept_id}#{standing.customer_id}",
-                              cycle_dept=f"{cycle_id}#{dept.dept_id}", dept_id=dept.dept_id,
-                              customer_id=standing.customer_id, customer_name=standing.customer_name,
-                              grade_at_open=standing.grade, due_on=due, status="open", open_bucket="open",
-                              due_key=f"{due}#{cycle_id}#{dept.dept_id}#{standing.customer_id}")
-            try:
-                task.save(condition=ReviewTask.task_key.does_not_exist())
-                created += 1
-            except PutError:
-                pass  # written by an earlier run
-    try:
-        ReviewCycle(org="org", cycle_id=cycle_id, opened_at=ctx.now, due_on=due, tasks=created).save(
-            condition=ReviewCycle.cycle_id.does_not_exist())
-    except PutError:
-        return OpenRun(cycle_id, created, True)
-    audit.record(ctx, "review.cycle_opened", target_type="cycle", target_id=cycle_id,
-                 detail={"tasks": created, "due_on": due})
+        have = {t.customer_id for t in uow.repo(ReviewTasks).of_department(cycle_id, dept.dept_id)}
+        missing = [records.ReviewTask(cycle_id=cycle_id, dept_id=dept.dept_id, customer_id=s.customer_id,
+                                      customer_name=s.customer_name, grade_at_open=s.grade, due_on=due)
+                   for s in uow.repo(Standings).everyone(dept.dept_id) if s.customer_id not in have]
+        for start in range(0, len(missing), MAX_ITEMS):
+            created += _create_tasks(ctx, missing[start:start + MAX_ITEMS])
+        total += len(have) + len(missing)
+    with ctx.uow() as uow:
+        uow.repo(ReviewCycles).open(records.ReviewCycle(cycle_id=cycle_id, opened_at=ctx.now, due_on=due,
+                                                        tasks=total))
+        audit.stage(uow, ctx, "review.cycle_opened", target_type="cycle", target_id=cycle_id,
+                    detail={"tasks": created, "due_on": due})
+        try:
+            uow.commit()
+        except WriteConflict:  # another run opened it meanwhile
+            return OpenRun(cycle_id, created, True)
     return OpenRun(cycle_id, created, False)
 
 
-def cycles() -> list[ReviewCycle]:
+def _create_tasks(ctx: Ctx, tasks: list) -> int:
+    """Write up to 100 new tasks in one transaction; when another run wrote some meanwhile, one by one."""
+    with ctx.uow() as uow:
+        for task in tasks:
+            uow.repo(ReviewTasks).create(task)
+        try:
+            uow.commit()
+            return len(tasks)
+        except WriteConflict:
+            pass
+    created = 0
+    for task in tasks:
+        with ctx.uow() as uow:
+            uow.repo(ReviewTasks).create(task)
+            try:
+                uow.commit()
+                created += 1
+            except WriteConflict:
+                pass  # written by the other run
+    return created
+
+
+def cycles(ctx: Ctx) -> list:
     """Every cycle opened so far, newest first."""
-    return list(ReviewCycle.query("org", scan_index_forward=False))
+    return ctx.uow().repo(ReviewCycles).every()
 
 
-def get_task(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str) -> ReviewTask:
+def get_task(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, uow=None):
     """One review task, for the department's staff and MD."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=f"{cycle_id}/{customer_id}")
-    try:
-        return ReviewTask.get(cycle_id, f"{dept_id}#{customer_id}")
-    except DoesNotExist as exc:
-        raise NotFound() from exc
+    task = (uow or ctx.uow()).repo(ReviewTasks).find(cycle_id, dept_id, customer_id)
+    if task is None:
+        raise NotFound()
+    return task
 
 
-def tasks(ctx: Ctx, cycle_id: str, dept_id: str) -> list[ReviewTask]:
+def tasks(ctx: Ctx, cycle_id: str, dept_id: str) -> list:
     """A department's tasks in a cycle."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=cycle_id)
-    return list(ReviewTask.by_dept.query(f"{cycle_id}#{dept_id}"))
+    return ctx.uow().repo(ReviewTasks).of_department(cycle_id, dept_id)
 
 
-def incidents_in_period(customer_id: str, dept_id: str, since) -> int:
+def incidents_in_period(uow, customer_id: str, dept_id: str, since) -> int:
     """Incidents recorded against the customer in the department since the previous cycle opened."""
-    return sum(1 for i in Incident.query(customer_id) if i.dept_id == dept_id and (since is None or i.at >= since))
+    return sum(1 for i in uow.repo(Incidents).of_customer(customer_id)
+               if i.dept_id == dept_id and (since is None or i.at >= since))
 
 
 @dataclass(frozen=True)
@@ -130,59 +153,65 @@ def _check(form: StageEvaluation) -> None:
         raise Invalid(fields=problems)
 
 
-def submit(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, form: StageEvaluation, version: int) -> ReviewTask:
+def submit(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, form: StageEvaluation, version: int):
     """REV-1: the department's staff record the stage evaluation; the leader decides afterwards."""
     authorize(ctx, Perm.REVIEW_CUSTOMERS, dept_id, target=customer_id)
-    task = get_task(ctx, cycle_id, dept_id, customer_id)
-    if task.status == "decided":
-        raise Conflict(_l("This review has been decided already."))
-    if int(version) != int(task.version):
-        raise Conflict()
-    _check(form)
-    previous = [c for c in cycles() if c.cycle_id < cycle_id]
-    counted = incidents_in_period(customer_id, dept_id, previous[0].opened_at if previous else None)
-    task.form = json.dumps({**form.__dict__, "incidents": counted}, ensure_ascii=False)
-    task.score, task.recommended, task.status, task.submitted_by = form.score, form.recommended, "submitted", \
-        ctx.actor.email
-    try:
-        with transaction() as tx:
-            tx.save(task)
-            tx.save(audit.event(ctx, "review.submitted", target_type="customer", target_id=customer_id,
-                                dept_id=dept_id, detail={"cycle": cycle_id, "score": form.score,
-                                                         "recommended": form.recommended}))
-    except TransactWriteError as exc:
-        raise Conflict() from exc
+    with ctx.uow() as uow:
+        task = get_task(ctx, cycle_id, dept_id, customer_id, uow)
+        if task.status == "decided":
+            raise Conflict(_l("This review has been decided already."))
+        if int(version) != int(task.version):
+            raise Conflict()
+        _check(form)
+        previous = [c for c in uow.repo(ReviewCycles).every() if c.cycle_id < cycle_id]
+        counted = incidents_in_period(uow, customer_id, dept_id, previous[0].opened_at if previous else None)
+        task.form = json.dumps({**form.__dict__, "incidents": counted}, ensure_ascii=False)
+        task.score, task.recommended, task.status, task.submitted_by = form.score, form.recommended, "submitted", \
+            ctx.actor.email
+        uow.repo(ReviewTasks).submit(task)
+        audit.stage(uow, ctx, "review.submitted", target_type="customer", target_id=customer_id, dept_id=dept_id,
+                    detail={"cycle": cycle_id, "score": form.score, "recommended": form.recommended})
+        try:
+            uow.commit()
+        except WriteConflict as exc:
+            raise Conflict() from exc
     return task
 
 
-def decide(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, grade: str, reason: str,
-           version: int) -> ReviewTask:
-    """REV-3/4: the leader decides; a different grade goes through the grading service (quotas hold)."""
+def decide(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, grade: str, reason: str, version: int):
+    """REV-3/4: the leader decides; a different grade goes through the grading rules (quotas hold), and the
+    decision and the grade change are one transaction: both happen, or neither."""
     authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=customer_id)
-    task = get_task(ctx, cycle_id, dept_id, customer_id)
-    if task.status != "submitted":
-        raise Conflict(_l("Only a submitted review can be decided."))
-    if int(version) != int(task.version):
-        raise Conflict()
-    if not (reason or "").strip():
-        raise Invalid(fields={"reason": [_l("Give the reason.")]})
+
+    def stage(uow):
+        task = get_task(ctx, cycle_id, dept_id, customer_id, uow)
+        if task.status != "submitted":
+            raise Conflict(_l("Only a submitted review can be decided."))
+        if int(version) != int(task.version):
+            raise Conflict()
+        if not (reason or "").strip():
+            raise Invalid(fields={"reason": [_l("Give the reason.")]})
+        try:
+            target = Grade(grade)
+        except ValueError as exc:
+            raise Invalid(fields={"grade": [_l("Choose VIP, PREFERRED or QUALIFIED.")]}) from exc
+        standing = grading.get_standing(ctx, dept_id, customer_id, uow=uow)
+        if standing.grade != target.value:
+            stage_grade_change(uow, ctx, dept_id, customer_id, target.value,
+                               f"{cycle_id} 阶段评价 / review: {reason.strip()}")
+        uow.repo(ReviewTasks).decide(task, target.value, ctx.actor.email, ctx.now)
+        audit.stage(uow, ctx, "review.decided", target_type="customer", target_id=customer_id, dept_id=dept_id,
+                    detail={"cycle": cycle_id, "grade": target.value, "reason": reason.strip()})
+        task.status, task.decided_grade, task.decided_by, task.decided_at = "decided", target.value, \
+            ctx.actor.email, ctx.now
+        task.open_bucket = task.due_key = None
+        task.version += 1
+        return task
+
     try:
-        target = Grade(grade)
-    except ValueError as exc:
-        raise Invalid(fields={"grade": [_l("Choose VIP, PREFERRED or QUALIFIED.")]}) from exc
-    standing = grading.get_standing(ctx, dept_id, customer_id)
-    if standing.grade != target.value:
-        grading.change(ctx, dept_id, customer_id, target.value, f"{cycle_id} 阶段评价 / review: {reason.strip()}")
-    try:
-        task.update(actions=[ReviewTask.status.set("decided"), ReviewTask.decided_grade.set(target.value),
-                             ReviewTask.decided_by.set(ctx.actor.email), ReviewTask.decided_at.set(ctx.now),
-                             ReviewTask.open_bucket.remove(), ReviewTask.due_key.remove()],
-                    condition=ReviewTask.status == "submitted")
-    except UpdateError as exc:
+        return committing(ctx, stage)
+    except WriteConflict as exc:  # decided or changed meanwhile
         raise Conflict() from exc
-    audit.record(ctx, "review.decided", target_type="customer", target_id=customer_id, dept_id=dept_id,
-                 detail={"cycle": cycle_id, "grade": target.value, "reason": reason.strip()})
-    return task
 
 
 @dataclass(frozen=True)
@@ -201,12 +230,12 @@ def progress(ctx: Ctx, cycle_id: str) -> list[Progress]:
     actor = ctx.actor
     authorize(ctx, Perm.VIEW_CUSTOMERS, target=cycle_id)
     today = shanghai_day(ctx.now).isoformat()
-    out = []
-    for dept in Department.query("org"):
+    uow, out = ctx.uow(), []
+    for dept in uow.repo(Departments).every():
         if dept.kind != DepartmentKind.SALES.value or not (actor.company_wide or dept.dept_id == actor.dept_id):
             continue
         counts = defaultdict(int)
-        for task in ReviewTask.by_dept.query(f"{cycle_id}#{dept.dept_id}"):
+        for task in uow.repo(ReviewTasks).of_department(cycle_id, dept.dept_id):
             counts[task.status] += 1
             counts["overdue"] += task.status != "decided" and task.due_on < today
         out.append(Progress(dept.dept_id, counts["open"], counts["submitted"], counts["decided"], counts["overdue"]))
@@ -217,19 +246,20 @@ def escalate_overdue(ctx: Ctx) -> list[str]:
     """REV-2: undecided reviews past their due day are escalated to the leader and MD (once per task)."""
     today = shanghai_day(ctx.now).isoformat()
     newly = defaultdict(list)
-    for task in ReviewTask.overdue.query("open", ReviewTask.due_key < today):
+    for task in ctx.uow().repo(ReviewTasks).overdue(today):
         if task.escalated_at:
             continue
-        try:
-            task.update(actions=[ReviewTask.escalated_at.set(ctx.now)],
-                        condition=ReviewTask.escalated_at.does_not_exist())
-        except UpdateError:
-            continue
+        with ctx.uow() as uow:
+            uow.repo(ReviewTasks).escalate(task, ctx.now)
+            try:
+                uow.commit()
+            except WriteConflict:
+                continue  # another run escalated it first
         newly[task.dept_id].append(task)
-    recipients = org.leaders_and_md() if newly else {}
+    to = recipients.leaders_and_md(ctx.uow()) if newly else {}
     for dept_id, overdue in newly.items():
         names = "、".join(t.customer_name for t in overdue)
-        for address in sorted(set(recipients.get(dept_id, [])) | set(recipients.get("md", []))):
+        for address in recipients.leader_and_md(to, dept_id):
             mail.send(address, f"【评审逾期】{dept_id}: {len(overdue)} 项 / Overdue reviews",
                       f"{dept_id} 的阶段评价逾期未完成：{names}\n{len(overdue)} review(s) overdue in {dept_id}.\n")
         audit.record(ctx, "review.escalated", target_type="department", target_id=dept_id,

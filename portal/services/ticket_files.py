@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.adapters import files
 from portal.adapters.repos.grading import Counters
-from portal.adapters.repos.tickets import TicketEvents
+from portal.adapters.repos.tickets import TicketEvents, Tickets
 from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.customers import MAX_UPLOAD_BYTES
 from portal.domain.tickets import MAX_ATTACHMENTS, Status
@@ -109,3 +109,19 @@ def open_file(ctx: Ctx, ticket_id: str, file_id: str) -> str:
     audit.record(ctx, "ticket.attachment_opened", target_type="ticket", target_id=ticket_id,
                  dept_id=tickets.dept_of(ticket.dept_id), detail={"file": file_id})
     return files.download_url(event.s3_key, event.file_name, event.content_type)
+
+
+def finish_pending(ctx: Ctx, before) -> list[str]:
+    """Check every file requested before `before` (a datetime) and never confirmed, as the confirmation would;
+    "<file id>:<verified|rejected>" each (for the clean-up job, `services.upload_cleanup`)."""
+    done = []
+    uow = ctx.uow()
+    for event in uow.repo(TicketEvents).awaiting_check(before):
+        ticket = uow.repo(Tickets).find(event.ticket_id)
+        if ticket is None:
+            continue
+        try:
+            done.append(f"{event.event_id}:{check(ctx, ticket, event).file_state}")
+        except Conflict:
+            continue  # confirmed meanwhile
+    return done

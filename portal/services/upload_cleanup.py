@@ -1,16 +1,14 @@
 """Uploads nobody confirmed (the tab was closed, the network dropped): finish their check, so no record stays
-`awaiting_upload` and no S3 object stays unchecked. Reads only what is pending (sparse indexes, no Scan)."""
+`awaiting_upload` and no S3 object stays unchecked (SEC-2). Reads only what is pending (sparse indexes, no Scan)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.exceptions import DoesNotExist
-
-from portal.adapters.tables import Document, Ticket, TicketEvent
+from portal.adapters.repos.customers import Documents
 from portal.domain.timeutil import to_iso
-from portal.services import documents, ticket_files, uploads
+from portal.services import documents, ticket_files
 from portal.services.context import Ctx
 from portal.services.errors import Conflict
 
@@ -29,16 +27,10 @@ class CleanupRun:
 def finish_pending(ctx: Ctx) -> CleanupRun:
     """Check every upload requested over an hour ago and never confirmed, exactly as the confirmation would."""
     cutoff = to_iso(ctx.now - SETTLED_AFTER)
-    done_docs, done_files = [], []
-    for document in Document.pending.query(uploads.PENDING, Document.pending_key < cutoff):
+    done_docs = []
+    for document in ctx.uow().repo(Documents).pending_before(cutoff):
         try:
             done_docs.append(f"{document.doc_id}:{documents.check(ctx, document).status}")
         except Conflict:
             continue  # confirmed meanwhile
-    for event in TicketEvent.pending.query(uploads.PENDING, TicketEvent.pending_key < cutoff):
-        try:
-            ticket = Ticket.get(event.ticket_id)
-            done_files.append(f"{event.event_id}:{ticket_files.check(ctx, ticket, event).file_state}")
-        except (Conflict, DoesNotExist):
-            continue
-    return CleanupRun(done_docs, done_files)
+    return CleanupRun(done_docs, ticket_files.finish_pending(ctx, ctx.now - SETTLED_AFTER))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from portal.adapters import files
+from portal.adapters.repos.customers import PENDING  # noqa: F401  (the sparse `pending` indexes' partition)
 from portal.domain.customers import ACCEPTED_TYPES, upload_problem
 
 INCOMING = "incoming/"  # where browsers upload; the bucket's lifecycle rule empties it after a day
-PENDING = "up"  # the sparse `pending` indexes' one partition: uploads requested and not yet checked
 
 REJECTIONS = {
     "missing": _l("Nothing was uploaded for this file. Please upload it again."),

@@ -11,7 +11,7 @@ from ulid import ULID
 
 from portal.adapters import records
 from portal.adapters.repos.grading import Standings
-from portal.adapters.repos.visits import DepartmentStaff, Visits, cancel_planned_in
+from portal.adapters.repos.visits import DepartmentStaff, Visits
 from portal.adapters.uow import WriteConflict
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm
@@ -145,10 +145,3 @@ def stage_cancel_planned(uow, ctx: Ctx, customer_id: str, dept_ids: set[str], re
     for visit in repo.of_customer(customer_id):
         if visit.status == "planned" and visit.dept_id in dept_ids:
             repo.finish(visit, "cancelled", reason, ctx.actor.email, ctx.now)
-
-
-def cancel_planned(tx, ctx: Ctx, customer_id: str, dept_ids: set[str], reason: str) -> None:
-    """TEMPORARY (issue 12; the blacklist's until it stages on the unit of work, then `stage_cancel_planned`):
-    inside an old-style transaction that ends the customer's standing in `dept_ids`, its planned visits there
-    are cancelled with the reason."""
-    cancel_planned_in(tx, customer_id, dept_ids, reason, ctx.actor.email, ctx.now)

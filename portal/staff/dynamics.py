@@ -131,7 +131,7 @@ def incident_new(dept_id: str, customer_id: str):
 @staff_required(Perm.VIEW_CUSTOMERS)
 def review_cycles():
     """REV-2/3: the cycles and each department's progress (MD sees every department's)."""
-    all_cycles = reviews.cycles()
+    all_cycles = reviews.cycles(ctx())
     chosen = request.args.get("cycle") or (all_cycles[0].cycle_id if all_cycles else None)
     return render_template("staff/reviews.html", cycles=all_cycles, chosen=chosen,
                            progress=reviews.progress(ctx(), chosen) if chosen else [])

@@ -188,7 +188,7 @@ def product_edit(dept_id: str, product_id: str):
     dept = org.get_department(ctx(), dept_id)
     form = ProductEditForm(obj=product)
     if request.method == "GET":
-        tiers = product.discounts.as_dict() if product.discounts else {}
+        tiers = product.discounts or {}
         form.vip_discount.data, form.preferred_discount.data, form.qualified_discount.data = (
             tiers.get("VIP"), tiers.get("PREFERRED"), tiers.get("QUALIFIED"))
     problem = None

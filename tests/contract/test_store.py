@@ -119,3 +119,15 @@ def test_queries_on_the_table_and_on_a_sparse_index(store):
 def test_two_operations_on_one_item_are_refused(store):
     with pytest.raises(ValueError):
         store.write([Put(Unique, {"key": "k", "owner_id": "a"}), Delete(Unique, {"key": "k"})])
+
+
+def test_a_stored_null_reads_as_absent(store):
+    """PynamoDB writes NULL for an attribute set to None: both stores read it as absent."""
+    if isinstance(store, DynamoStore):
+        from portal.adapters import aws
+
+        aws.client("dynamodb").put_item(TableName=Unique.Meta.table_name,
+                                        Item={"key": {"S": "k"}, "owner_id": {"NULL": True}})
+    else:
+        store.write([Put(Unique, {"key": "k", "owner_id": None})])
+    assert store.get(Unique, {"key": "k"}) == {"key": "k"}

@@ -25,6 +25,7 @@ def add_records(n: int, ids: dict | None = None) -> None:
     from datetime import timedelta
 
     from portal.adapters import tables as t
+    from portal.domain.grading import DEFAULT_SCORECARD
     from portal.domain.timeutil import shanghai_day
 
     now = utc_now()
@@ -54,7 +55,7 @@ def add_records(n: int, ids: dict | None = None) -> None:
                                                to_grade="PREFERRED", reason=f"提议{i}", by="x", at=now),
         t.Evaluation: lambda i: t.Evaluation(eval_id=str(ULID()), standing_key=f"ortho#{customer}", dept_id="ortho",
                                              customer_id=customer, card_scope="company", card_id="default",
-                                             card_version=1, card_definition="{}", inputs="{}",
+                                             card_version=1, card_definition=json.dumps(DEFAULT_SCORECARD), inputs="{}",
                                              points=json.dumps({}), total=50, proposed="QUALIFIED", by="x", at=now),
         t.Document: lambda i: t.Document(doc_id=str(ULID()), customer_id=customer, type_id="business-licence",
                                          status="superseded", original_name=f"旧{i}.pdf",

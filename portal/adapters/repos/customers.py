@@ -1,9 +1,141 @@
-"""Customers, prospects, documents and applications (ADM-*, ONB-*)."""
+"""Customers, their credit codes, document types, documents and applications (ADM-*, ONB-1, SEC-2).
+
+Key formats live here and nowhere else: a credit code's claim "uscc#<code>", an open application's claim
+"open-app#<customer>#<dept>", the document types' one partition "org", the sparse `expiring` index's partition
+"exp" and key "<expiry day>#<doc id>", the sparse `pending` index's partition "up" and key
+"<requested at>#<doc id>".
+"""
 
 from __future__ import annotations
 
-from portal.adapters import tables
+from portal.adapters import records, tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.store.expr import attr
+
+ORG = "org"  # document types are few: one partition
+EXPIRING = "exp"  # verified documents with an expiry day, until it has passed (the licence-expiry job)
+PENDING = "up"  # uploads requested and not checked yet (the clean-up job); ticket files share the partition name
+LAST = "~"  # sorts after every id: "<day>#~" ends the day's keys
+
+
+def _id_ok(value: str | None) -> bool:
+    return bool(value) and len(value) <= 64
+
+
+class Customers(Repo):
+    """Customer companies (ONB-1): one legal entity each, whatever departments it deals with."""
+
+    model = tables.Customer
+
+    def find(self, customer_id: str | None):
+        """One customer, or None."""
+        return self.get(customer_id) if _id_ok(customer_id) else None
+
+    def register(self, customer) -> None:
+        """Stage a new customer (tag "customer" if its id exists)."""
+        customer.version = 1
+        self.add(customer, tag="customer")
+
+
+class CreditCodes(Repo):
+    """统一社会信用代码 claimed by one customer each (unique, written with the customer)."""
+
+    model = tables.Unique
+
+    @staticmethod
+    def _claim(code: str) -> str:
+        return f"uscc#{code}"
+
+    def taken(self, code: str) -> bool:
+        """Has a customer registered with this (normalised) credit code?"""
+        return self.get(self._claim(code)) is not None
+
+    def claim(self, code: str, customer_id: str) -> None:
+        """Stage the claim of a credit code (tag "credit_code" if it is taken)."""
+        self.add(records.Unique(key=self._claim(code), owner_id=customer_id), tag="credit_code")
+
+
+class DocumentTypes(Repo):
+    """The kinds of qualification document and the customer types that must provide each (MD's list)."""
+
+    model = tables.DocumentType
+
+    def every(self) -> list:
+        """Every document type, by id (one Query)."""
+        return self.all(ORG)
+
+    def find(self, type_id: str | None):
+        """One document type, or None."""
+        return self.get(ORG, type_id) if _id_ok(type_id) else None
+
+    def create(self, record) -> None:
+        """Stage a new document type (tag "exists" if its id is taken)."""
+        record.org, record.version = ORG, 1
+        self.put(record, attr("type_id").not_exists(), tag="exists")
+
+    def change(self, record) -> None:
+        """Stage a changed document type, only if nobody changed it since it was read (tag "stale")."""
+        self.save(record, tag="stale")
+
+
+class Documents(Repo):
+    """Uploaded versions of qualification documents; the sparse indexes hold the ones a job must look at."""
+
+    model = tables.Document
+
+    def find(self, doc_id: str | None):
+        """One document, or None."""
+        return self.get(doc_id) if _id_ok(doc_id) else None
+
+    def of_customer(self, customer_id: str) -> list:
+        """Every version of the customer's documents, oldest first (one Query on `by_customer`)."""
+        return self.all(customer_id, index="by_customer")
+
+    def verified_of(self, customer_id: str) -> list:
+        """The customer's current verified versions, oldest first."""
+        return self.all(customer_id, index="by_customer", filter=attr("status").eq("verified"))
+
+    def request(self, document, requested_at: str) -> None:
+        """Stage a document awaiting its file; it waits in the `pending` index until checked."""
+        document.pending_bucket, document.pending_key = PENDING, f"{requested_at}#{document.doc_id}"
+        document.version = 1
+        self.add(document, tag="exists")
+
+    def pending_before(self, cutoff: str) -> list:
+        """Uploads requested before `cutoff` (ISO time) and never checked, oldest first."""
+        return self.all(PENDING, index="pending", sort=attr("pending_key").lt(cutoff))
+
+    def finish(self, document, *, status: str, reason: str | None, size: int | None, key: str | None,
+               when) -> None:
+        """Stage the outcome of the check, only while it awaits its file (tag "checked"); a verified document with
+        an expiry day enters the `expiring` index."""
+        actions = [attr("status").set(status), attr("reject_reason").set(reason), attr("size").set(size),
+                   attr("confirmed_at").set(when), attr("pending_bucket").remove(), attr("pending_key").remove(),
+                   attr("version").add(1)]
+        if key:
+            actions.append(attr("s3_key").set(key))
+        if status == "verified" and document.expiry_date:
+            actions += [attr("expiry_bucket").set(EXPIRING),
+                        attr("expiry_key").set(f"{document.expiry_date}#{document.doc_id}")]
+        self.update((document.doc_id,), actions, attr("status").eq("awaiting_upload"), tag="checked")
+
+    def supersede(self, document) -> None:
+        """Stage: an older verified version becomes history (and leaves the `expiring` index)."""
+        self.update((document.doc_id,), [attr("status").set("superseded"), attr("expiry_bucket").remove(),
+                                         attr("expiry_key").remove(), attr("version").add(1)],
+                    attr("version").eq(document.version), tag="stale")
+
+    def expiring_by(self, day: str) -> list:
+        """Verified documents whose expiry day is `day` (ISO) or earlier and not yet past, earliest first."""
+        return self.all(EXPIRING, index="expiring", sort=attr("expiry_key").le(f"{day}#{LAST}"))
+
+    def warned(self, document, stage: str) -> None:
+        """Stage one expiry warning as sent (each stage once); "expired" also ends the watch. Only while the
+        document is verified (tag "stale")."""
+        actions = [attr("warnings_sent").add({stage}), attr("version").add(1)]
+        if stage == "expired":
+            actions += [attr("expiry_bucket").remove(), attr("expiry_key").remove()]
+        self.update((document.doc_id,), actions, attr("status").eq("verified"), tag="stale")
 
 
 class Applications(Repo):
@@ -11,6 +143,52 @@ class Applications(Repo):
 
     model = tables.Application
 
+    def find(self, app_id: str | None):
+        """One application, or None."""
+        return self.get(app_id) if _id_ok(app_id) else None
+
     def of_customer(self, customer_id: str) -> list:
         """The customer's applications, oldest first."""
         return self.all(customer_id, index="by_customer")
+
+    def queue(self, dept_id: str, *, after: str | None = None, limit: int = 50) -> tuple[list, str | None]:
+        """A page of the department's undecided applications, oldest first, and the id the next page starts
+        after (one Query on the sparse `open_by_dept` index)."""
+        records_, last = self.query(dept_id, index="open_by_dept", limit=limit,
+                                    sort=attr("app_id").gt(after) if after else None)
+        return records_, last["app_id"] if last else None
+
+    def submit(self, app) -> None:
+        """Stage a new application in its department's queue, with the claim that keeps it the customer's only open
+        one there (tag "open" if another is open)."""
+        app.queue_dept, app.status, app.version = app.dept_id, "submitted", 1
+        self.uow.repo(_OpenClaims).claim(app.customer_id, app.dept_id, app.app_id)
+        self.add(app, tag="exists")
+
+    def save_review(self, app) -> None:
+        """Stage a step of the review, only if nobody changed the application since it was read (tag "stale")."""
+        self.save(app, tag="stale")
+
+    def decide(self, app) -> None:
+        """Stage the decision (the application leaves the queue and frees its claim), only if nobody changed it
+        since it was read: of two decisions at once, one wins (tag "stale")."""
+        app.queue_dept = None
+        self.save(app, tag="stale")
+        self.uow.repo(_OpenClaims).release(app.customer_id, app.dept_id)
+
+
+class _OpenClaims(Repo):
+    """One open application per customer and department: a claim written and freed with the application."""
+
+    model = tables.Unique
+
+    @staticmethod
+    def _claim(customer_id: str, dept_id: str) -> str:
+        return f"open-app#{customer_id}#{dept_id}"
+
+    def claim(self, customer_id: str, dept_id: str, app_id: str) -> None:
+        self.add(records.Unique(key=self._claim(customer_id, dept_id), owner_id=app_id), tag="open")
+
+    def release(self, customer_id: str, dept_id: str) -> None:
+        self.delete((self._claim(customer_id, dept_id),))
+

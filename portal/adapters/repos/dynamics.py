@@ -1,12 +1,23 @@
-"""Blacklist entries, incidents, review cycles and tasks, change reports (BLK-*, INC-*, REV-*, OBL-1)."""
+"""Blacklist entries, incidents, review cycles and tasks, change reports, misconduct reports (BLK-*, INC-*, REV-*,
+OBL-1, RGT-1 c).
+
+Key formats live here and nowhere else: the blacklist's one-listing-per-scope lock "blk#<customer>#<scope>", the
+sparse indexes' markers ("due", "open") and their sort keys ("<day>#<entry>", "<deadline>#<incident>",
+"<due day>#<cycle>#<dept>#<customer>"), a review task's "<dept>#<customer>" and "<cycle>#<dept>".
+"""
 
 from __future__ import annotations
 
-from portal.adapters import tables
+from datetime import datetime
+
+from portal.adapters import records, tables
 from portal.adapters.repos.base import Repo
 from portal.adapters.store.expr import attr
+from portal.domain.timeutil import to_iso
 
 COMPANY = "company"
+ORG = "org"  # review cycles are few: one partition
+OPEN = "open"  # the marker of the sparse "still to do" indexes
 
 
 class BlacklistEntries(Repo):
@@ -25,17 +36,217 @@ class BlacklistEntries(Repo):
                 return entry.scope
         return None
 
+    def find(self, entry_id: str):
+        """One entry, or None."""
+        return self.get(entry_id) if entry_id and len(entry_id) <= 64 else None
+
+    def of_scope(self, scope: str, *, active_only: bool = True) -> list:
+        """A scope's listings, newest first (one Query on `by_scope` while it fits a page)."""
+        return self.all(scope, index="by_scope", forward=False,
+                        filter=attr("active").eq(True) if active_only else None)
+
+    def due_by(self, day: str) -> list:
+        """Active listings whose expiry day is `day` or earlier (the sparse `due` index: only what is due)."""
+        return self.all("due", index="due", sort=attr("due_key").le(f"{day}#~"))
+
+    def list(self, entry) -> None:
+        """Stage a new listing; one with an expiry day enters the `due` index (BLK-5)."""
+        if entry.expires_on:
+            entry.due_bucket, entry.due_key = "due", f"{entry.expires_on}#{entry.entry_id}"
+        self.add(entry, tag="entry")
+
+    def end(self, entry, how: str, reason: str | None, by: str, when: datetime) -> None:
+        """Stage the end of a listing ("lifted" or "expired"), only while it is active (tag "ended": once only)."""
+        self.update((entry.entry_id,), [attr("active").set(False), attr("ended_at").set(when),
+                                        attr("ended_by").set(by), attr("ended_how").set(how),
+                                        attr("end_reason").set(reason), attr("due_bucket").remove(),
+                                        attr("due_key").remove()],
+                    attr("active").eq(True), tag="ended")
+
+
+class BlacklistLocks(Repo):
+    """One active listing per customer and scope: a claimed unique value, taken with the listing (BLK-1)."""
+
+    model = tables.Unique
+
+    @staticmethod
+    def _lock(customer_id: str, scope: str) -> str:
+        return f"blk#{customer_id}#{scope}"
+
+    def take(self, customer_id: str, scope: str, entry_id: str) -> None:
+        """Stage the claim; fails with tag "listed" while the customer is listed in that scope."""
+        self.add(records.Unique(key=self._lock(customer_id, scope), owner_id=entry_id), tag="listed")
+
+    def release(self, customer_id: str, scope: str) -> None:
+        """Stage giving the claim back (the listing ended)."""
+        self.delete((self._lock(customer_id, scope),))
+
 
 class Incidents(Repo):
     """Incidents against a customer in a department, with INC-2's due downgrade while it is open."""
 
     model = tables.Incident
 
+    def of_customer(self, customer_id: str) -> list:
+        """The customer's incidents, newest first."""
+        return self.all(customer_id, forward=False)
+
+    def find(self, customer_id: str, incident_id: str):
+        """One incident, or None."""
+        ok = customer_id and incident_id and len(customer_id) <= 64 and len(incident_id) <= 64
+        return self.get(customer_id, incident_id) if ok else None
+
     def open_downgrades_of(self, customer_id: str, dept_id: str) -> list:
         """The customer's incidents in `dept_id` whose downgrade is still due."""
-        return [i for i in self.all(customer_id, filter=attr("downgrade_open").eq("open")) if i.dept_id == dept_id]
+        return [i for i in self.all(customer_id, filter=attr("downgrade_open").eq(OPEN)) if i.dept_id == dept_id]
+
+    def overdue_downgrades(self, now: datetime) -> list:
+        """Downgrades still due whose deadline has passed (the sparse `open_downgrades` index)."""
+        return self.all(OPEN, index="open_downgrades", sort=attr("downgrade_key").lt(to_iso(now)))
+
+    def reports_to_md(self) -> list:
+        """Major-loss reports MD has not decided (the sparse `open_reports` index, INC-3)."""
+        return self.all(OPEN, index="open_reports")
+
+    def record(self, incident, *, report_to_md: bool = False) -> None:
+        """Stage a new incident; with a `downgrade_due_at` it enters `open_downgrades` (INC-2), reported to MD it
+        enters `open_reports` (INC-3)."""
+        if incident.downgrade_due_at:
+            incident.downgrade_open = OPEN
+            incident.downgrade_key = f"{to_iso(incident.downgrade_due_at)}#{incident.incident_id}"
+        if report_to_md:
+            incident.md_report = OPEN
+        self.add(incident, tag="incident")
 
     def downgrade_done(self, incident, when) -> None:
         """Stage: the due downgrade is done (it leaves the sparse `open_downgrades` index)."""
         self.update((incident.customer_id, incident.incident_id),
                     [attr("downgrade_open").remove(), attr("downgrade_key").remove(), attr("downgraded_at").set(when)])
+
+    def escalate(self, incident, when: datetime) -> None:
+        """Stage the overdue downgrade's escalation, once (tag "escalated" when it was escalated already)."""
+        self.update((incident.customer_id, incident.incident_id), [attr("escalated_at").set(when)],
+                    attr("escalated_at").not_exists(), tag="escalated")
+
+    def decide_report(self, incident, decision: str) -> None:
+        """Stage MD's decision on a report, only while it is open (tag "report")."""
+        self.update((incident.customer_id, incident.incident_id),
+                    [attr("md_report").remove(), attr("md_decision").set(decision)],
+                    attr("md_report").eq(OPEN), tag="report")
+
+
+class ReviewCycles(Repo):
+    """The half-yearly review cycles (REV-2)."""
+
+    model = tables.ReviewCycle
+
+    def every(self) -> list:
+        """Every cycle opened so far, newest first (one Query)."""
+        return self.all(ORG, forward=False)
+
+    def find(self, cycle_id: str):
+        """One cycle, or None."""
+        return self.get(ORG, cycle_id)
+
+    def open(self, cycle) -> None:
+        """Stage the cycle's record, written once (tag "cycle" when it exists already)."""
+        cycle.org = ORG
+        self.put(cycle, attr("cycle_id").not_exists(), tag="cycle")
+
+
+class ReviewTasks(Repo):
+    """One customer's stage evaluation in a department and cycle (REV-1); open ones sit in `open_by_due`."""
+
+    model = tables.ReviewTask
+
+    def find(self, cycle_id: str, dept_id: str, customer_id: str):
+        """One task, or None."""
+        ok = all(v and len(v) <= 64 for v in (cycle_id, dept_id, customer_id))
+        return self.get(cycle_id, f"{dept_id}#{customer_id}") if ok else None
+
+    def of_department(self, cycle_id: str, dept_id: str) -> list:
+        """A department's tasks in a cycle, by customer (one Query on `by_dept`)."""
+        return self.all(f"{cycle_id}#{dept_id}", index="by_dept")
+
+    def overdue(self, today: str) -> list:
+        """Undecided tasks whose due day is before `today` (the sparse `open_by_due` index)."""
+        return self.all(OPEN, index="open_by_due", sort=attr("due_key").lt(today))
+
+    def create(self, task) -> None:
+        """Stage a new open task (tag "task" when it exists already, e.g. from an earlier run)."""
+        task.task_key, task.cycle_dept = f"{task.dept_id}#{task.customer_id}", f"{task.cycle_id}#{task.dept_id}"
+        task.open_bucket, task.status, task.version = OPEN, "open", 1
+        task.due_key = f"{task.due_on}#{task.cycle_id}#{task.dept_id}#{task.customer_id}"
+        self.put(task, attr("task_key").not_exists(), tag="task")
+
+    def submit(self, task) -> None:
+        """Stage the submitted evaluation (form, score, recommendation), only if nobody changed the form since it
+        was read (tag "task"); an escalation meanwhile is kept."""
+        self.update((task.cycle_id, task.task_key),
+                    [attr("form").set(task.form), attr("score").set(task.score),
+                     attr("recommended").set(task.recommended), attr("status").set(task.status),
+                     attr("submitted_by").set(task.submitted_by), attr("version").add(1)],
+                    attr("version").eq(task.version), tag="task")
+        task.version += 1
+
+    def decide(self, task, grade: str, by: str, when: datetime) -> None:
+        """Stage the decision: only on the submitted task as read (tag "task"); it leaves `open_by_due`."""
+        self.update((task.cycle_id, task.task_key),
+                    [attr("status").set("decided"), attr("decided_grade").set(grade), attr("decided_by").set(by),
+                     attr("decided_at").set(when), attr("open_bucket").remove(), attr("due_key").remove(),
+                     attr("version").add(1)],
+                    attr("status").eq("submitted") & attr("version").eq(task.version), tag="task")
+
+    def escalate(self, task, when: datetime) -> None:
+        """Stage an overdue task's escalation, once (tag "escalated"); the form's version is left alone."""
+        self.update((task.cycle_id, task.task_key), [attr("escalated_at").set(when)],
+                    attr("escalated_at").not_exists(), tag="escalated")
+
+
+class ChangeTasks(Repo):
+    """OBL-1: a reported change or cancellation, one task per department the customer deals with."""
+
+    model = tables.ChangeTask
+
+    def open_in(self, dept_id: str) -> list:
+        """The department's tasks still to handle."""
+        return self.all(dept_id, filter=attr("status").eq("open"))
+
+    def find(self, dept_id: str, task_id: str):
+        """One task, or None."""
+        return self.get(dept_id, task_id) if dept_id and task_id and len(task_id) <= 64 else None
+
+    def file(self, task) -> None:
+        """Stage a new task."""
+        self.add(task, tag="task")
+
+    def done(self, task, by: str, note: str) -> None:
+        """Stage the task as handled, only while it is open (tag "task")."""
+        self.update((task.dept_id, task.task_id),
+                    [attr("status").set("done"), attr("handled_by").set(by), attr("note").set(note)],
+                    attr("status").eq("open"), tag="task")
+
+
+class MisconductReports(Repo):
+    """RGT-1 c: customers' reports of another customer's misconduct; open ones in the sparse `open` index."""
+
+    model = tables.MisconductReport
+
+    def still_open(self) -> list:
+        """Reports MD has not handled, oldest first."""
+        return self.all(OPEN, index="open")
+
+    def find(self, report_id: str):
+        """One report, or None."""
+        return self.get(report_id) if report_id and len(report_id) <= 64 else None
+
+    def file(self, report) -> None:
+        """Stage a new, open report."""
+        report.open_bucket = OPEN
+        self.add(report, tag="report")
+
+    def handle(self, report, by: str, outcome: str) -> None:
+        """Stage the report as handled, only while it is open (tag "report")."""
+        self.update((report.report_id,), [attr("open_bucket").remove(), attr("handled_by").set(by),
+                                          attr("outcome").set(outcome)],
+                    attr("open_bucket").eq(OPEN), tag="report")

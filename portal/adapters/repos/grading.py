@@ -63,6 +63,11 @@ class Standings(Repo):
         action = attr("licence_flags").add({type_id}) if flagged else attr("licence_flags").discard({type_id})
         self.update((standing.dept_id, standing.customer_id), [action], attr("customer_id").exists())
 
+    def end_as_read(self, standing) -> None:
+        """Stage the end of the standing, only while it holds the grade read (tag "standing"): the counters then
+        move by the grade it really held (a blacklisting or cancellation racing a grade change, QTA-5)."""
+        self.delete((standing.dept_id, standing.customer_id), attr("grade").eq(standing.grade), tag="standing")
+
 
 class Counters(Repo):
     """Customers per grade in a department and in each of its products, moved with the change they count."""

@@ -1,9 +1,31 @@
-"""The audit trail, unique values (credit codes, e-mail addresses), accounts, sessions and throttles."""
+"""The audit trail, unique values (credit codes, e-mail addresses), accounts, sessions and throttles.
+
+Key formats live here: the unique key "email#<address>", the audit trail's Asia/Shanghai day partition and the
+range of ULID event ids that falls on one day.
+"""
 
 from __future__ import annotations
 
-from portal.adapters import tables
+from datetime import date, datetime, timedelta
+
+from ulid import ULID
+
+from portal.adapters import records, tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.store.expr import attr
+from portal.domain.timeutil import SHANGHAI
+
+MAX_ID = 64  # ids arrive in URLs: longer ones name nothing (and would be refused by DynamoDB as keys)
+
+
+def _day_start(day: date) -> str:
+    """The 10-character time prefix of ULIDs made at 00:00 Asia/Shanghai on `day`."""
+    return str(ULID.from_datetime(datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)))[:10]
+
+
+def _just_before(event_id: str) -> str:
+    """The greatest ULID below `event_id` (ValueError when it is no ULID), to continue a page after it."""
+    return str(ULID.from_int(int(ULID.from_str(event_id)) - 1))
 
 
 class AuditTrail(Repo):
@@ -14,3 +36,133 @@ class AuditTrail(Repo):
     def append(self, event) -> None:
         """Stage an event (its ULID never repeats: the condition only guards the append-only rule)."""
         self.add(event, tag="audit")
+
+    def of_day(self, day: date, *, actor_key: str | None = None, dept_id: str | None = None,
+               action: str | None = None, before: str | None = None, limit: int = 50) -> tuple[list, str | None]:
+        """A page of one Asia/Shanghai day's events, newest first, by actor or department through their index;
+        `action` keeps those whose action starts with it; `before` continues after that event id. Returns the
+        events and the id the next page continues after (None: no more). ValueError for a `before` that is no id.
+        """
+        low, high = _day_start(day), _day_start(day + timedelta(days=1))
+        if before is not None:
+            high = min(high, _just_before(before))
+        if high < low:  # continuing after an event of an earlier day: nothing (DynamoDB refuses such a range)
+            return [], None
+        hash_value, index = (actor_key, "by_actor") if actor_key else (dept_id, "by_dept") if dept_id else \
+            (day.isoformat(), None)
+        events, last = self.query(hash_value, index=index, sort=attr("event_id").between(low, high), forward=False,
+                                  limit=limit, filter=attr("action").begins_with(action) if action else None)
+        return events, last["event_id"] if last else None
+
+
+class Uniques(Repo):
+    """Claimed unique values: each written in the same transaction as its owner, so two can never hold one."""
+
+    model = tables.Unique
+
+    @staticmethod
+    def email_key(email: str) -> str:
+        """The key an (already normalised) e-mail address is claimed under."""
+        return f"email#{email}"
+
+    def owner(self, key: str) -> str | None:
+        """The id of whoever holds `key`, or None."""
+        found = self.get(key)
+        return found.owner_id if found else None
+
+    def claim(self, key: str, owner_id: str, tag: str = "unique") -> None:
+        """Stage claiming `key` for `owner_id`; the commit fails with `tag` if someone holds it already."""
+        self.add(records.Unique(key=key, owner_id=owner_id), tag=tag)
+
+    def release(self, key: str) -> None:
+        """Stage giving `key` up."""
+        self.delete((key,))
+
+
+class Users(Repo):
+    """Accounts: staff (one department, one role) and customers' users."""
+
+    model = tables.User
+
+    def find(self, user_id: str | None):
+        """One account, or None (also for an id no account could have)."""
+        return self.get(user_id) if user_id and len(user_id) <= MAX_ID else None
+
+    def with_email(self, email: str):
+        """The account owning an (already normalised) e-mail address, or None (two GetItems)."""
+        owner = self.uow.repo(Uniques).owner(Uniques.email_key(email))
+        return self.get(owner) if owner else None
+
+    def email_taken(self, email: str) -> bool:
+        """Does an account hold this (already normalised) e-mail address?"""
+        return self.uow.repo(Uniques).owner(Uniques.email_key(email)) is not None
+
+    def in_department(self, dept_id: str, *, after: str | None = None,
+                      limit: int | None = 50) -> tuple[list, str | None]:
+        """A page of a department's staff by e-mail (the sparse `by_dept` index), and the e-mail it ends at."""
+        staff, last = self.query(dept_id, index="by_dept", sort=attr("email").gt(after) if after else None,
+                                 limit=limit)
+        return staff, last["email"] if last else None
+
+    def of_department(self, dept_id: str) -> list:
+        """Every staff account of a department, by e-mail (one Query while it fits a page)."""
+        return self.all(dept_id, index="by_dept")
+
+    def create(self, user) -> None:
+        """Stage a new account with its e-mail claimed (the commit fails with "email" if it is taken)."""
+        user.version = 1
+        self.uow.repo(Uniques).claim(Uniques.email_key(user.email), user.user_id, tag="email")
+        self.add(user, tag="user")
+
+
+class Sessions(Repo):
+    """Signed-in browser sessions, by the SHA-256 of the cookie's secret."""
+
+    model = tables.Session
+
+    def of_user(self, user_id: str) -> list:
+        """Every open session of an account (the `by_user` index)."""
+        return self.all(user_id, index="by_user")
+
+    def start(self, session) -> None:
+        """Stage a new session."""
+        self.add(session, tag="session")
+
+    def end(self, sid_hash: str) -> None:
+        """Stage the end of a session (nothing when it has ended already)."""
+        self.delete((sid_hash,))
+
+
+class Throttles(Repo):
+    """Counted tries per key ("account#<email>", "client#<ip>", "register#<ip>"), shared by every container."""
+
+    model = tables.Throttle
+
+    def locked_until(self, keys: list[str], now: datetime) -> datetime | None:
+        """Until when the latest lock among `keys` refuses tries (None: none is locked at `now`); one BatchGetItem."""
+        until = [t.locked_until for t in self.many([(k,) for k in keys]) if t.locked_until and t.locked_until > now]
+        return max(until) if until else None
+
+    def failures(self, key: str) -> int:
+        """How many tries the key's current window holds (0 without a record)."""
+        found = self.get(key)
+        return int(found.failures or 0) if found else 0
+
+    def count(self, key: str, since: datetime, expires: datetime) -> None:
+        """Stage one more try in the key's window, only if that window opened after `since` (tag "window")."""
+        self.update((key,), [attr("failures").add(1), attr("expires_at").set(expires)],
+                    attr("window_start").gt(since), tag="window")
+
+    def start_window(self, key: str, now: datetime, expires: datetime, since: datetime) -> None:
+        """Stage a new window for the key holding this one try, replacing one opened by `since` at the latest;
+        tag "window" if a newer one is open."""
+        self.put(records.Throttle(key=key, failures=1, window_start=now, expires_at=expires),
+                 attr("window_start").not_exists() | attr("window_start").le(since), tag="window")
+
+    def lock(self, key: str, until: datetime) -> None:
+        """Stage refusing the key's tries until `until`."""
+        self.update((key,), [attr("locked_until").set(until)])
+
+    def clear(self, key: str) -> None:
+        """Stage forgetting the key's tries."""
+        self.delete((key,))

@@ -1,11 +1,14 @@
-"""Departments, their product catalogues (RGT-1 a price tiers) and the company's document types."""
+"""Departments, their product catalogues (RGT-1 a price tiers), the company's document types, and the
+prospects each department records (ONB-2)."""
 
 from __future__ import annotations
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.store.expr import attr
 
 ORG = "org"  # departments and document types are few: one partition each
+MAX_ID = 64  # ids arrive in URLs: longer ones name nothing
 
 
 class Departments(Repo):
@@ -15,11 +18,17 @@ class Departments(Repo):
 
     def find(self, dept_id: str):
         """One department, or None."""
-        return self.get(ORG, dept_id) if dept_id else None
+        return self.get(ORG, dept_id) if dept_id and len(dept_id) <= MAX_ID else None
 
     def every(self) -> list:
         """Every department, by id (one Query)."""
         return self.all(ORG)
+
+    def create(self, dept) -> None:
+        """Stage a new department (the commit fails with "department" if its id is taken)."""
+        dept.org = ORG
+        dept.version = 1
+        self.add(dept, tag="department")
 
 
 class Products(Repo):
@@ -33,4 +42,42 @@ class Products(Repo):
 
     def find(self, dept_id: str, product_id: str):
         """One product of the department, or None."""
-        return self.get(dept_id, product_id) if product_id and len(product_id) <= 64 else None
+        return self.get(dept_id, product_id) if product_id and len(product_id) <= MAX_ID else None
+
+    def create(self, product) -> None:
+        """Stage a new product (the commit fails with "product" if the department has one with its id)."""
+        product.version = 1
+        self.add(product, tag="product")
+
+
+class Prospects(Repo):
+    """Potential customers (潜在客户) a department found and may invite to register (ONB-2)."""
+
+    model = tables.Prospect
+
+    def find(self, prospect_id: str):
+        """One prospect, or None."""
+        return self.get(prospect_id) if prospect_id and len(prospect_id) <= MAX_ID else None
+
+    def in_department(self, dept_id: str, *, after: str | None = None,
+                      limit: int = 50) -> tuple[list, str | None]:
+        """A page of a department's prospects, oldest first, and the id the next page continues after."""
+        records, last = self.query(dept_id, index="by_dept", sort=attr("prospect_id").gt(after) if after else None,
+                                   limit=limit)
+        return records, last["prospect_id"] if last else None
+
+    def record(self, prospect) -> None:
+        """Stage a new prospect."""
+        self.add(prospect, tag="prospect")
+
+    def invite(self, prospect, invite_hash: str, at) -> None:
+        """Stage a new invitation (replacing any earlier one), only while the prospect has not registered
+        (tag "registered")."""
+        self.update((prospect.prospect_id,), [attr("invite_hash").set(invite_hash), attr("invited_at").set(at)],
+                    attr("prospect_id").exists() & attr("customer_id").not_exists(), tag="registered")
+
+    def registered(self, prospect, customer_id: str) -> None:
+        """Stage tying the prospect to the customer that registered through its invitation, only once (tag
+        "invitation")."""
+        self.update((prospect.prospect_id,), [attr("customer_id").set(customer_id)],
+                    attr("prospect_id").exists() & attr("customer_id").not_exists(), tag="invitation")

@@ -65,14 +65,3 @@ class DepartmentStaff(Repo):
         """The active staff member `user_id` of the department, or None."""
         user = self.get(user_id) if user_id and len(user_id) <= MAX_ID else None
         return user if user and user.kind == "staff" and user.active and user.dept_id == dept_id else None
-
-
-def cancel_planned_in(tx, customer_id: str, dept_ids: set[str], reason: str, by: str, when) -> None:
-    """TEMPORARY (issue 12): `Visits.finish` inside an old-style PynamoDB transaction, for the blacklist until it
-    stages its writes on the unit of work; removed with `services.visits.cancel_planned`."""
-    visit = tables.Visit
-    for planned in visit.by_customer.query(customer_id, filter_condition=visit.status == "planned"):
-        if planned.dept_id in dept_ids:
-            tx.update(planned, actions=[visit.status.set("cancelled"), visit.notes.set(reason),
-                                        visit.finished_by.set(by), visit.finished_at.set(when),
-                                        visit.planned_dept.remove(), visit.planned_key.remove()])

@@ -30,7 +30,7 @@ def _plain(model: type, raw: dict) -> dict:
     """A raw DynamoDB item as plain Python values (maps as dicts); absent attributes stay absent (no defaults)."""
     attributes = model.get_attributes()
     return {name: attributes[name].deserialize(attributes[name].get_value(value))
-            for name, value in raw.items() if name in attributes}
+            for name, value in raw.items() if name in attributes and "NULL" not in value}
 
 
 def _condition(model: type, cond: Cond | None):
