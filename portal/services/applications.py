@@ -40,7 +40,7 @@ from portal.services.application_review import (  # noqa: F401  (part of this mo
 from portal.services.context import Ctx
 from portal.services.eligibility import blocked_scope, was_listed
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
-from portal.services.paging import Page, encode_cursor, parse_after
+from portal.services.paging import Page, encode_cursor, parse_cursor
 
 
 def _sales_department(uow, dept_id: str):
@@ -87,14 +87,14 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str], requested_grade: str 
 def queue(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50) -> Page:
     """The department's undecided applications, oldest first (sparse index: cost follows the queue)."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
-    items, last = ctx.uow().repo(Applications).queue(dept_id, after=parse_after(cursor), limit=limit)
+    items, last = ctx.uow().repo(Applications).queue(dept_id, after=parse_cursor(cursor), limit=limit)
     return Page(items, encode_cursor(last) if last else None)
 
 
 def standings(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50) -> Page:
     """The customers admitted in a department, a page at a time (Query on the department)."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
-    items, last = ctx.uow().repo(Standings).in_department(dept_id, after=parse_after(cursor), limit=limit)
+    items, last = ctx.uow().repo(Standings).in_department(dept_id, after=parse_cursor(cursor), limit=limit)
     return Page(items, encode_cursor(last) if last else None)
 
 

@@ -8,16 +8,16 @@ from ulid import ULID
 
 from portal.adapters import records
 from portal.adapters.repos.identity import AuditTrail
-from portal.adapters.tables import AuditEvent
 from portal.domain.timeutil import shanghai_day
 from portal.services.context import Ctx
 
 FORBIDDEN_DETAIL_KEYS = {"password", "password_hash", "new_password", "current_password", "content"}
 
 
-def _fields(ctx: Ctx, action: str, *, outcome: str = "ok", target_type: str | None = None,
+def event_fields(ctx: Ctx, action: str, *, outcome: str = "ok", target_type: str | None = None,
             target_id: str | None = None, dept_id: str | None = None, detail: dict | None = None,
             actor_email: str | None = None) -> dict:
+    """The attributes of an audit event (the trail's day partition, a time-ordered id, who, what, from where)."""
     detail = {k: v for k, v in (detail or {}).items() if k not in FORBIDDEN_DETAIL_KEYS}
     actor = ctx.actor
     return dict(
@@ -38,14 +38,9 @@ def _fields(ctx: Ctx, action: str, *, outcome: str = "ok", target_type: str | No
     )
 
 
-def event(ctx: Ctx, action: str, **kwargs) -> AuditEvent:
-    """Build (not save) an audit event for a PynamoDB transaction (services not yet on the unit of work)."""
-    return AuditEvent(**_fields(ctx, action, **kwargs))
-
-
 def stage(uow, ctx: Ctx, action: str, **kwargs) -> None:
     """Stage an audit event in the unit of work of the change it records (committed with it, or not at all)."""
-    uow.repo(AuditTrail).append(records.AuditEvent(**_fields(ctx, action, **kwargs)))
+    uow.repo(AuditTrail).append(records.AuditEvent(**event_fields(ctx, action, **kwargs)))
 
 
 def record(ctx: Ctx, action: str, **kwargs) -> None:

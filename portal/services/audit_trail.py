@@ -11,7 +11,7 @@ from portal.domain.roles import Perm
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Invalid
-from portal.services.paging import Page, encode_cursor, parse_after
+from portal.services.paging import Page, encode_cursor, parse_cursor
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 BAD_CURSOR = _l("Not a valid page cursor.")
@@ -34,7 +34,7 @@ def browse(
                                          last=LAST_DAY.isoformat())]})
     try:
         items, last = ctx.uow().repo(AuditTrail).of_day(day, actor_key=actor_key, dept_id=dept_id, action=action,
-                                                        before=parse_after(cursor), limit=limit)
+                                                        before=parse_cursor(cursor), limit=limit)
     except ValueError as exc:  # a cursor that names no event
         raise Invalid(fields={"cursor": [BAD_CURSOR]}) from exc
     return Page(items, encode_cursor(last) if last else None)

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
 from portal.adapters import mail, records
+from portal.adapters.repos.customers import Customers
 from portal.adapters.repos.dynamics import COMPANY, BlacklistEntries, BlacklistLocks
-from portal.adapters.repos.dynamics_peers import CustomerRecords
 from portal.adapters.repos.grading import Standings
 from portal.adapters.uow import WriteConflict
 from portal.domain.dynamics import TermError, company_expiry, department_expiry
@@ -54,7 +54,7 @@ def list_with(ctx: Ctx, customer_id: str, scope: str, reason: str, expires_on: d
     """`list_customer`, with `also(uow)` staged in the listing's own transaction (e.g. INC-3's decided report)."""
     check_scope(ctx, scope, customer_id)
     uow = ctx.uow()
-    customer = uow.repo(CustomerRecords).find(customer_id)
+    customer = uow.repo(Customers).find(customer_id)
     if customer is None:
         raise NotFound()
     if not (reason or "").strip():

@@ -9,9 +9,8 @@ from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
 from portal.adapters import records
-from portal.adapters.repos.customers import Applications
+from portal.adapters.repos.customers import Applications, Customers, Documents
 from portal.adapters.repos.dynamics import ChangeTasks
-from portal.adapters.repos.dynamics_peers import CustomerDocuments, CustomerRecords
 from portal.adapters.repos.grading import Standings
 from portal.adapters.uow import WriteConflict
 from portal.domain.roles import Perm
@@ -38,14 +37,14 @@ def report(ctx: Ctx, kind: str, changes: dict[str, str], licence_doc: str | None
         problems["name"] = [_l("Give at least one changed item.")]
     uow = ctx.uow()
     if licence_doc:
-        doc = uow.repo(CustomerDocuments).find(licence_doc)
+        doc = uow.repo(Documents).find(licence_doc)
         if doc is None or doc.customer_id != actor.customer_id or doc.status != "verified":
             problems["licence_doc"] = [_l("Choose one of your verified documents.")]
     elif kind == "change":
         problems["licence_doc"] = [_l("Upload the new business licence first, then choose it here.")]
     if problems:
         raise Invalid(fields=problems)
-    customer = uow.repo(CustomerRecords).find(actor.customer_id)
+    customer = uow.repo(Customers).find(actor.customer_id)
     if customer is None:
         raise NotFound()
     depts = {s.dept_id for s in uow.repo(Standings).of_customer(customer.customer_id)} | {
@@ -84,7 +83,7 @@ def handle(ctx: Ctx, dept_id: str, task_id: str, note: str):
         note = (note or "").strip()
         if not note:
             raise Invalid(fields={"note": [_l("Say what was done.")]})
-        customer_records = uow.repo(CustomerRecords)
+        customer_records = uow.repo(Customers)
         if task.kind == "cancellation":
             standing = uow.repo(Standings).get(dept_id, task.customer_id)
             if standing is not None:

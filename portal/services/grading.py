@@ -23,7 +23,7 @@ from portal.services.customers import check_customer_access
 from portal.services.eligibility import blocked_scope
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.evaluations import check_evaluation
-from portal.services.paging import Page, encode_cursor, parse_after
+from portal.services.paging import Page, encode_cursor, parse_cursor
 
 MAX_TRIES = 40
 GRADE_NAMES = {Grade.VIP: "VIP", Grade.PREFERRED: "优选 Preferred", Grade.QUALIFIED: "合格 Qualified"}
@@ -93,7 +93,7 @@ def _grade(value: str) -> Grade:
 def by_grade(ctx: Ctx, dept_id: str, grade: str | None, cursor: str | None = None, limit: int = 50) -> Page:
     """The department's admitted customers, optionally of one grade, a page at a time (no Scan)."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
-    repo, after = ctx.uow().repo(Standings), parse_after(cursor)
+    repo, after = ctx.uow().repo(Standings), parse_cursor(cursor)
     if grade:
         items, last = repo.of_grade(dept_id, _grade(grade).value, after=after, limit=limit)
     else:

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
 from portal.adapters import records
+from portal.adapters.repos.customers import CreditCodes
 from portal.adapters.repos.dynamics import MisconductReports
-from portal.adapters.repos.dynamics_peers import CreditCodes
 from portal.adapters.repos.grading import Standings
 from portal.adapters.uow import WriteConflict
 from portal.domain.customers import normalise_credit_code

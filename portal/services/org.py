@@ -18,7 +18,7 @@ from portal.services.access import authorize, refuse
 from portal.services.auth import check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound, Unauthenticated
-from portal.services.paging import Page, encode_cursor, parse_after
+from portal.services.paging import Page, encode_cursor, parse_cursor
 
 EMAIL_TAKEN = _l("An account with this e-mail exists already.")
 SLUG = _l("2-32 lower-case letters, digits or dashes, starting with a letter.")
@@ -82,7 +82,7 @@ def update_department(ctx: Ctx, dept_id: str, name_zh: str, name_en: str, versio
 def list_staff(ctx: Ctx, dept_id: str, limit: int = 50, cursor: str | None = None) -> Page:
     """Staff of one department, by e-mail, a page at a time (Query on the by_dept index)."""
     authorize(ctx, Perm.VIEW_STAFF, dept_id, target=dept_id)
-    items, last = ctx.uow().repo(Users).in_department(dept_id, after=parse_after(cursor), limit=limit)
+    items, last = ctx.uow().repo(Users).in_department(dept_id, after=parse_cursor(cursor), limit=limit)
     return Page(items, encode_cursor(last) if last else None)
 
 
@@ -272,15 +272,3 @@ def _save_with_audit(uow, ctx: Ctx, repo: type[Repo], record, action: str, targe
 def find_department(dept_id: str, uow=None):
     """A department record for display (names only; callers have checked access to the record it labels)."""
     return (uow or UnitOfWork()).repo(Departments).find(dept_id)
-
-
-def leaders_and_md(uow=None) -> dict[str, list[str]]:
-    """E-mail addresses of every sales department's leaders, and of MD (key "md"), for notifications."""
-    uow = uow or UnitOfWork()
-    users = uow.repo(Users)
-    out: dict[str, list[str]] = {}
-    for dept in uow.repo(Departments).every():
-        wanted = {"dm"} if dept.kind == DepartmentKind.SALES.value else {"md"}
-        emails = [u.email for u in users.of_department(dept.dept_id) if u.active and u.role in wanted]
-        out["md" if dept.kind == DepartmentKind.COMPANY.value else dept.dept_id] = emails
-    return out

@@ -40,24 +40,3 @@ def parse_cursor(cursor: str | None) -> str | None:
     if len(cursor) > CURSOR_MAX_LENGTH or not re.search(CURSOR_PATTERN, cursor):
         raise Invalid(fields={"cursor": [_l("Not a valid page cursor.")]})
     return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8", "replace")
-
-
-def after(attribute, cursor: str | None):
-    """The key condition "sort key after the cursor's", or None for the first page."""
-    key = parse_cursor(cursor)
-    return attribute > key if key is not None else None
-
-
-def page_of(query, key: str, skip: str | None = None) -> Page:
-    """Run a PynamoDB query (made with `limit`) and wrap its page; `key` names its sort key attribute.
-
-    `skip`: a sort key to leave out (a descending page whose condition includes the cursor's own item).
-    """
-    items = [item for item in query if skip is None or getattr(item, key) != skip]
-    last = query.last_evaluated_key
-    return Page(items, encode_cursor(last[key]["S"]) if last else None)
-
-
-def parse_after(cursor: str | None) -> str | None:
-    """The sort key a cursor continues after (the repositories' name for `parse_cursor`)."""
-    return parse_cursor(cursor)

@@ -17,7 +17,7 @@ from portal.services.access import authorize
 from portal.services.auth import normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import Invalid, NotFound
-from portal.services.paging import Page, encode_cursor, parse_after
+from portal.services.paging import Page, encode_cursor, parse_cursor
 
 REGISTERED = _l("This prospect has registered already.")
 
@@ -42,7 +42,7 @@ def create(ctx: Ctx, dept_id: str, *, name: str, email: str, contact_name: str =
 def listing(ctx: Ctx, dept_id: str, cursor: str | None = None) -> Page:
     """A department's prospects, a page at a time."""
     authorize(ctx, Perm.MANAGE_PROSPECTS, dept_id, target=dept_id)
-    items, last = ctx.uow().repo(Prospects).in_department(dept_id, after=parse_after(cursor))
+    items, last = ctx.uow().repo(Prospects).in_department(dept_id, after=parse_cursor(cursor))
     return Page(items, encode_cursor(last) if last else None)
 
 

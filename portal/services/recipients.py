@@ -3,17 +3,17 @@ REV-2). Read through the repositories, so the jobs and services that mail run on
 
 from __future__ import annotations
 
-from portal.adapters.repos.dynamics_peers import StaffDirectory
+from portal.adapters.repos.identity import Users
 from portal.adapters.repos.org import Departments
 from portal.domain.roles import DepartmentKind
 
 
 def leaders_and_md(uow) -> dict[str, list[str]]:
     """E-mail addresses of every sales department's leaders (by department id), and of MD (key "md")."""
-    staff, out = uow.repo(StaffDirectory), {}
+    staff, out = uow.repo(Users), {}
     for dept in uow.repo(Departments).every():
         company = dept.kind == DepartmentKind.COMPANY.value
-        out["md" if company else dept.dept_id] = staff.active_in(dept.dept_id, {"md"} if company else {"dm"})
+        out["md" if company else dept.dept_id] = staff.emails_of(dept.dept_id, {"md"} if company else {"dm"})
     return out
 
 

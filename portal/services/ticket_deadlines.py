@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from portal.adapters import mail
 from portal.adapters.repos.org import Departments
 from portal.adapters.repos.tickets import COMPANY, Tickets
-from portal.adapters.repos.visits import DepartmentStaff
 from portal.domain.roles import DepartmentKind, Perm
 from portal.domain.tickets import OPEN, Status
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict
+from portal.services.recipients import leaders_and_md
 from portal.services.ticket_access import new_event
 from portal.services.ticket_lifecycle import commit_step, stage_step
 
@@ -26,17 +26,6 @@ class SlaRun:
 
     escalated: list[str]
     auto_closed: list[str]
-
-
-def _recipients(uow) -> dict[str, list[str]]:
-    """The active leaders of every sales department, and MD's staff (key "md"), by e-mail."""
-    out: dict[str, list[str]] = {}
-    for dept in uow.repo(Departments).every():
-        company = dept.kind == DepartmentKind.COMPANY.value
-        role = "md" if company else "dm"
-        out["md" if company else dept.dept_id] = [
-            u.email for u in uow.repo(DepartmentStaff).active_in(dept.dept_id) if u.role == role]
-    return out
 
 
 def _step(ctx: Ctx, ticket, status: str, text: str | None, action: str, detail: dict) -> bool:
@@ -84,7 +73,7 @@ def escalate_and_autoclose(ctx: Ctx) -> SlaRun:
             continue
         if what in (ticket.breaches or set()) or not _escalate(ctx, ticket, what):
             continue
-        recipients = recipients or _recipients(uow)
+        recipients = recipients or leaders_and_md(uow)
         _tell(recipients.get("md", []) if ticket.dept_id == COMPANY else recipients.get(ticket.dept_id, []),
               ticket, what)
         escalated.append(f"{ticket.ticket_id}:{what}")

@@ -11,7 +11,8 @@ from ulid import ULID
 
 from portal.adapters import records
 from portal.adapters.repos.grading import Standings
-from portal.adapters.repos.visits import DepartmentStaff, Visits
+from portal.adapters.repos.identity import Users
+from portal.adapters.repos.visits import Visits
 from portal.adapters.uow import WriteConflict
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm
@@ -50,7 +51,7 @@ def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, m
             raise NotFound()
         problems = {field: [PROBLEMS[code]] for field, code in
                     plan_problems(planned_on, shanghai_day(ctx.now), mode, purpose).items()}
-        assignee = uow.repo(DepartmentStaff).member(dept_id, assignee_id)
+        assignee = uow.repo(Users).member(dept_id, assignee_id)
         if assignee is None:
             problems["assignee_id"] = [_l("Choose an active member of this department.")]
         if problems:
@@ -69,7 +70,7 @@ def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, m
 def assignees(ctx: Ctx, dept_id: str) -> list:
     """Who in the department can be sent on a visit."""
     authorize(ctx, Perm.PROPOSE_GRADES, dept_id, target=dept_id)
-    return ctx.uow().repo(DepartmentStaff).active_in(dept_id)
+    return ctx.uow().repo(Users).active_in(dept_id)
 
 
 def planned(ctx: Ctx, dept_id: str) -> list[PlannedVisit]:

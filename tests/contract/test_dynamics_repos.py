@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from portal.adapters import records
+from portal.adapters.repos.customers import CreditCodes, Customers, Documents
 from portal.adapters.repos.dynamics import (
     BlacklistEntries,
     BlacklistLocks,
@@ -15,7 +16,7 @@ from portal.adapters.repos.dynamics import (
     ReviewCycles,
     ReviewTasks,
 )
-from portal.adapters.repos.dynamics_peers import CreditCodes, CustomerDocuments, CustomerRecords, StaffDirectory
+from portal.adapters.repos.identity import Users
 from portal.adapters.store.dynamo import DynamoStore
 from portal.adapters.store.memory import MemoryStore
 from portal.adapters.uow import UnitOfWork, WriteConflict
@@ -129,19 +130,19 @@ def test_change_tasks_misconduct_reports_and_other_areas_records(uow):
                                 content_type="application/pdf", s3_key="k", issue_date="2024-01-01",
                                 uploaded_by="u", created_at=T0, version=1)
     assert committed(uow, lambda: (
-        changes.file(task), reports.file(report), uow.repo(CustomerRecords).put(customer),
-        uow.repo(StaffDirectory).put(staff), uow.repo(CustomerDocuments).put(document),
+        changes.file(task), reports.file(report), uow.repo(Customers).put(customer),
+        uow.repo(Users).put(staff), uow.repo(Documents).put(document),
         uow.repo(CreditCodes).put(records.Unique(key="uscc#X1", owner_id="c1")))) == set()
     assert [t.task_id for t in changes.open_in("ortho")] == ["01T1"]
     assert [r.report_id for r in reports.still_open()] == ["01R1"]
     assert committed(uow, lambda: (changes.done(task, "l", "ok"), reports.handle(report, "md", "incident"),
-                                   uow.repo(CustomerRecords).apply_reported("c1", {"name": "新名"}))) == set()
+                                   uow.repo(Customers).apply_reported("c1", {"name": "新名"}))) == set()
     assert committed(uow, lambda: changes.done(task, "l", "again")) == {"task"}
     assert committed(uow, lambda: reports.handle(report, "md", "again")) == {"report"}
     assert changes.open_in("ortho") == [] and reports.still_open() == []
-    assert committed(uow, lambda: uow.repo(CustomerRecords).cancel("nobody")) == {"customer"}
-    record = uow.repo(CustomerRecords).find("c1")
+    assert committed(uow, lambda: uow.repo(Customers).cancel("nobody")) == {"customer"}
+    record = uow.repo(Customers).find("c1")
     assert (record.name, record.version) == ("新名", 5)
     assert uow.repo(CreditCodes).owner("X1") == "c1" and uow.repo(CreditCodes).owner("X2") is None
-    assert uow.repo(StaffDirectory).active_in("qa", {"dm"}) == ["dm@x.cn"]
-    assert uow.repo(CustomerDocuments).find("d1").status == "verified"
+    assert uow.repo(Users).emails_of("qa", {"dm"}) == ["dm@x.cn"]
+    assert uow.repo(Documents).find("d1").status == "verified"

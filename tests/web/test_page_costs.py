@@ -42,7 +42,7 @@ def add_records(n: int, ids: dict | None = None) -> None:
                                      created_by="seed", created_at=now),
         User: lambda i: User(user_id=str(uuid.uuid4()), email=f"bulk{i:05d}-{ULID()}@demo.local", name=f"员工{i}",
                              kind="staff", role="rep", dept_id="ortho", password_hash="x", created_at=now),
-        AuditEvent: lambda i: audit.event(Ctx(None, now), "bulk.test", detail={"i": i}),
+        AuditEvent: lambda i: AuditEvent(**audit.event_fields(Ctx(None, now), "bulk.test", detail={"i": i})),
         t.Ticket: lambda i: _ticket(customer, now, i),
         t.Visit: lambda i: (lambda vid: t.Visit(
             visit_id=vid, dept_id="ortho", customer_id=customer, customer_name="客户", planned_on=day, mode="phone",

@@ -36,6 +36,19 @@ class Customers(Repo):
         customer.version = 1
         self.add(customer, tag="customer")
 
+    def apply_reported(self, customer_id: str, changes: dict[str, str]) -> None:
+        """Stage reported changes (OBL-1: name, legal representative, address, business scope); open edits go
+        stale (tag "customer" if it does not exist)."""
+        self._change(customer_id, [attr(name).set(value) for name, value in changes.items()])
+
+    def cancel(self, customer_id: str) -> None:
+        """Stage the registration's cancellation (注销; tag "customer" if it does not exist)."""
+        self._change(customer_id, [attr("cancelled").set(True)])
+
+    def _change(self, customer_id: str, actions: list) -> None:
+        self.update((customer_id,), [*actions, attr("version").add(1)], attr("customer_id").exists(),
+                    tag="customer")
+
 
 class CreditCodes(Repo):
     """统一社会信用代码 claimed by one customer each (unique, written with the customer)."""
@@ -49,6 +62,11 @@ class CreditCodes(Repo):
     def taken(self, code: str) -> bool:
         """Has a customer registered with this (normalised) credit code?"""
         return self.get(self._claim(code)) is not None
+
+    def owner(self, code: str) -> str | None:
+        """The id of the customer registered with this (normalised) credit code, or None."""
+        claim = self.get(self._claim(code)) if code else None
+        return claim.owner_id if claim else None
 
     def claim(self, code: str, customer_id: str) -> None:
         """Stage the claim of a credit code (tag "credit_code" if it is taken)."""

@@ -108,6 +108,19 @@ class Users(Repo):
         """Every staff account of a department, by e-mail (one Query while it fits a page)."""
         return self.all(dept_id, index="by_dept")
 
+    def active_in(self, dept_id: str) -> list:
+        """The department's active accounts (one Query on the `by_dept` index)."""
+        return [u for u in self.of_department(dept_id) if u.active]
+
+    def emails_of(self, dept_id: str, roles: set[str]) -> list[str]:
+        """E-mail addresses of the department's active staff holding one of `roles` (one Query on `by_dept`)."""
+        return [u.email for u in self.active_in(dept_id) if u.role in roles]
+
+    def member(self, dept_id: str, user_id: str | None):
+        """The active staff member `user_id` of the department, or None."""
+        user = self.find(user_id)
+        return user if user and user.kind == "staff" and user.active and user.dept_id == dept_id else None
+
     def create(self, user) -> None:
         """Stage a new account with its e-mail claimed (the commit fails with "email" if it is taken)."""
         user.version = 1

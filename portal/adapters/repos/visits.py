@@ -50,18 +50,3 @@ class Visits(Repo):
         visit.version += 1
         visit.status, visit.notes, visit.finished_by, visit.finished_at = status, notes, by, when
         visit.planned_dept = visit.planned_key = None
-
-
-class DepartmentStaff(Repo):
-    """Read-only: a department's staff accounts (who can be sent on a visit, who hears of a late ticket)."""
-
-    model = tables.User
-
-    def active_in(self, dept_id: str) -> list:
-        """The department's active accounts (one Query on the users' `by_dept` index)."""
-        return [u for u in self.all(dept_id, index="by_dept") if u.active]
-
-    def member(self, dept_id: str, user_id: str | None):
-        """The active staff member `user_id` of the department, or None."""
-        user = self.get(user_id) if user_id and len(user_id) <= MAX_ID else None
-        return user if user and user.kind == "staff" and user.active and user.dept_id == dept_id else None

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from portal.adapters.tables.base import (  # noqa: F401
     BaseModel,
-    condition_failed,
     table_name,
-    transaction,
     ttl_attribute,
 )
 from portal.adapters.tables.base import configure as _configure

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import TTLAttribute
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from portal.adapters import aws
 
@@ -39,18 +36,6 @@ def configure(models, prefix: str, endpoint: str | None, region: str) -> None:
 def table_name(model: type[BaseModel]) -> str:
     """The configured name of a model's table."""
     return _conf["prefix"] + model.base_name
-
-
-def transaction() -> TransactWrite:
-    """A TransactWrite on the configured endpoint (all-or-nothing writes with conditions)."""
-    connection = Connection(region=_conf["region"], host=_conf["endpoint"])
-    connection._local.session = aws.shared_session()
-    return TransactWrite(connection=connection)
-
-
-def condition_failed(exc: TransactWriteError) -> bool:
-    """Was a cancelled transaction refused by one of its conditions (not by throttling, a conflict, an outage…)?"""
-    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in exc.cancellation_reasons)
 
 
 def ttl_attribute(model: type[BaseModel]) -> str | None:

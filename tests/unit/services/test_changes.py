@@ -6,8 +6,8 @@ import json
 import pytest
 
 from portal.adapters import records
+from portal.adapters.repos.customers import Customers
 from portal.adapters.repos.dynamics import ChangeTasks
-from portal.adapters.repos.dynamics_peers import CustomerRecords
 from portal.adapters.repos.grading import GradeChanges
 from portal.services import changes, grading
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -49,9 +49,9 @@ def test_OBL_1_change_is_applied_by_each_department(fake):
         changes.handle(fake.ctx("rehab.leader@demo.local"), "ortho", tasks[0].task_id, "x")
     with pytest.raises(Invalid):
         changes.handle(fake.ctx(LEADER), "ortho", tasks[0].task_id, "  ")
-    before = fake.repo(CustomerRecords).find(customer_id).version
+    before = fake.repo(Customers).find(customer_id).version
     changes.handle(fake.ctx(LEADER), "ortho", tasks[0].task_id, "已更新档案")
-    record = fake.repo(CustomerRecords).find(customer_id)
+    record = fake.repo(Customers).find(customer_id)
     assert (record.name, record.address) == ("新名称有限公司", "上海市徐汇区")
     assert record.version == before + 1  # forms opened on the old record are stale now (it was reset to 1)
     with pytest.raises(Conflict):
@@ -79,7 +79,7 @@ def test_OBL_1_cancellation_ends_the_standing_never_blocked_by_quota(fake):
     changes.handle(fake.ctx(LEADER), "ortho", task.task_id, "客户已注销")
     assert standing(fake, "ortho", customer_id) is None
     assert counts(fake) == (0, 0, 0)
-    assert fake.repo(CustomerRecords).find(customer_id).cancelled is True
+    assert fake.repo(Customers).find(customer_id).cancelled is True
     assert fake.repo(ChangeTasks).find("ortho", task.task_id).status == "done"
     [left] = [c for c in fake.repo(GradeChanges).of_customer(customer_id) if c.kind == "left"]
     assert left.reason == "OBL-1 注销: 客户已注销"

@@ -9,7 +9,7 @@ from portal.adapters.repos.identity import AuditTrail, Sessions, Users
 from portal.adapters.repos.org import Departments, Products
 from portal.domain.throttle import ThrottlePolicy
 from portal.domain.timeutil import shanghai_day
-from portal.services import auth, org
+from portal.services import auth, org, recipients
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from tests.fakes import Fake
 
@@ -261,7 +261,7 @@ def test_customers_see_the_sales_departments_products_on_sale(fake):
 def test_notices_go_to_each_sales_departments_active_leaders_and_to_md(fake):
     new_staff(fake, MD, "dm", "ortho", "second.dm@demo.local")
     org.set_staff_active(fake.ctx(MD), fake.user(ORTHO_DM).user_id, False, 1)
-    assert org.leaders_and_md(fake.uow()) == {"md": [MD], "ortho": ["second.dm@demo.local"],
+    assert recipients.leaders_and_md(fake.uow()) == {"md": [MD], "ortho": ["second.dm@demo.local"],
                                               "rehab": ["rehab.leader@demo.local"]}
     assert set(org.department_names(fake.uow())) == {"md", "ortho", "rehab"}
     assert org.find_department("rehab", fake.uow()).name_en == "Rehabilitation Equipment Sales"
