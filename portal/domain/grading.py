@@ -111,6 +111,11 @@ class Indicator:
         return "choice" if self.options else "number"
 
 
+# GRD-2 b, GRD-3 d: a late payment or an overdue pick-up in the period rules out both VIP and 优选 (POLICY's
+# clarification: the proposal is capped at 合格 whatever its score). No scorecard may cap them higher.
+POLICY_CAPS = {"late_payment": Grade.QUALIFIED, "overdue_pickup": Grade.QUALIFIED}
+
+
 @dataclass(frozen=True)
 class Scorecard:
     """Weighted indicators, grade thresholds on the total, and hard criteria that cap the grade (GRD-2 b)."""
@@ -137,6 +142,8 @@ class Scorecard:
         for key, grade in self.caps.items():
             if grade not in (Grade.PREFERRED, Grade.QUALIFIED) or not key:
                 raise ScorecardError(f"caps.{key}", "cap_grade")
+            if key in POLICY_CAPS and grade != POLICY_CAPS[key]:
+                raise ScorecardError(f"caps.{key}", "policy_cap")
 
 
 def _validate_indicator(path: str, ind: Indicator) -> None:
@@ -272,5 +279,5 @@ DEFAULT_SCORECARD = {
          "options": {"齐全有效": 100, "部分缺失或临近到期": 40, "缺失": 0}},
     ],
     "thresholds": {"VIP": 85, "PREFERRED": 70},
-    "caps": {"late_payment": "PREFERRED", "overdue_pickup": "PREFERRED"},
+    "caps": {"late_payment": "QUALIFIED", "overdue_pickup": "QUALIFIED"},
 }

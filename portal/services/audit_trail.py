@@ -14,7 +14,6 @@ from portal.services.errors import Invalid
 from portal.services.paging import Page, encode_cursor, parse_cursor
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
-BAD_CURSOR = _l("Not a valid page cursor.")
 
 
 def browse(
@@ -32,9 +31,6 @@ def browse(
     if not FIRST_DAY <= day <= LAST_DAY:  # ULIDs hold no time before 1970; no event is older than the portal
         raise Invalid(fields={"day": [_l("Choose a day between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
                                          last=LAST_DAY.isoformat())]})
-    try:
-        items, last = ctx.uow().repo(AuditTrail).of_day(day, actor_key=actor_key, dept_id=dept_id, action=action,
-                                                        before=parse_cursor(cursor), limit=limit)
-    except ValueError as exc:  # a cursor that names no event
-        raise Invalid(fields={"cursor": [BAD_CURSOR]}) from exc
+    items, last = ctx.uow().repo(AuditTrail).of_day(day, actor_key=actor_key, dept_id=dept_id, action=action,
+                                                    before=parse_cursor(cursor), limit=limit)
     return Page(items, encode_cursor(last) if last else None)

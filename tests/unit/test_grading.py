@@ -65,11 +65,13 @@ def test_GRD_5_default_scorecard_scores_and_proposes():
     assert middling.total == 79 and middling.proposed == Grade.PREFERRED
 
 
-def test_GRD_2_b_late_payment_caps_below_vip():
+def test_GRD_2_b_late_payment_or_overdue_pickup_caps_at_qualified():
     card = scorecard_from_dict(DEFAULT_SCORECARD)
     result = score(card, GOOD, {"late_payment": True})
-    assert result.total == 100 and result.proposed == Grade.PREFERRED and result.capped_by == ("late_payment",)
-    assert score(card, GOOD, {"overdue_pickup": True}).proposed == Grade.PREFERRED
+    assert result.total == 100 and result.proposed == Grade.QUALIFIED and result.capped_by == ("late_payment",)
+    assert score(card, GOOD, {"overdue_pickup": True}).proposed == Grade.QUALIFIED
+    preferred = score(card, {**GOOD, "annual_volume": 120, "scale": "二级甲等"}, {"late_payment": True})
+    assert (preferred.total, preferred.proposed, preferred.capped_by) == (79, Grade.QUALIFIED, ("late_payment",))
 
 
 def test_GRD_5_weights_must_add_up_to_100():
@@ -146,7 +148,7 @@ def small_card(**overrides) -> dict:
         {"key": "volume", "name_zh": "业务量", "name_en": "Volume", "weight": 15, "unit": "万元",
          "bands": [{"low": 0, "high": 50, "points": 0}, {"low": 50, "high": None, "points": 50}]},
         {"key": "payment", "name_zh": "回款", "name_en": "Payment", "weight": 85, "options": {"按时": 100, "逾期": 0}}],
-        "thresholds": {"VIP": 92.5, "PREFERRED": 7.5}, "caps": {"late_payment": "PREFERRED"}}
+        "thresholds": {"VIP": 92.5, "PREFERRED": 7.5}, "caps": {"quality_dispute": "PREFERRED"}}
     card.update(overrides)
     return card
 
@@ -162,10 +164,9 @@ def test_GRD_5_points_and_totals_keep_their_decimals_and_a_threshold_is_reached_
 
 def test_GRD_2_b_a_cap_no_lower_than_the_grade_caps_nothing():
     card = scorecard_from_dict(small_card())
-    result = score(card, {"volume": 0, "payment": "逾期"}, {"late_payment": True})  # 合格 already
+    result = score(card, {"volume": 0, "payment": "逾期"}, {"quality_dispute": True})  # 合格 already
     assert (result.proposed, result.capped_by) == (Grade.QUALIFIED, ())
-    preferred = score(scorecard_from_dict(DEFAULT_SCORECARD), {**GOOD, "annual_volume": 120, "scale": "二级甲等"},
-                      {"late_payment": True})
+    preferred = score(card, {"volume": 50, "payment": "逾期"}, {"quality_dispute": True})  # 优选, capped at 优选
     assert (preferred.proposed, preferred.capped_by) == (Grade.PREFERRED, ())
 
 
@@ -215,6 +216,8 @@ BROKEN = [
     ({**DEFAULT_SCORECARD, "caps": {"late_payment": "GOLD"}}, "thresholds", "malformed", {}),
     ({**DEFAULT_SCORECARD, "caps": {"late_payment": "VIP"}}, "caps.late_payment", "cap_grade", {}),
     ({**DEFAULT_SCORECARD, "caps": {"": "QUALIFIED"}}, "caps.", "cap_grade", {}),
+    ({**DEFAULT_SCORECARD, "caps": {"late_payment": "PREFERRED"}}, "caps.late_payment", "policy_cap", {}),
+    ({**DEFAULT_SCORECARD, "caps": {"overdue_pickup": "PREFERRED"}}, "caps.overdue_pickup", "policy_cap", {}),
     (indicator(2, options={"按时": 101, "逾期": 0}), "indicators[2].options", "points_range", {}),
     (indicator(2, options={"按时": 100, "逾期": -1}), "indicators[2].options", "points_range", {}),
     (indicator(1, bands=[]), "indicators[1].bands", "empty", {}),
@@ -242,7 +245,7 @@ def test_GRD_5_a_broken_scorecard_is_refused_with_the_place_and_the_reason(data,
 
 @pytest.mark.parametrize("change", [
     {"thresholds": {"VIP": 100, "PREFERRED": 0}},  # both ends of the scale are allowed
-    {"caps": {"late_payment": "QUALIFIED", "overdue_pickup": "PREFERRED"}},
+    {"caps": {"late_payment": "QUALIFIED", "overdue_pickup": "QUALIFIED", "quality_dispute": "PREFERRED"}},
 ])
 def test_GRD_5_thresholds_at_the_ends_of_the_scale_and_caps_to_qualified_are_valid(change):
     card = scorecard_from_dict({**DEFAULT_SCORECARD, **change})

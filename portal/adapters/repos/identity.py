@@ -23,11 +23,6 @@ def _day_start(day: date) -> str:
     return str(ULID.from_datetime(datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)))[:10]
 
 
-def _just_before(event_id: str) -> str:
-    """The greatest ULID below `event_id` (ValueError when it is no ULID), to continue a page after it."""
-    return str(ULID.from_int(int(ULID.from_str(event_id)) - 1))
-
-
 class AuditTrail(Repo):
     """Append-only (DESIGN rule 10): events are added, never changed or removed."""
 
@@ -40,19 +35,20 @@ class AuditTrail(Repo):
     def of_day(self, day: date, *, actor_key: str | None = None, dept_id: str | None = None,
                action: str | None = None, before: str | None = None, limit: int = 50) -> tuple[list, str | None]:
         """A page of one Asia/Shanghai day's events, newest first, by actor or department through their index;
-        `action` keeps those whose action starts with it; `before` continues after that event id. Returns the
-        events and the id the next page continues after (None: no more). ValueError for a `before` that is no id.
+        `action` keeps those whose action starts with it; `before` continues after that sort key (any string is
+        a place: an event id from the last page, or a forged one). Returns the events and the id the next page
+        continues after (None: no more).
         """
         low, high = _day_start(day), _day_start(day + timedelta(days=1))
         if before is not None:
-            high = min(high, _just_before(before))
+            high = min(high, before)  # inclusive: the event `before` names itself is left out below
         if high < low:  # continuing after an event of an earlier day: nothing (DynamoDB refuses such a range)
             return [], None
         hash_value, index = (actor_key, "by_actor") if actor_key else (dept_id, "by_dept") if dept_id else \
             (day.isoformat(), None)
         events, last = self.query(hash_value, index=index, sort=attr("event_id").between(low, high), forward=False,
                                   limit=limit, filter=attr("action").begins_with(action) if action else None)
-        return events, last["event_id"] if last else None
+        return [e for e in events if e.event_id != before], last["event_id"] if last else None
 
 
 class Uniques(Repo):

@@ -12,6 +12,7 @@ from portal.domain.roles import Perm
 from portal.services import audit, audit_trail
 from portal.services.access import authorize, refuse
 from portal.services.errors import Forbidden, Invalid, Unauthenticated
+from portal.services.paging import encode_cursor
 
 MD = "md.admin@demo.local"
 NOON = datetime(2027, 3, 5, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
@@ -110,7 +111,19 @@ def test_SEC_2_a_day_outside_the_trail_or_a_forged_cursor_is_said_next_to_its_fi
         with pytest.raises(Invalid) as exc:
             browse(fake, day=day)
         assert str(exc.value.fields["day"][0]) == "Choose a day between 2000-01-01 and 2999-12-31."
-    for cursor in ("{nope", "bm90LWEtdWxpZA", "x" * 400):
+    for cursor in ("{nope", "x" * 400, "abc\n"):
         with pytest.raises(Invalid) as exc:
             browse(fake, cursor=cursor)
         assert list(exc.value.fields) == ["cursor"]
+
+
+def test_any_well_formed_cursor_is_a_place_in_the_trail(fake):
+    """The API document promises it: a forged but well-formed cursor pages from where it would sort, never a 4xx."""
+    for n in range(3):
+        audit.record(fake.ctx(MD, now=NOON + timedelta(seconds=n)), f"step.{n}")
+    newest_first = ["step.2", "step.1", "step.0"]
+    assert [e.action for e in browse(fake).items] == newest_first
+    assert [e.action for e in browse(fake, cursor="bm90LWEtdWxpZA").items] == newest_first  # "not-a-ulid": after all
+    assert browse(fake, cursor="MDA").items == []  # "00" sorts before the day's first event
+    middle = fake.repo(AuditTrail).all("2027-03-05")[1]
+    assert [e.action for e in browse(fake, cursor=encode_cursor(middle.event_id)).items] == ["step.0"]

@@ -236,3 +236,21 @@ def test_filter_by_grade_uses_the_index(world):
     assert [s.customer_id for s in page.items] == [customers[4]]
     with pytest.raises(Invalid):
         grading.by_grade(world.ctx("ortho.rep@demo.local"), "ortho", "GOLD")
+
+
+def test_GRD_2_b_a_late_payment_caps_the_evaluation_below_vip_and_it_is_kept(world):
+    [customer] = admitted("ortho", 1, store=world.store)
+    capped = evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, GOOD, {"late_payment": True})
+    assert (capped.total, capped.proposed, capped.capped_by) == (100, "QUALIFIED", "late_payment")
+    kept = world.repo(Evaluations).get(capped.eval_id)
+    assert json.loads(kept.inputs)["hard"] == {"late_payment": True} and kept.proposed == "QUALIFIED"
+
+
+def test_GRD_1_a_grade_is_one_of_three_and_nothing_else_is_recorded(world):
+    [customer] = admitted("ortho", 1, store=world.store)
+    for bad in ("GOLD", "vip", ""):
+        with pytest.raises(Invalid) as exc:
+            grading.change(world.ctx(LEADER), "ortho", customer, bad, "试一试")
+        assert "grade" in exc.value.fields
+    assert standing(world, "ortho", customer).grade == "QUALIFIED" and counter(world) == (1, 0, 0)
+    assert grading.history(world.ctx(LEADER), customer) == []
