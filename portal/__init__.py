@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from portal.adapters.setup import configure_all
 from portal.config import Settings
 from portal.extensions import babel, csrf
-from portal.security import StrictJSON
+from portal.web.security import StrictJSON
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh", "en")
@@ -63,8 +63,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.customer import bp as customer_bp
-    from portal.errors import register_error_handlers
     from portal.staff import bp as staff_bp
+    from portal.web.errors import register_error_handlers
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
@@ -75,7 +75,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
-    from portal.labels import (
+    from portal.services.org import department_names
+    from portal.web.labels import (
         CONDITION_LABELS,
         CUSTOMER_KIND_LABELS,
         INCIDENT_LABELS,
@@ -91,8 +92,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         role_label,
         status_label,
     )
-    from portal.security import identify, security_headers
-    from portal.services.org import department_names
+    from portal.web.security import identify, security_headers
 
     app.before_request(identify)
     app.after_request(security_headers)

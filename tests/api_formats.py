@@ -13,7 +13,7 @@ from stdnum.cn import uscc
 
 from portal.domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from portal.domain.text import BIDI_CONTROLS, text_problem
-from portal.validators import CREDIT_CODE_ALPHABET, CREDIT_CODE_FORMAT
+from portal.web.validators import CREDIT_CODE_ALPHABET, CREDIT_CODE_FORMAT
 
 
 def credit_codes() -> st.SearchStrategy[str]:

@@ -11,13 +11,13 @@ from portal.api import bp
 from portal.api.spec import operation
 from portal.api.validation import parse
 from portal.auth.routes import registration_of
-from portal.customer.forms import RegistrationForm, UploadRequestForm
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
-from portal.forms import FreeText, PortalForm
 from portal.services import applications, customers, documents, grading
-from portal.validators import Items
 from portal.web import ctx, settings
+from portal.web.forms import FreeText, PortalForm
+from portal.web.forms.customer import RegistrationForm, UploadRequestForm
+from portal.web.validators import Items
 
 
 class ApiApplicationForm(PortalForm):

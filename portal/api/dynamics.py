@@ -12,9 +12,9 @@ from portal.api.schemas import QUERY_PARAMS
 from portal.api.spec import operation
 from portal.api.validation import parse, query_value
 from portal.domain.roles import Perm
-from portal.forms import FreeText, PortalForm
 from portal.services import applications, blacklist
 from portal.web import ctx
+from portal.web.forms import FreeText, PortalForm
 
 
 class ListingForm(PortalForm):

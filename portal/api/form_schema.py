@@ -12,8 +12,8 @@ import email_validator
 from wtforms import BooleanField, DateField, IntegerField, SelectFieldBase, SelectMultipleField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.forms import PortalForm, is_free_text
-from portal.validators import END, NOT_BLANK, NewPassword, text_pattern
+from portal.web.forms import PortalForm, is_free_text
+from portal.web.validators import END, NOT_BLANK, NewPassword, text_pattern
 
 
 def form_schema(form_class) -> dict:

@@ -13,10 +13,10 @@ from portal.api.spec import operation
 from portal.api.validation import checked_body, parse
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
-from portal.forms import FreeText, PortalForm
 from portal.services import customers, evaluations, grading, scorecards
-from portal.staff.forms import GradeForm
 from portal.web import ctx
+from portal.web.forms import FreeText, PortalForm
+from portal.web.forms.staff import GradeForm
 
 EVALUATION_BODY = {
     "type": "object", "required": ["values"], "additionalProperties": False,

@@ -15,7 +15,8 @@ from portal.auth.routes import throttles
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
 from portal.services import audit_trail, auth, org
-from portal.staff.forms import (
+from portal.web import ctx, settings
+from portal.web.forms.staff import (
     ActiveForm,
     DepartmentForm,
     ProductEditForm,
@@ -23,7 +24,6 @@ from portal.staff.forms import (
     StaffEditForm,
     StaffForm,
 )
-from portal.web import ctx, settings
 
 
 def department_json(d) -> dict:

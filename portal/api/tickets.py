@@ -9,12 +9,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from portal.api import bp
 from portal.api.spec import operation
 from portal.api.validation import parse
-from portal.customer.forms import TICKET_KIND_CHOICES, AttachmentForm
 from portal.domain.roles import Perm
-from portal.forms import FreeText, PortalForm
 from portal.services import ticket_files, tickets, uploads
-from portal.staff.service_forms import CHANNEL_CHOICES, STEP_CHOICES
 from portal.web import ctx
+from portal.web.forms import FreeText, PortalForm
+from portal.web.forms.customer import TICKET_KIND_CHOICES, AttachmentForm
+from portal.web.forms.service import CHANNEL_CHOICES, STEP_CHOICES
 
 
 class ApiTicketForm(PortalForm):

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from portal.services.errors import Invalid, ServiceError
-from portal.validators import NOT_BLANK
+from portal.web.validators import NOT_BLANK
 
 KNOWN = {"type", "enum", "const", "not", "allOf", "anyOf", "minLength", "maxLength", "pattern", "format",
          "minimum", "maximum", "items", "uniqueItems", "minItems", "maxItems", "properties", "required",

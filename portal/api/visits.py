@@ -10,10 +10,10 @@ from portal.api import bp
 from portal.api.spec import operation
 from portal.api.validation import parse
 from portal.domain.roles import Perm
-from portal.forms import FreeText, PortalForm
 from portal.services import visits
-from portal.staff.service_forms import OUTCOME_CHOICES, VISIT_MODES
 from portal.web import ctx
+from portal.web.forms import FreeText, PortalForm
+from portal.web.forms.service import OUTCOME_CHOICES, VISIT_MODES
 
 
 class ApiVisitForm(PortalForm):

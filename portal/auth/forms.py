@@ -5,7 +5,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from portal.domain.passwords import MAX_LENGTH
-from portal.forms import PortalForm
+from portal.web.forms import PortalForm
 
 
 class LoginForm(PortalForm):

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 
 from portal.auth import bp
 from portal.auth.forms import LoginForm, PasswordChangeForm
-from portal.customer.forms import RegistrationForm
 from portal.domain.throttle import ThrottlePolicy
-from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import auth, customers
 from portal.services.errors import Invalid, NotFound, Throttled, Unauthenticated
 from portal.web import ctx, safe_next, settings, signed_in_required
+from portal.web.forms import FORM_ERRORS, apply_errors
+from portal.web.forms.customer import RegistrationForm
 
 ONE_YEAR = 365 * 24 * 3600
 

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.customer.forms import ApplicationForm, UploadRequestForm
-from portal.forms import FORM_ERRORS, apply_errors
-from portal.labels import localized_name
 from portal.services import applications, blacklist, customers, documents, grading, org
 from portal.services.errors import Invalid
 from portal.web import ctx, customer_required
+from portal.web.forms import FORM_ERRORS, apply_errors
+from portal.web.forms.customer import ApplicationForm, UploadRequestForm
+from portal.web.labels import localized_name
 
 
 @bp.get("/")

@@ -6,12 +6,12 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from portal import ticket_files_web
 from portal.customer import bp
-from portal.customer.forms import ChangeReportForm, CloseForm, MisconductForm, ReopenForm, ReplyForm, TicketForm
-from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import changes, customers, misconduct, org, tickets
 from portal.web import ctx, customer_required
+from portal.web import ticket_files as ticket_files_web
+from portal.web.forms import FORM_ERRORS, apply_errors
+from portal.web.forms.customer import ChangeReportForm, CloseForm, MisconductForm, ReopenForm, ReplyForm, TicketForm
 
 
 @bp.route("/tickets", methods=["GET", "POST"])

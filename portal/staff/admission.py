@@ -9,12 +9,12 @@ from wtforms import SelectChoice
 
 from portal.domain.customers import Condition
 from portal.domain.roles import Perm, may
-from portal.forms import FORM_ERRORS, apply_errors, first_message
-from portal.labels import CUSTOMER_KIND_LABELS, localized_name
 from portal.services import applications, customers, documents, grading, org, prospects, visits
 from portal.services.access import authorize
 from portal.staff import bp
-from portal.staff.forms import (
+from portal.web import ctx, settings, staff_required
+from portal.web.forms import FORM_ERRORS, apply_errors, first_message
+from portal.web.forms.staff import (
     AssignForm,
     BackgroundForm,
     ConditionForm,
@@ -23,7 +23,7 @@ from portal.staff.forms import (
     ProspectForm,
     VersionedForm,
 )
-from portal.web import ctx, settings, staff_required
+from portal.web.labels import CUSTOMER_KIND_LABELS, localized_name
 
 
 @bp.route("/departments/<dept_id>/prospects", methods=["GET", "POST"])

@@ -11,10 +11,11 @@ from wtforms import SelectChoice
 from functions import JOBS
 from functions.registry import registry
 from portal.domain.roles import Perm, may
-from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import applications, audit, blacklist, customers, grading, incidents, org, reviews
 from portal.staff import bp
-from portal.staff.forms import (
+from portal.web import ctx, settings, staff_required
+from portal.web.forms import FORM_ERRORS, apply_errors
+from portal.web.forms.staff import (
     BlacklistForm,
     IncidentForm,
     JobForm,
@@ -22,7 +23,6 @@ from portal.staff.forms import (
     ReviewDecisionForm,
     StageEvaluationForm,
 )
-from portal.web import ctx, settings, staff_required
 
 
 def _scopes() -> list[SelectChoice]:

@@ -10,11 +10,11 @@ from wtforms import SelectChoice
 
 from portal.domain.grading import Grade, rank, scorecard_from_dict
 from portal.domain.roles import Perm, may
-from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import customers, evaluations, grading, org, scorecards, visits
 from portal.staff import bp
-from portal.staff.forms import DeclineForm, EndStandingForm, GradeForm, ScorecardForm
 from portal.web import csv_response, ctx, staff_required
+from portal.web.forms import FORM_ERRORS, apply_errors
+from portal.web.forms.staff import DeclineForm, EndStandingForm, GradeForm, ScorecardForm
 
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):

@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 
 from portal.domain.roles import DepartmentKind, Perm, Role, may, may_grant, may_manage_user
 from portal.domain.timeutil import shanghai_day
-from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import audit_trail, grading, org
 from portal.services.access import refuse
 from portal.services.auth import find_user_by_email
 from portal.services.errors import Invalid
 from portal.staff import bp
-from portal.staff.forms import (
+from portal.web import ctx, staff_required
+from portal.web.forms import FORM_ERRORS, apply_errors
+from portal.web.forms.staff import (
     ROLE_CHOICES,
     ActiveForm,
     AuditFilterForm,
@@ -24,7 +25,6 @@ from portal.staff.forms import (
     StaffEditForm,
     StaffForm,
 )
-from portal.web import ctx, staff_required
 
 
 def grantable_choices(dept) -> list:

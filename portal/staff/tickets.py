@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal import ticket_files_web
-from portal.customer.forms import ReplyForm
 from portal.domain.roles import Perm
-from portal.forms import FORM_ERRORS, apply_errors, first_message
 from portal.services import changes, customers, misconduct, ticket_reports, tickets
 from portal.services.access import authorize
 from portal.staff import bp
-from portal.staff.forms import INCIDENT_CHOICES
-from portal.staff.service_forms import OfflineTicketForm, SlaForm, StepForm
 from portal.web import csv_response, ctx, staff_required
+from portal.web import ticket_files as ticket_files_web
+from portal.web.forms import FORM_ERRORS, apply_errors, first_message
+from portal.web.forms.customer import ReplyForm
+from portal.web.forms.service import OfflineTicketForm, SlaForm, StepForm
+from portal.web.forms.staff import INCIDENT_CHOICES
 
 
 @bp.get("/departments/<dept_id>/tickets")

@@ -8,11 +8,11 @@ from wtforms import SelectChoice
 
 from portal.domain.grading import PRIORITY_RANK
 from portal.domain.roles import Perm, may
-from portal.forms import FORM_ERRORS, apply_errors
 from portal.services import grading, org, visits
 from portal.staff import bp
-from portal.staff.service_forms import VisitForm, VisitOutcomeForm
 from portal.web import ctx, staff_required
+from portal.web.forms import FORM_ERRORS, apply_errors
+from portal.web.forms.service import VisitForm, VisitOutcomeForm
 
 
 @bp.get("/departments/<dept_id>/visits")

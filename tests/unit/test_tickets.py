@@ -55,7 +55,7 @@ def test_CMP_3_only_the_customer_closes_staff_move_forward():
 
 
 def test_file_sizes_read_the_same_in_both_languages():
-    from portal.labels import file_size
+    from portal.web.labels import file_size
 
     assert [file_size(n) for n in (None, 408, 1536, 10 * 1024 * 1024)] == ["0 B", "408 B", "1.5 KB", "10.0 MB"]
 

@@ -158,7 +158,7 @@ def test_whole_numbers_may_come_as_json_numbers_with_a_zero_fraction(client):
 
 
 def test_not_blank_means_what_str_strip_means_in_python_and_in_ecma_262():
-    from portal.validators import NOT_BLANK
+    from portal.web.validators import NOT_BLANK
 
     pattern = re.compile(NOT_BLANK)
     assert all((pattern.search(chr(c)) is None) == chr(c).isspace() for c in range(0x110000))
@@ -167,7 +167,7 @@ def test_not_blank_means_what_str_strip_means_in_python_and_in_ecma_262():
 
 def test_the_documented_text_rule_is_portal_forms_rule():
     from portal.domain.text import text_problem
-    from portal.validators import text_pattern
+    from portal.web.validators import text_pattern
 
     for free_text in (False, True):
         pattern = re.compile(text_pattern(free_text, required=False))

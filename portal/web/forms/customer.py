@@ -19,9 +19,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.domain.customers import HOSPITAL_LEVELS, CustomerType
 from portal.domain.passwords import MAX_LENGTH
-from portal.forms import PortalForm
-from portal.labels import SCALE_LABELS
-from portal.validators import CreditCode, InvitationToken, MainlandMobile, NewPassword
+from portal.web.forms import PortalForm
+from portal.web.labels import SCALE_LABELS
+from portal.web.validators import CreditCode, InvitationToken, MainlandMobile, NewPassword
 
 KIND_CHOICES = [
     SelectChoice(CustomerType.ENTERPRISE.value, _l("Enterprise (distributor, dealer)")),

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, url_for
 
-from portal.customer.forms import AttachmentForm
-from portal.errors import api_error
 from portal.services import ticket_files, uploads
 from portal.web import ctx
+from portal.web.errors import api_error
+from portal.web.forms.customer import AttachmentForm
 
 
 def add_routes(bp: Blueprint, guard) -> None:

@@ -5,8 +5,8 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from portal.customer.forms import TICKET_KIND_CHOICES
-from portal.forms import PortalForm
+from portal.web.forms import PortalForm
+from portal.web.forms.customer import TICKET_KIND_CHOICES
 
 CHANNEL_CHOICES = [SelectChoice("hotline", _l("Hotline")), SelectChoice("in_person", _l("In person")),
                    SelectChoice("email", _l("E-mail"))]

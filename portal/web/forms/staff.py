@@ -19,9 +19,9 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.domain.passwords import MAX_LENGTH
 from portal.domain.roles import Role
-from portal.forms import FreeText, PortalForm
-from portal.labels import INCIDENT_LABELS, ROLE_LABELS
-from portal.validators import NewPassword, Slug
+from portal.web.forms import FreeText, PortalForm
+from portal.web.labels import INCIDENT_LABELS, ROLE_LABELS
+from portal.web.validators import NewPassword, Slug
 
 ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 SLUG_HINT = _l("2-32 lower-case letters, digits or dashes, starting with a letter.")
