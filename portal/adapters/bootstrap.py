@@ -19,7 +19,7 @@ def bucket_cors(settings: AdapterSettings) -> dict:
 def create_everything(settings: AdapterSettings) -> None:
     """Tables (with TTL), the private bucket and the SES sender. Never used against real AWS."""
     if not settings.is_local:
-        raise RuntimeError("bootstrap is for local runs and tests; use infra/template.yaml on AWS")
+        raise RuntimeError("bootstrap is for local runs and tests; use infra/template.json on AWS")
     tables.create_all()
     dynamodb = aws.client("dynamodb")
     for model in tables.MODELS:

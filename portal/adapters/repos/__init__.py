@@ -1,0 +1,1 @@
+"""Repositories: each owns its tables' key formats, indexes, conditions and tags, and returns records."""

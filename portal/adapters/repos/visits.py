@@ -1,4 +1,4 @@
-"""Visits planned and made (RGT-2, REL-1, REL-2), and the department staff who make them.
+"""Visits planned and made (RGT-2, REL-1, REL-2).
 
 Key formats live here: the sparse `planned` index's key "<planned day>#<visit>" in the department's partition.
 """

@@ -9,16 +9,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.expressions.update import Update as UpdateExpression
 
 from portal.adapters import aws
-from portal.adapters.store.expr import (
-    Cond,
-    ConditionFailed,
-    Delete,
-    Op,
-    Put,
-    QueryResult,
-    StoreUnavailable,
-    Update,
-)
+from portal.adapters.store.expr import Cond, ConditionFailed, Delete, Op, Put, QueryResult, StoreUnavailable, Update
 from portal.adapters.store.schema import schema_of
 
 RETRYABLE = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",

@@ -8,17 +8,7 @@ import threading
 from collections import defaultdict
 from typing import Any
 
-from portal.adapters.store.expr import (
-    Action,
-    Check,
-    Cond,
-    ConditionFailed,
-    Delete,
-    Op,
-    Put,
-    QueryResult,
-    Update,
-)
+from portal.adapters.store.expr import Action, Check, Cond, ConditionFailed, Delete, Op, Put, QueryResult, Update
 from portal.adapters.store.schema import schema_of
 
 MAX_TRANSACTION_ITEMS = 100
