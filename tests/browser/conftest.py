@@ -21,8 +21,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def portal_url():
-    """The whole portal as `make run` starts it, on spare ports."""
+def portal_url(portal_app):
+    """The address of the running portal."""
+    return portal_app.config["PORTAL_URL_FOR_TESTS"]
+
+
+@pytest.fixture(scope="module")
+def portal_app():
+    """The whole portal as `make run` starts it, on spare ports; the Flask app (its URL in config)."""
     from werkzeug.serving import make_server
 
     from portal import create_app
@@ -32,10 +38,12 @@ def portal_url():
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     stack = start_backend(moto_port=free_port(), portal_url=url, env="test", demo_customers=False)
-    server = make_server("127.0.0.1", port, create_app(stack.settings), threaded=True)
+    app = create_app(stack.settings)
+    app.config["PORTAL_URL_FOR_TESTS"] = url
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield url
+    yield app
     server.shutdown()
     stack.stop()
 
