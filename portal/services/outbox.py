@@ -122,12 +122,18 @@ def _deliver(ctx: Ctx, message, run: DeliveryRun) -> None:
         run.failed.append(message.message_id)
 
 
-def _record(ctx: Ctx, stage) -> bool:
-    """Commit one outcome; False when the store could not (the claim's pause then decides the next try)."""
-    try:
-        with ctx.uow() as uow:
-            stage(uow)
-            uow.commit()
-        return True
-    except (WriteConflict, Unavailable):
-        return False
+def _record(ctx: Ctx, stage, tries: int = 3) -> bool:
+    """Commit one outcome, trying again at once when the store was briefly unavailable (after a send, every
+    try narrows the window in which the mail would go twice); False when it could not (the claim's pause then
+    decides the next attempt)."""
+    for _try in range(tries):
+        try:
+            with ctx.uow() as uow:
+                stage(uow)
+                uow.commit()
+            return True
+        except WriteConflict:
+            return False
+        except Unavailable:
+            continue
+    return False
