@@ -10,7 +10,8 @@ from portal.services.context import system_ctx
 def run(event: dict) -> dict:
     """Escalate overdue downgrades; returns the incidents escalated by this run."""
     run = incidents.escalate_overdue_downgrades(system_ctx(now_from(event)))
-    return {"job": "escalate_downgrades", "escalated": run.escalated, "already_escalated": run.already}
+    return {"job": "escalate_downgrades", "escalated": run.escalated, "already_escalated": run.already,
+            "failed": run.failed}
 
 
 handler = scheduled(run)

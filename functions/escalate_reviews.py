@@ -9,7 +9,9 @@ from portal.services.context import system_ctx
 
 def run(event: dict) -> dict:
     """Escalate overdue review tasks; returns the tasks escalated by this run."""
-    return {"job": "escalate_reviews", "escalated": reviews.escalate_overdue(system_ctx(now_from(event)))}
+    failed: list[str] = []
+    escalated = reviews.escalate_overdue(system_ctx(now_from(event)), failed)
+    return {"job": "escalate_reviews", "escalated": escalated, "failed": failed}
 
 
 handler = scheduled(run)

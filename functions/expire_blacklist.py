@@ -10,7 +10,8 @@ from portal.services.context import system_ctx
 def run(event: dict) -> dict:
     """Expire due blacklist entries; returns the day and the entries ended."""
     run = blacklist.expire_due(system_ctx(now_from(event)))
-    return {"job": "expire_blacklist", "day": run.day, "expired": run.expired, "already_ended": run.already_ended}
+    return {"job": "expire_blacklist", "day": run.day, "expired": run.expired, "already_ended": run.already_ended,
+            "failed": run.failed}
 
 
 handler = scheduled(run)

@@ -10,7 +10,8 @@ from portal.services.context import system_ctx
 def run(event: dict) -> dict:
     """Check pending uploads older than an hour; returns what was verified or rejected."""
     result = upload_cleanup.finish_pending(system_ctx(now_from(event)))
-    return {"job": "finish_uploads", "documents": result.documents, "ticket_files": result.ticket_files}
+    return {"job": "finish_uploads", "documents": result.documents, "ticket_files": result.ticket_files,
+            "failed": result.failed}
 
 
 handler = scheduled(run)

@@ -10,7 +10,8 @@ from portal.services.context import system_ctx
 def run(event: dict) -> dict:
     """Warn about expiring licences and flag expired ones; returns what was sent and flagged."""
     result = documents.watch_expiry(system_ctx(now_from(event)))
-    return {"job": "licence_expiry", "warned": result.warned, "flagged": result.flagged}
+    return {"job": "licence_expiry", "warned": result.warned, "flagged": result.flagged,
+            "failed": result.failed}
 
 
 handler = scheduled(run)

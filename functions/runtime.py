@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -28,12 +29,29 @@ def now_from(event: dict | None) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+log = logging.getLogger("functions")
+
+
+class JobIncomplete(RuntimeError):
+    """A run could not finish some items (the store, bucket or mail service failed for them): they stay due,
+    and the run fails so that EventBridge's asynchronous invocation tries again (DESIGN rule 7, issue 13)."""
+
+    def __init__(self, result: dict):
+        super().__init__(json.dumps(result, ensure_ascii=False, default=str))
+        self.result = result
+
+
 def scheduled(run: Callable[[dict], dict]) -> Callable[[dict, object], dict]:
-    """The Lambda handler of a job: configure from the environment, then `run(event)`."""
+    """The Lambda handler of a job: configure from the environment, then `run(event)`; a run that lists items
+    it could not finish (`failed`) raises JobIncomplete after finishing every other item."""
 
     def handler(event, context):
         configure()
-        return run(event or {})
+        result = run(event or {})
+        if result.get("failed"):
+            log.error("job incomplete: %s", result)
+            raise JobIncomplete(result)
+        return result
 
     handler.__doc__ = run.__doc__
     handler.__name__ = "handler"

@@ -11,7 +11,8 @@ from portal.services.context import system_ctx
 def run(event: dict) -> dict:
     """Escalate SLA breaches and auto-close; returns what changed."""
     result = tickets.escalate_and_autoclose(system_ctx(now_from(event)))
-    return {"job": "ticket_sla", "escalated": result.escalated, "auto_closed": result.auto_closed}
+    return {"job": "ticket_sla", "escalated": result.escalated, "auto_closed": result.auto_closed,
+            "failed": result.failed}
 
 
 handler = scheduled(run)

@@ -53,6 +53,16 @@ def _allow_local_mail_domains() -> None:
         email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("local")
 
 
+def _deliver_mail_now(response):
+    """Local runs and tests only: deliver the outbox right after a request that staged mail, as the every-minute
+    job would in production (`make run` shows mail at once). Never changes the answer."""
+    from portal.services import outbox
+
+    if outbox.staged_here():
+        outbox.deliver_locally()
+    return response
+
+
 def _select_locale() -> str:
     """Chinese by default; English when the visitor chose it (remembered in a cookie)."""
     choice = request.cookies.get("lang")
@@ -96,6 +106,8 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
 
     app.before_request(identify)
     app.after_request(security_headers)
+    if settings.is_local:
+        app.after_request(_deliver_mail_now)
 
     @app.context_processor
     def _template_globals():

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass
 
 from portal.config import Settings
@@ -133,6 +134,21 @@ def show_mail() -> None:
     mail_log.addHandler(handler)
 
 
+def deliver_outbox_every(seconds: float) -> threading.Thread:
+    """The local stand-in for the every-minute `deliver_outbox` schedule: retries of mail that failed (mail
+    staged by a request is delivered right after it)."""
+    from portal.services import outbox
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            outbox.deliver_locally()
+
+    thread = threading.Thread(target=loop, name="outbox", daemon=True)
+    thread.start()
+    return thread
+
+
 def main() -> int:
     """Bring up the whole portal locally until Ctrl-C."""
     if os.environ.get("PORTAL_ENV") == "production":
@@ -145,6 +161,7 @@ def main() -> int:
     url = f"http://127.0.0.1:{port}"
     stack = start_backend(int(os.environ.get("PORTAL_MOTO_PORT", "5100")), url)
     app = create_app(stack.settings)
+    deliver_outbox_every(60)
     print(banner(stack, url), flush=True)
     try:
         app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)

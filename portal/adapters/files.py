@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from portal.adapters import aws
+from portal.adapters.store.expr import StoreUnavailable
+
+NOT_FOUND = ("404", "NoSuchKey", "NotFound")
+
+
+@contextmanager
+def _unavailable_on_failure():
+    """S3 failures that are not "no such key" (throttling, a lost connection, an internal error) are
+    StoreUnavailable: never the user's fault, a retry may cure them (issue 13)."""
+    try:
+        yield
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in NOT_FOUND:
+            raise
+        raise StoreUnavailable(f"s3: {exc}") from exc
+    except BotoCoreError as exc:
+        raise StoreUnavailable(f"s3: {exc}") from exc
 
 _bucket = {"name": "portal-local-documents"}
 SNIFF_BYTES = 262  # what `filetype` needs to recognise PDF, JPEG and PNG
@@ -66,15 +84,14 @@ def inspect(key: str) -> StoredObject | None:
         return None if body is None else StoredObject(len(body), body[:SNIFF_BYTES])
     s3 = aws.client("s3")
     try:
-        head = s3.head_object(Bucket=_bucket["name"], Key=key)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-            return None
-        raise
-    size = int(head["ContentLength"])
-    if size == 0:
-        return StoredObject(0, b"")
-    body = s3.get_object(Bucket=_bucket["name"], Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}")["Body"].read()
+        with _unavailable_on_failure():
+            head = s3.head_object(Bucket=_bucket["name"], Key=key)
+            size = int(head["ContentLength"])
+            if size == 0:
+                return StoredObject(0, b"")
+            body = s3.get_object(Bucket=_bucket["name"], Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}")["Body"].read()
+    except ClientError:  # not found (any other failure is StoreUnavailable)
+        return None
     return StoredObject(size, body)
 
 
@@ -83,12 +100,11 @@ def copy(source: str, target: str) -> bool:
     if _memory["bucket"] is not None:
         return _memory["bucket"].copy(source, target)
     try:
-        aws.client("s3").copy_object(Bucket=_bucket["name"], Key=target,
-                                     CopySource={"Bucket": _bucket["name"], "Key": source})
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-            return False
-        raise
+        with _unavailable_on_failure():
+            aws.client("s3").copy_object(Bucket=_bucket["name"], Key=target,
+                                         CopySource={"Bucket": _bucket["name"], "Key": source})
+    except ClientError:  # no such source (any other failure is StoreUnavailable)
+        return False
     return True
 
 
@@ -97,7 +113,8 @@ def delete(key: str) -> None:
     if _memory["bucket"] is not None:
         _memory["bucket"].objects.pop(key, None)
         return
-    aws.client("s3").delete_object(Bucket=_bucket["name"], Key=key)
+    with _unavailable_on_failure():
+        aws.client("s3").delete_object(Bucket=_bucket["name"], Key=key)
 
 
 def content_disposition(filename: str) -> str:

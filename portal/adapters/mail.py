@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from portal.adapters import aws
+from portal.adapters.store.expr import StoreUnavailable
 
 log = logging.getLogger("portal.mail")
 _sender = {"from": "no-reply@portal.local"}
@@ -30,11 +33,14 @@ def send(to: str, subject: str, body: str) -> str:
     if _memory["outbox"] is not None:
         _memory["outbox"].append((to, subject, body))
         return f"memory-{len(_memory['outbox'])}"
-    response = aws.client("ses").send_email(
-        Source=_sender["from"], Destination={"ToAddresses": [to]},
-        Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
-                 "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}},
-    )
+    try:
+        response = aws.client("ses").send_email(
+            Source=_sender["from"], Destination={"ToAddresses": [to]},
+            Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
+                     "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}},
+        )
+    except (ClientError, BotoCoreError) as exc:  # the outbox keeps the mail due and tries again later
+        raise StoreUnavailable(f"ses: {exc}") from exc
     log.info("mail to %s: %s", to, subject)
     log.debug("%s", body)  # the local run shows bodies (invitation links); production logs stay at INFO
     return response["MessageId"]

@@ -12,7 +12,9 @@ from portal.api.schemas import QUERY_PARAMS, SCHEMAS
 OPERATIONS: list[Operation] = []
 ERROR_TEXTS = {400: "Malformed request: the body is not a JSON object", 401: "Not signed in",
                403: "Not allowed", 404: "Not found", 409: "Conflict: exists already, or changed since read (version)",
-               422: "Invalid fields or parameters (named in `fields`)", 429: "Throttled"}
+               422: "Invalid fields or parameters (named in `fields`)", 429: "Throttled",
+               503: "Briefly unavailable (not the caller's fault): retry after `Retry-After` seconds; a committed "
+                    "change is never answered with an error"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Operation:
 
     def error_codes(self) -> list[int]:
         """Every error status the operation can answer with."""
-        codes = set(self.errors)
+        codes = set(self.errors) | {503}  # any call may meet a store that is briefly unavailable (issue 13)
         if self.form or self.body:
             codes |= {400, 422}
         if self.query:
@@ -106,8 +108,11 @@ def _responses(op: Operation) -> dict:
     if op.response:
         ok["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.response}"}}}
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    return {str(op.status): ok, **{str(code): {"description": ERROR_TEXTS[code], "content": error}
-                                   for code in op.error_codes()}}
+    answers = {str(op.status): ok, **{str(code): {"description": ERROR_TEXTS[code], "content": error}
+                                      for code in op.error_codes()}}
+    answers["503"]["headers"] = {"Retry-After": {"description": "Seconds to wait before trying again",
+                                                 "schema": {"type": "integer", "minimum": 1}}}
+    return answers
 
 
 def document(server_url: str = "/api/v1") -> dict:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from portal.adapters import mail, records
+from portal.adapters import records
 from portal.adapters.repos.customers import Applications, Customers, Documents
 from portal.adapters.repos.grading import Counters, Standings
 from portal.adapters.repos.identity import Users
@@ -20,7 +20,7 @@ from portal.adapters.uow import WriteConflict
 from portal.domain.customers import Condition, CustomerType, admission_blockers
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm
-from portal.services import audit
+from portal.services import audit, outbox
 from portal.services.access import authorize, refuse
 from portal.services.application_access import (
     blacklist_problem,
@@ -218,16 +218,16 @@ def _finalise(uow, ctx: Ctx, app, admit: bool, reason: str, customer=None):
     audit.stage(uow, ctx, "application.admitted" if admit else "application.rejected", target_type="application",
                 target_id=app.app_id, dept_id=app.dept_id,
                 detail={"customer": app.customer_id, "reason": reason, "reentry": bool(app.reentry)})
+    _notify_decision(uow, ctx, app, customer or uow.repo(Customers).find(app.customer_id))
     try:
         uow.commit()
     except WriteConflict as exc:
         raise Conflict(_l("This application was decided or changed meanwhile. Reload the page.")) from exc
-    _notify_decision(uow, app, customer or uow.repo(Customers).find(app.customer_id))
     return app
 
 
-def _notify_decision(uow, app, customer) -> None:
-    """E-mail the customer the decision (SES; locally moto keeps it and the log shows it)."""
+def _notify_decision(uow, ctx: Ctx, app, customer) -> None:
+    """Stage the customer's e-mail of the decision with the decision itself (the outbox delivers it)."""
     dept = uow.repo(Departments).find(app.dept_id)
     if app.status == "admitted":
         subject = f"【准入通过】{dept.name_zh} 已准入贵公司 / Admitted by {dept.name_en}"
@@ -236,4 +236,4 @@ def _notify_decision(uow, app, customer) -> None:
     outcome = "已准入" if app.status == "admitted" else "未通过"
     body = (f"{customer.name}：\n\n{dept.name_zh}对贵公司的准入申请已作出决定：{outcome}。\n"
             f"理由：{app.decision_reason}\n\nDecision: {app.status}. Reason: {app.decision_reason}\n")
-    mail.send(customer.email, subject, body)
+    outbox.stage(uow, ctx, customer.email, subject, body)

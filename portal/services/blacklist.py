@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
-from portal.adapters import mail, records
+from portal.adapters import records
 from portal.adapters.repos.customers import Customers
 from portal.adapters.repos.dynamics import COMPANY, BlacklistEntries, BlacklistLocks
 from portal.adapters.repos.grading import Standings
-from portal.adapters.uow import WriteConflict
+from portal.adapters.uow import Unavailable, WriteConflict
 from portal.domain.dynamics import TermError, company_expiry, department_expiry
 from portal.domain.roles import Perm, may
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit, recipients
+from portal.services import audit, outbox, recipients
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -66,9 +66,10 @@ def list_with(ctx: Ctx, customer_id: str, scope: str, reason: str, expires_on: d
     except TermError as exc:
         raise Invalid(fields={"expires_on": [TERM_MESSAGES[exc.code]]}) from exc
     reason = reason.strip()
+    to = recipients.leaders_and_md(uow)  # BLK-3's mails are staged with the listing (DESIGN rule 13)
     for _attempt in range(3):  # a standing that changed while it was read is read again
         standings = [s for s in uow.repo(Standings).of_customer(customer_id) if scope in (COMPANY, s.dept_id)]
-        head, parts = _listing(ctx, customer, scope, reason, expiry, standings, also)
+        head, parts = _listing(ctx, customer, scope, reason, expiry, standings, also, to)
         try:
             entry = commit_in_parts(ctx, head, parts)
             break
@@ -79,13 +80,12 @@ def list_with(ctx: Ctx, customer_id: str, scope: str, reason: str, expires_on: d
                 raise  # a condition of `also`: the caller names it
     else:
         raise Conflict(STANDING_CHANGED)
-    _notify_listing(ctx, entry)
     return entry
 
 
-def _listing(ctx: Ctx, customer, scope: str, reason: str, expiry: date | None, standings: list, also):
-    """What a listing stages: the entry with its scope's lock and audit (the head), and one departure per standing
-    in scope (BLK-3 / QTA-5: leaving is never blocked by a quota)."""
+def _listing(ctx: Ctx, customer, scope: str, reason: str, expiry: date | None, standings: list, also, to: dict):
+    """What a listing stages: the entry with its scope's lock, audit and mails (the head), and one departure per
+    standing in scope (BLK-3 / QTA-5: leaving is never blocked by a quota)."""
     customer_id = customer.customer_id
 
     def head(uow):
@@ -101,6 +101,7 @@ def _listing(ctx: Ctx, customer, scope: str, reason: str, expiry: date | None, s
                             "expires_on": entry.expires_on, "standings_ended": [s.dept_id for s in standings]})
         if also:
             also(uow)
+        _notify_listing(uow, ctx, entry, to)
         return entry
 
     def departure(standing):
@@ -114,9 +115,9 @@ def _listing(ctx: Ctx, customer, scope: str, reason: str, expiry: date | None, s
     return head, [departure(s) for s in standings]
 
 
-def _notify_listing(ctx: Ctx, entry) -> None:
-    """BLK-3: a company listing is sent to every department and MD; a department's is filed with MD (BLK-1)."""
-    to = recipients.leaders_and_md(ctx.uow())
+def _notify_listing(uow, ctx: Ctx, entry, to: dict) -> None:
+    """BLK-3: a company listing is sent to every department and MD; a department's is filed with MD (BLK-1).
+    Staged in the listing's transaction: the outbox delivers them, so a committed listing never loses its mail."""
     if entry.scope == COMPANY:
         addresses = sorted({a for emails in to.values() for a in emails})
         subject = f"【公司黑名单】{entry.customer_name} / Company blacklist"
@@ -127,8 +128,7 @@ def _notify_listing(ctx: Ctx, entry) -> None:
     body = (f"{entry.customer_name} 已列入{which}黑名单。\n理由：{entry.reason}\n"
             f"期限至：{entry.expires_on or '解除为止'}\n\n{entry.customer_name} was listed ({entry.scope}) "
             f"until {entry.expires_on or 'lifted'}. Reason: {entry.reason}\n")
-    for address in addresses:
-        mail.send(address, subject, body)
+    outbox.stage(uow, ctx, addresses, subject, body)
 
 
 def get_entry(ctx: Ctx, entry_id: str):
@@ -174,19 +174,24 @@ class ExpiryRun:
     day: str
     expired: list[str]
     already_ended: int
+    failed: list[str] = field(default_factory=list)  # could not be ended now: still due, the run is retried
 
 
 def expire_due(ctx: Ctx) -> ExpiryRun:
-    """BLK-5: end every active entry whose expiry day (Asia/Shanghai) has come; run twice, nothing changes."""
+    """BLK-5: end every active entry whose expiry day (Asia/Shanghai) has come; run twice, nothing changes. Only a
+    failed condition means another run ended an entry first; an entry the store could not end now stays due and
+    is reported as failed (the job then fails, so it is retried), never counted as ended (issue 13)."""
     today = shanghai_day(ctx.now).isoformat()
-    expired, skipped = [], 0
+    expired, skipped, failed = [], 0, []
     for entry in ctx.uow().repo(BlacklistEntries).due_by(today):
         try:
             _end(ctx, entry, "expired", f"期满 / term ended {entry.expires_on}")  # BLK-7: why, as for a lifting
             expired.append(entry.entry_id)
         except Conflict:
             skipped += 1  # another run ended it first
-    return ExpiryRun(today, expired, skipped)
+        except Unavailable:
+            failed.append(entry.entry_id)
+    return ExpiryRun(today, expired, skipped, failed)
 
 
 def entries(ctx: Ctx, scope: str, active_only: bool = True) -> list:

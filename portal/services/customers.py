@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from portal.adapters import mail, records
+from portal.adapters import records
 from portal.adapters.repos.customers import Applications, CreditCodes, Customers, Documents
 from portal.adapters.repos.dynamics import BlacklistEntries
 from portal.adapters.repos.grading import Standings
@@ -27,7 +27,7 @@ from portal.domain.customers import (
 )
 from portal.domain.roles import Perm
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import audit
+from portal.services import audit, outbox
 from portal.services.access import authorize, refuse
 from portal.services.auth import check_new_password, hash_password, normalise_email
 from portal.services.context import Ctx
@@ -130,6 +130,10 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "",
         uow.repo(Users).create(user)
         if prospect:
             uow.repo(Prospects).registered(prospect, customer.customer_id)
+        outbox.stage(uow, ctx, email, "【注册成功】客户管理门户 / Welcome to the customer portal",
+                     f"{customer.name}：\n\n贵公司已在客户管理门户注册。请用本邮箱和注册时设置的密码登录，上传资质文件后申请准入：\n"
+                     f"{portal_url.rstrip('/')}/login\n\nYour company is registered. Sign in with this e-mail and the "
+                     f"password you chose, upload your qualification documents, then apply for admission.\n")
         audit.stage(uow, ctx, "customer.registered", target_type="customer", target_id=customer.customer_id,
                     actor_email=email, dept_id=prospect.dept_id if prospect else None,
                     detail={"name": customer.name, "credit_code": code, "kind": customer.kind,
@@ -142,10 +146,6 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "",
             if "invitation" in exc.tags:  # used meanwhile
                 raise Conflict(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]}) from exc
             return _email_taken(ctx, email, portal_url)
-    mail.send(email, "【注册成功】客户管理门户 / Welcome to the customer portal",
-              f"{customer.name}：\n\n贵公司已在客户管理门户注册。请用本邮箱和注册时设置的密码登录，上传资质文件后申请准入：\n"
-              f"{portal_url.rstrip('/')}/login\n\nYour company is registered. Sign in with this e-mail and the "
-              f"password you chose, upload your qualification documents, then apply for admission.\n")
     return customer, user
 
 
@@ -180,13 +180,17 @@ def count_registration_try(ctx: Ctx, policy: ThrottlePolicy = REGISTRATION_THROT
 
 def _email_taken(ctx: Ctx, email: str, portal_url: str) -> None:
     """The address has an account: create nothing, tell its owner, answer as for a success."""
-    audit.record(ctx, "customer.registration_email_taken", outcome="refused", actor_email=email)
-    mail.send(email, "【客户管理门户】有人用您的邮箱注册 / Someone tried to register with your address",
-              "有人尝试用本邮箱在客户管理门户注册新公司。本邮箱已有账户：如是您本人，请直接登录"
-              f"（忘记密码请联系管理员）：\n{portal_url.rstrip('/')}/login\n如不是您本人，请忽略本邮件，您的账户未被更改。\n\n"
-              "Someone tried to register a company on the customer portal with this address, which has an account "
-              "already. If it was you, sign in instead. If not, ignore this mail: nothing about your account "
-              "changed.\n")
+    with ctx.uow() as uow:  # the refusal's audit and the owner's mail: one commit (DESIGN rule 13)
+        audit.stage(uow, ctx, "customer.registration_email_taken", outcome="refused", actor_email=email)
+        outbox.stage(uow, ctx, email,
+                     "【客户管理门户】有人用您的邮箱注册 / Someone tried to register with your address",
+                     "有人尝试用本邮箱在客户管理门户注册新公司。本邮箱已有账户：如是您本人，请直接登录"
+                     f"（忘记密码请联系管理员）：\n{portal_url.rstrip('/')}/login\n如不是您本人，请忽略本邮件，"
+                     "您的账户未被更改。\n\n"
+                     "Someone tried to register a company on the customer portal with this address, which has an "
+                     "account already. If it was you, sign in instead. If not, ignore this mail: nothing about your "
+                     "account changed.\n")
+        uow.commit()
     return None
 
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
-from portal.adapters import files, mail, records
+from portal.adapters import files, records
 from portal.adapters.repos.customers import Customers, Documents, DocumentTypes
 from portal.adapters.repos.grading import Standings
 from portal.adapters.repos.identity import Users
-from portal.adapters.uow import UnitOfWork, WriteConflict
+from portal.adapters.uow import Unavailable, UnitOfWork, WriteConflict
 from portal.domain.customers import MAX_UPLOAD_BYTES, CustomerType, Validity, validity_problem
 from portal.domain.org import valid_slug
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day, to_iso
-from portal.services import audit, uploads
+from portal.services import audit, outbox, uploads
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
@@ -143,7 +143,11 @@ def _finish(uow, ctx: Ctx, document, *, status: str, size: int | None, reason: s
     try:
         uow.commit()
     except WriteConflict as exc:
+        current = uow.repo(Documents).find(document.doc_id)
+        uploads.after_conflict(document.s3_key, current and current.s3_key,
+                               finished=current is None or current.status != "awaiting_upload")
         raise Conflict(CHECKED_ALREADY) from exc
+    uploads.settle(document.s3_key)  # only now: the record points at the kept copy (issue 13)
     document.status, document.reject_reason, document.size = status, reason, size
     document.s3_key, document.confirmed_at = key or document.s3_key, ctx.now
     document.pending_bucket = document.pending_key = None
@@ -227,6 +231,7 @@ class ExpiryRun:
 
     warned: list[str]
     flagged: list[str]
+    failed: list[str] = field(default_factory=list)  # could not be done now: still due, the run is retried
 
 
 def _stage_of(expiry_day: str, today: date, sent: set[str]) -> str | None:
@@ -245,36 +250,40 @@ def watch_expiry(ctx: Ctx) -> ExpiryRun:
     due = uow.repo(Documents).expiring_by((today + timedelta(days=WARN_DAYS[0])).isoformat())
     owners = {c.customer_id: c for c in uow.repo(Customers).many([(d.customer_id,) for d in due])}
     types = document_types(uow)
-    warned, flagged = [], []
+    warned, flagged, failed = [], [], []
     for doc in due:
         customer = owners.get(doc.customer_id)
         stage = _stage_of(doc.expiry_date, today, set(doc.warnings_sent or set()))
         if customer is None or stage is None or doc.type_id not in {
                 t.type_id for t in types if customer.kind in (t.required_for or set())}:
             continue
-        standings = uow.repo(Standings).of_customer(doc.customer_id)
-        uow.repo(Documents).warned(doc, stage)
-        if stage == "expired":
-            for standing in standings:
-                uow.repo(Standings).flag_licence(standing, doc.type_id, True)
-        audit.stage(uow, ctx, f"document.expiry_{stage}", target_type="customer", target_id=doc.customer_id,
-                    detail={"document": doc.doc_id, "type": doc.type_id, "expires": doc.expiry_date})
         try:
-            uow.commit()
+            with ctx.uow() as work:
+                standings = work.repo(Standings).of_customer(doc.customer_id)
+                work.repo(Documents).warned(doc, stage)
+                if stage == "expired":
+                    for standing in standings:
+                        work.repo(Standings).flag_licence(standing, doc.type_id, True)
+                audit.stage(work, ctx, f"document.expiry_{stage}", target_type="customer",
+                            target_id=doc.customer_id,
+                            detail={"document": doc.doc_id, "type": doc.type_id, "expires": doc.expiry_date})
+                _mail_expiry(work, ctx, customer, doc, stage, today, standings)
+                work.commit()
         except WriteConflict:
             continue  # replaced or ended meanwhile: the next run looks again
-        _mail_expiry(uow, customer, doc, stage, today, standings)
+        except Unavailable:
+            failed.append(f"{doc.doc_id}:{stage}")  # not warned: still due, reported (the run is retried)
+            continue
         (flagged if stage == "expired" else warned).append(f"{doc.doc_id}:{stage}")
-    return ExpiryRun(warned, flagged)
+    return ExpiryRun(warned, flagged, failed)
 
 
-def _mail_expiry(uow, customer, doc, stage: str, today: date, standings: list) -> None:
-    """Tell the customer and the designated staff where it stands."""
+def _mail_expiry(uow, ctx: Ctx, customer, doc, stage: str, today: date, standings: list) -> None:
+    """Stage the mails telling the customer and the designated staff where it stands (with the warning)."""
     staff = uow.repo(Users).many([(s.designated_staff,) for s in standings if s.designated_staff])
     left = (date.fromisoformat(doc.expiry_date) - today).days
     subject = (f"【资质已过期】{doc.original_name} / Licence expired" if stage == "expired" else
                f"【资质即将到期】{doc.original_name} 将于 {doc.expiry_date} 到期 / Expires in {left} days")
     body = (f"{customer.name}：{doc.original_name}（{doc.type_id}）有效期至 {doc.expiry_date}。"
             f"请上传新的有效文件。\nPlease upload a valid new version.\n")
-    for address in sorted({customer.email} | {u.email for u in staff}):
-        mail.send(address, subject, body)
+    outbox.stage(uow, ctx, {customer.email} | {u.email for u in staff}, subject, body)

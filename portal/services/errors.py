@@ -71,6 +71,19 @@ class Conflict(ServiceError):
         return _l("This record was changed by someone else. Reload the page and try again.")
 
 
+class Unavailable(ServiceError):
+    """Not the user's fault: the store, the bucket or the mail service could not do it now (throttled, a
+    transaction that met another, a lost connection). Nothing half-written stays; the same request again
+    finishes it, so the answer says "try again" and when (Retry-After)."""
+
+    status = 503
+    code = "unavailable"
+    retry_after = 5  # seconds
+
+    def default_message(self):
+        return _l("The service is busy or briefly unreachable; nothing was lost. Please try again in a moment.")
+
+
 class Throttled(ServiceError):
     """Too many failed sign-ins."""
 

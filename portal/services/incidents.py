@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
-from portal.adapters import mail, records
+from portal.adapters import records
 from portal.adapters.repos.dynamics import Incidents
-from portal.adapters.uow import WriteConflict
+from portal.adapters.uow import Unavailable, WriteConflict
 from portal.domain.dynamics import downgrade_deadline
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm, may
 from portal.domain.timeutil import to_iso
-from portal.services import audit, blacklist, recipients
+from portal.services import audit, blacklist, outbox, recipients
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -35,12 +35,11 @@ def file_against(ctx: Ctx, standing, kind: str, description: str):
     with ctx.uow() as uow:
         incident = stage_incident(uow, ctx, standing, kind, description)
         uow.commit()
-    notify_md(ctx, incident)
     return incident
 
 
 def stage_incident(uow, ctx: Ctx, standing, kind: str, description: str):
-    """Check an incident and stage it with its audit event; mail MD with `notify_md` once it is committed."""
+    """Check an incident and stage it with its audit event, and (INC-3) MD's mail in the same transaction."""
     if kind not in KINDS:
         raise Invalid(fields={"kind": [_l("Choose the kind of incident.")]})
     if not (description or "").strip():
@@ -55,17 +54,18 @@ def stage_incident(uow, ctx: Ctx, standing, kind: str, description: str):
     audit.stage(uow, ctx, "incident.recorded", target_type="customer", target_id=customer_id, dept_id=dept_id,
                 detail={"incident": incident.incident_id, "kind": kind,
                         "downgrade_due": to_iso(incident.downgrade_due_at) if incident.downgrade_due_at else None})
+    _notify_md(uow, ctx, incident)
     return incident
 
 
-def notify_md(ctx: Ctx, incident) -> None:
-    """INC-3: a major loss is reported to MD by mail (after the incident is stored)."""
+def _notify_md(uow, ctx: Ctx, incident) -> None:
+    """INC-3: a major loss is reported to MD by mail, staged with the incident (the outbox delivers it)."""
     if incident.kind != "major_loss":
         return
-    for address in recipients.leaders_and_md(ctx.uow()).get("md", []):
-        mail.send(address, f"【重大损失报告】{incident.customer_name} / Major loss reported by {incident.dept_id}",
-                  f"{incident.dept_id} 报告：{incident.customer_name} 造成重大损失或损害公司声誉，"
-                  f"请核实并决定是否列入公司黑名单。\n{incident.description}\n")
+    outbox.stage(uow, ctx, recipients.leaders_and_md(uow).get("md", []),
+                 f"【重大损失报告】{incident.customer_name} / Major loss reported by {incident.dept_id}",
+                 f"{incident.dept_id} 报告：{incident.customer_name} 造成重大损失或损害公司声誉，"
+                 f"请核实并决定是否列入公司黑名单。\n{incident.description}\n")
 
 
 def of_customer(ctx: Ctx, customer_id: str, dept_id: str | None = None) -> list:
@@ -83,35 +83,38 @@ class EscalationRun:
 
     escalated: list[str]
     already: int
+    failed: list[str] = field(default_factory=list)
 
 
 def escalate_overdue_downgrades(ctx: Ctx) -> EscalationRun:
     """INC-2: downgrades still open after their deadline are escalated to the leader and MD, once each."""
-    escalated, already = [], 0
+    escalated, already, failed = [], 0, []
     to = None
     for incident in ctx.uow().repo(Incidents).overdue_downgrades(ctx.now):
         if incident.escalated_at:
             already += 1
             continue
-        with ctx.uow() as uow:
-            uow.repo(Incidents).escalate(incident, ctx.now)
-            audit.stage(uow, ctx, "incident.downgrade_escalated", target_type="customer",
-                        target_id=incident.customer_id, dept_id=incident.dept_id,
-                        detail={"incident": incident.incident_id})
-            try:
+        try:
+            with ctx.uow() as uow:
+                to = to or recipients.leaders_and_md(uow)
+                uow.repo(Incidents).escalate(incident, ctx.now)
+                audit.stage(uow, ctx, "incident.downgrade_escalated", target_type="customer",
+                            target_id=incident.customer_id, dept_id=incident.dept_id,
+                            detail={"incident": incident.incident_id})
+                subject = f"【降级逾期】{incident.customer_name} ({incident.dept_id}) / Overdue VIP downgrade"
+                due = incident.downgrade_due_at.isoformat()
+                body = (f"{incident.customer_name} 在 {incident.dept_id} 为 VIP，{incident.at:%Y-%m-%d} 记录事件后"
+                        f"应于 5 日内降级，现已逾期。\nINC-2: the downgrade was due by {due}.\n")
+                outbox.stage(uow, ctx, recipients.leader_and_md(to, incident.dept_id), subject, body)
                 uow.commit()
-            except WriteConflict:  # another run escalated it first
-                already += 1
-                continue
-        to = to or recipients.leaders_and_md(ctx.uow())
-        subject = f"【降级逾期】{incident.customer_name} ({incident.dept_id}) / Overdue VIP downgrade"
-        due = incident.downgrade_due_at.isoformat()
-        body = (f"{incident.customer_name} 在 {incident.dept_id} 为 VIP，{incident.at:%Y-%m-%d} 记录事件后"
-                f"应于 5 日内降级，现已逾期。\nINC-2: the downgrade was due by {due}.\n")
-        for address in recipients.leader_and_md(to, incident.dept_id):
-            mail.send(address, subject, body)
+        except WriteConflict:  # another run escalated it first
+            already += 1
+            continue
+        except Unavailable:  # not escalated: still due, reported (the job fails and is retried)
+            failed.append(incident.incident_id)
+            continue
         escalated.append(incident.incident_id)
-    return EscalationRun(escalated, already)
+    return EscalationRun(escalated, already, failed)
 
 
 def overdue_downgrades(ctx: Ctx) -> list:

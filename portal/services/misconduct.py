@@ -79,5 +79,4 @@ def to_incident(ctx: Ctx, report_id: str, dept_id: str, kind: str):
             uow.commit()
         except WriteConflict as exc:
             raise Conflict(HANDLED_ALREADY) from exc
-    incidents.notify_md(ctx, incident)
     return incident

@@ -8,11 +8,11 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
-from portal.adapters import mail, records
+from portal.adapters import records
 from portal.adapters.repos.org import Departments, Prospects
 from portal.adapters.uow import WriteConflict
 from portal.domain.roles import Perm
-from portal.services import audit
+from portal.services import audit, outbox
 from portal.services.access import authorize
 from portal.services.auth import normalise_email
 from portal.services.context import Ctx
@@ -57,15 +57,16 @@ def invite(ctx: Ctx, prospect_id: str, portal_url: str) -> str:
             raise Invalid(fields={"prospect": [REGISTERED]})
         token = f"{prospect.prospect_id}.{secrets.token_urlsafe(24)}"
         uow.repo(Prospects).invite(prospect, hashlib.sha256(token.encode()).hexdigest(), ctx.now)
+        dept = uow.repo(Departments).find(prospect.dept_id)
+        link = f"{portal_url.rstrip('/')}/register?invitation={token}"
+        outbox.stage(uow, ctx, prospect.email,
+                     f"【邀请】{dept.name_zh} 邀请贵公司注册客户门户 / Invitation to register",
+                     f"{prospect.name}：\n\n{dept.name_zh}邀请贵公司在客户管理门户注册并申请准入：\n{link}\n\n"
+                     f"{dept.name_en} invites your company to register on the customer portal:\n{link}\n")
         audit.stage(uow, ctx, "prospect.invited", target_type="prospect", target_id=prospect_id,
                     dept_id=prospect.dept_id, detail={"email": prospect.email})
         try:
             uow.commit()
         except WriteConflict as exc:  # it registered meanwhile
             raise Invalid(fields={"prospect": [REGISTERED]}) from exc
-        dept = uow.repo(Departments).find(prospect.dept_id)
-    link = f"{portal_url.rstrip('/')}/register?invitation={token}"
-    mail.send(prospect.email, f"【邀请】{dept.name_zh} 邀请贵公司注册客户门户 / Invitation to register",
-              f"{prospect.name}：\n\n{dept.name_zh}邀请贵公司在客户管理门户注册并申请准入：\n{link}\n\n"
-              f"{dept.name_en} invites your company to register on the customer portal:\n{link}\n")
     return link

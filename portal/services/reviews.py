@@ -8,16 +8,16 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from portal.adapters import mail, records
+from portal.adapters import records
 from portal.adapters.repos.dynamics import Incidents, ReviewCycles, ReviewTasks
 from portal.adapters.repos.grading import Standings
 from portal.adapters.repos.org import Departments
-from portal.adapters.uow import WriteConflict
+from portal.adapters.uow import Unavailable, WriteConflict
 from portal.domain.dynamics import DEFAULT_REVIEW_DAYS, cycle_of, review_due
 from portal.domain.grading import Grade
 from portal.domain.roles import DepartmentKind, Perm
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit, grading, recipients
+from portal.services import audit, grading, outbox, recipients
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -242,26 +242,50 @@ def progress(ctx: Ctx, cycle_id: str) -> list[Progress]:
     return out
 
 
-def escalate_overdue(ctx: Ctx) -> list[str]:
-    """REV-2: undecided reviews past their due day are escalated to the leader and MD (once per task)."""
+ESCALATION_CHUNK = 80  # tasks per transaction, leaving room for the audit event and the mails
+
+
+def escalate_overdue(ctx: Ctx, failed: list | None = None) -> list[str]:
+    """REV-2: undecided reviews past their due day are escalated to the leader and MD (once per task): a
+    department's tasks, its audit event and its mail in one transaction (DESIGN rule 13). Tasks the store could
+    not escalate now stay due and are added to `failed`."""
     today = shanghai_day(ctx.now).isoformat()
-    newly = defaultdict(list)
+    due = defaultdict(list)
     for task in ctx.uow().repo(ReviewTasks).overdue(today):
-        if task.escalated_at:
-            continue
+        if not task.escalated_at:
+            due[task.dept_id].append(task)
+    to = recipients.leaders_and_md(ctx.uow()) if due else {}
+    done = []
+    for dept_id, tasks in due.items():
+        for start in range(0, len(tasks), ESCALATION_CHUNK):
+            chunk = tasks[start:start + ESCALATION_CHUNK]
+            try:
+                done += _escalate_together(ctx, dept_id, chunk, to)
+            except Unavailable:
+                if failed is not None:
+                    failed += [f"{t.cycle_id}/{t.task_key}" for t in chunk]
+    return done
+
+
+def _escalate_together(ctx: Ctx, dept_id: str, tasks: list, to: dict) -> list[str]:
+    """Commit the escalation of a department's tasks with its audit event and mail; tasks another run escalated
+    meanwhile are dropped and the rest committed again."""
+    for _attempt in range(3):
+        if not tasks:
+            return []
         with ctx.uow() as uow:
-            uow.repo(ReviewTasks).escalate(task, ctx.now)
+            for task in tasks:
+                uow.repo(ReviewTasks).escalate(task, ctx.now)
+            names = "、".join(t.customer_name for t in tasks)
+            outbox.stage(uow, ctx, recipients.leader_and_md(to, dept_id),
+                         f"【评审逾期】{dept_id}: {len(tasks)} 项 / Overdue reviews",
+                         f"{dept_id} 的阶段评价逾期未完成：{names}\n{len(tasks)} review(s) overdue in {dept_id}.\n")
+            audit.stage(uow, ctx, "review.escalated", target_type="department", target_id=dept_id,
+                        dept_id=dept_id, detail={"tasks": [t.task_key for t in tasks]})
             try:
                 uow.commit()
-            except WriteConflict:
-                continue  # another run escalated it first
-        newly[task.dept_id].append(task)
-    to = recipients.leaders_and_md(ctx.uow()) if newly else {}
-    for dept_id, overdue in newly.items():
-        names = "、".join(t.customer_name for t in overdue)
-        for address in recipients.leader_and_md(to, dept_id):
-            mail.send(address, f"【评审逾期】{dept_id}: {len(overdue)} 项 / Overdue reviews",
-                      f"{dept_id} 的阶段评价逾期未完成：{names}\n{len(overdue)} review(s) overdue in {dept_id}.\n")
-        audit.record(ctx, "review.escalated", target_type="department", target_id=dept_id,
-                     dept_id=dept_id, detail={"tasks": [t.task_key for t in overdue]})
-    return [t.task_key for tasks_ in newly.values() for t in tasks_]
+                return [t.task_key for t in tasks]
+            except WriteConflict:  # another run escalated some first: read them again
+                fresh = [uow.repo(ReviewTasks).get(t.cycle_id, t.task_key) for t in tasks]
+                tasks = [t for t in fresh if t is not None and not t.escalated_at]
+    return []

@@ -3,13 +3,14 @@ never answers, and the overdue list. The job reads only what is due (the sparse 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from portal.adapters import mail
 from portal.adapters.repos.org import Departments
 from portal.adapters.repos.tickets import COMPANY, Tickets
+from portal.adapters.uow import Unavailable
 from portal.domain.roles import DepartmentKind, Perm
 from portal.domain.tickets import OPEN, Status
+from portal.services import outbox
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict
@@ -26,12 +27,16 @@ class SlaRun:
 
     escalated: list[str]
     auto_closed: list[str]
+    failed: list[str] = field(default_factory=list)  # could not be done now: still due, the run is retried
 
 
-def _step(ctx: Ctx, ticket, status: str, text: str | None, action: str, detail: dict) -> bool:
-    """Commit the job's step on one ticket; False when the ticket changed meanwhile (the next run sees it)."""
+def _step(ctx: Ctx, ticket, status: str, text: str | None, action: str, detail: dict, also=None) -> bool:
+    """Commit the job's step on one ticket (with `also(uow)`, e.g. its mails); False when the ticket changed
+    meanwhile (the next run sees it)."""
     with ctx.uow() as uow:
         stage_step(uow, ctx, ticket, new_event(ctx, ticket.ticket_id, "status", status, text), action, detail)
+        if also:
+            also(uow)
         try:
             commit_step(uow)
         except Conflict:
@@ -39,45 +44,49 @@ def _step(ctx: Ctx, ticket, status: str, text: str | None, action: str, detail: 
     return True
 
 
-def _escalate(ctx: Ctx, ticket, what: str) -> bool:
-    """Record the breach once (CMP-3); after a late first response the resolution is watched next."""
+def _escalate(ctx: Ctx, ticket, what: str, to: list[str]) -> bool:
+    """Record the breach once (CMP-3), and the leader's mail with it; after a late first response the resolution
+    is watched next."""
     ticket.breaches = (ticket.breaches or set()) | {what}
     if what == "first_response" and ticket.status in OPEN_STATUSES:
         Tickets.watch(ticket, "resolution", ticket.resolution_due)
     else:
         Tickets.unwatch(ticket)
-    return _step(ctx, ticket, f"overdue:{what}", None, "ticket.escalated", {"breach": what})
+    return _step(ctx, ticket, f"overdue:{what}", None, "ticket.escalated", {"breach": what},
+                 also=lambda uow: _tell(uow, ctx, to, ticket, what))
 
 
-def _tell(to: list[str], ticket, what: str) -> None:
+def _tell(uow, ctx: Ctx, to: list[str], ticket, what: str) -> None:
     step = "首次响应" if what == "first_response" else "解决"
-    for address in to:
-        mail.send(address, f"【工单逾期】{ticket.subject} / Ticket overdue ({what})",
-                  f"{ticket.customer_name} 的工单“{ticket.subject}”{step}已逾期。\n"
-                  f"Ticket {ticket.ticket_id}: {what} overdue.\n")
+    outbox.stage(uow, ctx, to, f"【工单逾期】{ticket.subject} / Ticket overdue ({what})",
+                 f"{ticket.customer_name} 的工单“{ticket.subject}”{step}已逾期。\n"
+                 f"Ticket {ticket.ticket_id}: {what} overdue.\n")
 
 
 def escalate_and_autoclose(ctx: Ctx) -> SlaRun:
     """CMP-3: breached first responses and resolutions are escalated to the leader once each; resolved tickets
     without an answer close themselves after the configured days. Reads only what is due (sparse index)."""
-    escalated, closed = [], []
+    escalated, closed, failed = [], [], []
     recipients = None
     uow = ctx.uow()
     for ticket in uow.repo(Tickets).due_by(ctx.now):
         what = Tickets.watched(ticket)
-        if what == "autoclose":
-            ticket.status, ticket.closed_at = Status.CLOSED.value, ctx.now
-            Tickets.unwatch(ticket)
-            if _step(ctx, ticket, Status.CLOSED.value, "auto", "ticket.auto_closed", {}):
-                closed.append(ticket.ticket_id)
-            continue
-        if what in (ticket.breaches or set()) or not _escalate(ctx, ticket, what):
-            continue
-        recipients = recipients or leaders_and_md(uow)
-        _tell(recipients.get("md", []) if ticket.dept_id == COMPANY else recipients.get(ticket.dept_id, []),
-              ticket, what)
-        escalated.append(f"{ticket.ticket_id}:{what}")
-    return SlaRun(escalated, closed)
+        try:
+            if what == "autoclose":
+                ticket.status, ticket.closed_at = Status.CLOSED.value, ctx.now
+                Tickets.unwatch(ticket)
+                if _step(ctx, ticket, Status.CLOSED.value, "auto", "ticket.auto_closed", {}):
+                    closed.append(ticket.ticket_id)
+                continue
+            if what in (ticket.breaches or set()):
+                continue
+            recipients = recipients or leaders_and_md(uow)
+            to = recipients.get("md", []) if ticket.dept_id == COMPANY else recipients.get(ticket.dept_id, [])
+            if _escalate(ctx, ticket, what, to):
+                escalated.append(f"{ticket.ticket_id}:{what}")
+        except Unavailable:  # not done: the ticket stays due, the run reports it (and is retried)
+            failed.append(f"{ticket.ticket_id}:{what}")
+    return SlaRun(escalated, closed, failed)
 
 
 def overdue(ctx: Ctx) -> list:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.adapters import files
 from portal.adapters.repos.grading import Counters
 from portal.adapters.repos.tickets import TicketEvents, Tickets
-from portal.adapters.uow import UnitOfWork, WriteConflict
+from portal.adapters.uow import Unavailable, UnitOfWork, WriteConflict
 from portal.domain.customers import MAX_UPLOAD_BYTES
 from portal.domain.tickets import MAX_ATTACHMENTS, Status
 from portal.services import audit, tickets, uploads
@@ -93,7 +93,11 @@ def check(ctx: Ctx, ticket, event, uow=None):
         try:
             work.commit()
         except WriteConflict as exc:
+            current = work.repo(TicketEvents).attachment(ticket.ticket_id, event.event_id)
+            uploads.after_conflict(event.s3_key, current and current.s3_key,
+                                   finished=current is None or current.file_state != "awaiting_upload")
             raise Conflict(_l("This file was checked already.")) from exc
+    uploads.settle(event.s3_key)  # only now: the record points at the kept copy (issue 13)
     event.file_state, event.size, event.reject_reason = state, checked.size, checked.problem
     event.s3_key = checked.key or event.s3_key
     return event
@@ -111,10 +115,12 @@ def open_file(ctx: Ctx, ticket_id: str, file_id: str) -> str:
     return files.download_url(event.s3_key, event.file_name, event.content_type)
 
 
-def finish_pending(ctx: Ctx, before) -> list[str]:
+def finish_pending(ctx: Ctx, before, failed: list | None = None) -> list[str]:
     """Check every file requested before `before` (a datetime) and never confirmed, as the confirmation would;
-    "<file id>:<verified|rejected>" each (for the clean-up job, `services.upload_cleanup`)."""
+    "<file id>:<verified|rejected>" each (for the clean-up job, `services.upload_cleanup`). A file that could not
+    be finished now stays pending and is added to `failed`."""
     done = []
+    failed = [] if failed is None else failed
     uow = ctx.uow()
     for event in uow.repo(TicketEvents).awaiting_check(before):
         ticket = uow.repo(Tickets).find(event.ticket_id)
@@ -124,4 +130,6 @@ def finish_pending(ctx: Ctx, before) -> list[str]:
             done.append(f"{event.event_id}:{check(ctx, ticket, event).file_state}")
         except Conflict:
             continue  # confirmed meanwhile
+        except Unavailable:
+            failed.append(f"ticket_file:{event.event_id}")
     return done

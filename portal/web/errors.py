@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.adapters.uow import Unavailable as StoreUnavailable
 from portal.services import audit
-from portal.services.errors import ServiceError, Unauthenticated
+from portal.services.errors import ServiceError, Unauthenticated, Unavailable
 from portal.web import ctx, wants_json
 
 
@@ -24,11 +25,20 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
+        headers = [("Retry-After", str(exc.retry_after))] if isinstance(exc, Unavailable) else []
         if wants_json():
-            return api_error(exc.status, exc.code, exc.message, exc.fields)
+            body, status = api_error(exc.status, exc.code, exc.message, exc.fields)
+            return body, status, headers
         if isinstance(exc, Unauthenticated) and g.get("actor") is None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
+        return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status, headers
+
+    @app.errorhandler(StoreUnavailable)
+    def _unavailable(exc: StoreUnavailable):
+        # the store, the bucket or the mail service failed for a reason a retry may cure: never the user's
+        # fault, never a 409 (issue 13); what was committed stands, what was not is not half-written
+        app.logger.warning("unavailable: %s", exc)
+        return _service_error(Unavailable())
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
@@ -44,6 +54,7 @@ def register_error_handlers(app: Flask) -> None:
             404: _("This page does not exist."),
             405: _("This action is not allowed here."),
             413: _("The request is too large."),
+            500: _("Something went wrong on our side, not yours. Please try again later."),
         }
         message = messages.get(exc.code, exc.description)
         headers = [(k, v) for k, v in exc.get_headers() if k == "Allow"]  # every 405 says what is allowed

@@ -10,7 +10,7 @@ def fake():
     from tests.fakes import Fake
 
     world = Fake()
-    previous_bucket, previous_outbox = files.use_memory(world.bucket), mail.use_memory(world.sent)
+    previous_bucket, previous_outbox = files.use_memory(world.bucket), mail.use_memory(world.delivered)
     yield world
     files.use_memory(previous_bucket)
     mail.use_memory(previous_outbox)

@@ -14,7 +14,8 @@ from portal.adapters.store.schema import schema_of
 
 RETRYABLE = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
              "InternalServerError", "ServiceUnavailable", "TransactionConflictException",
-             "TransactionInProgressException"}
+             "TransactionInProgressException", "InternalFailure", "ServiceUnavailableException",
+             "RequestTimeout", "RequestTimeoutException", "LimitExceededException"}
 
 
 def _plain(model: type, raw: dict) -> dict:
@@ -93,8 +94,13 @@ def _unavailable(exc: Exception) -> bool:
     if isinstance(exc, BotoCoreError):
         return True
     cause = getattr(exc, "cause", None) or exc
-    code = cause.response.get("Error", {}).get("Code") if isinstance(cause, ClientError) else None
-    return code in RETRYABLE or isinstance(cause, BotoCoreError)
+    if isinstance(cause, BotoCoreError):
+        return True
+    if not isinstance(cause, ClientError):
+        return False
+    code = cause.response.get("Error", {}).get("Code")
+    status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    return code in RETRYABLE or status >= 500  # DynamoDB's side: a retry may cure it, the user did nothing wrong
 
 
 class DynamoStore:

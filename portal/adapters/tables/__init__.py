@@ -64,6 +64,10 @@ from portal.adapters.tables.org import (  # noqa: F401
     Department,
     Product,
 )
+from portal.adapters.tables.outbox import (  # noqa: F401
+    OutboxDue,
+    OutboxMessage,
+)
 from portal.adapters.tables.tickets import (  # noqa: F401
     MisconductReport,
     OpenMisconduct,
@@ -86,7 +90,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Department, Product, User, Unique, Session, Throttle, AuditEvent,
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
-    SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask, Visit,
+    SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask, Visit, OutboxMessage,
 )
 
 

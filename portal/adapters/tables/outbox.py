@@ -1,0 +1,45 @@
+"""The outbox (DESIGN rule 13, issue 13): what must follow a commit, written in the same transaction."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from portal.adapters.tables.base import BaseModel
+
+
+class OutboxDue(GlobalSecondaryIndex):
+    """Sparse: messages still to deliver, by the moment their next attempt is due (the delivery job's Query)."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)  # "due" while undelivered
+    due_key = UnicodeAttribute(range_key=True)  # "<next attempt, ISO UTC>#<message id>"
+
+
+class OutboxMessage(BaseModel):
+    """One message to deliver after the commit that staged it (mail now; notifications later): delivered once by
+    `functions.deliver_outbox`, retried with backoff while the mail service fails."""
+
+    base_name = "outbox"
+
+    class Meta(BaseModel.Meta):
+        table_name = "outbox"
+
+    message_id = UnicodeAttribute(hash_key=True)  # ULID
+    channel = UnicodeAttribute(default="mail")
+    to = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    body = UnicodeAttribute(null=True)  # removed once delivered (invitation links are secrets)
+    created_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute(default="due")  # due | sent | given_up
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute(null=True)
+    provider_id = UnicodeAttribute(null=True)  # SES's message id
+    due_bucket = UnicodeAttribute(null=True)
+    due_key = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # a delivered message is kept 30 days, then DynamoDB removes it
+    due = OutboxDue()

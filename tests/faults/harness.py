@@ -1,0 +1,252 @@
+"""Fault injection on the in-memory world (issue 13): every call to the store, the bucket and the mail service
+is counted, and the k-th can fail — as a store that is briefly unavailable (what the adapters raise for a
+ClientError or a lost connection), or as a Lambda that died at that call (nothing after it runs). Then the
+tables and the bucket are checked, and the operation retried."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter, defaultdict
+
+from portal.adapters import files, mail
+from portal.adapters.store.expr import StoreUnavailable
+from portal.adapters.tables import (
+    Application,
+    AuditEvent,
+    BlacklistEntry,
+    Customer,
+    Document,
+    GradeChange,
+    Session,
+    Standing,
+    Throttle,
+    Ticket,
+    TicketEvent,
+    Unique,
+    User,
+)
+from portal.adapters.tables import (
+    Counter as CounterTable,
+)
+from portal.domain.tickets import Status
+from portal.services.uploads import INCOMING, kept_key
+
+KINDS = ("unavailable", "died")
+
+
+class Died(BaseException):
+    """The function died at this call (a Lambda timeout or crash): no handler of the code under test runs."""
+
+
+class Injector:
+    """Counts calls to the store, the bucket and mail; fails call number `fail_at` the way `kind` says."""
+
+    def __init__(self, world):
+        self.world = world
+        self.calls: list[str] = []
+        self.fail_at: int | None = None
+        self.kind = "unavailable"
+
+    def reset(self, fail_at: int | None = None, kind: str = "unavailable") -> None:
+        """Count from zero; fail the `fail_at`-th call (None: none)."""
+        self.calls, self.fail_at, self.kind = [], fail_at, kind
+
+    def _wrap(self, name: str, function):
+        def wrapped(*args, **kwargs):
+            self.calls.append(name)
+            if self.fail_at is not None and len(self.calls) == self.fail_at:
+                if self.kind == "died":
+                    raise Died(name)
+                raise StoreUnavailable(f"injected: {name} failed (InternalServerError / connection lost)")
+            return function(*args, **kwargs)
+        return wrapped
+
+    def install(self, monkeypatch) -> Injector:
+        """Wrap the world's store and the bucket and mail adapters."""
+        store = self.world.store
+        for method in ("get", "batch_get", "query", "write"):
+            monkeypatch.setattr(store, method, self._wrap(f"store.{method}", getattr(store, method)))
+        for function in ("inspect", "copy", "delete"):
+            monkeypatch.setattr(files, function, self._wrap(f"s3.{function}", getattr(files, function)))
+        monkeypatch.setattr(mail, "send", self._wrap("ses.send", mail.send))
+        return self
+
+
+# --- the world's state ----------------------------------------------------------------------------------
+
+def snapshot(world) -> tuple:
+    """Everything the world holds (tables, bucket, delivered mail)."""
+    return (copy.deepcopy(dict(world.store._tables)), dict(world.bucket.objects), list(world.delivered))
+
+
+def restore(world, snap: tuple) -> None:
+    """Put the world back as `snapshot` saw it."""
+    tables, objects, delivered = snap
+    world.store._tables.clear()
+    world.store._tables.update(copy.deepcopy(tables))
+    world.bucket.objects.clear()
+    world.bucket.objects.update(objects)
+    world.delivered[:] = delivered
+
+
+def rows(world, model) -> list[dict]:
+    """Every item of a table (tests may scan)."""
+    return list(world.store._tables.get(model, {}).values())
+
+
+IGNORED = (AuditEvent, Throttle, Session)  # attempts are audited and throttled: a retry adds to them
+
+
+def fingerprint(world) -> tuple:
+    """What an operation leaves, without ids and times: items per table and state, the bucket's kept objects
+    (incoming/ is the lifecycle rule's), and the mails delivered (the outbox is delivered first)."""
+    world.deliver()
+    items = Counter()
+    for model, table in world.store._tables.items():
+        if model in IGNORED:
+            continue
+        for item in table.values():
+            items[(model.__name__, item.get("status"), item.get("file_state"), item.get("active"),
+                   item.get("grade"), item.get("kind"), item.get("md_report"))] += 1
+    objects = Counter(key.split("/")[0] for key in world.bucket.objects if not key.startswith(INCOMING))
+    mails = Counter((to, subject) for to, subject, _body in world.delivered)
+    return items, objects, mails
+
+
+# --- invariants (DESIGN rules 6 and 9) ------------------------------------------------------------------
+
+def violations(world) -> set[str]:
+    """Everything half-written in the world, each as a sentence naming its values."""
+    found: set[str] = set()
+    found |= _bucket(world)
+    found |= _counters(world)
+    found |= _histories(world)
+    found |= _listings(world)
+    found |= _tickets(world)
+    found |= _uniques(world)
+    return found
+
+
+def _bucket(world) -> set[str]:
+    out = set()
+    objects = set(world.bucket.objects)
+    referenced, pending = set(), set()
+    for doc in rows(world, Document):
+        if doc["status"] in ("verified", "superseded"):
+            referenced.add(doc["s3_key"])
+            if doc["s3_key"] not in objects:
+                out.add(f"document {doc['doc_id']} ({doc['status']}) points at missing {doc['s3_key']}")
+        elif doc["status"] == "awaiting_upload":
+            pending.add(kept_key(doc["s3_key"]))
+    for event in rows(world, TicketEvent):
+        if event.get("kind") != "attachment":
+            continue
+        if event.get("file_state") == "verified":
+            referenced.add(event["s3_key"])
+            if event["s3_key"] not in objects:
+                out.add(f"ticket file {event['event_id']} points at missing {event['s3_key']}")
+        elif event.get("file_state") == "awaiting_upload":
+            pending.add(kept_key(event["s3_key"]))
+    for key in objects - referenced - pending:
+        if not key.startswith(INCOMING):  # incoming/ is emptied by the bucket's lifecycle rule
+            out.add(f"orphan object {key}")
+    return out
+
+
+def _counters(world) -> set[str]:
+    expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for s in rows(world, Standing):
+        grade = s.get("grade", "QUALIFIED")
+        for key in ["all"] + [f"product#{p}" for p in s.get("products") or ()]:
+            counts = expected[(s["dept_id"], key)]
+            counts[0] += 1
+            counts[1] += grade == "VIP"
+            counts[2] += grade == "PREFERRED"
+    actual = {(c["dept_id"], c["key"]): [int(c.get("total", 0)), int(c.get("vip", 0)), int(c.get("preferred", 0))]
+              for c in rows(world, CounterTable)}
+    return {f"counter {key} is {actual.get(key, [0, 0, 0])}, standings say {expected.get(key, [0, 0, 0])}"
+            for key in set(expected) | set(actual) if actual.get(key, [0, 0, 0]) != expected.get(key, [0, 0, 0])}
+
+
+def _histories(world) -> set[str]:
+    out = set()
+    standings = {(s["dept_id"], s["customer_id"]): s for s in rows(world, Standing)}
+    last: dict[tuple, dict] = {}
+    for change in sorted(rows(world, GradeChange), key=lambda c: c["change_id"]):
+        if change.get("kind") in ("change", "left") and change.get("status", "done") == "done":
+            last[(change["dept_id"], change["customer_id"])] = change
+    for key, standing in standings.items():
+        change = last.get(key)
+        grade = standing.get("grade", "QUALIFIED")
+        if change is None or change["kind"] == "left":
+            if grade != "QUALIFIED":
+                out.add(f"standing {key} is {grade} without the change in its history")
+        elif change["to_grade"] != grade:
+            out.add(f"standing {key} is {grade}, its history says {change['to_grade']}")
+    for key, change in last.items():
+        if change["kind"] == "change" and key not in standings:
+            out.add(f"history of {key} says {change['to_grade']} but it has no standing")
+    return out
+
+
+def _listings(world) -> set[str]:
+    out = set()
+    locks = {u["key"]: u["owner_id"] for u in rows(world, Unique) if u["key"].startswith("blk#")}
+    active = {e["entry_id"]: e for e in rows(world, BlacklistEntry) if e.get("active")}
+    for entry in active.values():
+        lock = f"blk#{entry['customer_id']}#{entry['scope']}"
+        if locks.get(lock) != entry["entry_id"]:
+            out.add(f"active listing {entry['entry_id']} without its lock")
+        for s in rows(world, Standing):
+            if s["customer_id"] == entry["customer_id"] and entry["scope"] in ("company", s["dept_id"]):
+                out.add(f"listing {entry['entry_id']} half-applied: {s['customer_id']} still stands in {s['dept_id']}")
+    for lock, owner in locks.items():
+        if owner not in active:
+            out.add(f"lock {lock} held by {owner}, which is no active listing")
+    return out
+
+
+def _tickets(world) -> set[str]:
+    out = set()
+    events = defaultdict(list)
+    for event in rows(world, TicketEvent):
+        events[event["ticket_id"]].append(event)
+    statuses = {s.value for s in Status} | {"reopened"}
+    meaning = {"reopened": Status.IN_PROGRESS.value}  # a reopening step puts the ticket back in progress
+    for ticket in rows(world, Ticket):
+        timeline = sorted(events.get(ticket["ticket_id"], []), key=lambda e: e["event_id"])
+        if not timeline:
+            out.add(f"ticket {ticket['ticket_id']} without its timeline")
+            continue
+        steps = [meaning.get(e["status"], e["status"]) for e in timeline
+                 if e.get("kind") == "status" and e.get("status") in statuses]
+        if steps and steps[-1] != ticket["status"]:
+            out.add(f"ticket {ticket['ticket_id']} is {ticket['status']}, its timeline says {steps[-1]}")
+    return out
+
+
+def _uniques(world) -> set[str]:
+    out = set()
+    users = {u["user_id"]: u for u in rows(world, User)}
+    customers = {c["customer_id"]: c for c in rows(world, Customer)}
+    applications = {a["app_id"]: a for a in rows(world, Application)}
+    claims = {u["key"]: u["owner_id"] for u in rows(world, Unique)}
+    for key, owner in claims.items():
+        kind, _, value = key.partition("#")
+        if kind == "email" and users.get(owner, {}).get("email") != value:
+            out.add(f"claim {key} points at {owner}, not its user")
+        elif kind == "uscc" and customers.get(owner, {}).get("credit_code") != value:
+            out.add(f"claim {key} points at {owner}, not its customer")
+        elif kind == "open-app" and applications.get(owner, {}).get("status") != "submitted":
+            out.add(f"claim {key} points at {owner}, no open application")
+    for user in users.values():
+        if claims.get(f"email#{user['email']}") != user["user_id"]:
+            out.add(f"user {user['user_id']} without its e-mail claim")
+    for customer in customers.values():
+        if customer.get("credit_code") and claims.get(f"uscc#{customer['credit_code']}") != customer["customer_id"]:
+            out.add(f"customer {customer['customer_id']} without its credit-code claim")
+    for app in applications.values():
+        if app.get("status") == "submitted" and \
+                claims.get(f"open-app#{app['customer_id']}#{app['dept_id']}") != app["app_id"]:
+            out.add(f"open application {app['app_id']} without its claim")
+    return out

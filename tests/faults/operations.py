@@ -1,0 +1,270 @@
+"""Every operation that writes, as one entry each: how to prepare the world for it, and how to run it.
+
+A new write operation (or scheduled function) is one more `Operation` in OPERATIONS; the fault-injection test
+then fails each of its calls in turn and checks the world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from portal.adapters import records
+from portal.adapters.repos.dynamics import BlacklistEntries
+from portal.services import (
+    applications,
+    blacklist,
+    changes,
+    customers,
+    documents,
+    evaluations,
+    grading,
+    incidents,
+    misconduct,
+    prospects,
+    ticket_files,
+    ticket_lifecycle,
+    tickets,
+    visits,
+)
+from portal.services.context import system_ctx
+from tests.factories import PDF, all_required_documents, applied, register, registration, review_to_admission
+from tests.unit.services import ticket_world
+from tests.unit.services.dynamics_world import customer, verified_document
+
+LEADER, REP, MD, LEAD = "ortho.leader@demo.local", "ortho.rep@demo.local", "md.admin@demo.local", "leader@demo.local"
+GOOD = {"scale": "三级甲等", "annual_volume": 800, "payment": "按时回款，无逾期", "reputation": "信誉良好，无违规",
+        "loyalty_years": 5, "qualification": "齐全有效"}
+T0 = datetime(2027, 3, 10, 2, tzinfo=UTC)  # the world's clock: a Wednesday, 10:00 in Shanghai
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A write: `setup(world)` prepares it (returns what `run` needs); `run(world, state)` does it once. A job's
+    run returns its result; items it lists as `failed` count as a failure to retry."""
+
+    name: str
+    setup: Callable[[Any], Any]
+    run: Callable[[Any, Any], Any]
+    # mail handed to SES by a function that then died before recording it goes again (at least once): the one
+    # duplicate nobody can prevent without the mail service's own idempotency
+    sends_mail: bool = False
+
+
+def job(run: Callable, after: timedelta = timedelta()) -> Callable:
+    """A scheduled function's `run(event)` at the world's clock plus `after`."""
+    def call(world, _state):
+        return run({"now": (world.now + after).isoformat()})
+    return call
+
+
+def _standing_customer(world, depts=("ortho",), grade="QUALIFIED", n=6):
+    """A customer with its user, standing (counted) in `depts`, among `n` others in ortho (quota room)."""
+    from tests.factories import admitted, stand_counted
+
+    admitted("ortho", n, store=world.store)
+    customer_id, email = customer(world)
+    for dept in depts:
+        product = "bone-plate" if dept == "ortho" else "walker"
+        stand_counted(customer_id, "上海康健医疗器械有限公司", dept, (product,), store=world.store)
+    if grade != "QUALIFIED":
+        grading.change(world.ctx(LEADER), "ortho", customer_id, grade, "年度评审优秀")
+    return customer_id, email
+
+
+def _upload_waiting(world):
+    _c, ctx = register(world)
+    ticket = documents.request_upload(ctx, ctx.actor.customer_id, type_id="business-licence", filename="执照.pdf",
+                                      content_type="application/pdf", issue_date=date(2024, 1, 1),
+                                      expiry_date=None, long_term=True)
+    world.bucket.objects[ticket.document.s3_key] = PDF
+    return ctx, ticket.document.doc_id
+
+
+def _ticket(world, **kw):
+    customer_id, ctx = ticket_world.customer(world)
+    return ctx, tickets.file(ctx, "ortho", "complaint", "交货延迟", "订单延迟两周", **kw)
+
+
+def _file_waiting(world):
+    ctx, ticket = _ticket(world)
+    upload = ticket_files.request(ctx, ticket.ticket_id, "送货单.pdf", "application/pdf")
+    world.bucket.objects[upload.event.s3_key] = PDF
+    return ctx, ticket.ticket_id, upload.event.event_id
+
+
+def _with_documents(world):
+    _c, ctx = register(world)
+    all_required_documents(ctx, world)
+    return ctx
+
+
+def _reviewed(world):
+    _c, _ctx, app = applied(fake=world)
+    return review_to_admission(app, fake=world)
+
+
+def _reentry(world):
+    customer_obj, ctx = register(world)
+    all_required_documents(ctx, world)
+    with world.uow() as uow:
+        uow.repo(BlacklistEntries).put(records.BlacklistEntry(
+            entry_id="e-lifted", customer_id=customer_obj.customer_id, scope="ortho", listed_at=world.now,
+            active=False))
+        uow.commit()
+    app = review_to_admission(applications.submit(ctx, "ortho", ["bone-plate"]), fake=world)
+    return applications.decide(world.ctx(LEADER), app.app_id, True, "部门同意", app.version)
+
+
+def _listed(world, scope="ortho", expires_on=None):
+    customer_id, _email = _standing_customer(world)
+    who = MD if scope == "company" else LEADER
+    return blacklist.list_customer(world.ctx(who), customer_id, scope, "严重违约", expires_on)
+
+
+def _major_loss(world):
+    customer_id, _email = _standing_customer(world)
+    return incidents.record(world.ctx(LEADER), "ortho", customer_id, "major_loss", "造成重大损失")
+
+
+def _misconduct(world):
+    customer_id, email = _standing_customer(world)
+    code = world.store.get(records.Customer.model, {"customer_id": customer_id})["credit_code"]
+    reporter, _ = customer(world, email="reporter@x.cn")
+    return misconduct.submit(world.ctx("reporter@x.cn"), "上海康健医疗器械有限公司", code, "虚开发票")
+
+
+def _visit(world):
+    customer_id, _email = _standing_customer(world)
+    return visits.plan(world.ctx(REP), "ortho", customer_id, planned_on=date(2027, 3, 20), mode="on_site",
+                       purpose="季度回访", assignee_id=world.user(REP).user_id)
+
+
+def _with_licence(world):
+    customer_id, email = _standing_customer(world)
+    return customer_id, email, verified_document(world, customer_id)
+
+
+def _change_task(world):
+    customer_id, email = _standing_customer(world)
+    licence = verified_document(world, customer_id)
+    return changes.report(world.ctx(email), "change", {"name": "新名称有限公司"}, licence)[0]
+
+
+def _expiring_document(world):
+    _c, ctx = register(world)
+    from tests.factories import upload
+
+    return upload(ctx, "business-licence", expiry_date=date(2027, 4, 1), fake=world)
+
+
+def _resolved(world):
+    ctx, ticket = _ticket(world)
+    return ctx, tickets.advance(world.ctx(LEADER), ticket.ticket_id, "resolved", "已补发")
+
+
+def _staged_mail(world):
+    from portal.services import outbox
+
+    with world.uow() as uow:
+        outbox.stage(uow, world.ctx(), ["a@x.cn", "b@x.cn"], "【测试】outbox", "正文")
+        uow.commit()
+
+
+def _open_cycle(world):
+    from portal.services import reviews
+    from tests.factories import admitted
+
+    admitted("ortho", 2, store=world.store)
+    return reviews.open_cycle(system_ctx(datetime(2027, 7, 1, 1, tzinfo=UTC), store=world.store))
+
+
+OPERATIONS: list[Operation] = [
+    # --- customers ---
+    Operation("registration", lambda w: registration(),
+              lambda w, reg: customers.register(w.ctx(), reg)),
+    Operation("registration_with_a_taken_email", lambda w: registration(email=register(w)[1].actor.email),
+              lambda w, reg: customers.register(w.ctx(), reg)),
+    Operation("document_upload_confirm", _upload_waiting,
+              lambda w, s: documents.confirm(s[0], s[1])),
+    Operation("prospect_invitation",
+              lambda w: prospects.create(w.ctx(REP), "ortho", name="上海某医院", email="p@hospital.cn",
+                                         contact_name="王主任", note="展会"),
+              lambda w, p: prospects.invite(w.ctx(REP), p.prospect_id, "http://portal")),
+    # --- admission ---
+    Operation("application", _with_documents, lambda w, ctx: applications.submit(ctx, "ortho", ["bone-plate"])),
+    Operation("decision", _reviewed,
+              lambda w, app: applications.decide(w.ctx(LEADER), app.app_id, True, "同意", app.version)),
+    Operation("re_entry", _reentry,
+              lambda w, app: applications.approve_reentry(w.ctx(LEAD), app.app_id, "公司领导同意", app.version)),
+    # --- grading ---
+    Operation("grade_change", lambda w: _standing_customer(w)[0],
+              lambda w, c: grading.change(w.ctx(LEADER), "ortho", c, "VIP", "年度评审优秀")),
+    Operation("proposal", lambda w: _standing_customer(w)[0],
+              lambda w, c: grading.propose(w.ctx(REP), "ortho", c, "PREFERRED", "回款及时", None)),
+    Operation("evaluation", lambda w: _standing_customer(w)[0],
+              lambda w, c: evaluations.evaluate(w.ctx(REP), "ortho", c, GOOD, {})),
+    # --- dynamic management ---
+    Operation("department_listing", lambda w: _standing_customer(w)[0],
+              lambda w, c: blacklist.list_customer(w.ctx(LEADER), c, "ortho", "严重违约")),
+    Operation("company_listing", lambda w: _standing_customer(w, ("ortho", "rehab"))[0],
+              lambda w, c: blacklist.list_customer(w.ctx(MD), c, "company", "重大损失")),
+    Operation("lifting", _listed, lambda w, e: blacklist.lift(w.ctx(LEADER), e.entry_id, "整改完成")),
+    Operation("incident_major_loss", lambda w: _standing_customer(w)[0],
+              lambda w, c: incidents.record(w.ctx(LEADER), "ortho", c, "major_loss", "造成重大损失")),
+    Operation("report_decided_by_listing", _major_loss,
+              lambda w, i: incidents.decide_report(w.ctx(MD), i.customer_id, i.incident_id, True, "核实属实")),
+    Operation("misconduct_report", lambda w: (_standing_customer(w), customer(w, email="reporter@x.cn")),
+              lambda w, s: misconduct.submit(w.ctx("reporter@x.cn"), "上海康健医疗器械有限公司", None, "虚开发票")),
+    Operation("misconduct_to_incident", _misconduct,
+              lambda w, r: misconduct.to_incident(w.ctx(MD), r.report_id, "ortho", "major_loss")),
+    Operation("change_report", lambda w: _with_licence(w),
+              lambda w, s: changes.report(w.ctx(s[1]), "change", {"name": "新名称有限公司"}, s[2])),
+    Operation("change_handled", _change_task,
+              lambda w, t: changes.handle(w.ctx(LEADER), "ortho", t.task_id, "已更新档案")),
+    # --- tickets and visits ---
+    Operation("ticket_filing", lambda w: ticket_world.customer(w)[1],
+              lambda w, ctx: tickets.file(ctx, "ortho", "complaint", "交货延迟", "订单延迟两周")),
+    Operation("ticket_file_confirm", _file_waiting,
+              lambda w, s: ticket_files.confirm(s[0], s[1], s[2])),
+    Operation("ticket_acknowledged", lambda w: _ticket(w)[1],
+              lambda w, t: tickets.advance(w.ctx(LEADER), t.ticket_id, "acknowledged", None)),
+    Operation("ticket_reply", lambda w: _ticket(w),
+              lambda w, s: ticket_lifecycle.reply(s[0], s[1].ticket_id, "请尽快处理")),
+    Operation("ticket_resolved", lambda w: _ticket(w)[1],
+              lambda w, t: tickets.advance(w.ctx(LEADER), t.ticket_id, "resolved", "已补发")),
+    Operation("ticket_closed", _resolved,
+              lambda w, s: ticket_lifecycle.close(s[0], s[1].ticket_id, 5, "满意")),
+    Operation("ticket_reopened", _resolved,
+              lambda w, s: ticket_lifecycle.reopen(s[0], s[1].ticket_id, "问题仍在")),
+    Operation("visit_planned", lambda w: _standing_customer(w)[0],
+              lambda w, c: visits.plan(w.ctx(REP), "ortho", c, planned_on=date(2027, 3, 20), mode="on_site",
+                                       purpose="季度回访", assignee_id=w.user(REP).user_id)),
+    Operation("visit_recorded", _visit,
+              lambda w, v: visits.record(w.ctx(REP), v.visit_id, "done", "客户反馈良好", v.version)),
+    # --- every scheduled function ---
+    Operation("job_open_review_cycle", lambda w: _standing_customer(w),
+              job(lambda e: __import__("functions.open_review_cycle").open_review_cycle.run(
+                  {**e, "now": "2027-07-01T01:00:00+00:00"}))),
+    Operation("job_expire_blacklist", lambda w: _listed(w, expires_on=date(2027, 4, 1)),
+              job(lambda e: __import__("functions.expire_blacklist").expire_blacklist.run(e),
+                  timedelta(days=30))),
+    Operation("job_escalate_downgrades",
+              lambda w: incidents.record(w.ctx(LEADER), "ortho", _standing_customer(w, grade="VIP")[0],
+                                         "late_payment", "逾期回款"),
+              job(lambda e: __import__("functions.escalate_downgrades").escalate_downgrades.run(e),
+                  timedelta(days=7))),
+    Operation("job_escalate_reviews", _open_cycle,
+              job(lambda e: __import__("functions.escalate_reviews").escalate_reviews.run(
+                  {**e, "now": "2027-08-15T01:00:00+00:00"}))),
+    Operation("job_ticket_sla", lambda w: _ticket(w),
+              job(lambda e: __import__("functions.ticket_sla").ticket_sla.run(e), timedelta(days=10))),
+    Operation("job_licence_expiry", _expiring_document,
+              job(lambda e: __import__("functions.licence_expiry").licence_expiry.run(e), timedelta(days=1))),
+    Operation("job_finish_uploads", lambda w: (_upload_waiting(w), _file_waiting(w)),
+              job(lambda e: __import__("functions.finish_uploads").finish_uploads.run(e), timedelta(hours=2))),
+    Operation("job_deliver_outbox", _staged_mail,
+              job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
+]
