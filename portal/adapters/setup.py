@@ -19,14 +19,18 @@ class AdapterSettings(Protocol):
     public_url: str
 
     @property
+    def ses_region(self) -> str:
+        """The region SES is called in (PORTAL_MAIL_REGION, else the stage's region)."""
+
+    @property
     def is_local(self) -> bool:
         """True for local runs and tests (moto)."""
 
 
 def configure_all(settings: AdapterSettings) -> None:
     """Configure boto3 clients, PynamoDB tables, the document bucket and the mail sender (no AWS call)."""
-    aws.configure(settings.aws_endpoint, settings.aws_region)
+    aws.configure(settings.aws_endpoint, settings.aws_region, {"ses": settings.ses_region})
     tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
     files.configure(settings.bucket)
-    mail.configure(settings.mail_from)
+    mail.configure(settings.mail_from, show_bodies=settings.is_local)
     uow.configure(DynamoStore())
