@@ -14,15 +14,7 @@ import uuid
 
 from flask import Flask, Response, g, request
 
-log = logging.getLogger("portal.request")
-QUIET = ("botocore", "boto3", "urllib3", "pynamodb", "s3transfer")  # at DEBUG they print whole requests
-
-
-def configure_logging() -> None:
-    """The portal's loggers at INFO whatever the root's level (Zappa sets WARNING); the SDKs' at WARNING."""
-    logging.getLogger("portal").setLevel(logging.INFO)
-    for name in QUIET:
-        logging.getLogger(name).setLevel(logging.WARNING)
+log = logging.getLogger("portal.request")  # at INFO (portal.adapters.setup.configure_logging)
 
 
 def _request_id() -> str:
@@ -54,6 +46,5 @@ def _finish(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     """Log every request of `app` once, at its end."""
-    configure_logging()
     app.before_request_funcs.setdefault(None, []).insert(0, _start)  # first, so the duration covers the rest
     app.after_request(_finish)
