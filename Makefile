@@ -69,7 +69,7 @@ publish-static: $(STAMP)
 infra: $(STAMP)
 	$(PY) -m portal.tools.render_infra
 
-# The one deploy path (README "From an empty AWS account"): SES identity stack, main stack, keys, package, static
+# The one deploy path (README "Deploying to AWS: from an empty account and back"): SES identity stack, main stack, keys, package, static
 # files, `zappa deploy`/`update`, schedules. DRY_RUN=1 prints the resolved settings and every command, touching nothing.
 deploy:
 	DRY_RUN=$(DRY_RUN) $(PY) -m portal.tools.deploy deploy $${STAGE:-dev}
