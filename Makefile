@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra bench bench-expiry clean
+.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra deploy rollback teardown rotate-keys bench bench-expiry clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,22 @@ publish-static: $(STAMP)
 
 infra: $(STAMP)
 	$(PY) -m portal.tools.render_infra
+
+# The one deploy path (README "Deploying to AWS: from an empty account and back"): SES identity stack, main stack, keys, package, static
+# files, `zappa deploy`/`update`, schedules. DRY_RUN=1 prints the resolved settings and every command, touching nothing.
+deploy:
+	DRY_RUN=$(DRY_RUN) $(PY) -m portal.tools.deploy deploy $${STAGE:-dev}
+
+rollback:
+	DRY_RUN=$(DRY_RUN) $(PY) -m portal.tools.deploy rollback $${STAGE:-dev}
+
+# Function, API, schedules and stacks go; tables, buckets, logs, the SES identity and the keys stay.
+teardown:
+	DRY_RUN=$(DRY_RUN) $(PY) -m portal.tools.deploy teardown $${STAGE:-dev}
+
+# FINISH=1 ends a rotation (drops the previous keys) once sessions and tokens signed with them have expired.
+rotate-keys:
+	DRY_RUN=$(DRY_RUN) $(PY) -m portal.tools.deploy rotate-keys $${STAGE:-dev} $(if $(FINISH),--finish)
 
 bench-expiry: $(STAMP)
 	$(PY) -m tests.bench.expiry

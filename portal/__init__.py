@@ -7,9 +7,12 @@ from pathlib import Path
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 
+from portal.adapters import secrets
 from portal.adapters.setup import configure_all
 from portal.config import Settings
 from portal.extensions import babel, csrf
+from portal.web import request_log
+from portal.web.client_address import ClientAddress
 from portal.web.security import StrictJSON
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,11 +22,14 @@ LOCALES = ("zh", "en")
 def create_app(config: Settings | dict | None = None) -> Flask:
     """Build the portal for `config` (Settings, or overrides of the environment's settings)."""
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
+    configure_all(settings)
+    settings = secrets.resolve(settings)  # the keys from SSM, once per cold start (issue 14 item 3)
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
     app.json = StrictJSON(app)
     app.extensions["portal.settings"] = settings
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        SECRET_KEY_FALLBACKS=settings.cookie_keys[1:],  # the previous key still opens cookies during a rotation
         SESSION_COOKIE_NAME="portal_session" if settings.is_local else "__Host-portal_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -37,7 +43,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     )
     if settings.is_local:
         _allow_local_mail_domains()
-    configure_all(settings)
+    app.wsgi_app = ClientAddress(app.wsgi_app, settings.trusted_proxies)  # SEC-1: who asks, unforgeable
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     _register_blueprints(app)
@@ -108,6 +114,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     app.after_request(security_headers)
     if settings.is_local:
         app.after_request(_deliver_mail_now)
+    request_log.register(app)
 
     @app.context_processor
     def _template_globals():

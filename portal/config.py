@@ -25,7 +25,13 @@ class Settings:
     table_prefix: str = "portal-local-"  # PORTAL_TABLE_PREFIX
     bucket: str = "portal-local-documents"  # PORTAL_BUCKET
     mail_from: str = "no-reply@portal.local"  # PORTAL_MAIL_FROM (an SES-verified address)
-    secret_key: str = field(default="", repr=False)  # PORTAL_SECRET_KEY (required outside local runs)
+    mail_region: str | None = None  # PORTAL_MAIL_REGION: SES's region when the stage's has none (e.g. ap-east-1)
+    secret_key: str = field(default="", repr=False)  # PORTAL_SECRET_KEY: signs cookies (required outside local)
+    secret_key_previous: str = field(default="", repr=False)  # PORTAL_SECRET_KEY_PREVIOUS: still verifies cookies
+    token_key: str = field(default="", repr=False)  # PORTAL_TOKEN_KEY: signs API tokens (required outside local)
+    token_key_previous: str = field(default="", repr=False)  # PORTAL_TOKEN_KEY_PREVIOUS: still verifies tokens
+    secrets_parameter: str | None = None  # PORTAL_SECRETS_PARAMETER: SSM SecureString holding the four keys
+    trusted_proxies: int = 0  # PORTAL_TRUSTED_PROXIES: X-Forwarded-For entries our own fronts append (0: none)
     static_url: str | None = None  # PORTAL_STATIC_URL: CDN or bucket URL of static files in production
     public_url: str = "http://127.0.0.1:5000"  # PORTAL_PUBLIC_URL: the portal's origin (CORS, links)
     session_hours: int = 12  # PORTAL_SESSION_HOURS
@@ -38,6 +44,21 @@ class Settings:
     def is_local(self) -> bool:
         """True for the local run and the tests: plain-HTTP cookies, no HSTS."""
         return self.env in LOCAL_ENVS
+
+    @property
+    def ses_region(self) -> str:
+        """Where mail is sent from: PORTAL_MAIL_REGION, else the stage's region."""
+        return self.mail_region or self.aws_region
+
+    @property
+    def cookie_keys(self) -> list[str]:
+        """Keys that verify session cookies, the one that signs first (Flask's SECRET_KEY, then its fallbacks)."""
+        return [k for k in (self.secret_key, self.secret_key_previous) if k]
+
+    @property
+    def token_keys(self) -> list[str]:
+        """Keys that verify API tokens, oldest first as itsdangerous wants them (the last one signs)."""
+        return [k for k in (self.token_key_previous, self.token_key) if k]
 
     @property
     def session_lifetime(self) -> timedelta:
@@ -54,7 +75,13 @@ class Settings:
             "table_prefix": "PORTAL_TABLE_PREFIX",
             "bucket": "PORTAL_BUCKET",
             "mail_from": "PORTAL_MAIL_FROM",
+            "mail_region": "PORTAL_MAIL_REGION",
             "secret_key": "PORTAL_SECRET_KEY",
+            "secret_key_previous": "PORTAL_SECRET_KEY_PREVIOUS",
+            "token_key": "PORTAL_TOKEN_KEY",
+            "token_key_previous": "PORTAL_TOKEN_KEY_PREVIOUS",
+            "secrets_parameter": "PORTAL_SECRETS_PARAMETER",
+            "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
             "static_url": "PORTAL_STATIC_URL",
             "public_url": "PORTAL_PUBLIC_URL",
             "session_hours": "PORTAL_SESSION_HOURS",
@@ -75,14 +102,27 @@ class Settings:
         values.update(overrides)
         return cls(**values).checked()
 
+    def with_keys(self, keys: Mapping[str, str]) -> Settings:
+        """These settings with the keys read from the secrets parameter (SEC-1, issue 14 item 3)."""
+        known = ("secret_key", "secret_key_previous", "token_key", "token_key_previous")
+        return replace(self, **{name: keys.get(name) or "" for name in known}).checked()
+
     def checked(self) -> Settings:
-        """Refuse unsafe combinations; give local runs a throw-away secret key."""
+        """Refuse unsafe combinations; give local runs throw-away keys."""
         if self.env not in ("local", "test", "dev", "production"):
             raise ConfigError(f"PORTAL_ENV must be local, test, dev or production, not {self.env!r}")
-        if not self.secret_key:
-            if not self.is_local:
-                raise ConfigError("PORTAL_SECRET_KEY must be set outside local runs")
-            return replace(self, secret_key=secrets.token_urlsafe(32))
-        if not self.is_local and len(self.secret_key) < 32:
-            raise ConfigError("PORTAL_SECRET_KEY must be at least 32 characters")
+        if self.trusted_proxies < 0:
+            raise ConfigError("PORTAL_TRUSTED_PROXIES must be 0 or more")
+        if self.secrets_parameter and not self.secret_key:
+            return self  # the keys are read from SSM when the app is made (portal.adapters.secrets)
+        if self.is_local:
+            return replace(self, secret_key=self.secret_key or secrets.token_urlsafe(32),
+                           token_key=self.token_key or secrets.token_urlsafe(32))
+        for name, var in (("secret_key", "PORTAL_SECRET_KEY"), ("token_key", "PORTAL_TOKEN_KEY")):
+            if not getattr(self, name):
+                raise ConfigError(f"{var} (or PORTAL_SECRETS_PARAMETER) must be set outside local runs")
+            if len(getattr(self, name)) < 32:
+                raise ConfigError(f"{var} must be at least 32 characters")
+        if self.token_key in (self.secret_key, self.secret_key_previous):
+            raise ConfigError("PORTAL_TOKEN_KEY must differ from the cookie keys (PORTAL_SECRET_KEY)")
         return self

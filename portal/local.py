@@ -127,6 +127,9 @@ def banner(stack: LocalStack, url: str) -> str:
 
 def show_mail() -> None:
     """Locally, every mail the portal sends (moto keeps it too) is printed with its body."""
+    from portal.adapters import mail
+
+    mail.show_bodies()
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("\n  ✉ %(message)s"))
     mail_log = logging.getLogger("portal.mail")

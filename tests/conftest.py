@@ -19,6 +19,7 @@ auth_service.use_fast_hashing()
 
 DEMO_PASSWORD = "Demo-pass-2026!"
 TEST_SETTINGS = {"env": "test", "secret_key": "test-secret-key-that-is-long-enough-0123456789",
+                 "token_key": "test-token-key-that-is-long-enough-and-another",
                  "table_prefix": "test-", "bucket": "test-documents"}
 
 

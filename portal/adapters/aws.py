@@ -12,13 +12,19 @@ import boto3
 import botocore.session
 from botocore.config import Config
 
-_settings = {"endpoint": None, "region": "us-east-1"}
+_settings: dict = {"endpoint": None, "region": "us-east-1", "regions": {}}
 
 
-def configure(endpoint: str | None, region: str) -> None:
-    """Point every client made from now on at `endpoint` (None: the normal AWS chain)."""
-    _settings.update(endpoint=endpoint, region=region)
+def configure(endpoint: str | None, region: str, regions: dict[str, str] | None = None) -> None:
+    """Point every client made from now on at `endpoint` (None: the normal AWS chain), in `region`, except the
+    services `regions` sends elsewhere (SES: the mail region, issue 14 item 5)."""
+    _settings.update(endpoint=endpoint, region=region, regions=dict(regions or {}))
     client.cache_clear()
+
+
+def region_of(service: str) -> str:
+    """The region clients of `service` are made in."""
+    return _settings["regions"].get(service, _settings["region"])
 
 
 def endpoint() -> str | None:
@@ -43,5 +49,5 @@ def client(service: str):
     """A boto3 client for `service`, made on first use and reused (cheap Lambda warm starts)."""
     config = Config(signature_version="s3v4") if service == "s3" else None
     return _boto3_session().client(
-        service, region_name=_settings["region"], endpoint_url=_settings["endpoint"], config=config
+        service, region_name=region_of(service), endpoint_url=_settings["endpoint"], config=config
     )

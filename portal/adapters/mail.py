@@ -10,12 +10,17 @@ from portal.adapters import aws
 from portal.adapters.store.expr import StoreUnavailable
 
 log = logging.getLogger("portal.mail")
-_sender = {"from": "no-reply@portal.local"}
+_sender: dict = {"from": "no-reply@portal.local", "show_bodies": False}
 
 
-def configure(sender: str) -> None:
-    """Set the SES-verified sender address."""
-    _sender["from"] = sender
+def configure(sender: str, show_bodies: bool = False) -> None:
+    """Set the SES-verified sender address; `show_bodies` (local runs only) lets the log show what was sent."""
+    _sender.update({"from": sender, "show_bodies": show_bodies})
+
+
+def show_bodies() -> None:
+    """Log every mail's recipient, subject and body (`make run` prints them); never on AWS."""
+    _sender["show_bodies"] = True
 
 
 _memory: dict = {"outbox": None}  # a list in fast tests: mails are kept there instead of sent
@@ -41,6 +46,7 @@ def send(to: str, subject: str, body: str) -> str:
         )
     except (ClientError, BotoCoreError) as exc:  # the outbox keeps the mail due and tries again later
         raise StoreUnavailable(f"ses: {exc}") from exc
-    log.info("mail to %s: %s", to, subject)
-    log.debug("%s", body)  # the local run shows bodies (invitation links); production logs stay at INFO
+    if _sender["show_bodies"]:  # the local run shows who got what (invitation links); never on AWS (issue 14)
+        log.info("mail to %s: %s", to, subject)
+        log.debug("%s", body)
     return response["MessageId"]

@@ -60,7 +60,7 @@ def tokens():
     form = parse(LoginForm)
     user = auth.authenticate(ctx(), form.email.data, form.password.data, throttles(), channel="api")
     lifetime = settings().token_minutes
-    token = auth.issue_token(ctx(), user, settings().secret_key, timedelta(minutes=lifetime))
+    token = auth.issue_token(ctx(), user, settings().token_keys, timedelta(minutes=lifetime))
     return jsonify({"token": token, "token_type": "Bearer", "expires_in": lifetime * 60}), 201
 
 

@@ -210,19 +210,22 @@ def change_password(ctx: Ctx, current: str, new: str, keep_raw: str | None) -> N
 
 # --- API tokens -------------------------------------------------------------------------------
 
-def _serializer(secret: str) -> URLSafeSerializer:
+def _serializer(secret: str | list[str]) -> URLSafeSerializer:
+    """Signs with the last key; verifies with any (oldest first): a rotation signs nobody out (issue 14)."""
     return URLSafeSerializer(secret, salt="api-token")
 
 
-def issue_token(ctx: Ctx, user, secret: str, lifetime: timedelta) -> str:
-    """A signed bearer token naming the user and its expiry (checked against the portal's clock)."""
+def issue_token(ctx: Ctx, user, secret: str | list[str], lifetime: timedelta) -> str:
+    """A signed bearer token naming the user and its expiry (checked against the portal's clock); `secret` is the
+    token key, or the keys oldest first (the newest signs)."""
     audit.record(replace(ctx, actor=actor_for(user)), "auth.token_issued",
                  target_type="user", target_id=user.user_id, detail={"channel": "api"})
     return _serializer(secret).dumps({"uid": user.user_id, "exp": int((ctx.now + lifetime).timestamp())})
 
 
-def read_token(token: str, secret: str, now: datetime, uow=None):
-    """The active user a bearer token names; raise Unauthenticated for an expired or forged one."""
+def read_token(token: str, secret: str | list[str], now: datetime, uow=None):
+    """The active user a bearer token names (signed by any of the keys); raise Unauthenticated for an expired or
+    forged one."""
     try:
         data = _serializer(secret).loads(token)
         uid, exp = data["uid"], int(data["exp"])

@@ -1,6 +1,7 @@
 """Render infra/template.json (CloudFormation) from the one table declaration in portal.adapters.tables.
 
-`make infra` rewrites the file; tests/integration/test_infra.py fails when it is out of date.
+`make infra` rewrites it and infra/mail.json (the SES identity, deployed in the mail region);
+tests/integration/test_infra.py fails when either is out of date.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import sys
 from pathlib import Path
 
 from portal.adapters.tables import MODELS, BaseModel, ttl_attribute
+from portal.tools import infra_role
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.json"
+MAIL_TEMPLATE = TEMPLATE.with_name("mail.json")
 
 
 def logical_id(model: type[BaseModel]) -> str:
@@ -58,7 +61,7 @@ def table_resource(model: type[BaseModel]) -> dict:
 
 
 def template() -> dict:
-    """The whole stack: tables, the private document bucket, and the portal's access policy."""
+    """The whole stack: tables, the private document bucket, the portal's execution role and log group."""
     resources = {logical_id(m): table_resource(m) for m in MODELS}
     resources["DocumentBucket"] = {
         "Type": "AWS::S3::Bucket",
@@ -93,48 +96,34 @@ def template() -> dict:
             "Resource": [{"Fn::GetAtt": ["DocumentBucket", "Arn"]}, {"Fn::Sub": "${DocumentBucket.Arn}/*"}],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}},
     }
-    table_arns = []
-    for m in MODELS:
-        table_arns.append({"Fn::GetAtt": [logical_id(m), "Arn"]})
-        table_arns.append({"Fn::Sub": "${" + logical_id(m) + ".Arn}/index/*"})
-    resources["PortalAccessPolicy"] = {
-        "Type": "AWS::IAM::ManagedPolicy",
-        "Properties": {
-            "Description": "What the portal's Lambda functions may do: its tables, its bucket, sending mail.",
-            "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
-                                               "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                                               "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
-                                               "dynamodb:DescribeTable"],
-                 "Resource": table_arns},
-                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                 "Resource": {"Fn::Sub": "${DocumentBucket.Arn}/*"}},
-                {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*"},
-            ]},
-        },
-    }
+    resources.update(infra_role.resources(logical_id))  # the execution role, its policy, its log group
+    # issue 14 item 9: the static site's bucket and distribution go here (and their outputs below), so that
+    # `make deploy` (portal/tools/deploy.py) creates them with the rest of the stack.
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "Customer portal: DynamoDB tables, the private document bucket and the portal's access policy",
+        "Description": "Customer portal: DynamoDB tables, the private document bucket, the portal's execution role",
         "Parameters": {
             "TablePrefix": {"Type": "String", "Default": "portal-prod-", "AllowedPattern": "^[a-z0-9-]+$"},
             "DocumentBucketName": {"Type": "String"},
             "PortalOrigin": {"Type": "String", "Description": "e.g. https://portal.example.cn"},
+            **infra_role.PARAMETERS,
         },
         "Resources": resources,
-        "Outputs": {"PortalAccessPolicyArn": {"Value": {"Ref": "PortalAccessPolicy"}}},
+        "Outputs": {"DocumentBucketName": {"Value": {"Ref": "DocumentBucket"}}, **infra_role.OUTPUTS},
     }
 
 
-def rendered() -> str:
-    """The template as the text kept in infra/template.json."""
-    return json.dumps(template(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+def rendered(document: dict | None = None) -> str:
+    """A template as the text kept in infra/ (the main one by default)."""
+    return json.dumps(template() if document is None else document, indent=2, ensure_ascii=False,
+                      sort_keys=False) + "\n"
 
 
 def main() -> int:
-    """Write infra/template.json."""
-    TEMPLATE.write_text(rendered(), encoding="utf-8")
-    print(f"wrote {TEMPLATE}", file=sys.stderr)
+    """Write infra/template.json and infra/mail.json."""
+    for path, document in ((TEMPLATE, template()), (MAIL_TEMPLATE, infra_role.mail_template())):
+        path.write_text(rendered(document), encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

@@ -45,7 +45,7 @@ def identify() -> None:
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            user = read_token(header[7:].strip(), settings().secret_key, request_now())
+            user = read_token(header[7:].strip(), settings().token_keys, request_now())
             g.actor = actor_for(user)
         return
     raw = session.get("sid")

@@ -16,6 +16,7 @@ def test_production_uses_the_normal_aws_chain_and_creates_nothing(aws, monkeypat
     monkeypatch.delenv("PORTAL_AWS_ENDPOINT", raising=False)
     before = set(aws_adapter.client("dynamodb").list_tables()["TableNames"])
     settings = Settings.from_env({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "p" * 40,
+                                  "PORTAL_TOKEN_KEY": "q" * 40,
                                   "PORTAL_TABLE_PREFIX": "portal-prod-"})
     app = create_app(settings)
     assert app.config["SESSION_COOKIE_SECURE"] is True
