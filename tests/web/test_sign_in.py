@@ -17,7 +17,7 @@ def audit_actions(outcome=None):
 
 def test_sign_in_page_is_chinese_by_default(client):
     page = client.get("/login").get_data(as_text=True)
-    assert '<html lang="zh-CN">' in page
+    assert '<html lang="zh-CN" class="no-js">' in page  # the layout script takes no-js away
     assert "登录" in page and "电子邮箱" in page and "密码" in page
 
 
@@ -27,7 +27,7 @@ def test_language_switch_to_english_is_remembered(client):
     cookie = response.headers["Set-Cookie"]
     assert "lang=en" in cookie and "Max-Age=31536000" in cookie
     page = client.get("/login").get_data(as_text=True)
-    assert "Sign in" in page and "E-mail" in page and '<html lang="en">' in page
+    assert "Sign in" in page and "E-mail" in page and '<html lang="en" class="no-js">' in page
     assert client.get("/lang/zh").status_code == 302
     assert "登录" in client.get("/login").get_data(as_text=True)
 
