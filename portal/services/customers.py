@@ -183,9 +183,11 @@ def _email_taken(ctx: Ctx, email: str, portal_url: str) -> None:
     audit.record(ctx, "customer.registration_email_taken", outcome="refused", actor_email=email)
     mail.send(email, "【客户管理门户】有人用您的邮箱注册 / Someone tried to register with your address",
               "有人尝试用本邮箱在客户管理门户注册新公司。本邮箱已有账户：如是您本人，请直接登录"
-              f"（忘记密码请联系管理员）：\n{portal_url.rstrip('/')}/login\n如不是您本人，请忽略本邮件，您的账户未被更改。\n\n"
+              f"：\n{portal_url.rstrip('/')}/login\n忘记密码可在此重设：{portal_url.rstrip('/')}/password/forgot\n"
+              "如不是您本人，请忽略本邮件，您的账户未被更改。\n\n"
               "Someone tried to register a company on the customer portal with this address, which has an account "
-              "already. If it was you, sign in instead. If not, ignore this mail: nothing about your account "
+              "already. If it was you, sign in instead (forgot the password? "
+              f"{portal_url.rstrip('/')}/password/forgot). If not, ignore this mail: nothing about your account "
               "changed.\n")
     return None
 
