@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import g, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from portal.api import bp
 from portal.api.schemas import QUERY_PARAMS
 from portal.api.spec import document, operation
 from portal.api.validation import parse, query_value
-from portal.auth.forms import LoginForm
+from portal.auth.forms import ForgotForm, LoginForm, ResetForm
 from portal.auth.routes import throttles
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit_trail, auth, org
+from portal.services import audit_trail, auth, org, password_reset
 from portal.web import ctx, settings
 from portal.web.forms.staff import (
     ActiveForm,
@@ -62,6 +63,27 @@ def tokens():
     lifetime = settings().token_minutes
     token = auth.issue_token(ctx(), user, settings().token_keys, timedelta(minutes=lifetime))
     return jsonify({"token": token, "token_type": "Bearer", "expires_in": lifetime * 60}), 201
+
+
+@operation(bp, "/password-resets", "POST", "Mail a single-use link (30 minutes) to set a new password. 202 whether or "
+           "not an account has the address; throttled per client address", form=ForgotForm,
+           response="ResetRequested", status=202, auth=False, errors=(429,))
+def password_reset_request():
+    """Forgotten password, through the API."""
+    form = parse(ForgotForm)
+    password_reset.request_reset(ctx(), form.email.data, settings().public_url)
+    return jsonify({"status": "received", "message": str(_l(
+        "If an account uses this address, a link to set a new password is on its way."))}), 202
+
+
+@operation(bp, "/password-resets/<token>", "POST", "Set a new password with a reset link's token (once; every "
+           "session and API token of the account ends). 404 for an expired, used, replaced or forged link",
+           form=ResetForm, response="PasswordReset", auth=False)
+def password_reset_finish(token: str):
+    """Finish a password reset through the API."""
+    form = parse(ResetForm)
+    password_reset.reset_password(ctx(), token, form.password.data)
+    return jsonify({"status": "changed"})
 
 
 @operation(bp, "/me", "GET", "Who the token belongs to", response="Me")

@@ -100,6 +100,8 @@ SCHEMAS = {
     "Document": DOCUMENT,
     "DocumentList": items_of(ref("Document")),
     "UploadTicket": obj(("document_id", "url", "fields"), document_id=S, **UPLOAD),
+    "ResetRequested": obj(("status", "message"), status={"type": "string", "enum": ["received"]}, message=S),
+    "PasswordReset": obj(("status",), status={"type": "string", "enum": ["changed"]}),
     "RegistrationReceived": obj(("status", "email", "message"), status={"type": "string", "enum": ["received"]},
                                 email=S, message=S),
     "DocumentTypeList": items_of(obj(("id",), id=S, name_zh=S, name_en=S, required_for={

@@ -24,3 +24,16 @@ class PasswordChangeForm(PortalForm):
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(),
                                         EqualTo("new_password", message=_l("The two passwords differ."))])
+
+
+class ForgotForm(PortalForm):
+    """Ask for a password-reset link."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetForm(PortalForm):
+    """Set a new password through a reset link (page and API)."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                             description=_l("8 to 128 characters; a long phrase is best."))

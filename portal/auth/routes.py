@@ -6,9 +6,9 @@ from flask import flash, g, make_response, redirect, render_template, request, s
 from flask_babel import gettext as _
 
 from portal.auth import bp
-from portal.auth.forms import LoginForm, PasswordChangeForm
+from portal.auth.forms import ForgotForm, LoginForm, PasswordChangeForm, ResetForm
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import auth, customers
+from portal.services import auth, customers, password_reset
 from portal.services.errors import Invalid, NotFound, Throttled, Unauthenticated
 from portal.web import ctx, safe_next, settings, signed_in_required
 from portal.web.forms import FORM_ERRORS, apply_errors
@@ -94,6 +94,37 @@ def change_password():
             flash(_("Your password has been changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.request_reset(ctx(), form.email.data, settings().public_url)
+        except Throttled as exc:
+            return render_template("auth/forgot.html", form=form, problem=exc.message, sent=False), 429
+        return render_template("auth/forgot.html", form=form, sent=True)
+    return render_template("auth/forgot.html", form=form, problem=FORM_ERRORS if form.errors else None, sent=False)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password through a reset link; then sign in with it."""
+    form = ResetForm()
+    try:
+        password_reset.check_link(ctx(), token)
+        if form.validate_on_submit():
+            password_reset.reset_password(ctx(), token, form.password.data)
+            session.clear()
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    except NotFound as exc:
+        return render_template("auth/reset.html", form=form, problem=exc.message), 404
+    except Invalid as exc:
+        apply_errors(form, exc)
+    return render_template("auth/reset.html", form=form, problem=None)
 
 
 def registration_of(form) -> customers.Registration:

@@ -199,6 +199,7 @@ def change_password(ctx: Ctx, current: str, new: str, keep_raw: str | None) -> N
             raise Invalid(fields={"current_password": [_l("The current password is wrong.")]})
         check_new_password(new, user.email, field="new_password")
         user.password_hash = hash_password(new)
+        user.tokens_after, user.must_change_password = ctx.now, None  # API tokens issued before now end
         users.save(user)
         audit.stage(uow, ctx, "auth.password_changed", target_type="user", target_id=user.user_id)
         try:
@@ -220,7 +221,8 @@ def issue_token(ctx: Ctx, user, secret: str | list[str], lifetime: timedelta) ->
     token key, or the keys oldest first (the newest signs)."""
     audit.record(replace(ctx, actor=actor_for(user)), "auth.token_issued",
                  target_type="user", target_id=user.user_id, detail={"channel": "api"})
-    return _serializer(secret).dumps({"uid": user.user_id, "exp": int((ctx.now + lifetime).timestamp())})
+    return _serializer(secret).dumps({"uid": user.user_id, "exp": int((ctx.now + lifetime).timestamp()),
+                                      "iat": int(ctx.now.timestamp())})
 
 
 def read_token(token: str, secret: str | list[str], now: datetime, uow=None):
@@ -238,4 +240,7 @@ def read_token(token: str, secret: str | list[str], now: datetime, uow=None):
         raise Unauthenticated(_l("The token is not valid."))
     if not user.active:
         raise Unauthenticated(_l("This account is disabled. Please contact your administrator."))
+    if user.tokens_after and int(data.get("iat", 0)) < int(user.tokens_after.timestamp()):
+        raise Unauthenticated(_l("The token is no longer valid: the password or the account changed. "
+                                 "Request a new one."))
     return user

@@ -180,16 +180,17 @@ def count_registration_try(ctx: Ctx, policy: ThrottlePolicy = REGISTRATION_THROT
 
 def _email_taken(ctx: Ctx, email: str, portal_url: str) -> None:
     """The address has an account: create nothing, tell its owner, answer as for a success."""
+    base = portal_url.rstrip("/")
     with ctx.uow() as uow:  # the refusal's audit and the owner's mail: one commit (DESIGN rule 13)
         audit.stage(uow, ctx, "customer.registration_email_taken", outcome="refused", actor_email=email)
         outbox.stage(uow, ctx, email,
                      "【客户管理门户】有人用您的邮箱注册 / Someone tried to register with your address",
                      "有人尝试用本邮箱在客户管理门户注册新公司。本邮箱已有账户：如是您本人，请直接登录"
-                     f"（忘记密码请联系管理员）：\n{portal_url.rstrip('/')}/login\n如不是您本人，请忽略本邮件，"
-                     "您的账户未被更改。\n\n"
+                     f"：\n{base}/login\n忘记密码可在此重设：{base}/password/forgot\n"
+                     "如不是您本人，请忽略本邮件，您的账户未被更改。\n\n"
                      "Someone tried to register a company on the customer portal with this address, which has an "
-                     "account already. If it was you, sign in instead. If not, ignore this mail: nothing about your "
-                     "account changed.\n")
+                     f"account already. If it was you, sign in instead (forgot the password? {base}/password/forgot)."
+                     " If not, ignore this mail: nothing about your account changed.\n")
         uow.commit()
     return None
 

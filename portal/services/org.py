@@ -118,7 +118,7 @@ def create_staff(ctx: Ctx, *, email: str, name: str, role: str, dept_id: str, pa
             raise Invalid(fields=problems)  # every problem at once, the taken address too
         user = records.User(user_id=str(uuid.uuid4()), email=email, name=name.strip(), kind="staff",
                             role=role_value.value, dept_id=dept_id, password_hash=hash_password(password),
-                            active=True, created_at=ctx.now)
+                            must_change_password=True, active=True, created_at=ctx.now)  # a temporary password
         users.create(user)
         audit.stage(uow, ctx, "staff.created", target_type="user", target_id=user.user_id, dept_id=dept_id,
                     detail={"email": email, "role": role_value.value})
@@ -141,6 +141,8 @@ def update_staff(ctx: Ctx, user_id: str, *, name: str, role: str, version: int):
         before = {"name": user.name, "role": user.role}
         role_changed = user.role != role_value.value
         user.name, user.role = name.strip(), role_value.value
+        if role_changed:
+            user.tokens_after = ctx.now  # API tokens of the old role end with its sessions
         _save_with_audit(uow, ctx, Users, user, "staff.updated", "user", user_id, user.dept_id,
                          {"before": before, "after": {"name": user.name, "role": user.role}})
     if role_changed:
@@ -157,6 +159,8 @@ def set_staff_active(ctx: Ctx, user_id: str, active: bool, version: int):
             raise refuse(ctx, "staff.set_active", user_id, user.dept_id)
         _check_version(user, version)
         user.active = active
+        if not active:
+            user.tokens_after = ctx.now  # its API tokens stay dead after it is enabled again
         _save_with_audit(uow, ctx, Users, user, "staff.enabled" if active else "staff.disabled", "user", user_id,
                          user.dept_id, None)
     if not active:

@@ -8,14 +8,15 @@ from collections.abc import Iterable
 from functools import wraps
 from urllib.parse import unquote, urlsplit
 
-from flask import Response, current_app, g, redirect, request, url_for
+from flask import Response, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 
 from portal.adapters.clock import utc_now
 from portal.config import Settings
 from portal.domain.roles import Perm
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
-from portal.services.errors import Unauthenticated
+from portal.services.errors import Forbidden, Unauthenticated
 from portal.services.exports import csv_text
 
 
@@ -67,6 +68,10 @@ def wants_json() -> bool:
             or request.accept_mimetypes.best == "application/json")
 
 
+# what a person whose password is temporary may still do: change it, or sign out
+PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout"}
+
+
 def signed_in_required(view):
     """Anyone signed in; anonymous browsers go to the sign-in page, API calls get 401."""
 
@@ -76,6 +81,11 @@ def signed_in_required(view):
             if wants_json():
                 raise Unauthenticated()
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if g.get("must_change_password") and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            if wants_json():  # a temporary password set by a leader or MD opens nothing but its own change
+                raise Forbidden(_("Change the temporary password first."))
+            flash(_("Your password was set by someone else: choose your own before going on."), "info")
+            return redirect(url_for("auth.change_password"))
         return view(*args, **kwargs)
 
     return wrapper

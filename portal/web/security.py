@@ -39,14 +39,14 @@ class StrictJSON(DefaultJSONProvider):
 
 def identify() -> None:
     """Set g.actor from the API bearer token or the browser session; None when anonymous."""
-    g.actor = None
+    g.actor, g.must_change_password = None, False
     if request.endpoint == "static":
         return
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             user = read_token(header[7:].strip(), settings().token_keys, request_now())
-            g.actor = actor_for(user)
+            g.actor, g.must_change_password = actor_for(user), bool(user.must_change_password)
         return
     raw = session.get("sid")
     if raw:
@@ -54,7 +54,7 @@ def identify() -> None:
         if user is None:
             session.clear()  # ended, expired or disabled: the old cookie is worthless
         else:
-            g.actor = actor_for(user)
+            g.actor, g.must_change_password = actor_for(user), bool(user.must_change_password)
 
 
 def _origin(url: str | None) -> str:

@@ -67,3 +67,32 @@ def test_md_reads_the_audit_trail(page, portal_url, shot):
     actions = page.locator("table.table code").all_inner_texts()
     assert "auth.sign_in" in actions
     shot(page, "08-audit")
+
+
+def test_forgot_password_mail_new_password_signed_in(page, portal_url, shot):
+    """Issue 15 item 1: 忘记密码 → the mail's link → a new password → signed in with it (on a phone)."""
+    import re
+
+    from tests.conftest import sent_mail
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{portal_url}/login")
+    page.click("text=忘记密码？")
+    page.fill("#email", "rehab.rep@demo.local")
+    shot(page, "40-forgot-password-390")
+    page.click("main button[type=submit]")
+    assert "链接已发出" in page.locator("main").inner_text()
+    shot(page, "41-forgot-password-sent-390")
+    body = sent_mail("重设密码")[-1].body
+    link = re.search(r"https?://\S+/password/reset/\S+", body).group(0)
+    page.goto(portal_url + link[link.index("/password/"):])
+    page.fill("#password", "12345678")
+    page.click("main button[type=submit]")
+    assert page.locator("#password-error").inner_text().startswith("此密码过于常见")
+    page.fill("#password", "spring rain over the river 2027")
+    shot(page, "42-reset-password-390")
+    page.click("main button[type=submit]")
+    assert "新密码已设置" in page.locator(".flash").inner_text()
+    sign_in(page, portal_url, "rehab.rep@demo.local", "spring rain over the river 2027")
+    page.wait_for_url(f"{portal_url}/staff/")
+    assert page.locator("h1").is_visible()

@@ -76,6 +76,22 @@ def test_accounts_claim_their_email_and_list_by_department(store):
     assert users.find("x" * 2000) is None
 
 
+def test_a_reset_link_replaces_the_last_and_sets_the_password_once(store):
+    commit(store, lambda uow: uow.repo(Users).create(records.User(
+        user_id="u1", email="a@x.cn", name="n", kind="staff", role="rep", dept_id="qa", password_hash="old",
+        created_at=T0, must_change_password=True)))
+    assert refused(store, lambda uow: uow.repo(Users).open_reset("nobody", "h0", T0)) == {"user"}
+    commit(store, lambda uow: uow.repo(Users).open_reset("u1", "h1", T0 + timedelta(minutes=30)))
+    commit(store, lambda uow: uow.repo(Users).open_reset("u1", "h2", T0 + timedelta(minutes=31)))
+    assert refused(store, lambda uow: uow.repo(Users).finish_reset("u1", "h1", "new", T0)) == {"reset"}
+    commit(store, lambda uow: uow.repo(Users).finish_reset("u1", "h2", "new", T0))
+    user = UnitOfWork(store).repo(Users).get("u1")
+    assert (user.password_hash, user.reset_hash, user.reset_expires, user.tokens_after, user.version) == (
+        "new", None, None, T0, 2)
+    assert not user.must_change_password
+    assert refused(store, lambda uow: uow.repo(Users).finish_reset("u1", "h2", "again", T0)) == {"reset"}
+
+
 def test_sessions_start_and_end_by_user(store):
     for n in range(3):
         commit(store, lambda uow, n=n: uow.repo(Sessions).start(records.Session(

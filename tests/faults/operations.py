@@ -6,6 +6,7 @@ then fails each of its calls in turn and checks the world.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +24,7 @@ from portal.services import (
     grading,
     incidents,
     misconduct,
+    password_reset,
     prospects,
     ticket_files,
     ticket_lifecycle,
@@ -165,6 +167,11 @@ def _resolved(world):
     return ctx, tickets.advance(world.ctx(LEADER), ticket.ticket_id, "resolved", "已补发")
 
 
+def _reset_requested(world):
+    password_reset.request_reset(world.ctx(), REP, "https://portal.example.cn")
+    return re.search(r"/password/reset/(\S+)", world.mails("重设密码")[-1][2]).group(1)
+
+
 def _staged_mail(world):
     from portal.services import outbox
 
@@ -187,6 +194,10 @@ OPERATIONS: list[Operation] = [
               lambda w, reg: customers.register(w.ctx(), reg)),
     Operation("registration_with_a_taken_email", lambda w: registration(email=register(w)[1].actor.email),
               lambda w, reg: customers.register(w.ctx(), reg)),
+    Operation("password_reset_request", lambda w: None,
+              lambda w, _: password_reset.request_reset(w.ctx(), REP, "https://portal.example.cn")),
+    Operation("password_reset", _reset_requested,
+              lambda w, token: password_reset.reset_password(w.ctx(), token, "a brand new phrase 2027")),
     Operation("document_upload_confirm", _upload_waiting,
               lambda w, s: documents.confirm(s[0], s[1])),
     Operation("prospect_invitation",

@@ -117,6 +117,19 @@ class Users(Repo):
         user = self.find(user_id)
         return user if user and user.kind == "staff" and user.active and user.dept_id == dept_id else None
 
+    def open_reset(self, user_id: str, token_hash: str, expires: datetime) -> None:
+        """Stage a password-reset link for the account; it replaces any earlier one (tag "user" if none)."""
+        self.update((user_id,), [attr("reset_hash").set(token_hash), attr("reset_expires").set(expires)],
+                    attr("user_id").exists(), tag="user")
+
+    def finish_reset(self, user_id: str, token_hash: str, password_hash: str, now: datetime) -> None:
+        """Stage the new password, once: only while this link is the open one (tag "reset"); the link closes, API
+        tokens issued until now die, and a temporary password is temporary no more."""
+        self.update((user_id,), [attr("password_hash").set(password_hash), attr("reset_hash").remove(),
+                                 attr("reset_expires").remove(), attr("must_change_password").remove(),
+                                 attr("tokens_after").set(now), attr("version").add(1)],
+                    attr("reset_hash").eq(token_hash), tag="reset")
+
     def create(self, user) -> None:
         """Stage a new account with its e-mail claimed (the commit fails with "email" if it is taken)."""
         user.version = 1

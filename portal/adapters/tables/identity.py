@@ -44,6 +44,10 @@ class User(BaseModel):
     password_hash = UnicodeAttribute()
     active = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
+    must_change_password = BooleanAttribute(null=True)  # set by a leader or MD: changed at the next sign-in
+    reset_hash = UnicodeAttribute(null=True)  # SHA-256 of the one open password-reset link (newest only)
+    reset_expires = UTCDateTimeAttribute(null=True)
+    tokens_after = UTCDateTimeAttribute(null=True)  # API tokens issued before this moment are void
     version = VersionAttribute()
     by_dept = UsersByDepartment()
 
