@@ -1,6 +1,6 @@
 # The two commands: `make run` (local portal on moto with demo data) and `make test` (the whole suite).
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
@@ -51,15 +51,10 @@ translations: $(STAMP)
 		-o portal/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
 
-# The Lambda package: built from a runtime-only virtualenv, so no test or dev tool is inside.
+# The Lambda package (issue 14): a runtime-only virtualenv on the stage's runtime Python, `zappa package`, then
+# unused data pruned and bytecode compiled in (portal/tools/build_package.py); the check enforces the 15 MB budget.
 package: $(STAMP) compile-translations
-	rm -rf .build/runtime && $(PYTHON) -m venv .build/runtime
-	.build/runtime/bin/pip install --quiet --upgrade pip
-	.build/runtime/bin/pip install --quiet . && rm -rf build
-	.build/runtime/bin/pip install --quiet --no-deps zappa durationpy
-	.build/runtime/bin/pip uninstall --quiet -y customer-portal setuptools
-	mkdir -p dist
-	VIRTUAL_ENV=$(CURDIR)/.build/runtime $(VENV)/bin/zappa package $${STAGE:-dev} -o dist/portal-$${STAGE:-dev}.zip
+	$(PY) -m portal.tools.build_package --stage $${STAGE:-dev}
 	$(PY) -m portal.tools.check_package dist/portal-$${STAGE:-dev}.zip
 
 # Static files (CSS, JS, images) to the bucket or CDN origin behind PORTAL_STATIC_URL.

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from portal.adapters.setup import configure_all
 from portal.config import Settings
 from portal.extensions import babel, csrf
+from portal.web.routing import LazyBuilderRule
 from portal.web.security import StrictJSON
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     """Build the portal for `config` (Settings, or overrides of the environment's settings)."""
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
+    app.url_rule_class = LazyBuilderRule  # every route from here on builds its URLs on first use: cheaper cold start
     app.json = StrictJSON(app)
     app.extensions["portal.settings"] = settings
     app.config.update(

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from portal.adapters.tables import MODELS, BaseModel, ttl_attribute
+from portal.tools import infra_site
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.json"
 
@@ -113,6 +114,7 @@ def template() -> dict:
             ]},
         },
     }
+    resources.update(infra_site.resources())  # the static site in front (issue 14 item 9)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "Customer portal: DynamoDB tables, the private document bucket and the portal's access policy",
@@ -120,9 +122,10 @@ def template() -> dict:
             "TablePrefix": {"Type": "String", "Default": "portal-prod-", "AllowedPattern": "^[a-z0-9-]+$"},
             "DocumentBucketName": {"Type": "String"},
             "PortalOrigin": {"Type": "String", "Description": "e.g. https://portal.example.cn"},
+            **infra_site.PARAMETERS,
         },
         "Resources": resources,
-        "Outputs": {"PortalAccessPolicyArn": {"Value": {"Ref": "PortalAccessPolicy"}}},
+        "Outputs": {"PortalAccessPolicyArn": {"Value": {"Ref": "PortalAccessPolicy"}}, **infra_site.OUTPUTS},
     }
 
 
