@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra bench bench-expiry clean
+.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra bench bench-expiry bench-cold clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,9 +57,15 @@ package: $(STAMP) compile-translations
 	$(PY) -m portal.tools.build_package --stage $${STAGE:-dev}
 	$(PY) -m portal.tools.check_package dist/portal-$${STAGE:-dev}.zip
 
-# Static files (CSS, JS, images) to the bucket or CDN origin behind PORTAL_STATIC_URL.
-publish-static: $(STAMP)
+# The public site (issue 14): content-hashed CSS/JS (immutable) and every public page in zh and en (five minutes'
+# caching), rendered from templates/site/ with the document types MD keeps, to PORTAL_STATIC_BUCKET behind CloudFront.
+publish-static: $(STAMP) compile-translations
 	$(PY) -m portal.tools.publish_static
+
+# Cold start of the unzipped package against a bare Flask app, side by side, on the runtime's Python (issue 14).
+bench-cold: $(STAMP)
+	test -f dist/portal-$${STAGE:-dev}.zip || $(MAKE) package
+	$(PY) -m tests.bench.cold --stage $${STAGE:-dev}
 
 infra: $(STAMP)
 	$(PY) -m portal.tools.render_infra

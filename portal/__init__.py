@@ -44,7 +44,19 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     _register_blueprints(app)
     _register_request_hooks(app, settings)
+    _publish_site_on_change(app, settings)
     return app
+
+
+def _publish_site_on_change(app: Flask, settings: Settings) -> None:
+    """With a static-site bucket, MD's document-type changes re-publish the pages that list them."""
+    from portal.services import site
+
+    site.forget_listeners()
+    if settings.static_bucket:
+        from portal.site.publish import republish_data_pages
+
+        site.when_document_types_change(lambda: republish_data_pages(app, settings.static_bucket))
 
 
 def _allow_local_mail_domains() -> None:
@@ -65,10 +77,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.customer import bp as customer_bp
+    from portal.site import bp as site_bp
     from portal.staff import bp as staff_bp
     from portal.web.errors import register_error_handlers
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(site_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(customer_bp, url_prefix="/customer")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

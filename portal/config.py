@@ -27,6 +27,7 @@ class Settings:
     mail_from: str = "no-reply@portal.local"  # PORTAL_MAIL_FROM (an SES-verified address)
     secret_key: str = field(default="", repr=False)  # PORTAL_SECRET_KEY (required outside local runs)
     static_url: str | None = None  # PORTAL_STATIC_URL: CDN or bucket URL of static files in production
+    static_bucket: str | None = None  # PORTAL_STATIC_BUCKET: the public site's bucket (pages re-published there)
     public_url: str = "http://127.0.0.1:5000"  # PORTAL_PUBLIC_URL: the portal's origin (CORS, links)
     session_hours: int = 12  # PORTAL_SESSION_HOURS
     token_minutes: int = 15  # PORTAL_TOKEN_MINUTES: lifetime of API bearer tokens
@@ -56,6 +57,7 @@ class Settings:
             "mail_from": "PORTAL_MAIL_FROM",
             "secret_key": "PORTAL_SECRET_KEY",
             "static_url": "PORTAL_STATIC_URL",
+            "static_bucket": "PORTAL_STATIC_BUCKET",
             "public_url": "PORTAL_PUBLIC_URL",
             "session_hours": "PORTAL_SESSION_HOURS",
             "token_minutes": "PORTAL_TOKEN_MINUTES",
