@@ -74,6 +74,7 @@ class LambdaProcess:
         """End the child (stdin closed: its loop ends)."""
         self.process.stdin.close()
         self.process.wait(timeout=30)
+        self.process.stdout.close()
         self.log.close()
 
 
