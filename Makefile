@@ -1,10 +1,10 @@
 # The two commands: `make run` (local portal on moto with demo data) and `make test` (the whole suite).
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra deploy rollback teardown rotate-keys bench bench-expiry clean
+.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra deploy rollback teardown rotate-keys bench bench-expiry bench-cold clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,20 +51,21 @@ translations: $(STAMP)
 		-o portal/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
 
-# The Lambda package: built from a runtime-only virtualenv, so no test or dev tool is inside.
+# The Lambda package (issue 14): a runtime-only virtualenv on the stage's runtime Python, `zappa package`, then
+# unused data pruned and bytecode compiled in (portal/tools/build_package.py); the check enforces the 15 MB budget.
 package: $(STAMP) compile-translations
-	rm -rf .build/runtime && $(PYTHON) -m venv .build/runtime
-	.build/runtime/bin/pip install --quiet --upgrade pip
-	.build/runtime/bin/pip install --quiet . && rm -rf build
-	.build/runtime/bin/pip install --quiet --no-deps zappa durationpy
-	.build/runtime/bin/pip uninstall --quiet -y customer-portal setuptools
-	mkdir -p dist
-	VIRTUAL_ENV=$(CURDIR)/.build/runtime $(VENV)/bin/zappa package $${STAGE:-dev} -o dist/portal-$${STAGE:-dev}.zip
+	$(PY) -m portal.tools.build_package --stage $${STAGE:-dev}
 	$(PY) -m portal.tools.check_package dist/portal-$${STAGE:-dev}.zip
 
-# Static files (CSS, JS, images) to the bucket or CDN origin behind PORTAL_STATIC_URL.
-publish-static: $(STAMP)
+# The public site (issue 14): content-hashed CSS/JS (immutable) and every public page in zh and en (five minutes'
+# caching), rendered from templates/site/ with the document types MD keeps, to PORTAL_STATIC_BUCKET behind CloudFront.
+publish-static: $(STAMP) compile-translations
 	$(PY) -m portal.tools.publish_static
+
+# Cold start of the unzipped package against a bare Flask app, side by side, on the runtime's Python (issue 14).
+bench-cold: $(STAMP)
+	test -f dist/portal-$${STAGE:-dev}.zip || $(MAKE) package
+	$(PY) -m tests.bench.cold --stage $${STAGE:-dev}
 
 infra: $(STAMP)
 	$(PY) -m portal.tools.render_infra

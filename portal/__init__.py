@@ -13,6 +13,7 @@ from portal.config import Settings
 from portal.extensions import babel, csrf
 from portal.web import request_log
 from portal.web.client_address import ClientAddress
+from portal.web.routing import LazyBuilderRule
 from portal.web.security import StrictJSON
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     configure_all(settings)
     settings = secrets.resolve(settings)  # the keys from SSM, once per cold start (issue 14 item 3)
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
+    app.url_rule_class = LazyBuilderRule  # every route from here on builds its URLs on first use: cheaper cold start
     app.json = StrictJSON(app)
     app.extensions["portal.settings"] = settings
     app.config.update(
@@ -48,7 +50,19 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     _register_blueprints(app)
     _register_request_hooks(app, settings)
+    _publish_site_on_change(app, settings)
     return app
+
+
+def _publish_site_on_change(app: Flask, settings: Settings) -> None:
+    """With a static-site bucket, MD's document-type changes re-publish the pages that list them."""
+    from portal.services import site
+
+    site.forget_listeners()
+    if settings.static_bucket:
+        from portal.site.publish import republish_data_pages
+
+        site.when_document_types_change(lambda: republish_data_pages(app, settings.static_bucket))
 
 
 def _allow_local_mail_domains() -> None:
@@ -79,10 +93,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.customer import bp as customer_bp
+    from portal.site import bp as site_bp
     from portal.staff import bp as staff_bp
     from portal.web.errors import register_error_handlers
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(site_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(customer_bp, url_prefix="/customer")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -33,6 +33,7 @@ class Settings:
     secrets_parameter: str | None = None  # PORTAL_SECRETS_PARAMETER: SSM SecureString holding the four keys
     trusted_proxies: int = 0  # PORTAL_TRUSTED_PROXIES: X-Forwarded-For entries our own fronts append (0: none)
     static_url: str | None = None  # PORTAL_STATIC_URL: CDN or bucket URL of static files in production
+    static_bucket: str | None = None  # PORTAL_STATIC_BUCKET: the public site's bucket (pages re-published there)
     public_url: str = "http://127.0.0.1:5000"  # PORTAL_PUBLIC_URL: the portal's origin (CORS, links)
     session_hours: int = 12  # PORTAL_SESSION_HOURS
     token_minutes: int = 15  # PORTAL_TOKEN_MINUTES: lifetime of API bearer tokens
@@ -83,6 +84,7 @@ class Settings:
             "secrets_parameter": "PORTAL_SECRETS_PARAMETER",
             "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
             "static_url": "PORTAL_STATIC_URL",
+            "static_bucket": "PORTAL_STATIC_BUCKET",
             "public_url": "PORTAL_PUBLIC_URL",
             "session_hours": "PORTAL_SESSION_HOURS",
             "token_minutes": "PORTAL_TOKEN_MINUTES",

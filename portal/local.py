@@ -111,6 +111,7 @@ def banner(stack: LocalStack, url: str) -> str:
     lines = [
         "",
         f"  客户管理门户 Customer portal: {url}",
+        f"  Public site (the pages `make publish-static` publishes): {url}/zh/index.html · {url}/en/index.html",
         "",
         f"  Demo logins (password for all: {DEMO_PASSWORD}):",
         *[f"    {email:<26} {role.value:<6} {dept}" for email, _name, role, dept in STAFF],

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import boto3
 import botocore.session
 from botocore.config import Config
 
@@ -39,8 +38,14 @@ def shared_session() -> botocore.session.Session:
 
 
 @lru_cache(maxsize=1)
-def _boto3_session() -> boto3.session.Session:
-    """boto3 over the shared botocore session (made once: boto3 registers its handlers on it)."""
+def _boto3_session() -> boto3.session.Session:  # noqa: F821 (imported on first use)
+    """boto3 over the shared botocore session (made once: boto3 registers its handlers on it).
+
+    boto3 (with s3transfer and multiprocessing) is imported here, on the first client, not at import:
+    PynamoDB needs only botocore, and a cold start that serves a page without S3 or SES never pays for it.
+    """
+    import boto3.session
+
     return boto3.session.Session(botocore_session=shared_session())
 
 

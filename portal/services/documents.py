@@ -17,7 +17,7 @@ from portal.domain.customers import MAX_UPLOAD_BYTES, CustomerType, Validity, va
 from portal.domain.org import valid_slug
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day, to_iso
-from portal.services import audit, outbox, uploads
+from portal.services import audit, outbox, site, uploads
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
@@ -217,6 +217,7 @@ def save_type(ctx: Ctx, type_id: str, *, name_zh: str, name_en: str, required_fo
             uow.commit()
         except WriteConflict as exc:
             raise Conflict(TYPE_EXISTS, fields={"type_id": [TYPE_EXISTS]} if version is None else None) from exc
+    site.document_types_changed()  # the 准入指南 pages list them: published again (static site)
     return record
 
 

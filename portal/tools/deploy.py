@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".build"
-STATIC_BUCKET_OUTPUT = "StaticSiteBucketName"  # issue 14 item 9: the static site's bucket, once the stack has it
+STATIC_BUCKET_OUTPUT = "SiteBucketName"  # issue 14 item 9: the static site's bucket, once the stack has it
 
 
 def stage_settings(stage: str, path: Path = ROOT / "zappa_settings.json") -> dict:

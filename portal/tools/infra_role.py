@@ -24,6 +24,8 @@ NEVER_ON_AUDIT = ["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchW
 # incoming/<prefix>, the portal copies what it checked to <prefix> (services/uploads.py).
 DOCUMENT_PREFIXES = ("documents/", "tickets/", "incoming/documents/", "incoming/tickets/")
 OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+# the static site's pages the Lambda writes again when MD changes document types (portal/site: DATA_PAGES)
+SITE_DATA_PAGES = [f"{lang}/{page}.html" for lang in ("zh", "en") for page in ("admission",)]
 
 
 def _arn(service: str, rest: str) -> dict:
@@ -55,6 +57,9 @@ def statements(logical_id) -> list[dict]:
         {"Sid": "AuditNeverChanges", "Effect": "Deny", "Action": NEVER_ON_AUDIT, "Resource": audit},
         {"Sid": "Documents", "Effect": "Allow", "Action": OBJECT_ACTIONS,
          "Resource": [{"Fn::Sub": "${DocumentBucket.Arn}/" + prefix + "*"} for prefix in DOCUMENT_PREFIXES]},
+        {"Sid": "PublishSitePages", "Effect": "Allow", "Action": ["s3:PutObject"],  # MD's document types re-publish
+         "Resource": [{"Fn::Sub": "${SiteBucket.Arn}/" + key}  # the 准入指南 pages, and only them (issue 14 item 9)
+                      for key in SITE_DATA_PAGES]},
         {"Sid": "SendMail", "Effect": "Allow", "Action": ["ses:SendEmail"],
          "Resource": {"Fn::Sub": "arn:${AWS::Partition}:ses:${MailRegion}:${AWS::AccountId}:identity/${MailIdentity}"},
          "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}},

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from portal.adapters.tables import MODELS, BaseModel, ttl_attribute
-from portal.tools import infra_role
+from portal.tools import infra_role, infra_site
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.json"
 MAIL_TEMPLATE = TEMPLATE.with_name("mail.json")
@@ -97,8 +97,7 @@ def template() -> dict:
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}},
     }
     resources.update(infra_role.resources(logical_id))  # the execution role, its policy, its log group
-    # issue 14 item 9: the static site's bucket and distribution go here (and their outputs below), so that
-    # `make deploy` (portal/tools/deploy.py) creates them with the rest of the stack.
+    resources.update(infra_site.resources())  # the static site in front (issue 14 item 9)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "Customer portal: DynamoDB tables, the private document bucket, the portal's execution role",
@@ -107,9 +106,11 @@ def template() -> dict:
             "DocumentBucketName": {"Type": "String"},
             "PortalOrigin": {"Type": "String", "Description": "e.g. https://portal.example.cn"},
             **infra_role.PARAMETERS,
+            **infra_site.PARAMETERS,
         },
         "Resources": resources,
-        "Outputs": {"DocumentBucketName": {"Value": {"Ref": "DocumentBucket"}}, **infra_role.OUTPUTS},
+        "Outputs": {"DocumentBucketName": {"Value": {"Ref": "DocumentBucket"}}, **infra_role.OUTPUTS,
+                    **infra_site.OUTPUTS},
     }
 
 
