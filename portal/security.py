@@ -50,7 +50,7 @@ def identify() -> None:
         return
     raw = session.get("sid")
     if raw:
-        user = load_session(raw, request_now())
+        user = load_session(raw, request_now(), user_id=session.get("uid"))
         if user is None:
             session.clear()  # ended, expired or disabled: the old cookie is worthless
         else:

@@ -158,13 +158,23 @@ def start_session(ctx: Ctx, user, lifetime: timedelta) -> str:
     return raw
 
 
-def load_session(raw: str, now: datetime, uow=None):
-    """The active user behind a session secret, or None when it is unknown, expired or disabled."""
+def load_session(raw: str, now: datetime, uow=None, user_id: str | None = None):
+    """The active user behind a session secret, or None when it is unknown, expired or disabled.
+
+    With the user id the signed cookie also carries, the session and the account are read together (one
+    BatchGetItem) and must name each other; without it (older cookies), one after the other.
+    """
     uow = uow or UnitOfWork()
-    session = uow.repo(Sessions).get(_sid_hash(raw))
+    if user_id and len(user_id) <= 64:
+        sessions, users = uow.fetch((Sessions, [(_sid_hash(raw),)]), (Users, [(user_id,)]))
+        session, user = next(iter(sessions), None), next(iter(users), None)
+        if session is None or session.user_id != user_id:
+            return None
+    else:
+        session = uow.repo(Sessions).get(_sid_hash(raw))
+        user = uow.repo(Users).get(session.user_id) if session is not None else None
     if session is None or session.expires_at <= now:
         return None
-    user = uow.repo(Users).get(session.user_id)
     return user if user is not None and user.active else None
 
 
