@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.catalogue import KEY as CATALOGUE
+from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.store.expr import attr
 
 ORG = "org"  # departments and document types are few: one partition each
@@ -18,17 +20,23 @@ class Departments(Repo):
 
     def find(self, dept_id: str):
         """One department, or None."""
-        return self.get(ORG, dept_id) if dept_id and len(dept_id) <= MAX_ID else None
+        return self.get(ORG, dept_id) if dept_id and len(dept_id) <= MAX_ID and dept_id != CATALOGUE else None
 
     def every(self) -> list:
         """Every department, by id (one Query)."""
-        return self.all(ORG)
+        return [d for d in self.all(ORG) if d.dept_id != CATALOGUE]
 
     def create(self, dept) -> None:
-        """Stage a new department (the commit fails with "department" if its id is taken)."""
+        """Stage a new department (the commit fails with "department" if its id is taken), and the catalogue."""
         dept.org = ORG
         dept.version = 1
         self.add(dept, tag="department")
+        self.uow.repo(Catalogue).stage_change(dept)
+
+    def save(self, record, tag: str = "stale") -> None:
+        """Stage a changed department (optimistic lock) and the catalogue with it."""
+        super().save(record, tag)
+        self.uow.repo(Catalogue).stage_change(record)
 
 
 class Products(Repo):
@@ -45,9 +53,16 @@ class Products(Repo):
         return self.get(dept_id, product_id) if product_id and len(product_id) <= MAX_ID else None
 
     def create(self, product) -> None:
-        """Stage a new product (the commit fails with "product" if the department has one with its id)."""
+        """Stage a new product (the commit fails with "product" if the department has one with its id), and the
+        catalogue."""
         product.version = 1
         self.add(product, tag="product")
+        self.uow.repo(Catalogue).stage_change(product)
+
+    def save(self, record, tag: str = "stale") -> None:
+        """Stage a changed product (optimistic lock) and the catalogue with it."""
+        super().save(record, tag)
+        self.uow.repo(Catalogue).stage_change(record)
 
 
 class Prospects(Repo):
