@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
+    from portal.adapters.uow import UnitOfWork
     from portal.labels import (
         CONDITION_LABELS,
         CUSTOMER_KIND_LABELS,
@@ -93,6 +94,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     )
     from portal.security import identify, security_headers
     from portal.services.org import department_names
+    from portal.web import request_store
 
     app.before_request(identify)
     app.after_request(security_headers)
@@ -116,7 +118,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         if dept_id == "company":
             return str(TICKET_LABELS["company"])
         if "dept_names" not in g:
-            g.dept_names = department_names()
+            g.dept_names = department_names(UnitOfWork(request_store()))
         record = g.dept_names.get(dept_id)
         return localized_name(record, locale) if record else dept_id
 
