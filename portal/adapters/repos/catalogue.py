@@ -1,6 +1,6 @@
-"""The catalogue: departments, their products and the document types, kept together in one item (the
-departments table's "~catalogue") so a page reads all of them with one GetItem, or inside a BatchGetItem
-with its other records (DESIGN rule 12).
+"""The catalogue: departments, their products and the document types, kept together in one item (in the
+departments table, alone in its partition "~catalogue", so listing departments never meets it), so a page reads
+all of them with one GetItem, or inside a BatchGetItem with its other records (DESIGN rule 12).
 
 The tables stay the truth: every write of a department, product or document type goes through its repository,
 which patches this copy in the same transaction, on the version it read (a lost race is tag "stale"). Without
@@ -17,7 +17,7 @@ from portal.adapters.repos.base import Repo
 from portal.adapters.store.expr import attr
 
 ORG = "org"
-KEY = "~catalogue"  # sorts after every department id (ids are slugs)
+KEY = "~catalogue"  # its own partition of the departments table (department ids are slugs: never this)
 PARTS = {tables.Department: ("departments", ("dept_id",)), tables.Product: ("products", ("dept_id", "product_id")),
          tables.DocumentType: ("types", ("type_id",))}
 LEFT_OUT = {"created_at", "version", "org", "catalogue"}
@@ -69,7 +69,7 @@ class Catalogue(Repo):
     """The one-item read copy of departments, products and document types."""
 
     model = tables.Department
-    key = (ORG, KEY)
+    key = (KEY, KEY)
 
     def read(self, item=None) -> CatalogueView:
         """The catalogue: from its item (`item` if the caller fetched it already), else from the tables."""
@@ -79,7 +79,7 @@ class Catalogue(Repo):
         return _view(self._from_tables())
 
     def _from_tables(self) -> dict:
-        departments = [d for d in self.all(ORG) if d.dept_id != KEY]
+        departments = self.all(ORG)
         products = [p for d in departments for p in self.uow.repo(_Products).all(d.dept_id)]
         types = self.uow.repo(_Types).all(ORG)
         return {"departments": [_entry(d) for d in departments], "products": [_entry(p) for p in products],

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
-from portal.adapters.repos.catalogue import KEY as CATALOGUE
 from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.store.expr import attr
 
@@ -20,11 +19,11 @@ class Departments(Repo):
 
     def find(self, dept_id: str):
         """One department, or None."""
-        return self.get(ORG, dept_id) if dept_id and len(dept_id) <= MAX_ID and dept_id != CATALOGUE else None
+        return self.get(ORG, dept_id) if dept_id and len(dept_id) <= MAX_ID else None
 
     def every(self) -> list:
         """Every department, by id (one Query)."""
-        return [d for d in self.all(ORG) if d.dept_id != CATALOGUE]
+        return self.all(ORG)
 
     def create(self, dept) -> None:
         """Stage a new department (the commit fails with "department" if its id is taken), and the catalogue."""

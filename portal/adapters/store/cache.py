@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 from portal.adapters.store.expr import Op
+from portal.adapters.store.schema import schema_of
 
 
 def _frozen(value: Any) -> Any:
@@ -32,8 +33,8 @@ class RequestCache:
         return copy.deepcopy(self._seen[key])
 
     def get(self, table: type, key: dict) -> dict | None:
-        """The item with `key`, or None (read once per request)."""
-        return self._remember(("get", table, _frozen(key)), lambda: self.store.get(table, key))
+        """The item with `key`, or None (read once per request, or found by a batch of this request)."""
+        return self._remember(("get", table, schema_of(table).key_of(key)), lambda: self.store.get(table, key))
 
     def batch_get(self, table: type, keys: list[dict]) -> list[dict]:
         """The items that exist among `keys` (read once per request)."""
@@ -42,7 +43,13 @@ class RequestCache:
     def batch_get_tables(self, requests: dict[type, list[dict]]) -> dict[type, list[dict]]:
         """The items that exist among the keys of several tables (read once per request)."""
         key = ("batch_tables", _frozen({t.__name__: k for t, k in requests.items()}))
-        return self._remember(key, lambda: self.store.batch_get_tables(requests))
+        found = self._remember(key, lambda: self.store.batch_get_tables(requests))
+        for table, keys in requests.items():  # each item asked for is known now, found or not
+            schema = schema_of(table)
+            items = {schema.key_of(i): i for i in found.get(table, [])}
+            for k in keys:
+                self._seen.setdefault(("get", table, schema.key_of(k)), items.get(schema.key_of(k)))
+        return found
 
     def query(self, table: type, hash_value: Any, **options) -> Any:
         """One Query (read once per request)."""
