@@ -35,6 +35,14 @@ def list_departments(ctx: Ctx, uow=None) -> list:
     return [get_department(ctx, ctx.actor.dept_id, uow)]
 
 
+def sales_scopes(ctx: Ctx) -> list[str]:
+    """The sales departments the actor may see, by id (the catalogue's copy: one GetItem)."""
+    authorize(ctx, Perm.VIEW_DEPARTMENT)
+    catalogue = ctx.uow().repo(Catalogue).read()
+    seen = catalogue.departments if ctx.actor.company_wide else [catalogue.department(ctx.actor.dept_id)]
+    return [d.dept_id for d in seen if d is not None and d.kind == DepartmentKind.SALES.value]
+
+
 def department_names(uow=None) -> dict:
     """Every department by id, for showing names (customers see them in the sales catalogue too); one GetItem of
     the catalogue's read copy."""
