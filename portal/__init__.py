@@ -107,7 +107,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
+    from portal.adapters.uow import UnitOfWork
     from portal.services.org import department_names
+    from portal.web import request_store
     from portal.web.labels import (
         CONDITION_LABELS,
         CUSTOMER_KIND_LABELS,
@@ -151,7 +153,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         if dept_id == "company":
             return str(TICKET_LABELS["company"])
         if "dept_names" not in g:
-            g.dept_names = department_names()
+            g.dept_names = department_names(UnitOfWork(request_store()))
         record = g.dept_names.get(dept_id)
         return localized_name(record, locale) if record else dept_id
 

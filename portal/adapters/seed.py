@@ -117,9 +117,21 @@ def seed_demo(settings, now: datetime, hash_password: Callable[[str], str], with
         writer.new(r.SlaSetting(scope=scope, categories=json.dumps(categories, ensure_ascii=False),
                                 first_response_days=1, resolution_days=5, vip_first_response_days=0,
                                 vip_resolution_days=3, autoclose_days=7, version=1))
+    if writer.added:
+        _rebuild_catalogue(writer.store)
     if with_customers:
         _customers(writer, now, hash_password)
     return writer.added
+
+
+def _rebuild_catalogue(store: Any) -> None:
+    """The catalogue's read copy, made from what the seeding wrote."""
+    from portal.adapters.repos.catalogue import Catalogue
+    from portal.adapters.uow import UnitOfWork
+
+    uow = UnitOfWork(store)
+    uow.repo(Catalogue).rebuild()
+    uow.commit()
 
 
 def _user(writer: _Writer, email: str, user) -> bool:

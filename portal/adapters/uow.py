@@ -52,6 +52,24 @@ class UnitOfWork:
             self._repos[cls] = cls(self)
         return self._repos[cls]
 
+    def fetch(self, *wanted: tuple[type, list[tuple]]) -> list[list]:
+        """Records of several repositories by key, read together (one BatchGetItem across tables while they fit):
+        for each (repository class, keys) pair, the records found among its keys, in no particular order."""
+        from portal.adapters.records import from_item
+        from portal.adapters.store.schema import schema_of
+
+        requests: dict[type, list[dict]] = {}
+        for cls, keys in wanted:
+            requests.setdefault(cls.model, []).extend(self.repo(cls)._key(*k) for k in keys)
+        found = self.store.batch_get_tables({t: k for t, k in requests.items() if k}) if any(
+            requests.values()) else {}
+        answers = []
+        for cls, keys in wanted:
+            schema = schema_of(cls.model)
+            asked = {schema.key_of(self.repo(cls)._key(*k)) for k in keys}
+            answers.append([from_item(cls.model, i) for i in found.get(cls.model, []) if schema.key_of(i) in asked])
+        return answers
+
     def stage(self, op: Op, tag: str = "conflict") -> None:
         """Add a write to the commit; `tag` names it if its condition fails."""
         self._ops.append(op)

@@ -52,6 +52,7 @@ def login():
         else:
             session.clear()  # a new session at sign-in: nothing from before survives
             session["sid"] = auth.start_session(ctx(), user, settings().session_lifetime)
+            session["uid"] = user.user_id  # signed with the cookie: the session and account are read together
             session.permanent = True
             return redirect(safe_next(request.args.get("next")) or home_for(auth.actor_for(user)))
     return render_template("auth/login.html", form=form, problem=problem), status

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.services import applications, blacklist, customers, documents, grading, org
+from portal.services import applications, documents, org
 from portal.services.errors import Invalid
+from portal.services.pages import customer as customer_pages
 from portal.web import ctx, customer_required
 from portal.web.forms import FORM_ERRORS, apply_errors
 from portal.web.forms.customer import ApplicationForm, UploadRequestForm
@@ -20,27 +21,19 @@ from portal.web.labels import localized_name
 @customer_required
 def home():
     """The customer's dashboard: its company, each department's status, documents and applications."""
-    view = customers.overview(ctx(), g.actor.customer_id)
-    catalogue = org.sales_catalogue(ctx())
-    departments = {d.dept_id: d for d, _products in catalogue}
-    products = {(d.dept_id, p.product_id): p for d, items in catalogue for p in items}
-    return render_template("customer/home.html", view=view, departments=departments, products=products,
-                           priorities=grading.priorities(view.standings),
-                           listings=[e for e in blacklist.of_customer(ctx(), g.actor.customer_id) if e.active],
-                           required=documents.required_types(view.customer.kind),
-                           types={t.type_id: t for t in documents.document_types()},
-                           rejection=documents.rejection_message)
+    view = customer_pages.dashboard(ctx())
+    return render_template("customer/home.html", view=view, departments=view.departments, products=view.products,
+                           priorities=view.priorities, listings=view.listings, required=view.required,
+                           types=view.types, rejection=documents.rejection_message)
 
 
 @bp.get("/documents")
 @customer_required
 def documents_page():
     """Upload qualification documents; the file goes straight from the browser to S3."""
-    view = customers.overview(ctx(), g.actor.customer_id)
-    return render_template("customer/documents.html", view=view, form=UploadRequestForm(),
-                           types=documents.document_types(),
-                           required={t.type_id for t in documents.required_types(view.customer.kind)},
-                           rejection=documents.rejection_message)
+    view = customer_pages.documents_page(ctx())
+    return render_template("customer/documents.html", view=view, form=UploadRequestForm(), types=view.types,
+                           required=view.required, rejection=documents.rejection_message)
 
 
 @bp.post("/documents/request")

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.services import changes, customers, misconduct, org, tickets
+from portal.services import changes, customers, misconduct, tickets
+from portal.services.pages import customer as customer_pages
 from portal.web import ctx, customer_required
 from portal.web import ticket_files as ticket_files_web
 from portal.web.forms import FORM_ERRORS, apply_errors
@@ -18,9 +19,7 @@ from portal.web.forms.customer import ChangeReportForm, CloseForm, MisconductFor
 @customer_required
 def ticket_list():
     """The company's tickets, and a form to file a new one."""
-    view = customers.overview(ctx(), g.actor.customer_id)
-    names = {d.dept_id: d for d, _p in org.sales_catalogue(ctx())}
-    dealing = sorted({s.dept_id for s in view.standings} | {a.dept_id for a in view.applications})
+    dealing, names = customer_pages.dealings(ctx())
     form = TicketForm()
     form.dept_id.choices = [SelectChoice(d, names[d].name_zh if d in names else d) for d in dealing] + [
         SelectChoice("company", _("The company (Marketing Division) — about a department's sales process"))]

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.adapters import records
+from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.identity import Sessions, Users
 from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.passwords import password_problem
@@ -158,13 +159,25 @@ def start_session(ctx: Ctx, user, lifetime: timedelta) -> str:
     return raw
 
 
-def load_session(raw: str, now: datetime, uow=None):
-    """The active user behind a session secret, or None when it is unknown, expired or disabled."""
+def load_session(raw: str, now: datetime, uow=None, user_id: str | None = None, with_catalogue: bool = False):
+    """The active user behind a session secret, or None when it is unknown, expired or disabled.
+
+    With the user id the signed cookie also carries, the session and the account are read together (one
+    BatchGetItem) and must name each other; without it (older cookies), one after the other. `with_catalogue`
+    reads the catalogue in the same BatchGetItem, for a request cache to keep (pages name departments).
+    """
     uow = uow or UnitOfWork()
-    session = uow.repo(Sessions).get(_sid_hash(raw))
+    if user_id and len(user_id) <= 64:
+        also = [(Catalogue, [Catalogue.key])] if with_catalogue else []
+        sessions, users, *_ = uow.fetch((Sessions, [(_sid_hash(raw),)]), (Users, [(user_id,)]), *also)
+        session, user = next(iter(sessions), None), next(iter(users), None)
+        if session is None or session.user_id != user_id:
+            return None
+    else:
+        session = uow.repo(Sessions).get(_sid_hash(raw))
+        user = uow.repo(Users).get(session.user_id) if session is not None else None
     if session is None or session.expires_at <= now:
         return None
-    user = uow.repo(Users).get(session.user_id)
     return user if user is not None and user.active else None
 
 

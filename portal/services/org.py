@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.adapters import records
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.identity import Users
 from portal.adapters.repos.org import Departments, Products
 from portal.adapters.uow import UnitOfWork, WriteConflict
@@ -34,9 +35,18 @@ def list_departments(ctx: Ctx, uow=None) -> list:
     return [get_department(ctx, ctx.actor.dept_id, uow)]
 
 
+def sales_scopes(ctx: Ctx) -> list[str]:
+    """The sales departments the actor may see, by id (the catalogue's copy: one GetItem)."""
+    authorize(ctx, Perm.VIEW_DEPARTMENT)
+    catalogue = ctx.uow().repo(Catalogue).read()
+    seen = catalogue.departments if ctx.actor.company_wide else [catalogue.department(ctx.actor.dept_id)]
+    return [d.dept_id for d in seen if d is not None and d.kind == DepartmentKind.SALES.value]
+
+
 def department_names(uow=None) -> dict:
-    """Every department by id, for showing names (customers see them in the sales catalogue too); one Query."""
-    return {d.dept_id: d for d in (uow or UnitOfWork()).repo(Departments).every()}
+    """Every department by id, for showing names (customers see them in the sales catalogue too); one GetItem of
+    the catalogue's read copy."""
+    return {d.dept_id: d for d in (uow or UnitOfWork()).repo(Catalogue).read().departments}
 
 
 def get_department(ctx: Ctx, dept_id: str, uow=None):
@@ -240,10 +250,8 @@ def sales_catalogue(ctx: Ctx) -> list[tuple]:
     """Sales departments with their products on sale: what a signed-in customer may apply for."""
     if ctx.actor is None:
         raise Unauthenticated()
-    uow = ctx.uow()
-    products = uow.repo(Products)
-    departments = [d for d in uow.repo(Departments).every() if d.kind == DepartmentKind.SALES.value]
-    return [(d, [p for p in products.of_department(d.dept_id) if p.active]) for d in departments]
+    catalogue = ctx.uow().repo(Catalogue).read()  # one GetItem: the catalogue's read copy
+    return [(d, catalogue.products_of(d.dept_id, on_sale=True)) for d in catalogue.sales()]
 
 
 # --- shared helpers ---------------------------------------------------------------------------

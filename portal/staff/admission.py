@@ -9,8 +9,9 @@ from wtforms import SelectChoice
 
 from portal.domain.customers import Condition
 from portal.domain.roles import Perm, may
-from portal.services import applications, customers, documents, grading, org, prospects, visits
+from portal.services import applications, customers, documents, grading, org, prospects
 from portal.services.access import authorize
+from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import ctx, settings, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors, first_message
@@ -71,12 +72,11 @@ def application_queue(dept_id: str):
 
 
 def _review_page(app_id: str, **forms):
-    app = applications.get_application(ctx(), app_id)
-    view = customers.overview(ctx(), app.customer_id)
+    page = staff_pages.review_page(ctx(), app_id)
+    app, types, staff = page.app, page.types, page.staff
+    view = customers.Overview(page.customer, page.documents, [], [])
     verified = [d for d in view.documents if d.status in ("verified", "superseded")]
-    types = {t.type_id: t for t in documents.document_types()}
     locale = str(get_locale())
-    staff = applications.department_staff(app.dept_id)
     assign = forms.get("assign") or AssignForm(obj=app)
     assign.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {u.email}") for u in staff]
     condition_forms = {}
@@ -93,7 +93,7 @@ def _review_page(app_id: str, **forms):
         assign=assign, background=forms.get("background") or BackgroundForm(version=app.version),
         condition_forms=condition_forms, recorded=recorded,
         decision=forms.get("decision") or DecisionForm(version=app.version),
-        types=types, problem=forms.get("problem"), dept=org.find_department(app.dept_id),
+        types=types, problem=forms.get("problem"), dept=page.dept,
         background_check=applications.background_of(app),
         can_decide=may(ctx().actor, Perm.DECIDE_APPLICATIONS, app.dept_id),
         can_review=may(ctx().actor, Perm.REVIEW_APPLICATIONS, app.dept_id),
@@ -187,13 +187,10 @@ def customer_list(dept_id: str):
 @staff_required(Perm.VIEW_CUSTOMERS)
 def customer(customer_id: str):
     """One customer's archive: registration data, documents, applications and standings (SEC-1)."""
-    view = customers.overview(ctx(), customer_id)
-    if not ctx().actor.company_wide:  # SEC-1: another department's dealings stay out of sight
-        mine = ctx().actor.dept_id
-        view = customers.Overview(view.customer, view.documents, [a for a in view.applications if a.dept_id == mine],
-                                  [s for s in view.standings if s.dept_id == mine])
-    return render_template("staff/customer.html", view=view, types={t.type_id: t for t in documents.document_types()},
-                           rejection=documents.rejection_message, visits=visits.of_customer(ctx(), customer_id))
+    page = staff_pages.customer_archive(ctx(), customer_id)  # SEC-1: another department's dealings stay out
+    view = customers.Overview(page.customer, page.documents, page.applications, page.standings)
+    return render_template("staff/customer.html", view=view, types=page.types,
+                           rejection=documents.rejection_message, visits=page.visits)
 
 
 @bp.get("/documents/<doc_id>/open")

@@ -38,7 +38,7 @@ def _scopes() -> list[SelectChoice]:
 @staff_required(Perm.VIEW_CUSTOMERS)
 def blacklist_page():
     """BLK-3: the company blacklist for every staff user; department lists for their staff and MD."""
-    scopes = ["company"] + [d.dept_id for d in org.list_departments(ctx()) if d.kind == "sales"]
+    scopes = ["company"] + org.sales_scopes(ctx())
     lists = {scope: blacklist.entries(ctx(), scope, active_only=request.args.get("all") != "1") for scope in scopes}
     may_lift = {scope: (may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST) if scope == "company"
                         else may(g.actor, Perm.MANAGE_DEPARTMENT_BLACKLIST, scope)) for scope in scopes}

@@ -10,7 +10,8 @@ from wtforms import SelectChoice
 
 from portal.domain.grading import Grade, rank, scorecard_from_dict
 from portal.domain.roles import Perm, may
-from portal.services import customers, evaluations, grading, org, scorecards, visits
+from portal.services import customers, evaluations, grading, org, scorecards
+from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import csv_response, ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors
@@ -18,21 +19,20 @@ from portal.web.forms.staff import DeclineForm, EndStandingForm, GradeForm, Scor
 
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
-    standing = grading.get_standing(ctx(), dept_id, customer_id)
-    found = evaluations.evaluations(ctx(), dept_id, customer_id)
+    page = staff_pages.standing_page(ctx(), dept_id, customer_id)
+    standing, found = page.standing, page.evaluations
     form = grade_form or GradeForm()
     form.evaluation_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {e.proposed}") for e in found]
-    products = {p.product_id: p for p in org.list_products(ctx(), dept_id)}
     return render_template(
-        "staff/standing.html", standing=standing, dept=org.get_department(ctx(), dept_id), evaluations=found,
+        "staff/standing.html", standing=standing, dept=page.dept, evaluations=found,
         latest_points=json.loads(found[0].points) if found else {},
         latest_card=scorecard_from_dict(json.loads(found[0].card_definition)) if found else None,
         grade_form=form, end_form=end_form or EndStandingForm(), decline_form=DeclineForm(),
-        proposals=grading.open_proposals(ctx(), dept_id, customer_id), products=products,
-        quota=grading.quota(ctx(), dept_id), priority=rank(Grade(standing.grade)), problem=problem,
+        proposals=page.proposals, products=page.products,
+        quota=page.quota, priority=rank(Grade(standing.grade)), problem=problem,
         can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id), can_propose=may(g.actor, Perm.PROPOSE_GRADES, dept_id),
-        can_evaluate=may(g.actor, Perm.EVALUATE, dept_id), last_visit=visits.last_made(ctx(), dept_id, customer_id))
+        can_evaluate=may(g.actor, Perm.EVALUATE, dept_id), last_visit=page.last_visit)
 
 
 @bp.get("/departments/<dept_id>/customers/<customer_id>")

@@ -12,6 +12,8 @@ from flask import Response, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from portal.adapters.clock import utc_now
+from portal.adapters.store.cache import RequestCache
+from portal.adapters.uow import default_store
 from portal.config import Settings
 from portal.domain.roles import Perm
 from portal.services.access import authorize, refuse
@@ -32,6 +34,16 @@ def request_now():
     return g.now
 
 
+def request_store():
+    """Where a reading request's services read (DESIGN rule 12): a GET remembers its reads, so what two services
+    of one page both need is read once; other methods read afresh (their retries must see others' writes)."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if "read_store" not in g:
+        g.read_store = RequestCache(default_store())
+    return g.read_store
+
+
 def ctx() -> Ctx:
     """The service context of the current request: actor, client address and the request's one clock."""
     return Ctx(
@@ -39,6 +51,7 @@ def ctx() -> Ctx:
         now=request_now(),
         ip=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
+        store=request_store(),
     )
 
 

@@ -10,8 +10,9 @@ from flask import Response, g, request, session
 from flask.json.provider import DefaultJSONProvider
 
 from portal.adapters import files
+from portal.adapters.uow import UnitOfWork
 from portal.services.auth import actor_for, load_session, read_token
-from portal.web import request_now, settings
+from portal.web import request_now, request_store, settings
 
 
 def _finite(text: str) -> float:
@@ -50,7 +51,9 @@ def identify() -> None:
         return
     raw = session.get("sid")
     if raw:
-        user = load_session(raw, request_now())
+        store = request_store()  # a GET keeps what it read: the catalogue comes with the session, for its pages
+        user = load_session(raw, request_now(), UnitOfWork(store), user_id=session.get("uid"),
+                            with_catalogue=store is not None)
         if user is None:
             session.clear()  # ended, expired or disabled: the old cookie is worthless
         else:

@@ -13,6 +13,8 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
+BUDGET = 6  # DynamoDB calls per page or API read, authentication included (DESIGN rule 12)
+PAGE = 100  # the largest page a list shows: items read may grow by at most this from 10 to 1,000 records
 ROLES = ["customer", "md.admin", "leader", "ortho.leader", "ortho.clerk", "ortho.rep"]
 SKIP = {"static", "auth.set_language", "auth.index", "api.openapi", "staff.document_open", "customer.document_open",
         "api.document_download", "customer.ticket_file_open", "staff.ticket_file_open", "api.ticket_file_download"}
@@ -71,6 +73,36 @@ def measure(app, ids: dict) -> dict:
     return results
 
 
+def within_budget(small: tuple, large: tuple) -> bool:
+    """≤ BUDGET calls, the same calls at both sizes, and items read growing at most by one page."""
+    return large[0] <= BUDGET and large[0] == small[0] and large[1] - small[1] <= PAGE
+
+
+def report(small: dict, large: dict) -> str:
+    """The table of calls and items per request and role, then the worst request of each role."""
+    lines = [f"{'request':<62} {'role':<13} {'calls@10':>8} {'calls@1000':>10} {'items@10':>8} {'items@1000':>10}"]
+    for key in sorted(large):
+        small_cost = small.get(key, (0, 0, {}))
+        flag = "" if within_budget(small_cost, large[key]) else "  <-- over budget or grows"
+        lines.append(f"{key[0]:<62} {key[1]:<13} {small_cost[0]:>8} {large[key][0]:>10} {small_cost[1]:>8} "
+                     f"{large[key][1]:>10}{flag}")
+    lines += ["", f"{'worst per role':<16} {'requests':>8} {'most calls':>10}  {'page with most calls':<58} "
+                  f"{'most items@1000':>15} {'over budget or growing':>22}"]
+    for role in ROLES:
+        mine = {k: v for k, v in large.items() if k[1] == role}
+        if not mine:
+            continue
+        worst = max(mine, key=lambda k: (mine[k][0], k[0]))
+        over = sum(not within_budget(small.get(k, (0, 0, {})), v) for k, v in mine.items())
+        lines.append(f"{role:<16} {len(mine):>8} {mine[worst][0]:>10}  {worst[0]:<58} "
+                     f"{max(v[1] for v in mine.values()):>15} {over:>22}")
+    worst = max(v[0] for v in large.values())
+    over = sum(not within_budget(small.get(k, (0, 0, {})), v) for k, v in large.items())
+    lines.append(f"\n{len(large)} requests; most DynamoDB calls on one: {worst} (budget {BUDGET}); "
+                 f"over budget or growing: {over}")
+    return "\n".join(lines)
+
+
 def main() -> int:
     """Print calls and items per request at two data sizes, then the portal's cold import time."""
 
@@ -86,15 +118,7 @@ def main() -> int:
     add_records(990, ids)
     large = measure(world.app, ids)
     world.mock.stop()
-    print(f"{'request':<58} {'role':<13} {'calls@10':>8} {'calls@1000':>10} {'items@10':>8} {'items@1000':>10}")
-    worst = 0
-    for key in sorted(large):
-        calls, items, _ops = large[key]
-        small_calls, small_items, _ = small.get(key, (0, 0, {}))
-        worst = max(worst, calls)
-        flag = "" if calls <= 6 and calls == small_calls else "  <-- over budget or grows"
-        print(f"{key[0]:<58} {key[1]:<13} {small_calls:>8} {calls:>10} {small_items:>8} {items:>10}{flag}")
-    print(f"\n{len(large)} requests; most DynamoDB calls on one: {worst} (budget 6)")
+    print(report(small, large))
     started = time.perf_counter()
     out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import portal.wsgi"], capture_output=True,
                          text=True, env={"PORTAL_ENV": "local", "PATH": ""})

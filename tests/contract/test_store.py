@@ -131,3 +131,14 @@ def test_a_stored_null_reads_as_absent(store):
     else:
         store.write([Put(Unique, {"key": "k", "owner_id": None})])
     assert store.get(Unique, {"key": "k"}) == {"key": "k"}
+
+
+def test_a_batch_across_tables_answers_every_table_asked(store):
+    store.write([Put(Standing, standing("c1")), Put(Unique, {"key": "email#a@b.cn", "owner_id": "u1"})])
+    found = store.batch_get_tables({
+        Standing: [{"dept_id": "ortho", "customer_id": "c1"}, {"dept_id": "ortho", "customer_id": "nobody"}],
+        Unique: [{"key": "email#a@b.cn"}], Counter: [{"dept_id": "ortho", "key": "all"}]})
+    assert [i["customer_id"] for i in found[Standing]] == ["c1"]
+    assert found[Unique] == [{"key": "email#a@b.cn", "owner_id": "u1"}] and found[Counter] == []
+    many = store.batch_get_tables({Standing: [{"dept_id": "ortho", "customer_id": f"c{n}"} for n in range(150)]})
+    assert len(many[Standing]) == 1

@@ -171,14 +171,15 @@ def test_SEC_2_a_customer_named_like_a_formula_is_exported_as_text(app):
 
 def test_RGT_2_customer_dashboard_shows_tier_and_priorities_and_the_api_rank(app):
     customer, ctx, app_ = applied(email="tier@kangjian.cn")
-    from portal.services import applications
+    from portal.services import applications, org
     from tests.integration.test_admission import review_to_admission, staff
 
     app_ = review_to_admission(app_)
     applications.decide(staff("ortho.leader@demo.local"), app_.app_id, True, "同意", app_.version)
-    product = Product.get("ortho", "bone-plate")
-    product.discounts = {"QUALIFIED": 3, "VIP": 12}
-    product.save()
+    product = Product.get("ortho", "bone-plate")  # changed through its service, which keeps the catalogue's copy
+    org.update_product(staff("ortho.leader@demo.local"), "ortho", "bone-plate", name_zh=product.name_zh,
+                       name_en=product.name_en, active=product.active, version=product.version,
+                       discounts={"QUALIFIED": 3, "VIP": 12})
     client = app.test_client()
     sign_in(client, "tier@kangjian.cn")
     page = client.get("/customer/").get_data(as_text=True)

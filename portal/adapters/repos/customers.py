@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from portal.adapters import records, tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.store.expr import attr
 
 ORG = "org"  # document types are few: one partition
@@ -90,10 +91,12 @@ class DocumentTypes(Repo):
         """Stage a new document type (tag "exists" if its id is taken)."""
         record.org, record.version = ORG, 1
         self.put(record, attr("type_id").not_exists(), tag="exists")
+        self.uow.repo(Catalogue).stage_change(record)
 
     def change(self, record) -> None:
         """Stage a changed document type, only if nobody changed it since it was read (tag "stale")."""
         self.save(record, tag="stale")
+        self.uow.repo(Catalogue).stage_change(record)
 
 
 class Documents(Repo):

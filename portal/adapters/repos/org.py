@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.store.expr import attr
 
 ORG = "org"  # departments and document types are few: one partition each
@@ -25,10 +26,16 @@ class Departments(Repo):
         return self.all(ORG)
 
     def create(self, dept) -> None:
-        """Stage a new department (the commit fails with "department" if its id is taken)."""
+        """Stage a new department (the commit fails with "department" if its id is taken), and the catalogue."""
         dept.org = ORG
         dept.version = 1
         self.add(dept, tag="department")
+        self.uow.repo(Catalogue).stage_change(dept)
+
+    def save(self, record, tag: str = "stale") -> None:
+        """Stage a changed department (optimistic lock) and the catalogue with it."""
+        super().save(record, tag)
+        self.uow.repo(Catalogue).stage_change(record)
 
 
 class Products(Repo):
@@ -45,9 +52,16 @@ class Products(Repo):
         return self.get(dept_id, product_id) if product_id and len(product_id) <= MAX_ID else None
 
     def create(self, product) -> None:
-        """Stage a new product (the commit fails with "product" if the department has one with its id)."""
+        """Stage a new product (the commit fails with "product" if the department has one with its id), and the
+        catalogue."""
         product.version = 1
         self.add(product, tag="product")
+        self.uow.repo(Catalogue).stage_change(product)
+
+    def save(self, record, tag: str = "stale") -> None:
+        """Stage a changed product (optimistic lock) and the catalogue with it."""
+        super().save(record, tag)
+        self.uow.repo(Catalogue).stage_change(record)
 
 
 class Prospects(Repo):

@@ -102,6 +102,17 @@ class MemoryStore:
             found = (self._tables[table].get(schema.key_of(k)) for k in keys)
             return [copy.deepcopy(item) for item in found if item is not None]
 
+    def batch_get_tables(self, requests: dict[type, list[dict]]) -> dict[type, list[dict]]:
+        """The items that exist among the keys of several tables (one call); every table asked for is answered."""
+        with self._lock:
+            self.calls.append("BatchGetItem")
+            found = {}
+            for table, keys in requests.items():
+                schema = schema_of(table)
+                items = (self._tables[table].get(schema.key_of(k)) for k in keys)
+                found[table] = [copy.deepcopy(item) for item in items if item is not None]
+            return found
+
     def query(self, table: type, hash_value: Any, *, index: str | None = None, sort: Cond | None = None,
               forward: bool = True, limit: int | None = None, filter: Cond | None = None) -> QueryResult:
         """Items whose (index) hash key is `hash_value`, by sort key; `limit` counts items read before `filter`."""

@@ -28,6 +28,7 @@ class Department(BaseModel):
     kind = UnicodeAttribute()  # DepartmentKind
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
+    catalogue = UnicodeAttribute(null=True)  # only on the item "~catalogue": the read copy (repos/catalogue.py)
 
 
 class Product(BaseModel):

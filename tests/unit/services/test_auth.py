@@ -79,6 +79,21 @@ def test_SEC_1_a_disabled_account_cannot_sign_in_and_its_sessions_are_worthless(
     assert ("auth.sign_in", "refused", REP) in trail(fake, "refused")
 
 
+def test_SEC_1_a_session_read_with_its_account_must_name_it_and_the_account_must_be_active(fake):
+    rep, clerk = fake.user(REP), fake.user(CLERK)
+    raw = auth.start_session(fake.ctx(), rep, HOURS_8)
+    assert auth.load_session(raw, fake.now, fake.uow(), user_id=rep.user_id).user_id == rep.user_id
+    assert auth.load_session(raw, fake.now, fake.uow(), user_id=clerk.user_id) is None  # another account's id
+    assert auth.load_session("never-issued", fake.now, fake.uow(), user_id=rep.user_id) is None
+    assert auth.load_session(raw, fake.now + HOURS_8, fake.uow(), user_id=rep.user_id) is None
+    with fake.uow() as uow:
+        user = uow.repo(Users).get(rep.user_id)
+        user.active = False
+        uow.repo(Users).save(user)
+        uow.commit()
+    assert auth.load_session(raw, fake.now, fake.uow(), user_id=rep.user_id) is None
+
+
 def test_SEC_1_a_session_ends_at_its_lifetime(fake):
     raw = auth.start_session(fake.ctx(), fake.user(CLERK), HOURS_8)
     assert auth.load_session(raw, fake.now + HOURS_8 - timedelta(seconds=1), fake.uow()) is not None

@@ -266,3 +266,28 @@ def test_notices_go_to_each_sales_departments_active_leaders_and_to_md(fake):
     assert set(org.department_names(fake.uow())) == {"md", "ortho", "rehab"}
     assert org.find_department("rehab", fake.uow()).name_en == "Rehabilitation Equipment Sales"
     assert org.find_department("", fake.uow()) is None
+
+
+def test_the_catalogue_copy_follows_departments_products_and_document_types(fake):
+    from portal.adapters.repos.catalogue import Catalogue
+    from portal.services import documents
+
+    before = fake.repo(Catalogue).read()
+    assert [d.dept_id for d in before.departments] == [d.dept_id for d in fake.repo(Departments).every()]
+    org.create_department(fake.ctx(MD), "dental", "口腔部", "Dental")
+    org.create_product(fake.ctx(ORTHO_DM), "ortho", "new-plate", "新板", "New plate")
+    product = fake.repo(Products).find("ortho", "new-plate")
+    org.update_product(fake.ctx(ORTHO_DM), "ortho", "new-plate", name_zh="新钢板", name_en="New plate",
+                       active=False, version=product.version, discounts={"VIP": 10})
+    dept = fake.repo(Departments).find("ortho")
+    org.update_department(fake.ctx(MD), "ortho", "骨科事业部", "Orthopaedics", dept.version)
+    documents.save_type(fake.ctx(MD), "iso-cert", name_zh="ISO证书", name_en="ISO", required_for={"medical"},
+                        version=None)
+    view = fake.repo(Catalogue).read()
+    assert view.department("dental").name_en == "Dental" and view.department("ortho").name_zh == "骨科事业部"
+    copy = next(p for p in view.products_of("ortho") if p.product_id == "new-plate")
+    assert (copy.name_zh, copy.active, copy.discounts) == ("新钢板", False, {"VIP": 10})
+    assert "new-plate" not in {p.product_id for p in view.products_of("ortho", on_sale=True)}
+    assert next(t for t in view.types if t.type_id == "iso-cert").required_for == {"medical"}
+    assert fake.repo(Departments).find("~catalogue") is None
+    assert "~catalogue" not in {d.dept_id for d in fake.repo(Departments).every()}
