@@ -7,6 +7,8 @@ portal itself sends (CSP, HSTS, nosniff, frame denial, referrer policy). render_
 
 from __future__ import annotations
 
+from portal.tools.infra_buckets import private_bucket
+
 # CloudFront's managed policies (fixed ids, the same in every account).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -40,22 +42,8 @@ def resources() -> dict:
     distribution_arn = {
         "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${SiteDistribution}"}
     return {
-        "SiteBucket": {
-            "Type": "AWS::S3::Bucket",
-            "DeletionPolicy": "Retain",  # a teardown keeps data (README, make teardown)
-            "UpdateReplacePolicy": "Retain",
-            "Properties": {
-                "BucketName": {"Ref": "SiteBucketName"},
-                "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                                   "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                "VersioningConfiguration": {"Status": "Enabled"},
-                "LifecycleConfiguration": {"Rules": [{"Id": "OldVersions", "Status": "Enabled",
-                                                      "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]},
-            },
-        },
+        "SiteBucket": private_bucket("SiteBucketName", [
+            {"Id": "OldVersions", "Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]),
         "SiteBucketPolicy": {
             "Type": "AWS::S3::BucketPolicy",
             "Properties": {"Bucket": {"Ref": "SiteBucket"}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from portal.adapters.tables import MODELS, BaseModel, ttl_attribute
 from portal.tools import infra_role, infra_site
+from portal.tools.infra_buckets import private_bucket
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.json"
 MAIL_TEMPLATE = TEMPLATE.with_name("mail.json")
@@ -63,32 +64,16 @@ def table_resource(model: type[BaseModel]) -> dict:
 def template() -> dict:
     """The whole stack: tables, the private document bucket, the portal's execution role and log group."""
     resources = {logical_id(m): table_resource(m) for m in MODELS}
-    resources["DocumentBucket"] = {
-        "Type": "AWS::S3::Bucket",
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
-        "Properties": {
-            "BucketName": {"Ref": "DocumentBucketName"},
-            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-            "VersioningConfiguration": {"Status": "Enabled"},
-            "LifecycleConfiguration": {"Rules": [
-                # browsers upload under incoming/; the portal copies what it checked elsewhere and deletes the
-                # upload, so anything left there (a form reused, a check never run) goes after a day
-                {"Id": "UncheckedUploads", "Status": "Enabled", "Prefix": "incoming/", "ExpirationInDays": 1,
-                 "NoncurrentVersionExpiration": {"NoncurrentDays": 1}},
-                # deleted (refused) files stay recoverable for 30 days, then go for good
-                {"Id": "DeletedFiles", "Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
-                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}},
-            ]},
-            "CorsConfiguration": {"CorsRules": [{"AllowedOrigins": [{"Ref": "PortalOrigin"}],
-                                                 "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"],
-                                                 "MaxAge": 3000}]},
-        },
-    }
+    resources["DocumentBucket"] = private_bucket("DocumentBucketName", [
+        # browsers upload under incoming/; the portal copies what it checked elsewhere and deletes the
+        # upload, so anything left there (a form reused, a check never run) goes after a day
+        {"Id": "UncheckedUploads", "Status": "Enabled", "Prefix": "incoming/", "ExpirationInDays": 1,
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 1}},
+        # deleted (refused) files stay recoverable for 30 days, then go for good
+        {"Id": "DeletedFiles", "Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}},
+    ], CorsConfiguration={"CorsRules": [{"AllowedOrigins": [{"Ref": "PortalOrigin"}], "AllowedMethods": ["POST", "GET"],
+                                         "AllowedHeaders": ["*"], "MaxAge": 3000}]})
     resources["DocumentBucketTlsOnly"] = {
         "Type": "AWS::S3::BucketPolicy",
         "Properties": {"Bucket": {"Ref": "DocumentBucket"}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
