@@ -82,3 +82,26 @@ class Fake:
 
 class _Users(Repo):
     model = User
+
+
+def race(action, times: int = 8) -> list[str]:
+    """Run `action(n)` for n in range(times) on as many threads at once; "ok" or "conflict" for each, sorted."""
+    import threading
+
+    from portal.services.errors import Conflict
+
+    results: list[str] = []
+
+    def one(n: int) -> None:
+        try:
+            action(n)
+            results.append("ok")
+        except Conflict:
+            results.append("conflict")
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(times)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(results)

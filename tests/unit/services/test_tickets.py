@@ -1,7 +1,6 @@
 """CMP-1, CMP-3, RGT-1 b, RGT-2, SEC-1 on the in-memory store: filing, the graded queue, the lifecycle, replies,
 rating (deadlines and categories: test_ticket_sla.py)."""
 
-import threading
 
 import pytest
 
@@ -12,6 +11,7 @@ from portal.domain.timeutil import shanghai_day
 from portal.services import grading, tickets
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.factories import admitted, stand_counted
+from tests.fakes import race
 from tests.unit.services.ticket_world import customer
 
 MD, LEADER, CLERK, REP = "md.admin@demo.local", "ortho.leader@demo.local", "ortho.clerk@demo.local", \
@@ -208,20 +208,8 @@ def test_CMP_3_reopen_puts_it_back_in_the_queue(fake):
 def test_CMP_3_two_resolutions_at_once_one_wins(fake):
     _c, ctx = customer(fake)
     ticket = tickets.file(ctx, "ortho", "service", "维修", "需要上门")
-    results: list[str] = []
-
-    def one(n: int) -> None:
-        try:
-            tickets.advance(fake.later(fake.ctx(REP), seconds=n), ticket.ticket_id, "resolved", f"处理{n}")
-            results.append("ok")
-        except Conflict:
-            results.append("conflict")
-
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == ["conflict"] * 7 + ["ok"]
+    results = race(lambda n: tickets.advance(fake.later(fake.ctx(REP), seconds=n), ticket.ticket_id, "resolved",
+                                             f"处理{n}"))
+    assert results == ["conflict"] * 7 + ["ok"]
     assert steps(fake, ticket.ticket_id) == ["submitted", "resolved"]
     assert fake.repo(Tickets).get(ticket.ticket_id).version == 2

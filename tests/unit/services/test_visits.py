@@ -1,7 +1,6 @@
 """RGT-2 / REL-1 / REL-2 / SEC-1 on the in-memory store: planning visits, their VIP-first order by the grade
 held now, recording them, and a plan that never keeps a former customer."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from portal.domain.timeutil import shanghai_day
 from portal.services import grading, visits
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.factories import admitted, stand_counted
+from tests.fakes import race
 from tests.unit.services.ticket_world import customer, set_grade
 
 REP, CLERK, LEADER = "ortho.rep@demo.local", "ortho.clerk@demo.local", "ortho.leader@demo.local"
@@ -136,21 +136,9 @@ def test_stale_version_loses(fake):
 def test_two_people_recording_a_visit_at_once_one_wins(fake):
     customer_id, _ = customer(fake)
     visit = plan(fake, customer_id)
-    results: list[str] = []
-
-    def one(n: int) -> None:
-        try:
-            visits.record(fake.later(fake.ctx(REP), seconds=n), visit.visit_id, "done", f"记录{n}", None)
-            results.append("ok")
-        except Conflict:
-            results.append("conflict")
-
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == ["conflict"] * 7 + ["ok"]
+    results = race(lambda n: visits.record(fake.later(fake.ctx(REP), seconds=n), visit.visit_id, "done", f"记录{n}",
+                                           None))
+    assert results == ["conflict"] * 7 + ["ok"]
     assert fake.repo(Visits).get(visit.visit_id).version == 2
 
 
