@@ -71,8 +71,11 @@ class LocalStack:
 
 
 def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:5000", seed: bool = True,
-                  env: str = "local", demo_customers: bool = True) -> LocalStack:
-    """Start moto in server mode on 127.0.0.1, create every table and the bucket, seed the demo data."""
+                  env: str = "local", demo_customers: bool = True, prefix: str = "portal-local-") -> LocalStack:
+    """Start moto in server mode on 127.0.0.1, create every table and the bucket, seed the demo data.
+
+    moto keeps one state per process: a second backend in the same process (the browser tests start one per
+    module) takes its own `prefix` for tables and bucket, so it starts empty."""
     from moto.moto_server.werkzeug_app import MotoRequestHandler
 
     from portal.adapters import bootstrap
@@ -91,8 +94,8 @@ def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:500
     environment = {
         "PORTAL_ENV": env,
         "PORTAL_AWS_ENDPOINT": endpoint,
-        "PORTAL_TABLE_PREFIX": "portal-local-",
-        "PORTAL_BUCKET": "portal-local-documents",
+        "PORTAL_TABLE_PREFIX": prefix,
+        "PORTAL_BUCKET": f"{prefix}documents",
         "PORTAL_PUBLIC_URL": portal_url,
         **LOCAL_CREDENTIALS,
     }

@@ -37,7 +37,8 @@ def portal_app():
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log lines from either server
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    stack = start_backend(moto_port=free_port(), portal_url=url, env="test", demo_customers=False)
+    stack = start_backend(moto_port=free_port(), portal_url=url, env="test", demo_customers=False,
+                          prefix=f"portal-b{port}-")  # every module its own tables: moto's state is per process
     app = create_app(stack.settings)
     app.config["PORTAL_URL_FOR_TESTS"] = url
     server = make_server("127.0.0.1", port, app, threaded=True)

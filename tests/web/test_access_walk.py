@@ -21,7 +21,7 @@ ORTHO_DECIDE = {"ortho.leader"}
 # endpoint -> who may use it, with ids pointing into department `ortho`
 EXPECTED = {
     "auth.index": PUBLIC, "auth.login": PUBLIC, "auth.set_language": PUBLIC,
-    "auth.forgot_password": PUBLIC, "auth.reset_password": PUBLIC,
+    "auth.forgot_password": PUBLIC, "auth.reset_password": PUBLIC, "site.show": PUBLIC,
     "auth.logout": SIGNED_IN, "auth.change_password": SIGNED_IN,
     "staff.home": STAFF, "staff.departments": STAFF,
     "staff.department": ORTHO_VIEW, "staff.staff_member": ORTHO_VIEW, "staff.staff_member POST": ORTHO_MANAGE,
@@ -134,7 +134,9 @@ def routes(app):
 
 
 def url_for_rule(rule, ids):
-    values = {arg: ("en" if rule.endpoint == "auth.set_language" else ids[arg]) for arg in rule.arguments}
+    fixed = {"auth.set_language": {"code": "en"}, "site.show": {"lang": "zh", "page": "admission"}}.get(
+        rule.endpoint, {})  # the language switch and the public site's pages
+    values = {arg: fixed[arg] if arg in fixed else ids[arg] for arg in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 

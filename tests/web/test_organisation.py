@@ -126,6 +126,9 @@ def test_rehab_clerk_cannot_open_ortho_pages_or_records_by_id(app, client):
     post_form(md, "/staff/departments/rehab/staff/new", {
         "email": "rehab.clerk@demo.local", "name": "康复内勤", "role": "clerk", "password": DEMO_PASSWORD})
     sign_in(client, "rehab.clerk@demo.local")
+    assert client.get("/staff/departments/rehab").status_code == 302  # MD set the password: change it first
+    post_form(client, "/account/password", {"current_password": DEMO_PASSWORD, "new_password": "my own phrase 2027",
+                                            "confirm": "my own phrase 2027"})
     assert client.get("/staff/departments/ortho").status_code == 403
     assert client.get(f"/staff/users/{user_id_of('ortho.rep@demo.local')}").status_code == 403
     assert client.get("/staff/departments/rehab").status_code == 200
