@@ -52,14 +52,14 @@ def read_routes(app):
     return [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and rule.endpoint not in SKIP]
 
 
-def measure(app, ids: dict) -> dict:
-    """{(route, role): (calls, items, operations)} for every route each role may open."""
+def measure(app, ids: dict, roles: list[str] = ROLES) -> dict:
+    """{(route, role): (calls, items, operations)} for every route each of `roles` may open."""
     from tests.conftest import api_token, sign_in
     from tests.walk import CUSTOMER_EMAIL
     from tests.web.test_access_walk import url_for_rule
 
     results = {}
-    for role in ROLES:
+    for role in roles:
         email = CUSTOMER_EMAIL if role == "customer" else f"{role}@demo.local"
         client = app.test_client()
         sign_in(client, email)
