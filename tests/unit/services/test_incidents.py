@@ -2,7 +2,7 @@
 losses reported to MD."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -109,13 +109,13 @@ def test_INC_2_a_preferred_or_qualified_incident_makes_no_downgrade_due(fake):
 def test_INC_2_downgrading_the_vip_closes_the_due_downgrade(fake):
     customers = vip_customers(fake)
     incident = incidents.record(fake.ctx("ortho.rep@demo.local"), "ortho", customers[0], "late_payment", "逾期")
-    assert [i.incident_id for i in incidents.overdue_downgrades(fake.ctx(LEADER, now=datetime(2030, 1, 1,
-                                                                                             tzinfo=UTC)))] == [
+    month_later = fake.now + timedelta(days=30)  # the downgrade fell due 5 days after the incident (INC-2)
+    assert [i.incident_id for i in incidents.overdue_downgrades(fake.ctx(LEADER, now=month_later))] == [
         incident.incident_id]
     grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "INC-2 降级")
     done = fake.repo(Incidents).get(customers[0], incident.incident_id)
     assert done.downgrade_open is None and done.downgraded_at is not None
-    far_later = incidents.escalate_overdue_downgrades(at(fake, datetime(2030, 1, 1, tzinfo=UTC)))
+    far_later = incidents.escalate_overdue_downgrades(at(fake, month_later))
     assert far_later.escalated == []
 
 
