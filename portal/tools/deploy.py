@@ -71,7 +71,11 @@ class Plan:
         return {"TablePrefix": self.env["PORTAL_TABLE_PREFIX"], "DocumentBucketName": self.env["PORTAL_BUCKET"],
                 "PortalOrigin": self.env["PORTAL_PUBLIC_URL"], "FunctionName": self.function,
                 "SecretsParameter": self.env["PORTAL_SECRETS_PARAMETER"], "MailRegion": self.mail_region,
-                "MailIdentity": self.mail_identity, "MailFrom": self.env["PORTAL_MAIL_FROM"]}
+                "MailIdentity": self.mail_identity, "MailFrom": self.env["PORTAL_MAIL_FROM"],
+                # the static site (issue 14 item 9): its bucket, and the API behind it once zappa has made it
+                "SiteBucketName": self.env["PORTAL_STATIC_BUCKET"],
+                "ApiDomainName": self.env.get("PORTAL_API_DOMAIN", ""),
+                "ApiStagePath": f"/{self.stage}"}
 
     def summary(self) -> dict:
         """The resolved settings a reader checks before anything happens (no secret is among them)."""

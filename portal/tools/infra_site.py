@@ -21,8 +21,9 @@ SITE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 PARAMETERS = {
     "SiteBucketName": {"Type": "String", "Description": "the static site's private bucket"},
-    "ApiDomainName": {"Type": "String",
-                      "Description": "API Gateway's host, e.g. abc123.execute-api.ap-east-1.amazonaws.com"},
+    "ApiDomainName": {"Type": "String", "Default": "",
+                      "Description": "API Gateway's host, e.g. abc123.execute-api.ap-east-1.amazonaws.com; empty "
+                                     "on the first deploy (zappa makes the API after the stack): the site alone"},
     "ApiStagePath": {"Type": "String", "Default": "/dev", "AllowedPattern": "^/[A-Za-z0-9_-]+$",
                      "Description": "the API Gateway stage as an origin path"},
 }
@@ -92,20 +93,26 @@ def resources() -> dict:
                     {"Id": "site-bucket", "DomainName": {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]},
                      "S3OriginConfig": {"OriginAccessIdentity": ""},
                      "OriginAccessControlId": {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}},
-                    {"Id": "portal-api", "DomainName": {"Ref": "ApiDomainName"}, "OriginPath": {"Ref": "ApiStagePath"},
-                     "CustomOriginConfig": {"OriginProtocolPolicy": "https-only",
-                                            "OriginSSLProtocols": ["TLSv1.2"]}},
+                    {"Fn::If": [HAS_API, {
+                        "Id": "portal-api", "DomainName": {"Ref": "ApiDomainName"},
+                        "OriginPath": {"Ref": "ApiStagePath"},
+                        "CustomOriginConfig": {"OriginProtocolPolicy": "https-only",
+                                               "OriginSSLProtocols": ["TLSv1.2"]}}, {"Ref": "AWS::NoValue"}]},
                 ],
                 "DefaultCacheBehavior": {
                     "TargetOriginId": "site-bucket", "ViewerProtocolPolicy": "https-only", "Compress": True,
                     "AllowedMethods": ["GET", "HEAD"], "CachedMethods": ["GET", "HEAD"],
                     "CachePolicyId": CACHING_OPTIMIZED, "ResponseHeadersPolicyId": {"Ref": "SiteHeadersPolicy"}},
-                "CacheBehaviors": [_dynamic_behaviour(path) for path in DYNAMIC_PATHS],
+                "CacheBehaviors": {"Fn::If": [HAS_API, [_dynamic_behaviour(path) for path in DYNAMIC_PATHS],
+                                              {"Ref": "AWS::NoValue"}]},
                 "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
             }},
         },
     }
 
+
+HAS_API = "SiteHasApi"  # the API's origin joins once its domain is known (the second deploy)
+CONDITIONS = {HAS_API: {"Fn::Not": [{"Fn::Equals": [{"Ref": "ApiDomainName"}, ""]}]}}
 
 OUTPUTS = {
     "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},

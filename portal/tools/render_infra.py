@@ -93,6 +93,7 @@ def template() -> dict:
             **infra_role.PARAMETERS,
             **infra_site.PARAMETERS,
         },
+        "Conditions": infra_site.CONDITIONS,
         "Resources": resources,
         "Outputs": {"DocumentBucketName": {"Value": {"Ref": "DocumentBucket"}}, **infra_role.OUTPUTS,
                     **infra_site.OUTPUTS},

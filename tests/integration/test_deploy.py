@@ -37,7 +37,8 @@ def test_make_deploy_dry_run_prints_the_whole_plan_and_touches_nothing():
         "TablePrefix": env["PORTAL_TABLE_PREFIX"], "DocumentBucketName": env["PORTAL_BUCKET"],
         "PortalOrigin": env["PORTAL_PUBLIC_URL"], "FunctionName": "customer-portal-dev",
         "SecretsParameter": env["PORTAL_SECRETS_PARAMETER"], "MailRegion": env["PORTAL_MAIL_REGION"],
-        "MailIdentity": "portal.example.cn", "MailFrom": env["PORTAL_MAIL_FROM"]}
+        "MailIdentity": "portal.example.cn", "MailFrom": env["PORTAL_MAIL_FROM"],
+        "SiteBucketName": env["PORTAL_STATIC_BUCKET"], "ApiDomainName": "", "ApiStagePath": "/dev"}
     assert len(summary["schedules"]) == len(conf["events"])
     plan = out[out.index("\n}\n") + 3:].splitlines()
     commands = [line.strip() for line in plan if line.startswith("   ")]

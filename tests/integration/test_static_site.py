@@ -111,12 +111,18 @@ def test_template_puts_the_site_behind_cloudfront_with_oac_https_only_and_securi
     assert kinds["SiteOriginAccessControl"] == "AWS::CloudFront::OriginAccessControl"
     assert kinds["SiteHeadersPolicy"] == "AWS::CloudFront::ResponseHeadersPolicy"
     config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
-    behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
+    # the API's origin and its paths join once its domain is known (a condition on ApiDomainName)
+    condition, api_behaviours, without = config["CacheBehaviors"]["Fn::If"]
+    assert condition == infra_site.HAS_API and without == {"Ref": "AWS::NoValue"}
+    [api_origin] = [o["Fn::If"][1] for o in config["Origins"] if "Fn::If" in o]
+    assert api_origin["Id"] == "portal-api" and api_origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert template()["Conditions"][infra_site.HAS_API] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ApiDomainName"}, ""]}]}
+    behaviours = [config["DefaultCacheBehavior"], *api_behaviours]
     assert {b["ViewerProtocolPolicy"] for b in behaviours} == {"https-only"}
     bucket_origin = next(o for o in config["Origins"] if o["Id"] == "site-bucket")
     assert bucket_origin["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
     assert all(resources["SiteBucket"]["Properties"]["PublicAccessBlockConfiguration"].values())
-    routed = {b["PathPattern"]: b["TargetOriginId"] for b in config["CacheBehaviors"]}
+    routed = {b["PathPattern"]: b["TargetOriginId"] for b in api_behaviours}
     assert routed["/api/*"] == routed["/staff*"] == routed["/login"] == "portal-api"
     assert set(infra_site.DYNAMIC_PATHS) == set(routed)
     headers = resources["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
