@@ -11,6 +11,7 @@ from __future__ import annotations
 from portal.adapters import records, tables
 from portal.adapters.repos.base import Repo
 from portal.adapters.repos.catalogue import Catalogue
+from portal.adapters.repos.identity import Uniques
 from portal.adapters.store.expr import attr
 
 ORG = "org"  # document types are few: one partition
@@ -208,8 +209,8 @@ class _OpenClaims(Repo):
         return f"open-app#{customer_id}#{dept_id}"
 
     def claim(self, customer_id: str, dept_id: str, app_id: str) -> None:
-        self.add(records.Unique(key=self._claim(customer_id, dept_id), owner_id=app_id), tag="open")
+        self.uow.repo(Uniques).claim(self._claim(customer_id, dept_id), app_id, tag="open")
 
     def release(self, customer_id: str, dept_id: str) -> None:
-        self.delete((self._claim(customer_id, dept_id),))
+        self.uow.repo(Uniques).release(self._claim(customer_id, dept_id))
 

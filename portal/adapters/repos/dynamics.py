@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.adapters import records, tables
+from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.identity import Uniques
 from portal.adapters.store.expr import attr
 from portal.domain.timeutil import to_iso
 
@@ -75,11 +76,11 @@ class BlacklistLocks(Repo):
 
     def take(self, customer_id: str, scope: str, entry_id: str) -> None:
         """Stage the claim; fails with tag "listed" while the customer is listed in that scope."""
-        self.add(records.Unique(key=self._lock(customer_id, scope), owner_id=entry_id), tag="listed")
+        self.uow.repo(Uniques).claim(self._lock(customer_id, scope), entry_id, tag="listed")
 
     def release(self, customer_id: str, scope: str) -> None:
         """Stage giving the claim back (the listing ended)."""
-        self.delete((self._lock(customer_id, scope),))
+        self.uow.repo(Uniques).release(self._lock(customer_id, scope))
 
 
 class Incidents(Repo):
