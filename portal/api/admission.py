@@ -111,11 +111,14 @@ def customer_get(customer_id: str):
     return jsonify(customer_json(customers.get_customer(ctx(), customer_id)))
 
 
-@operation(bp, "/customers/<customer_id>/documents", "GET", "A customer's documents, with their history",
-           response="DocumentList")
+@operation(bp, "/customers/<customer_id>/documents", "GET",
+           "A customer's documents, every version (its history), newest first, a page at a time (give `cursor` "
+           "back for older ones); the current version of each type is the newest `verified` one",
+           response="DocumentPage", query=("cursor",))
 def customer_documents(customer_id: str):
     """A customer's documents."""
-    return jsonify({"items": [document_json(d) for d in customers.overview(ctx(), customer_id).documents]})
+    page = customers.document_history(ctx(), customer_id, request.args.get("cursor"))
+    return jsonify({"items": [document_json(d) for d in page.items], "cursor": page.cursor})
 
 
 @operation(bp, "/customers/<customer_id>/documents", "POST",

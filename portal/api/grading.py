@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import jsonify
+from flask import jsonify, request
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -130,11 +130,13 @@ def department_quota(dept_id: str):
     return jsonify(grading.quota(ctx(), dept_id).as_json())
 
 
-@operation(bp, "/customers/<customer_id>/grade-history", "GET", "GRD-6: every grade change, newest first",
-           response="GradeHistory")
+@operation(bp, "/customers/<customer_id>/grade-history", "GET",
+           "GRD-6: every grade change, newest first, a page at a time (give `cursor` back for older ones)",
+           response="GradeHistory", query=("cursor",))
 def grade_history(customer_id: str):
     """A customer's grade history (its own users, or staff per SEC-1)."""
-    return jsonify({"items": [change_json(c) for c in grading.history(ctx(), customer_id)]})
+    page = grading.history_page(ctx(), customer_id, cursor=request.args.get("cursor"))
+    return jsonify({"items": [change_json(c) for c in page.items], "cursor": page.cursor})
 
 
 @operation(bp, "/customers/<customer_id>/priorities", "GET",
@@ -142,9 +144,9 @@ def grade_history(customer_id: str):
            response="Priorities")
 def priorities(customer_id: str):
     """Priority ranks per department."""
-    view = customers.overview(ctx(), customer_id)
     actor = ctx().actor
-    standings = [s for s in view.standings if actor.is_customer or actor.company_wide or s.dept_id == actor.dept_id]
+    standings = [s for s in customers.standings_of(ctx(), customer_id)
+                 if actor.is_customer or actor.company_wide or s.dept_id == actor.dept_id]
     return jsonify({"items": [{"department": s.dept_id, "grade": s.grade, "priority_rank": rank(Grade(s.grade))}
                               for s in standings]})
 

@@ -31,7 +31,7 @@ def home():
 @customer_required
 def documents_page():
     """Upload qualification documents; the file goes straight from the browser to S3."""
-    view = customer_pages.documents_page(ctx())
+    view = customer_pages.documents_page(ctx(), request.args.get("cursor"))
     return render_template("customer/documents.html", view=view, form=UploadRequestForm(), types=view.types,
                            required=view.required, rejection=documents.rejection_message)
 

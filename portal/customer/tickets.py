@@ -40,7 +40,9 @@ def ticket_list():
             else:
                 flash(_("Your ticket has been filed."), "success")
                 return redirect(url_for("customer.ticket", ticket_id=ticket.ticket_id))
-    return render_template("customer/tickets.html", form=form, problem=problem, items=tickets.of_customer(ctx()))
+    page = tickets.customer_page(ctx(), request.args.get("cursor"))
+    return render_template("customer/tickets.html", form=form, problem=problem, items=page.items,
+                           cursor=page.cursor)
 
 
 @bp.route("/tickets/<ticket_id>", methods=["GET", "POST"])
@@ -91,11 +93,10 @@ def misconduct_report():
 @customer_required
 def change_report():
     """OBL-1: report a change to, or the cancellation of, the company's business registration."""
-    view = customers.overview(ctx(), g.actor.customer_id)
     form = ChangeReportForm()
     form.licence_doc.choices = [SelectChoice("", "—")] + [
-        SelectChoice(d.doc_id, f"{d.original_name} ({d.issue_date})") for d in view.documents
-        if d.status == "verified"]
+        SelectChoice(d.doc_id, f"{d.original_name} ({d.issue_date})")
+        for d in customers.current_documents(ctx(), g.actor.customer_id)]
     problem = None
     if form.validate_on_submit():
         try:

@@ -98,7 +98,9 @@ def standings(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50
     return Page(items, encode_cursor(last) if last else None)
 
 
-def department_staff(dept_id: str, uow=None) -> list:
-    """Active staff of a department who can be designated (ONB-3)."""
-    return [u for u in (uow or UnitOfWork()).repo(Users).of_department(dept_id)
-            if u.active and u.role in (Role.DM, Role.CLERK, Role.REP)]
+def department_staff(dept_id: str, uow=None, limit: int | None = None) -> list:
+    """Active staff of a department who can be designated (ONB-3): every one, or those among its first `limit`
+    accounts by e-mail (one Query reading at most `limit`)."""
+    repo = (uow or UnitOfWork()).repo(Users)
+    people = repo.of_department(dept_id) if limit is None else repo.in_department(dept_id, limit=limit)[0]
+    return [u for u in people if u.active and u.role in (Role.DM, Role.CLERK, Role.REP)]

@@ -32,6 +32,7 @@ from portal.services.access import authorize, refuse
 from portal.services.auth import check_new_password, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound, Throttled
+from portal.services.paging import Page, encode_cursor, parse_cursor
 from portal.services.throttling import count_failure, locked_until
 
 CODE_TAKEN = _l("A customer with this unified social credit code is registered already.")
@@ -238,21 +239,43 @@ def get_customer(ctx: Ctx, customer_id: str, uow=None):
 
 @dataclass(frozen=True)
 class Overview:
-    """Everything a customer's dashboard shows."""
+    """A customer, its current documents, its applications and its standing in each department."""
 
     customer: object
-    documents: list
+    documents: list  # the current verified version of each type (older ones: `document_history`)
     applications: list
     standings: list
 
 
 def overview(ctx: Ctx, customer_id: str) -> Overview:
-    """The customer, its documents, its applications and its standing in each department."""
+    """The customer, its current documents, its applications and its standing in each department."""
     uow = ctx.uow()
     customer = get_customer(ctx, customer_id, uow)
     return Overview(
         customer=customer,
-        documents=uow.repo(Documents).of_customer(customer_id),
+        documents=uow.repo(Documents).verified_of(customer_id),
         applications=uow.repo(Applications).of_customer(customer_id),
         standings=uow.repo(Standings).of_customer(customer_id),
     )
+
+
+def current_documents(ctx: Ctx, customer_id: str) -> list:
+    """The current verified version of each of the customer's document types (one Query on a sparse index)."""
+    uow = ctx.uow()
+    check_customer_access(ctx, customer_id, uow)
+    return uow.repo(Documents).verified_of(customer_id)
+
+
+def document_history(ctx: Ctx, customer_id: str, cursor: str | None = None, limit: int = 50) -> Page:
+    """A page of every version of the customer's documents, newest first (`cursor` from the previous page)."""
+    uow = ctx.uow()
+    check_customer_access(ctx, customer_id, uow)
+    items, last = uow.repo(Documents).history(customer_id, after=parse_cursor(cursor), limit=limit)
+    return Page(items, encode_cursor(last) if last else None)
+
+
+def standings_of(ctx: Ctx, customer_id: str) -> list:
+    """The customer's standing in each department it stands in (its users, or staff per SEC-1)."""
+    uow = ctx.uow()
+    check_customer_access(ctx, customer_id, uow)
+    return uow.repo(Standings).of_customer(customer_id)

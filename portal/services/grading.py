@@ -130,7 +130,8 @@ def propose(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, e
 
 def open_proposals(ctx: Ctx, dept_id: str, customer_id: str) -> list:
     """Undecided proposals for a customer in a department."""
-    return [c for c in history(ctx, customer_id, dept_id) if c.kind == "proposal" and c.status == "open"]
+    authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=customer_id)
+    return ctx.uow().repo(GradeChanges).open_proposals(dept_id, customer_id)
 
 
 def _open_proposal(uow, dept_id: str, customer_id: str, proposal_id: str):
@@ -254,18 +255,27 @@ def end_standing(ctx: Ctx, dept_id: str, customer_id: str, reason: str):
 
 
 def history(ctx: Ctx, customer_id: str, dept_id: str | None = None) -> list:
-    """GRD-6: a customer's grade history, newest first; staff outside MD see their own department's only."""
+    """GRD-6: the newest page of a customer's grade history (see `history_page`)."""
+    return history_page(ctx, customer_id, dept_id).items
+
+
+def history_page(ctx: Ctx, customer_id: str, dept_id: str | None = None, cursor: str | None = None,
+                 limit: int = 50) -> Page:
+    """GRD-6: a page of a customer's grade history, newest first (at most `limit` entries read; `cursor` from the
+    previous page); staff outside MD see their own department's only, its users no proposals."""
     actor = ctx.actor
     uow = ctx.uow()
     if actor.is_customer:
         if actor.customer_id != customer_id:
             raise NotFound()
-        changes = [c for c in uow.repo(GradeChanges).of_customer(customer_id) if c.kind != "proposal"]
-        return [c for c in changes if dept_id is None or c.dept_id == dept_id]
-    scope = dept_id if dept_id else (None if actor.company_wide else actor.dept_id)
-    authorize(ctx, Perm.VIEW_CUSTOMERS, scope, target=customer_id)
-    check_customer_access(ctx, customer_id, uow)
-    return [c for c in uow.repo(GradeChanges).of_customer(customer_id) if scope is None or c.dept_id == scope]
+        scope, proposals = dept_id, False
+    else:
+        scope, proposals = dept_id if dept_id else (None if actor.company_wide else actor.dept_id), True
+        authorize(ctx, Perm.VIEW_CUSTOMERS, scope, target=customer_id)
+        check_customer_access(ctx, customer_id, uow)
+    items, last = uow.repo(GradeChanges).history(customer_id, dept_id=scope, proposals=proposals,
+                                                 after=parse_cursor(cursor), limit=limit)
+    return Page(items, encode_cursor(last) if last else None)
 
 
 def priorities(standings: list) -> dict[str, int]:

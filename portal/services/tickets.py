@@ -21,6 +21,7 @@ from portal.services import audit
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Forbidden, Invalid, NotFound
+from portal.services.paging import Page, encode_cursor, parse_cursor
 from portal.services.ticket_access import (
     check_customer_step,
     check_may_enter,
@@ -131,7 +132,14 @@ def queue(ctx: Ctx, dept_id: str) -> list:
 
 
 def of_customer(ctx: Ctx) -> list:
-    """The signed-in customer's tickets, newest first."""
+    """The signed-in customer's newest tickets (the first page of `customer_page`)."""
+    return customer_page(ctx).items
+
+
+def customer_page(ctx: Ctx, cursor: str | None = None, limit: int = 50) -> Page:
+    """A page of the signed-in customer's tickets, newest first (one Query reading at most `limit`; `cursor` from
+    the previous page)."""
     if not ctx.actor.is_customer:
         raise Forbidden()
-    return ctx.uow().repo(Tickets).of_customer(ctx.actor.customer_id)
+    items, last = ctx.uow().repo(Tickets).latest_of(ctx.actor.customer_id, after=parse_cursor(cursor), limit=limit)
+    return Page(items, encode_cursor(last) if last else None)

@@ -67,10 +67,19 @@ def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, m
     return visit
 
 
+ASSIGNEE_CHOICES = 100  # staff offered to send: a department's first hundred by e-mail, and the actor
+
+
 def assignees(ctx: Ctx, dept_id: str) -> list:
-    """Who in the department can be sent on a visit."""
+    """Who in the department can be sent on a visit: its first active accounts by e-mail (one Query reading at
+    most ASSIGNEE_CHOICES), and the actor when a member."""
     authorize(ctx, Perm.PROPOSE_GRADES, dept_id, target=dept_id)
-    return ctx.uow().repo(Users).active_in(dept_id)
+    people, _last = ctx.uow().repo(Users).in_department(dept_id, limit=ASSIGNEE_CHOICES)
+    people = [u for u in people if u.active]
+    actor = ctx.actor
+    if actor.dept_id == dept_id and actor.user_id not in {u.user_id for u in people}:
+        people.append(actor)
+    return people
 
 
 def planned(ctx: Ctx, dept_id: str) -> list[PlannedVisit]:

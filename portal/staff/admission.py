@@ -187,10 +187,19 @@ def customer_list(dept_id: str):
 @staff_required(Perm.VIEW_CUSTOMERS)
 def customer(customer_id: str):
     """One customer's archive: registration data, documents, applications and standings (SEC-1)."""
-    page = staff_pages.customer_archive(ctx(), customer_id)  # SEC-1: another department's dealings stay out
+    page = staff_pages.customer_archive(ctx(), customer_id, request.args.get("cursor"))  # SEC-1
     view = customers.Overview(page.customer, page.documents, page.applications, page.standings)
     return render_template("staff/customer.html", view=view, types=page.types,
                            rejection=documents.rejection_message, visits=page.visits)
+
+
+@bp.get("/customers/<customer_id>/documents")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def customer_documents(customer_id: str):
+    """Every version of a customer's documents, newest first, a page at a time (SEC-1)."""
+    page = staff_pages.document_history(ctx(), customer_id, request.args.get("cursor"))
+    return render_template("staff/customer_documents.html", customer=page.customer, page=page.documents,
+                           view=customers.Overview(page.customer, page.documents.items, [], []), types=page.types)
 
 
 @bp.get("/documents/<doc_id>/open")

@@ -12,6 +12,7 @@ from functions import JOBS
 from functions.registry import registry
 from portal.domain.roles import Perm, may
 from portal.services import applications, audit, blacklist, customers, grading, incidents, org, reviews
+from portal.services.pages import timeline as timeline_pages
 from portal.staff import bp
 from portal.web import ctx, settings, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors
@@ -197,15 +198,8 @@ def reentry_approve(app_id: str):
 @staff_required(Perm.VIEW_CUSTOMERS)
 def timeline(customer_id: str):
     """BLK-7, GRD-6: grade changes, listings, liftings, expiries and incidents, newest first."""
-    customer = customers.get_customer(ctx(), customer_id)
-    events = [(c.at, "grade", c) for c in grading.history(ctx(), customer_id)]
-    for entry in blacklist.of_customer(ctx(), customer_id):
-        events.append((entry.listed_at, "listed", entry))
-        if entry.ended_at:
-            events.append((entry.ended_at, entry.ended_how, entry))
-    events += [(i.at, "incident", i) for i in incidents.of_customer(ctx(), customer_id)]
-    events.sort(key=lambda e: e[0], reverse=True)
-    return render_template("staff/timeline.html", customer=customer, events=events)
+    page = timeline_pages.customer_timeline(ctx(), customer_id, request.args.get("cursor"))
+    return render_template("staff/timeline.html", customer=page.customer, events=page.events, cursor=page.cursor)
 
 
 @bp.route("/jobs", methods=["GET", "POST"])

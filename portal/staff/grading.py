@@ -121,9 +121,11 @@ def evaluate(dept_id: str, customer_id: str):
 @staff_required(Perm.VIEW_CUSTOMERS)
 def grade_history(customer_id: str):
     """GRD-6: every grade change with who, when, from, to, why and the evaluation behind it."""
-    changes = grading.history(ctx(), customer_id, request.args.get("dept") or None)
+    dept = request.args.get("dept") or None
+    page = grading.history_page(ctx(), customer_id, dept, request.args.get("cursor"))
     customer = customers.get_customer(ctx(), customer_id)
-    return render_template("staff/grade_history.html", changes=changes, customer=customer)
+    return render_template("staff/grade_history.html", changes=page.items, cursor=page.cursor, dept=dept,
+                           customer=customer)
 
 
 @bp.get("/departments/<dept_id>/customers.csv")

@@ -35,6 +35,7 @@ EXPECTED = {
     "staff.application_queue": ORTHO_VIEW, "staff.application": ORTHO_VIEW, "staff.application_assign": ORTHO_DECIDE,
     "staff.application_background": ORTHO_REVIEW, "staff.application_condition": ORTHO_REVIEW,
     "staff.application_decision": ORTHO_DECIDE, "staff.customer_list": ORTHO_VIEW, "staff.customer": ORTHO_VIEW,
+    "staff.customer_documents": ORTHO_VIEW,
     "staff.document_open": ORTHO_VIEW, "staff.document_types": MD,
     "staff.standing": ORTHO_VIEW, "staff.grade": ORTHO_REVIEW, "staff.decline": ORTHO_DECIDE,
     "staff.end_standing": ORTHO_DECIDE, "staff.evaluate": ORTHO_REVIEW, "staff.grade_history": ORTHO_VIEW,

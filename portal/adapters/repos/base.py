@@ -48,6 +48,17 @@ class Repo:
             records += more
         return records
 
+    def page(self, hash_value: Any, *, index: str | None = None, newest_first: bool = True, after: str | None = None,
+             limit: int = 50, filter: Cond | None = None) -> tuple[list, str | None]:
+        """A page of one partition by its sort key (newest first: descending), continuing after sort key `after`,
+        and the sort key the next page continues after (None: no more). Reads at most `limit` items; `filter`
+        drops some of them after reading."""
+        key = schema_of(self.model).index(index).range
+        sort = None if after is None else attr(key).lt(after) if newest_first else attr(key).gt(after)
+        records, last = self.query(hash_value, index=index, sort=sort, forward=not newest_first, limit=limit,
+                                   filter=filter)
+        return records, last[key] if last else None
+
     def count(self, hash_value: Any, **options) -> int:
         """How many records a query matches."""
         return self.store.count(self.model, hash_value, **options)

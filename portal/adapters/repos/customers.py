@@ -3,7 +3,7 @@
 Key formats live here and nowhere else: a credit code's claim "uscc#<code>", an open application's claim
 "open-app#<customer>#<dept>", the document types' one partition "org", the sparse `expiring` index's partition
 "exp" and key "<expiry day>#<doc id>", the sparse `pending` index's partition "up" and key
-"<requested at>#<doc id>".
+"<requested at>#<doc id>", the sparse `current` index's partition: the customer's id.
 """
 
 from __future__ import annotations
@@ -110,12 +110,18 @@ class Documents(Repo):
         return self.get(doc_id) if _id_ok(doc_id) else None
 
     def of_customer(self, customer_id: str) -> list:
-        """Every version of the customer's documents, oldest first (one Query on `by_customer`)."""
+        """Every version of the customer's documents, oldest first (jobs and tests; pages read `history`)."""
         return self.all(customer_id, index="by_customer")
 
+    def history(self, customer_id: str, *, after: str | None = None, limit: int = 50) -> tuple[list, str | None]:
+        """A page of every version of the customer's documents, newest first, and the id the next page continues
+        after (one Query on `by_customer`)."""
+        return self.page(customer_id, index="by_customer", after=after, limit=limit)
+
     def verified_of(self, customer_id: str) -> list:
-        """The customer's current verified versions, oldest first."""
-        return self.all(customer_id, index="by_customer", filter=attr("status").eq("verified"))
+        """The customer's current verified version of each type, oldest first (one Query on the sparse `current`
+        index: as many as there are types, whatever the history)."""
+        return self.all(customer_id, index="current")
 
     def request(self, document, requested_at: str) -> None:
         """Stage a document awaiting its file; it waits in the `pending` index until checked."""
@@ -136,6 +142,8 @@ class Documents(Repo):
                    attr("version").add(1)]
         if key:
             actions.append(attr("s3_key").set(key))
+        if status == "verified":
+            actions.append(attr("current_of").set(document.customer_id))
         if status == "verified" and document.expiry_date:
             actions += [attr("expiry_bucket").set(EXPIRING),
                         attr("expiry_key").set(f"{document.expiry_date}#{document.doc_id}")]
@@ -143,8 +151,9 @@ class Documents(Repo):
 
     def supersede(self, document) -> None:
         """Stage: an older verified version becomes history (and leaves the `expiring` index)."""
-        self.update((document.doc_id,), [attr("status").set("superseded"), attr("expiry_bucket").remove(),
-                                         attr("expiry_key").remove(), attr("version").add(1)],
+        self.update((document.doc_id,), [attr("status").set("superseded"), attr("current_of").remove(),
+                                         attr("expiry_bucket").remove(), attr("expiry_key").remove(),
+                                         attr("version").add(1)],
                     attr("version").eq(document.version), tag="stale")
 
     def expiring_by(self, day: str) -> list:

@@ -92,6 +92,13 @@ class Incidents(Repo):
         """The customer's incidents, newest first."""
         return self.all(customer_id, forward=False)
 
+    def latest_of(self, customer_id: str, *, dept_id: str | None = None, before: str | None = None,
+                  limit: int = 50) -> tuple[list, str | None]:
+        """A page of the customer's incidents (optionally one department's), newest first, before id `before`,
+        and the id the next page continues before: one Query reading at most `limit`."""
+        return self.page(customer_id, after=before, limit=limit,
+                         filter=attr("dept_id").eq(dept_id) if dept_id else None)
+
     def find(self, customer_id: str, incident_id: str):
         """One incident, or None."""
         ok = customer_id and incident_id and len(customer_id) <= 64 and len(incident_id) <= 64

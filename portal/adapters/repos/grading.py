@@ -1,7 +1,7 @@
 """Standings, quota counters, grade history, evaluations and scorecards (GRD-*, QTA-*, SCP-1).
 
 Key formats live here and nowhere else: the `by_grade` index key "<dept>#<grade>", counter keys "all" and
-"product#<id>", the evaluation's "<dept>#<customer>".
+"product#<id>", the evaluation's and the open proposal's "<dept>#<customer>".
 """
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ from portal.adapters.store.expr import attr
 from portal.domain.grading import Counts, Grade
 
 ALL = "all"
+
+
+def _standing_key(dept_id: str, customer_id: str) -> str:
+    return f"{dept_id}#{customer_id}"
 
 
 def _product_key(product_id: str) -> str:
@@ -151,17 +155,34 @@ class GradeChanges(Repo):
     model = tables.GradeChange
 
     def of_customer(self, customer_id: str) -> list:
-        """The customer's history, newest first."""
+        """The customer's whole history, newest first (tests; pages read `history`, a page at a time)."""
         return self.all(customer_id, forward=False)
 
+    def history(self, customer_id: str, *, dept_id: str | None = None, proposals: bool = True,
+                after: str | None = None, limit: int = 50) -> tuple[list, str | None]:
+        """A page of the customer's history, newest first (optionally one department's, without proposals), and
+        the id the next page continues after: one Query reading at most `limit` entries."""
+        keep = attr("dept_id").eq(dept_id) if dept_id else None
+        if not proposals:
+            keep = ~attr("kind").eq("proposal") if keep is None else keep & ~attr("kind").eq("proposal")
+        return self.page(customer_id, after=after, limit=limit, filter=keep)
+
+    def open_proposals(self, dept_id: str, customer_id: str) -> list:
+        """The undecided proposals for the customer in the department, oldest first (the sparse
+        `open_proposals` index: only those)."""
+        return self.all(_standing_key(dept_id, customer_id), index="open_proposals")
+
     def record(self, change) -> None:
-        """Stage a new history entry."""
+        """Stage a new history entry; an open proposal also enters the `open_proposals` index."""
+        if change.kind == "proposal" and change.status == "open":
+            change.open_of = _standing_key(change.dept_id, change.customer_id)
         self.add(change, tag="exists")
 
     def decide_proposal(self, customer_id: str, change_id: str, status: str) -> None:
-        """Stage a proposal's outcome, only while it is open (tag "proposal")."""
-        self.update((customer_id, change_id), [attr("status").set(status)], attr("status").eq("open"),
-                    tag="proposal")
+        """Stage a proposal's outcome (it leaves the `open_proposals` index), only while it is open (tag
+        "proposal")."""
+        self.update((customer_id, change_id), [attr("status").set(status), attr("open_of").remove()],
+                    attr("status").eq("open"), tag="proposal")
 
 
 class Evaluations(Repo):
@@ -171,12 +192,13 @@ class Evaluations(Repo):
 
     def of_standing(self, dept_id: str, customer_id: str, limit: int = 20) -> list:
         """The latest evaluations, newest first."""
-        records, _last = self.query(f"{dept_id}#{customer_id}", index="by_standing", forward=False, limit=limit)
+        records, _last = self.query(_standing_key(dept_id, customer_id), index="by_standing", forward=False,
+                                    limit=limit)
         return records
 
     def record(self, evaluation) -> None:
         """Stage a new evaluation."""
-        evaluation.standing_key = f"{evaluation.dept_id}#{evaluation.customer_id}"
+        evaluation.standing_key = _standing_key(evaluation.dept_id, evaluation.customer_id)
         self.add(evaluation)
 
 

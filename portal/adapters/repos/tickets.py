@@ -41,6 +41,10 @@ class Tickets(Repo):
         """The customer's tickets, newest first (one Query on `by_customer`)."""
         return self.all(customer_id, index="by_customer", forward=False)
 
+    def latest_of(self, customer_id: str, *, after: str | None = None, limit: int = 50) -> tuple[list, str | None]:
+        """A page of the customer's tickets, newest first, and the id the next page continues after."""
+        return self.page(customer_id, index="by_customer", after=after, limit=limit)
+
     def queue(self, scope: str, limit: int = 100) -> list:
         """RGT-2: the scope's open tickets, VIP first, then 优选, then 合格, each by due time (one Query)."""
         records, _last = self.query(scope, index="queue", limit=limit)

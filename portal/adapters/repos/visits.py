@@ -1,6 +1,7 @@
 """Visits planned and made (RGT-2, REL-1, REL-2).
 
-Key formats live here: the sparse `planned` index's key "<planned day>#<visit>" in the department's partition.
+Key formats live here: the sparse `planned` index's key "<planned day>#<visit>" in the department's partition,
+the sparse `made` index's partition "<dept>#<customer>" and key "<planned day>#<visit>".
 """
 
 from __future__ import annotations
@@ -21,10 +22,18 @@ class Visits(Repo):
         """The customer's visits, oldest first (its archive), or newest first."""
         return self.all(customer_id, index="by_customer", forward=not newest_first)
 
+    def latest_of(self, customer_id: str, *, dept_id: str | None = None, after: str | None = None,
+                  limit: int = 20) -> tuple[list, str | None]:
+        """A page of the customer's visits (optionally one department's), newest planned first, and the id the
+        next page continues after: one Query reading at most `limit` visits."""
+        return self.page(customer_id, index="by_customer", after=after, limit=limit,
+                         filter=attr("dept_id").eq(dept_id) if dept_id else None)
+
     def last_made(self, customer_id: str, dept_id: str) -> str | None:
-        """The day of the department's last visit made to the customer, or None."""
-        return max((v.planned_on for v in self.of_customer(customer_id)
-                    if v.dept_id == dept_id and v.status == "done"), default=None)
+        """The day of the department's last visit made to the customer, or None (one item of the sparse `made`
+        index)."""
+        made, _last = self.query(f"{dept_id}#{customer_id}", index="made", forward=False, limit=1)
+        return made[0].planned_on if made else None
 
     def find(self, visit_id: str | None):
         """One visit, or None."""
@@ -41,12 +50,18 @@ class Visits(Repo):
         self.add(visit, tag="exists")
 
     def finish(self, visit, status: str, notes: str, by: str, when) -> None:
-        """Stage a visit's outcome ("done" or "cancelled"), only if nobody changed it since it was read."""
+        """Stage a visit's outcome ("done" or "cancelled"), only if nobody changed it since it was read; a visit
+        made enters the sparse `made` index."""
+        made = (f"{visit.dept_id}#{visit.customer_id}", f"{visit.planned_on}#{visit.visit_id}") \
+            if status == "done" else (None, None)
         self.update((visit.visit_id,), [attr("status").set(status), attr("notes").set(notes),
                                         attr("finished_by").set(by), attr("finished_at").set(when),
                                         attr("planned_dept").remove(), attr("planned_key").remove(),
+                                        *([attr("made_of").set(made[0]), attr("made_key").set(made[1])]
+                                          if made[0] else []),
                                         attr("version").add(1)],
                     attr("version").eq(visit.version), tag="visit")
         visit.version += 1
         visit.status, visit.notes, visit.finished_by, visit.finished_at = status, notes, by, when
         visit.planned_dept = visit.planned_key = None
+        visit.made_of, visit.made_key = made

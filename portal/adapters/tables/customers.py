@@ -94,13 +94,24 @@ class DocumentType(BaseModel):
 
 
 class DocumentsByCustomer(GlobalSecondaryIndex):
-    """A customer's documents, oldest first."""
+    """A customer's documents, every version, by upload (ULID)."""
 
     class Meta:
         index_name = "by_customer"
         projection = AllProjection()
 
     customer_id = UnicodeAttribute(hash_key=True)
+    doc_id = UnicodeAttribute(range_key=True)
+
+
+class CurrentDocuments(GlobalSecondaryIndex):
+    """Sparse: a customer's current verified version of each document type (its older versions are history)."""
+
+    class Meta:
+        index_name = "current"
+        projection = AllProjection()
+
+    current_of = UnicodeAttribute(hash_key=True)  # the customer's id while the version is verified and current
     doc_id = UnicodeAttribute(range_key=True)
 
 
@@ -153,8 +164,10 @@ class Document(BaseModel):
     warnings_sent = UnicodeSetAttribute(null=True)  # "60", "30", "7", "expired": each once
     pending_bucket = UnicodeAttribute(null=True)
     pending_key = UnicodeAttribute(null=True)
+    current_of = UnicodeAttribute(null=True)
     version = VersionAttribute()
     by_customer = DocumentsByCustomer()
+    current = CurrentDocuments()
     expiring = ExpiringDocuments()
     pending = PendingUploads()
 

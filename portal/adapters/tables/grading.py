@@ -128,6 +128,17 @@ class Evaluation(BaseModel):
     by_standing = EvaluationsByStanding()
 
 
+class OpenProposals(GlobalSecondaryIndex):
+    """Sparse: the undecided grade proposals for a customer in a department (the standing page shows them)."""
+
+    class Meta:
+        index_name = "open_proposals"
+        projection = AllProjection()
+
+    open_of = UnicodeAttribute(hash_key=True)  # "<dept>#<customer>" while the proposal is open
+    change_id = UnicodeAttribute(range_key=True)
+
+
 class GradeChange(BaseModel):
     """GRD-6: a grade change (or a proposal of one) with who, when, from, to, why, and the evaluation behind it."""
 
@@ -148,3 +159,5 @@ class GradeChange(BaseModel):
     override_reason = UnicodeAttribute(null=True)  # QTA-3: a leader's written reason for exceeding a product limit
     by = UnicodeAttribute()
     at = UTCDateTimeAttribute()
+    open_of = UnicodeAttribute(null=True)
+    open_proposals = OpenProposals()

@@ -24,7 +24,7 @@ class PlannedVisits(GlobalSecondaryIndex):
 
 
 class VisitsByCustomer(GlobalSecondaryIndex):
-    """A customer's visits, oldest first: its archive (REL-1)."""
+    """A customer's visits by id (ULID: when planned): its archive (REL-1)."""
 
     class Meta:
         index_name = "by_customer"
@@ -32,6 +32,17 @@ class VisitsByCustomer(GlobalSecondaryIndex):
 
     customer_id = UnicodeAttribute(hash_key=True)
     visit_id = UnicodeAttribute(range_key=True)
+
+
+class MadeVisits(GlobalSecondaryIndex):
+    """Sparse: the visits a department made to a customer, by day (its standing shows the last one, REL-2)."""
+
+    class Meta:
+        index_name = "made"
+        projection = AllProjection()
+
+    made_of = UnicodeAttribute(hash_key=True)  # "<dept>#<customer>" once the visit is made
+    made_key = UnicodeAttribute(range_key=True)  # "<planned day>#<visit id>"
 
 
 class Visit(BaseModel):
@@ -59,6 +70,9 @@ class Visit(BaseModel):
     finished_at = UTCDateTimeAttribute(null=True)
     planned_dept = UnicodeAttribute(null=True)
     planned_key = UnicodeAttribute(null=True)
+    made_of = UnicodeAttribute(null=True)
+    made_key = UnicodeAttribute(null=True)
     version = VersionAttribute()
     planned = PlannedVisits()
     by_customer = VisitsByCustomer()
+    made = MadeVisits()

@@ -12,6 +12,9 @@ from portal.adapters.repos.grading import Standings
 from portal.domain.grading import Grade, rank
 from portal.services.context import Ctx
 from portal.services.errors import NotFound, Unauthenticated
+from portal.services.paging import Page, encode_cursor, parse_cursor
+
+HISTORY_PAGE = 50  # uploads per page of a document history
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,7 @@ class Dashboard:
     """The customer's dashboard: its company, each sales department's status, rights, listings and documents."""
 
     customer: object
-    documents: list
+    documents: list  # the current verified version of each type
     applications: list
     standings: list
     departments: dict  # sales departments by id
@@ -32,10 +35,12 @@ class Dashboard:
 
 @dataclass(frozen=True)
 class DocumentsPage:
-    """The documents page: the company, its documents and the types it may upload (required ones named)."""
+    """The documents page: the company, the current version of each document type, a page of every upload
+    (newest first), and the types it may upload (required ones named)."""
 
     customer: object
-    documents: list
+    current: list
+    history: Page
     types: list
     required: set
 
@@ -55,13 +60,13 @@ def _required(catalogue: CatalogueView, kind: str) -> list:
 
 
 def dashboard(ctx: Ctx) -> Dashboard:
-    """The customer's dashboard (customer.home), in five calls."""
+    """The customer's dashboard (customer.home), in five calls; documents: the current versions only."""
     uow = ctx.uow()
     customer, catalogue = _customer_and_catalogue(ctx, uow)
     customer_id = customer.customer_id
     standings = uow.repo(Standings).of_customer(customer_id)
     return Dashboard(
-        customer=customer, documents=uow.repo(Documents).of_customer(customer_id),
+        customer=customer, documents=uow.repo(Documents).verified_of(customer_id),
         applications=uow.repo(Applications).of_customer(customer_id), standings=standings,
         departments={d.dept_id: d for d in catalogue.sales()},
         products={(p.dept_id, p.product_id): p for p in catalogue.products},
@@ -70,12 +75,17 @@ def dashboard(ctx: Ctx) -> Dashboard:
         required=_required(catalogue, customer.kind), types={t.type_id: t for t in catalogue.types})
 
 
-def documents_page(ctx: Ctx) -> DocumentsPage:
-    """The customer's documents page, in two calls."""
+def documents_page(ctx: Ctx, cursor: str | None = None) -> DocumentsPage:
+    """The customer's documents page, in three calls: the current versions (a sparse index) and one page of the
+    history (`cursor` from the previous page)."""
     uow = ctx.uow()
+    after = parse_cursor(cursor)
     customer, catalogue = _customer_and_catalogue(ctx, uow)
-    return DocumentsPage(customer=customer, documents=uow.repo(Documents).of_customer(customer.customer_id),
-                         types=catalogue.types, required={t.type_id for t in _required(catalogue, customer.kind)})
+    repo = uow.repo(Documents)
+    items, last = repo.history(customer.customer_id, after=after, limit=HISTORY_PAGE)
+    return DocumentsPage(customer=customer, current=repo.verified_of(customer.customer_id),
+                         history=Page(items, encode_cursor(last) if last else None), types=catalogue.types,
+                         required={t.type_id for t in _required(catalogue, customer.kind)})
 
 
 def dealings(ctx: Ctx) -> tuple[list[str], dict]:
