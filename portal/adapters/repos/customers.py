@@ -110,7 +110,7 @@ class Documents(Repo):
         return self.get(doc_id) if _id_ok(doc_id) else None
 
     def of_customer(self, customer_id: str) -> list:
-        """Every version of the customer's documents, oldest first (jobs and tests; pages read `history`)."""
+        """Every version of the customer's documents, oldest first (tests; pages read `history`, a page at a time)."""
         return self.all(customer_id, index="by_customer")
 
     def history(self, customer_id: str, *, after: str | None = None, limit: int = 50) -> tuple[list, str | None]:

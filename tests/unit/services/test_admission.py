@@ -472,3 +472,21 @@ def test_BLK_6_a_listing_in_another_department_is_no_reentry_here(fake):
     list_on_blacklist(fake, customer.customer_id, "ortho", active=False)
     app_ = applications.submit(ctx, "rehab", ["walker"])
     assert not app_.reentry and app_.confirm_only
+
+
+def test_ONB_3_the_review_page_offers_a_hundred_staff_and_always_the_designated_one(fake):
+    from portal.adapters.repos.identity import Users
+    from portal.services.pages import staff as staff_pages
+
+    for n in range(120):  # 120 reps whose e-mails sort before the demo staff's
+        with fake.uow() as uow:
+            uow.repo(Users).put(records.User(user_id=f"u{n:03d}", email=f"a{n:03d}@demo.local", name=f"员工{n}",
+                                             kind="staff", role="rep", dept_id="ortho", password_hash="x",
+                                             created_at=fake.now, active=True))
+            uow.commit()
+    _c, _ctx, app_ = applied(fake=fake)
+    page = staff_pages.review_page(fake.ctx(LEADER), app_.app_id)
+    assert len(page.staff) == staff_pages.STAFF_CHOICES and REP not in {u.email for u in page.staff}
+    applications.assign(fake.ctx(LEADER), app_.app_id, fake.user(REP).user_id, app_.version)
+    page = staff_pages.review_page(fake.ctx(LEADER), app_.app_id)
+    assert REP in {u.email for u in page.staff} and len(page.staff) == staff_pages.STAFF_CHOICES + 1

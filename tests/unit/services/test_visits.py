@@ -172,3 +172,19 @@ def test_REL_1_the_archive_keeps_every_departments_visits_and_shows_each_its_own
     assert md == [("rehab", "planned", None), ("ortho", "done", "需要新规格接骨板")]  # newest first
     assert [v.visit_id for v in visits.of_customer(fake.ctx(REP), customer_id)] == [ortho.visit_id]
     assert [v.visit_id for v in visits.of_customer(rehab_ctx, customer_id)] == [rehab.visit_id]
+
+
+def test_REL_2_the_assignees_offered_are_the_first_hundred_and_the_actor(fake):
+    from portal.adapters import records
+    from portal.adapters.repos.identity import Users
+    from portal.services.visits import ASSIGNEE_CHOICES
+
+    for n in range(120):
+        with fake.uow() as uow:
+            uow.repo(Users).put(records.User(user_id=f"u{n:03d}", email=f"a{n:03d}@demo.local", name=f"员工{n}",
+                                             kind="staff", role="rep", dept_id="ortho", password_hash="x",
+                                             created_at=fake.now, active=n != 0))
+            uow.commit()
+    people = visits.assignees(fake.ctx(REP), "ortho")
+    assert len(people) == ASSIGNEE_CHOICES and "a000@demo.local" not in {p.email for p in people}  # inactive
+    assert people[-1].email == REP  # beyond the first hundred, but it is the actor
