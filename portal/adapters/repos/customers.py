@@ -149,6 +149,14 @@ class Documents(Repo):
                         attr("expiry_key").set(f"{document.expiry_date}#{document.doc_id}")]
         self.update((document.doc_id,), actions, attr("status").eq("awaiting_upload"), tag="checked")
 
+    def backfill_current(self, document) -> bool:
+        """Stage the `current` marker on a verified version written before the index (issue 12 item 4); False
+        when it has it or is not verified."""
+        if document.status != "verified" or document.current_of:
+            return False
+        self.update((document.doc_id,), [attr("current_of").set(document.customer_id)], attr("status").eq("verified"))
+        return True
+
     def supersede(self, document) -> None:
         """Stage: an older verified version becomes history (and leaves the `expiring` index)."""
         self.update((document.doc_id,), [attr("status").set("superseded"), attr("current_of").remove(),

@@ -178,6 +178,15 @@ class GradeChanges(Repo):
             change.open_of = _standing_key(change.dept_id, change.customer_id)
         self.add(change, tag="exists")
 
+    def backfill_open(self, change) -> bool:
+        """Stage the `open_proposals` marker on an open proposal written before the index (issue 12 item 4);
+        False when it has it or is no open proposal."""
+        if change.kind != "proposal" or change.status != "open" or change.open_of:
+            return False
+        self.update((change.customer_id, change.change_id),
+                    [attr("open_of").set(_standing_key(change.dept_id, change.customer_id))], attr("status").eq("open"))
+        return True
+
     def decide_proposal(self, customer_id: str, change_id: str, status: str) -> None:
         """Stage a proposal's outcome (it leaves the `open_proposals` index), only while it is open (tag
         "proposal")."""

@@ -13,6 +13,14 @@ from portal.adapters.store.expr import attr
 MAX_ID = 64  # ids arrive in URLs and forms: longer ones are nobody's
 
 
+def _made_of(visit) -> str:
+    return f"{visit.dept_id}#{visit.customer_id}"
+
+
+def _made_key(visit) -> str:
+    return f"{visit.planned_on}#{visit.visit_id}"
+
+
 class Visits(Repo):
     """A department's visits to its customers; planned ones sit in the sparse `planned` index."""
 
@@ -49,11 +57,19 @@ class Visits(Repo):
         visit.planned_dept, visit.planned_key = visit.dept_id, f"{visit.planned_on}#{visit.visit_id}"
         self.add(visit, tag="exists")
 
+    def backfill_made(self, visit) -> bool:
+        """Stage the `made` marker on a visit made before the index (issue 12 item 4); False when it has it or was
+        not made."""
+        if visit.status != "done" or visit.made_of:
+            return False
+        self.update((visit.visit_id,), [attr("made_of").set(_made_of(visit)), attr("made_key").set(_made_key(visit))],
+                    attr("status").eq("done"))
+        return True
+
     def finish(self, visit, status: str, notes: str, by: str, when) -> None:
         """Stage a visit's outcome ("done" or "cancelled"), only if nobody changed it since it was read; a visit
         made enters the sparse `made` index."""
-        made = (f"{visit.dept_id}#{visit.customer_id}", f"{visit.planned_on}#{visit.visit_id}") \
-            if status == "done" else (None, None)
+        made = (_made_of(visit), _made_key(visit)) if status == "done" else (None, None)
         self.update((visit.visit_id,), [attr("status").set(status), attr("notes").set(notes),
                                         attr("finished_by").set(by), attr("finished_at").set(when),
                                         attr("planned_dept").remove(), attr("planned_key").remove(),
