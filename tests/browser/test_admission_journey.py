@@ -43,12 +43,13 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
         customer.set_input_files("#file", str(pdf))
         customer.fill("#issue_date", "2024-03-01")
         customer.check("#long_term")
-        customer.click("#upload-button")
-        customer.wait_for_url(f"{portal_url}/customer/documents")
+        with customer.expect_navigation(url=f"{portal_url}/customer/documents"):  # the script's reload, once checked
+            customer.click("#upload-button")
         customer.wait_for_load_state("networkidle")
-    badges = customer.locator("table.table .badge").all_inner_texts()
+    badges = customer.locator("#current-documents table.table .badge").all_inner_texts()  # the versions in force
     assert badges.count("已核验") == 3, badges
-    assert "营业执照.pdf" in customer.locator("table.table").inner_text()
+    assert "营业执照.pdf" in customer.locator("#current-documents table.table").inner_text()
+    assert customer.locator("#document-history table.table .badge").all_inner_texts().count("已核验") == 3
     shot(customer, "12-documents-verified")
 
     # 3. apply to ortho for a product
@@ -116,8 +117,8 @@ def test_ADM_1_retail_customer_is_confirmed_from_the_queue_in_one_click(browser,
     phone.set_input_files("#file", str(pdf))
     phone.fill("#issue_date", "2024-03-01")
     phone.check("#long_term")
-    phone.click("#upload-button")
-    phone.wait_for_url(f"{portal_url}/customer/documents")
+    with phone.expect_navigation(url=f"{portal_url}/customer/documents"):
+        phone.click("#upload-button")
     phone.wait_for_load_state("networkidle")
     phone.goto(f"{portal_url}/customer/applications/new?dept_id=rehab")
     phone.check("input[value=walker]")
