@@ -210,21 +210,29 @@ class ChangeTasks(Repo):
     model = tables.ChangeTask
 
     def open_in(self, dept_id: str) -> list:
-        """The department's tasks still to handle."""
-        return self.all(dept_id, filter=attr("status").eq("open"))
+        """The department's tasks still to handle, oldest first (the sparse `open` index)."""
+        return self.all(dept_id, index="open")
+
+    def open_page(self, dept_id: str, *, after: str | None = None, limit: int = 50) -> tuple[list, str | None]:
+        """A page of the department's open tasks, oldest first, and the task id the next page starts after."""
+        records, last = self.query(dept_id, index="open", limit=limit,
+                                   sort=attr("task_id").gt(after) if after else None)
+        return records, (last["task_id"] if last else None)
 
     def find(self, dept_id: str, task_id: str):
         """One task, or None."""
         return self.get(dept_id, task_id) if dept_id and task_id and len(task_id) <= 64 else None
 
     def file(self, task) -> None:
-        """Stage a new task."""
+        """Stage a new task; it waits in the sparse `open` index until handled."""
+        task.open_dept = task.dept_id
         self.add(task, tag="task")
 
     def done(self, task, by: str, note: str) -> None:
         """Stage the task as handled, only while it is open (tag "task")."""
         self.update((task.dept_id, task.task_id),
-                    [attr("status").set("done"), attr("handled_by").set(by), attr("note").set(note)],
+                    [attr("status").set("done"), attr("handled_by").set(by), attr("note").set(note),
+                     attr("open_dept").remove()],
                     attr("status").eq("open"), tag="task")
 
 

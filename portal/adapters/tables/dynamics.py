@@ -194,6 +194,17 @@ class ReviewTask(BaseModel):
     overdue = OverdueTasks()
 
 
+class OpenChangeTasks(GlobalSecondaryIndex):
+    """Sparse: a department's change tasks still to handle (OBL-1), oldest first."""
+
+    class Meta:
+        index_name = "open"
+        projection = AllProjection()
+
+    open_dept = UnicodeAttribute(hash_key=True)  # the department, present only while the task is open
+    task_id = UnicodeAttribute(range_key=True)
+
+
 class ChangeTask(BaseModel):
     """OBL-1: a customer's reported change or cancellation, as a task for each department it deals with."""
 
@@ -214,3 +225,5 @@ class ChangeTask(BaseModel):
     status = UnicodeAttribute(default="open")  # open | done
     handled_by = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    open_dept = UnicodeAttribute(null=True)
+    open = OpenChangeTasks()
