@@ -141,8 +141,9 @@ def review_cycles():
 @staff_required(Perm.VIEW_CUSTOMERS)
 def review_tasks(cycle_id: str, dept_id: str):
     """A department's review tasks in a cycle (results filed with MD)."""
+    page = reviews.task_page(ctx(), cycle_id, dept_id, request.args.get("cursor"))
     return render_template("staff/review_tasks.html", cycle_id=cycle_id, dept=org.get_department(ctx(), dept_id),
-                           tasks=reviews.tasks(ctx(), cycle_id, dept_id))
+                           tasks=page.items, cursor=page.cursor)
 
 
 @bp.route("/reviews/<cycle_id>/<dept_id>/<customer_id>", methods=["GET", "POST"])

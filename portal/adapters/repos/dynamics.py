@@ -12,6 +12,7 @@ from datetime import datetime
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.grading import Counters
 from portal.adapters.repos.identity import Uniques
 from portal.adapters.store.expr import attr
 from portal.domain.timeutil import to_iso
@@ -169,6 +170,13 @@ class ReviewTasks(Repo):
         """A department's tasks in a cycle, by customer (one Query on `by_dept`)."""
         return self.all(f"{cycle_id}#{dept_id}", index="by_dept")
 
+    def department_page(self, cycle_id: str, dept_id: str, *, after: str | None = None,
+                        limit: int = 50) -> tuple[list, str | None]:
+        """A page of a department's tasks in a cycle, by customer, and the customer id the next page starts after."""
+        records, last = self.query(f"{cycle_id}#{dept_id}", index="by_dept", limit=limit,
+                                   sort=attr("customer_id").gt(after) if after else None)
+        return records, (last["customer_id"] if last else None)
+
     def overdue(self, today: str) -> list:
         """Undecided tasks whose due day is before `today` (the sparse `open_by_due` index)."""
         return self.all(OPEN, index="open_by_due", sort=attr("due_key").lt(today))
@@ -179,10 +187,13 @@ class ReviewTasks(Repo):
         task.open_bucket, task.status, task.version = OPEN, "open", 1
         task.due_key = f"{task.due_on}#{task.cycle_id}#{task.dept_id}#{task.customer_id}"
         self.put(task, attr("task_key").not_exists(), tag="task")
+        self.uow.repo(Counters).move_review(task, None, "open")
 
-    def submit(self, task) -> None:
+    def submit(self, task, was: str | None = None) -> None:
         """Stage the submitted evaluation (form, score, recommendation), only if nobody changed the form since it
-        was read (tag "task"); an escalation meanwhile is kept."""
+        was read (tag "task"); an escalation meanwhile is kept. `was`: its status as read, for the cycle's
+        progress counters (None: unchanged)."""
+        self.uow.repo(Counters).move_review(task, was or task.status, task.status)
         self.update((task.cycle_id, task.task_key),
                     [attr("form").set(task.form), attr("score").set(task.score),
                      attr("recommended").set(task.recommended), attr("status").set(task.status),
@@ -197,6 +208,7 @@ class ReviewTasks(Repo):
                      attr("decided_at").set(when), attr("open_bucket").remove(), attr("due_key").remove(),
                      attr("version").add(1)],
                     attr("status").eq("submitted") & attr("version").eq(task.version), tag="task")
+        self.uow.repo(Counters).move_review(task, "submitted", "decided")
 
     def escalate(self, task, when: datetime) -> None:
         """Stage an overdue task's escalation, once (tag "escalated"); the form's version is left alone."""

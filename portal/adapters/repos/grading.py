@@ -127,6 +127,18 @@ class Counters(Repo):
         """Stage one file fewer on a ticket (a refused file)."""
         self.update((f"ticket#{ticket_id}", "files"), [attr("total").add(-1)])
 
+    def move_review(self, task, was: str | None, now: str) -> None:
+        """Stage a review task's move from status `was` (None: new) to `now` in its cycle's progress counters."""
+        if was != now:
+            deltas = {now: 1, **({was: -1} if was else {})}
+            self.uow.tally(self.model, self._key(f"review#{task.cycle_id}", f"{task.dept_id}#{task.due_on}"), deltas)
+
+    def review_progress(self, cycle_id: str) -> list[tuple[str, str, dict[str, int]]]:
+        """A cycle's review tasks by status: (department, due day, {status: tasks}) per department and due day."""
+        statuses = ("open", "submitted", "decided")
+        return [(*record.key.rsplit("#", 1), {s: int(getattr(record, s) or 0) for s in statuses})
+                for record in self.all(f"review#{cycle_id}")]
+
     def ticket_files(self, ticket_id: str) -> int:
         """Files kept on a ticket."""
         record = self.get(f"ticket#{ticket_id}", "files")
