@@ -37,12 +37,19 @@ def _scopes() -> list[SelectChoice]:
 @bp.get("/blacklist")
 @staff_required(Perm.VIEW_CUSTOMERS)
 def blacklist_page():
-    """BLK-3: the company blacklist for every staff user; department lists for their staff and MD."""
+    """BLK-3: the company blacklist for every staff user; department lists for their staff and MD; a page of each
+    (with `scope` and `cursor`: the next page of that list alone)."""
     scopes = ["company"] + org.sales_scopes(ctx())
-    lists = {scope: blacklist.entries(ctx(), scope, active_only=request.args.get("all") != "1") for scope in scopes}
+    if request.args.get("scope"):
+        scopes = [request.args["scope"]]
+    everything = request.args.get("all") == "1"
+    lists = {scope: blacklist.entry_page(ctx(), scope, active_only=not everything,
+                                         cursor=request.args.get("cursor") if len(scopes) == 1 else None)
+             for scope in scopes}
     may_lift = {scope: (may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST) if scope == "company"
                         else may(g.actor, Perm.MANAGE_DEPARTMENT_BLACKLIST, scope)) for scope in scopes}
     return render_template("staff/blacklist.html", lists=lists, may_lift=may_lift, lift_form=ReasonOnlyForm(),
+                           everything=everything,
                            reports=incidents.open_reports(ctx()) if may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST)
                            else [], overdue=incidents.overdue_downgrades(ctx()))
 

@@ -43,9 +43,18 @@ class BlacklistEntries(Repo):
         return self.get(entry_id) if entry_id and len(entry_id) <= 64 else None
 
     def of_scope(self, scope: str, *, active_only: bool = True) -> list:
-        """A scope's listings, newest first (one Query on `by_scope` while it fits a page)."""
-        return self.all(scope, index="by_scope", forward=False,
-                        filter=attr("active").eq(True) if active_only else None)
+        """A scope's listings (active ones only: the sparse `active` index), newest first."""
+        return self.all(scope, index="active" if active_only else "by_scope", forward=False)
+
+    def scope_page(self, scope: str, *, active_only: bool = True, before: str | None = None,
+                   limit: int = 50) -> tuple[list, str | None]:
+        """A page of a scope's listings, newest first (active ones: the sparse `active` index; else its whole
+        history), and the entry id the next page starts before."""
+        if not scope or len(scope) > 64:  # scopes arrive in URLs: longer ones are nobody's (and too long for a key)
+            return [], None
+        records, last = self.query(scope, index="active" if active_only else "by_scope", forward=False, limit=limit,
+                                   sort=attr("entry_id").lt(before) if before else None)
+        return records, (last["entry_id"] if last else None)
 
     def due_by(self, day: str) -> list:
         """Active listings whose expiry day is `day` or earlier (the sparse `due` index: only what is due)."""
@@ -55,6 +64,7 @@ class BlacklistEntries(Repo):
         """Stage a new listing; one with an expiry day enters the `due` index (BLK-5)."""
         if entry.expires_on:
             entry.due_bucket, entry.due_key = "due", f"{entry.expires_on}#{entry.entry_id}"
+        entry.active_scope = entry.scope if entry.active else None
         self.add(entry, tag="entry")
 
     def end(self, entry, how: str, reason: str | None, by: str, when: datetime) -> None:
@@ -62,7 +72,7 @@ class BlacklistEntries(Repo):
         self.update((entry.entry_id,), [attr("active").set(False), attr("ended_at").set(when),
                                         attr("ended_by").set(by), attr("ended_how").set(how),
                                         attr("end_reason").set(reason), attr("due_bucket").remove(),
-                                        attr("due_key").remove()],
+                                        attr("due_key").remove(), attr("active_scope").remove()],
                     attr("active").eq(True), tag="ended")
 
 

@@ -47,6 +47,17 @@ class BlacklistDue(GlobalSecondaryIndex):
     due_key = UnicodeAttribute(range_key=True)  # "<expiry day>#<entry id>"
 
 
+class ActiveBlacklist(GlobalSecondaryIndex):
+    """Sparse: a scope's active listings (BLK-3), by entry id (newest last)."""
+
+    class Meta:
+        index_name = "active"
+        projection = AllProjection()
+
+    active_scope = UnicodeAttribute(hash_key=True)  # the scope, present only while the listing is active
+    entry_id = UnicodeAttribute(range_key=True)
+
+
 class BlacklistEntry(BaseModel):
     """A listing of a customer on a department's or the company blacklist (BLK-1, BLK-4, BLK-7)."""
 
@@ -70,9 +81,11 @@ class BlacklistEntry(BaseModel):
     ended_by = UnicodeAttribute(null=True)
     ended_how = UnicodeAttribute(null=True)  # lifted | expired
     end_reason = UnicodeAttribute(null=True)
+    active_scope = UnicodeAttribute(null=True)
     by_customer = BlacklistByCustomer()
     by_scope = BlacklistByScope()
     due = BlacklistDue()
+    active_in = ActiveBlacklist()
 
 
 class OpenDowngrades(GlobalSecondaryIndex):
