@@ -129,7 +129,7 @@ SCHEMAS = {
     "TicketFileUpload": obj(("file_id", "url", "fields"), file_id=S, **UPLOAD),
     "TicketFile": TICKET_FILE,
     "Visit": VISIT,
-    "VisitList": items_of(ref("Visit")),
+    "VisitList": items_of(ref("Visit"), paged=True),
     "AuditPage": items_of(AUDIT_EVENT, paged=True),
 }
 
