@@ -15,6 +15,7 @@ from ulid import ULID
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.ticket_tallies import TicketTallies
 from portal.adapters.store.expr import attr
 from portal.domain.tickets import queue_key
 from portal.domain.timeutil import to_iso
@@ -112,11 +113,13 @@ class Tickets(Repo):
         """Stage a new ticket (its id is a fresh ULID: tag "exists" only if it was not)."""
         ticket.version = 1
         self._mark_overdue(ticket)
+        self.uow.repo(TicketTallies).count(ticket)  # the report's counters, in the same transaction
         self.add(ticket, tag="exists")
 
     def save_step(self, ticket) -> None:
         """Stage a changed ticket, only if nobody changed it since it was read (tag "stale")."""
         self._mark_overdue(ticket)
+        self.uow.repo(TicketTallies).count(ticket)
         self.save(ticket, tag="stale")
 
 

@@ -124,6 +124,7 @@ class Ticket(BaseModel):
     due_key = UnicodeAttribute(null=True)
     overdue_bucket = UnicodeAttribute(null=True)
     overdue_key = UnicodeAttribute(null=True)
+    tallied = UnicodeAttribute(null=True)  # JSON: its share of the report as counted (portal.domain.ticket_tally)
     version = VersionAttribute()
     by_customer = TicketsByCustomer()
     by_dept = TicketsByDepartment()
