@@ -56,6 +56,14 @@ class BlacklistEntries(Repo):
                                    sort=attr("entry_id").lt(before) if before else None)
         return records, (last["entry_id"] if last else None)
 
+    def unmarked_active(self, scope: str) -> list:
+        """Active listings written before the sparse `active` index (backfill; reads the scope's history)."""
+        return self.all(scope, index="by_scope", filter=attr("active").eq(True) & attr("active_scope").not_exists())
+
+    def mark_active(self, entry) -> None:
+        """Stage an active listing's place in the sparse `active` index (only while it is active)."""
+        self.update((entry.entry_id,), [attr("active_scope").set(entry.scope)], attr("active").eq(True), tag="ended")
+
     def due_by(self, day: str) -> list:
         """Active listings whose expiry day is `day` or earlier (the sparse `due` index: only what is due)."""
         return self.all("due", index="due", sort=attr("due_key").le(f"{day}#~"))
@@ -244,6 +252,14 @@ class ChangeTasks(Repo):
     def find(self, dept_id: str, task_id: str):
         """One task, or None."""
         return self.get(dept_id, task_id) if dept_id and task_id and len(task_id) <= 64 else None
+
+    def unmarked_open(self, dept_id: str) -> list:
+        """Open tasks written before the sparse `open` index (backfill; reads the department's tasks)."""
+        return self.all(dept_id, filter=attr("status").eq("open") & attr("open_dept").not_exists())
+
+    def mark_open(self, task) -> None:
+        """Stage an open task's place in the sparse `open` index (only while it is open)."""
+        self.update((task.dept_id, task.task_id), [attr("open_dept").set(task.dept_id)], attr("status").eq("open"))
 
     def file(self, task) -> None:
         """Stage a new task; it waits in the sparse `open` index until handled."""

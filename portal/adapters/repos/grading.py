@@ -135,6 +135,10 @@ class Counters(Repo):
             deltas = {now: 1, **({was: -1} if was else {})}
             self.uow.tally(self.model, self._key(f"review#{task.cycle_id}", f"{task.dept_id}#{task.due_on}"), deltas)
 
+    def set_review(self, cycle_id: str, dept_id: str, due_on: str, by_status: dict[str, int]) -> None:
+        """Stage a cycle's counter of a department and due day as counted task by task (backfill)."""
+        self.update((f"review#{cycle_id}", f"{dept_id}#{due_on}"), [attr(s).set(n) for s, n in by_status.items()])
+
     def review_progress(self, cycle_id: str) -> list[tuple[str, str, dict[str, int]]]:
         """A cycle's review tasks by status: (department, due day, {status: tasks}) per department and due day."""
         statuses = ("open", "submitted", "decided")

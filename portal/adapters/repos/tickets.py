@@ -69,6 +69,20 @@ class Tickets(Repo):
         start = str(ULID.from_datetime(since.astimezone(UTC)))[:10]
         return self.all(scope, index="by_dept", sort=attr("ticket_id").ge(start))
 
+    def untallied(self, scope: str) -> list:
+        """The scope's tickets filed before the report's counters (backfill; reads the scope's tickets)."""
+        return self.all(scope, index="by_dept", filter=attr("tallied").not_exists())
+
+    def tally(self, ticket) -> None:
+        """Stage a ticket's share of the report counters and its sparse `overdue` place, only if nobody changed it
+        since it was read (backfill; tag "stale"); its version is left alone."""
+        self._mark_overdue(ticket)
+        self.uow.repo(TicketTallies).count(ticket)
+        self.update((ticket.ticket_id,), [attr("tallied").set(ticket.tallied),
+                                          attr("overdue_bucket").set(ticket.overdue_bucket),
+                                          attr("overdue_key").set(ticket.overdue_key)],
+                    attr("version").eq(ticket.version), tag="stale")
+
     def due_by(self, now: datetime) -> list:
         """Tickets whose pending deadline has passed, earliest first (the sparse `due` index)."""
         return self.all(DUE, index="due", sort=attr("due_key").lt(to_iso(now)))

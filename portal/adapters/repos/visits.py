@@ -57,6 +57,14 @@ class Visits(Repo):
         visit.planned_dept, visit.planned_key = visit.dept_id, planned_key(grade, visit.planned_on, visit.visit_id)
         self.add(visit, tag="exists")
 
+    def rekey(self, visit, grade: str | None) -> bool:
+        """Stage a planned visit's key for a customer holding `grade` when it differs (backfill); True if so."""
+        key = planned_key(grade, visit.planned_on, visit.visit_id)
+        if visit.planned_key == key:
+            return False
+        self.update((visit.visit_id,), [attr("planned_key").set(key)], attr("status").eq("planned"), tag="visit")
+        return True
+
     def regrade(self, customer_id: str, dept_id: str, grade: str) -> None:
         """Stage the move of the customer's planned visits in the department to the place of its new grade (in
         the unit of work that changes the grade); a visit recorded meanwhile fails the commit (tag "visit")."""
