@@ -35,7 +35,11 @@ def test_a_forged_cursor_is_refused_with_422_never_a_500(client, cursor):
 def test_a_well_formed_cursor_is_a_place_in_the_list(client):
     sign_in(client, "ortho.leader@demo.local")
     for path in PAGES:
-        assert client.get(with_cursor(path, "AAAA")).status_code == 200, path
+        for cursor in ("AAAA", "_-_-", "enp6"):  # before, after (U+FFFD) and past ("zzz") every key
+            assert client.get(with_cursor(path, cursor)).status_code == 200, (path, cursor)
+    sign_in(client, "md.admin@demo.local")
+    for cursor in ("AAAA", "_-_-", "enp6"):
+        assert client.get(with_cursor("/staff/tickets/overdue", cursor)).status_code == 200, cursor
 
 
 def test_the_blacklist_comes_a_page_at_a_time_and_stays_in_its_department(app):

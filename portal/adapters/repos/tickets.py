@@ -55,6 +55,8 @@ class Tickets(Repo):
         by due time; a page of `limit` after the key `after`, and the key the next page starts after."""
         low, high = (f"{scope}#", f"{scope}$") if scope else ("", "\uffff")  # "$" follows "#": the scope's keys
         start = max(after, low) if after else None
+        if start and start > high:  # past the scope's last key (DynamoDB refuses a BETWEEN upside down)
+            return [], None
         sort = attr("overdue_key").between(start, high) if start else \
             attr("overdue_key").begins_with(low) if scope else None
         read = None if limit is None else limit + 1  # the item at `after` itself may come first
