@@ -86,6 +86,8 @@ def build(ctx: Ctx, scope: str | None, days: int = 90) -> Report:
     since = ctx.now - timedelta(days=days)
     report = Report(scope or "all", since)
     one = _scope(ctx, scope)
+    if one is None and not ctx.actor.company_wide:  # staff of no department: nothing of theirs to count
+        return report
     tallies = ctx.uow().repo(TicketTallies)
     for counter, measures, name in tallies.days_after(one, since.astimezone(UTC).date()):
         kind, _sep, value = counter.partition("#")
@@ -114,6 +116,8 @@ def recount(ctx: Ctx, scope: str | None, days: int = 90) -> Report:
     report = Report(scope or "all", since)
     uow = ctx.uow()
     one = _scope(ctx, scope)
+    if one is None and not ctx.actor.company_wide:
+        return report
     scopes = [one] if one else [d.dept_id for d in uow.repo(Departments).every()
                                 if d.kind == DepartmentKind.SALES.value] + [COMPANY]
     for each in scopes:
