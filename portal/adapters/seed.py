@@ -16,6 +16,7 @@ from ulid import ULID
 from portal.adapters import records as r
 from portal.adapters import tables
 from portal.adapters.records import to_item
+from portal.adapters.repos.visits import planned_key
 from portal.adapters.store.expr import Put, attr
 from portal.adapters.uow import default_store
 from portal.domain.customers import DEFAULT_DOCUMENT_TYPES
@@ -200,4 +201,5 @@ def _visits(writer: _Writer, now: datetime) -> None:
         writer.new(r.Visit(visit_id=visit_id, dept_id="ortho", customer_id=standing["customer_id"],
                            customer_name=standing["customer_name"], planned_on=day, mode=mode, purpose=purpose,
                            assignee_id=rep["user_id"], assignee_email=rep["email"], created_by=rep["email"],
-                           created_at=now, planned_dept="ortho", planned_key=f"{day}#{visit_id}", version=1))
+                           created_at=now, planned_dept="ortho", planned_key=planned_key(grade, day, visit_id),
+                           version=1))

@@ -45,6 +45,8 @@ class UnitOfWork:
         self._ops: list[Op] = []
         self._tags: list[str] = []
         self._repos: dict[type, Any] = {}
+        self._tallies: dict[tuple, tuple[dict, dict]] = {}  # (table, key) -> the adds and sets staged for it
+        self._tally_at: dict[tuple, int] = {}  # (table, key) -> where in _ops its one update is
 
     def repo(self, cls: type):
         """The repository `cls` bound to this unit of work (one per class)."""
@@ -75,6 +77,25 @@ class UnitOfWork:
         self._ops.append(op)
         self._tags.append(tag)
 
+    def tally(self, table: type, key: dict, deltas: dict[str, int], sets: dict | None = None) -> None:
+        """Add `deltas` to counters of the item with `key` (and set the attributes `sets`), merged with any tally
+        of that item already staged (a transaction may touch an item once): one unconditional update."""
+        from portal.adapters.store.expr import Update, attr
+        from portal.adapters.store.schema import schema_of
+
+        where = (table, schema_of(table).key_of(key))
+        adds, values = self._tallies.setdefault(where, ({}, {}))
+        for name, delta in deltas.items():
+            adds[name] = adds.get(name, 0) + delta
+        values.update(sets or {})
+        op = Update(table, key, tuple([attr(n).add(v) for n, v in adds.items()] +
+                                      [attr(n).set(v) for n, v in values.items()]))
+        if where in self._tally_at:
+            self._ops[self._tally_at[where]] = op
+        else:
+            self._tally_at[where] = len(self._ops)
+            self.stage(op, "tally")
+
     @property
     def staged(self) -> int:
         """How many writes wait for the commit."""
@@ -83,7 +104,7 @@ class UnitOfWork:
     def commit(self) -> None:
         """Write everything staged in one transaction; WriteConflict or Unavailable when it could not be done."""
         ops, tags = self._ops, self._tags
-        self._ops, self._tags = [], []
+        self._ops, self._tags, self._tallies, self._tally_at = [], [], {}, {}
         try:
             self.store.write(ops)
         except ConditionFailed as exc:
@@ -91,7 +112,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         """Forget what is staged."""
-        self._ops, self._tags = [], []
+        self._ops, self._tags, self._tallies, self._tally_at = [], [], {}, {}
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -60,12 +60,13 @@ def blacklist_create():
 
 
 @operation(bp, "/blacklist", "GET", "A blacklist: `scope=company` (every staff user) or a department's",
-           response="BlacklistList", query=("scope", "all"), perm=Perm.VIEW_CUSTOMERS)
+           response="BlacklistList", query=("scope", "all", "cursor"), perm=Perm.VIEW_CUSTOMERS)
 def blacklist_list():
-    """The entries of one scope, newest first."""
+    """The entries of one scope, newest first, a page at a time."""
     scope = request.args.get("scope") or "company"
-    entries = blacklist.entries(ctx(), scope, active_only=not query_value("all", QUERY_PARAMS["all"]))
-    return jsonify({"items": [entry_json(e) for e in entries]})
+    page = blacklist.entry_page(ctx(), scope, active_only=not query_value("all", QUERY_PARAMS["all"]),
+                                cursor=request.args.get("cursor"))
+    return jsonify({"items": [entry_json(e) for e in page.items], "cursor": page.cursor})
 
 
 @operation(bp, "/blacklist/<entry_id>/lift", "POST", "End a listing early (no re-admission; BLK-6 re-entry)",

@@ -123,13 +123,13 @@ SCHEMAS = {
     "Scorecard": obj(("scope", "card_id", "version", "definition"), scope=S, card_id=S, version=INT,
                      definition={"type": "object"}),
     "BlacklistEntry": BLACKLIST_ENTRY,
-    "BlacklistList": items_of(ref("BlacklistEntry")),
+    "BlacklistList": items_of(ref("BlacklistEntry"), paged=True),
     "Ticket": TICKET,
     "TicketList": items_of(ref("Ticket")),
     "TicketFileUpload": obj(("file_id", "url", "fields"), file_id=S, **UPLOAD),
     "TicketFile": TICKET_FILE,
     "Visit": VISIT,
-    "VisitList": items_of(ref("Visit")),
+    "VisitList": items_of(ref("Visit"), paged=True),
     "AuditPage": items_of(AUDIT_EVENT, paged=True),
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -43,10 +43,11 @@ def visit_json(v, grade=None) -> dict:
 
 @operation(bp, "/departments/<dept_id>/visits", "GET",
            "Visits still to make: VIP first, then 优选, then 合格 (grade held now), each by day (RGT-2)",
-           response="VisitList", perm=Perm.VIEW_CUSTOMERS)
+           response="VisitList", query=("cursor",), perm=Perm.VIEW_CUSTOMERS)
 def department_visits(dept_id: str):
-    """The department's visit plan."""
-    return jsonify({"items": [visit_json(p.visit, p.grade) for p in visits.planned(ctx(), dept_id)]})
+    """The department's visit plan, a page at a time."""
+    page = visits.planned_page(ctx(), dept_id, request.args.get("cursor"))
+    return jsonify({"items": [visit_json(p.visit, p.grade) for p in page.items], "cursor": page.cursor})
 
 
 @operation(bp, "/departments/<dept_id>/visits", "POST", "Plan a visit to a customer of the department",

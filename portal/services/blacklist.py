@@ -21,6 +21,7 @@ from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.leaving import commit_in_parts, stage_leaving
+from portal.services.paging import Page, encode_cursor, parse_cursor
 
 TERM_MESSAGES = {
     "longer_than_six_months": _l("A department listing lasts at most 6 months (BLK-4)."),
@@ -198,6 +199,14 @@ def entries(ctx: Ctx, scope: str, active_only: bool = True) -> list:
     """A scope's entries, newest first: the company list for every staff user, a department's for its staff."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, None if scope == COMPANY else scope, target=scope)
     return ctx.uow().repo(BlacklistEntries).of_scope(scope, active_only=active_only)
+
+
+def entry_page(ctx: Ctx, scope: str, active_only: bool = True, cursor: str | None = None, limit: int = 50) -> Page:
+    """A page of a scope's entries, newest first: the active ones (a sparse index), or with the ended ones."""
+    authorize(ctx, Perm.VIEW_CUSTOMERS, None if scope == COMPANY else scope, target=scope)
+    items, last = ctx.uow().repo(BlacklistEntries).scope_page(scope, active_only=active_only,
+                                                              before=parse_cursor(cursor), limit=limit)
+    return Page(items, encode_cursor(last) if last else None)
 
 
 def of_customer(ctx: Ctx, customer_id: str) -> list:

@@ -19,6 +19,7 @@ from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.leaving import stage_leaving
+from portal.services.paging import Page, encode_cursor, parse_cursor
 
 FIELDS = ("name", "legal_representative", "address", "business_scope")
 HANDLED_ALREADY = _l("This task was handled already.")
@@ -67,6 +68,13 @@ def open_tasks(ctx: Ctx, dept_id: str) -> list:
     """The department's change tasks still to handle."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
     return ctx.uow().repo(ChangeTasks).open_in(dept_id)
+
+
+def open_task_page(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50) -> Page:
+    """A page of the department's change tasks still to handle, oldest first (one Query on a sparse index)."""
+    authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
+    items, last = ctx.uow().repo(ChangeTasks).open_page(dept_id, after=parse_cursor(cursor), limit=limit)
+    return Page(items, encode_cursor(last) if last else None)
 
 
 def handle(ctx: Ctx, dept_id: str, task_id: str, note: str):

@@ -23,6 +23,7 @@ from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.grade_staging import committing, stage_grade_change
 from portal.services.leaving import MAX_ITEMS
+from portal.services.review_progress import Progress, progress, task_page  # noqa: F401  (reviews.progress, …)
 
 LEVELS = ("good", "fair", "poor")
 PAYMENT = ("on_time", "late", "seriously_late")
@@ -57,8 +58,8 @@ def open_cycle(ctx: Ctx, review_days: int = DEFAULT_REVIEW_DAYS) -> OpenRun:
         missing = [records.ReviewTask(cycle_id=cycle_id, dept_id=dept.dept_id, customer_id=s.customer_id,
                                       customer_name=s.customer_name, grade_at_open=s.grade, due_on=due)
                    for s in uow.repo(Standings).everyone(dept.dept_id) if s.customer_id not in have]
-        for start in range(0, len(missing), MAX_ITEMS):
-            created += _create_tasks(ctx, missing[start:start + MAX_ITEMS])
+        for start in range(0, len(missing), MAX_ITEMS - 1):  # and the cycle's progress counter
+            created += _create_tasks(ctx, missing[start:start + MAX_ITEMS - 1])
         total += len(have) + len(missing)
     with ctx.uow() as uow:
         uow.repo(ReviewCycles).open(records.ReviewCycle(cycle_id=cycle_id, opened_at=ctx.now, due_on=due,
@@ -73,7 +74,8 @@ def open_cycle(ctx: Ctx, review_days: int = DEFAULT_REVIEW_DAYS) -> OpenRun:
 
 
 def _create_tasks(ctx: Ctx, tasks: list) -> int:
-    """Write up to 100 new tasks in one transaction; when another run wrote some meanwhile, one by one."""
+    """Write up to 99 new tasks (and their count) in one transaction; when another run wrote some meanwhile, one
+    by one."""
     with ctx.uow() as uow:
         for task in tasks:
             uow.repo(ReviewTasks).create(task)
@@ -165,10 +167,11 @@ def submit(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, form: StageE
         _check(form)
         previous = [c for c in uow.repo(ReviewCycles).every() if c.cycle_id < cycle_id]
         counted = incidents_in_period(uow, customer_id, dept_id, previous[0].opened_at if previous else None)
+        was = task.status
         task.form = json.dumps({**form.__dict__, "incidents": counted}, ensure_ascii=False)
         task.score, task.recommended, task.status, task.submitted_by = form.score, form.recommended, "submitted", \
             ctx.actor.email
-        uow.repo(ReviewTasks).submit(task)
+        uow.repo(ReviewTasks).submit(task, was)
         audit.stage(uow, ctx, "review.submitted", target_type="customer", target_id=customer_id, dept_id=dept_id,
                     detail={"cycle": cycle_id, "score": form.score, "recommended": form.recommended})
         try:
@@ -212,34 +215,6 @@ def decide(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, grade: str, 
         return committing(ctx, stage)
     except WriteConflict as exc:  # decided or changed meanwhile
         raise Conflict() from exc
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A department's progress in a cycle (REV-3: filed with MD)."""
-
-    dept_id: str
-    open: int
-    submitted: int
-    decided: int
-    overdue: int
-
-
-def progress(ctx: Ctx, cycle_id: str) -> list[Progress]:
-    """REV-3: MD sees every department's progress and results; others their own department."""
-    actor = ctx.actor
-    authorize(ctx, Perm.VIEW_CUSTOMERS, target=cycle_id)
-    today = shanghai_day(ctx.now).isoformat()
-    uow, out = ctx.uow(), []
-    for dept in uow.repo(Departments).every():
-        if dept.kind != DepartmentKind.SALES.value or not (actor.company_wide or dept.dept_id == actor.dept_id):
-            continue
-        counts = defaultdict(int)
-        for task in uow.repo(ReviewTasks).of_department(cycle_id, dept.dept_id):
-            counts[task.status] += 1
-            counts["overdue"] += task.status != "decided" and task.due_on < today
-        out.append(Progress(dept.dept_id, counts["open"], counts["submitted"], counts["decided"], counts["overdue"]))
-    return out
 
 
 ESCALATION_CHUNK = 80  # tasks per transaction, leaving room for the audit event and the mails

@@ -32,14 +32,14 @@ from portal.services.ticket_access import (
     offline_scope,
     staff_may_answer,
 )
-from portal.services.ticket_deadlines import SlaRun, escalate_and_autoclose, overdue
+from portal.services.ticket_deadlines import SlaRun, escalate_and_autoclose, overdue, overdue_page
 from portal.services.ticket_lifecycle import advance, close, reopen, reply
 from portal.services.ticket_settings import categories_of, check_may_set_sla, save_sla, sla_of
 
 __all__ = ["COMPANY", "SlaRun", "advance", "categories_of", "check_customer_step", "check_may_enter",
            "check_may_set_sla", "check_may_write", "close", "dept_of", "escalate_and_autoclose", "file", "get",
-           "new_event", "of_customer", "offline_scope", "overdue", "queue", "reopen", "reply", "save_sla", "sla_of",
-           "staff_may_answer", "timeline"]
+           "new_event", "of_customer", "offline_scope", "overdue", "overdue_page", "queue", "reopen", "reply",
+           "save_sla", "sla_of", "staff_may_answer", "timeline"]
 
 
 def _grade_where_dealing(uow, customer_id: str, dept_id: str) -> Grade | None:

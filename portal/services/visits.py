@@ -22,6 +22,7 @@ from portal.services import audit
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.paging import Page, encode_cursor, parse_cursor
 
 RECORDED = _l("This visit was recorded meanwhile. Reload the page.")
 PROBLEMS = {
@@ -60,7 +61,7 @@ def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, m
                               customer_name=standing.customer_name, planned_on=planned_on.isoformat(), mode=mode,
                               purpose=purpose.strip(), assignee_id=assignee.user_id, assignee_email=assignee.email,
                               created_by=ctx.actor.email, created_at=ctx.now)
-        uow.repo(Visits).plan(visit)
+        uow.repo(Visits).plan(visit, standing.grade)
         audit.stage(uow, ctx, "visit.planned", target_type="customer", target_id=customer_id, dept_id=dept_id,
                     detail={"visit": visit.visit_id, "on": visit.planned_on, "assignee": assignee.email})
         uow.commit()
@@ -83,15 +84,26 @@ def assignees(ctx: Ctx, dept_id: str) -> list:
 
 
 def planned(ctx: Ctx, dept_id: str) -> list[PlannedVisit]:
-    """RGT-2: the department's visits still to make, VIP first, then 优选, then 合格, each by day. The grade is
-    the one held now (a promotion moves planned visits up): one Query and one BatchGetItem."""
+    """RGT-2: the department's visits still to make, VIP first, then 优选, then 合格, each by day (every page)."""
+    return planned_page(ctx, dept_id, limit=None).items
+
+
+def planned_page(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int | None = 50) -> Page:
+    """RGT-2: a page of the department's visits still to make, VIP first, then 优选, then 合格, each by day. The
+    index keeps them in the order of the grade held now (a grade change moves them in the same transaction); the
+    page shows each visit's grade read now and, should a standing have ended behind the plan's back, puts its
+    visits last: one Query and one BatchGetItem."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
     uow = ctx.uow()
-    visits = uow.repo(Visits).planned_in(dept_id)
+    if limit is None:
+        visits, last = uow.repo(Visits).planned_in(dept_id), None
+    else:
+        visits, last = uow.repo(Visits).planned_page(dept_id, after=parse_cursor(cursor), limit=limit)
     keys = sorted({(dept_id, v.customer_id) for v in visits})
     grades = {s.customer_id: Grade(s.grade) for s in uow.repo(Standings).many(keys)}
     items = [PlannedVisit(v, grades.get(v.customer_id)) for v in visits]
-    return sorted(items, key=lambda p: order_key(p.grade, p.visit.planned_on, p.visit.visit_id))
+    items.sort(key=lambda p: order_key(p.grade, p.visit.planned_on, p.visit.visit_id))
+    return Page(items, encode_cursor(last) if last else None)
 
 
 def get(ctx: Ctx, visit_id: str, uow=None):

@@ -38,12 +38,19 @@ def _scopes() -> list[SelectChoice]:
 @bp.get("/blacklist")
 @staff_required(Perm.VIEW_CUSTOMERS)
 def blacklist_page():
-    """BLK-3: the company blacklist for every staff user; department lists for their staff and MD."""
+    """BLK-3: the company blacklist for every staff user; department lists for their staff and MD; a page of each
+    (with `scope` and `cursor`: the next page of that list alone)."""
     scopes = ["company"] + org.sales_scopes(ctx())
-    lists = {scope: blacklist.entries(ctx(), scope, active_only=request.args.get("all") != "1") for scope in scopes}
+    if request.args.get("scope"):
+        scopes = [request.args["scope"]]
+    everything = request.args.get("all") == "1"
+    lists = {scope: blacklist.entry_page(ctx(), scope, active_only=not everything,
+                                         cursor=request.args.get("cursor") if len(scopes) == 1 else None)
+             for scope in scopes}
     may_lift = {scope: (may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST) if scope == "company"
                         else may(g.actor, Perm.MANAGE_DEPARTMENT_BLACKLIST, scope)) for scope in scopes}
     return render_template("staff/blacklist.html", lists=lists, may_lift=may_lift, lift_form=ReasonOnlyForm(),
+                           everything=everything,
                            reports=incidents.open_reports(ctx()) if may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST)
                            else [], overdue=incidents.overdue_downgrades(ctx()))
 
@@ -142,8 +149,9 @@ def review_cycles():
 @staff_required(Perm.VIEW_CUSTOMERS)
 def review_tasks(cycle_id: str, dept_id: str):
     """A department's review tasks in a cycle (results filed with MD)."""
+    page = reviews.task_page(ctx(), cycle_id, dept_id, request.args.get("cursor"))
     return render_template("staff/review_tasks.html", cycle_id=cycle_id, dept=org.get_department(ctx(), dept_id),
-                           tasks=reviews.tasks(ctx(), cycle_id, dept_id))
+                           tasks=page.items, cursor=page.cursor)
 
 
 @bp.route("/reviews/<cycle_id>/<dept_id>/<customer_id>", methods=["GET", "POST"])

@@ -28,7 +28,8 @@ def ticket_queue(dept_id: str):
 @staff_required(Perm.VIEW_CUSTOMERS)
 def tickets_overdue():
     """Open tickets whose first response or resolution is overdue (MD: every department's)."""
-    return render_template("staff/tickets.html", dept_id=None, items=tickets.overdue(ctx()))
+    page = tickets.overdue_page(ctx(), request.args.get("cursor"))
+    return render_template("staff/tickets.html", dept_id=None, items=page.items, cursor=page.cursor)
 
 
 @bp.route("/tickets/<ticket_id>", methods=["GET", "POST"])
@@ -160,7 +161,8 @@ def change_tasks(dept_id: str):
         else:
             flash(_("Done. Re-verify the documents and re-grade the customer if needed."), "success")
             return redirect(url_for("staff.change_tasks", dept_id=dept_id))
-    return render_template("staff/changes.html", dept_id=dept_id, tasks=changes.open_tasks(ctx(), dept_id),
+    page = changes.open_task_page(ctx(), dept_id, request.args.get("cursor"))
+    return render_template("staff/changes.html", dept_id=dept_id, tasks=page.items, cursor=page.cursor,
                            problem=problem)
 
 

@@ -19,8 +19,9 @@ from portal.web.forms.service import VisitForm, VisitOutcomeForm
 @staff_required(Perm.VIEW_CUSTOMERS)
 def visit_plan(dept_id: str):
     """RGT-2: visits still to make, VIP first, then 优选, then 合格, each by day."""
+    page = visits.planned_page(ctx(), dept_id, request.args.get("cursor"))
     return render_template("staff/visits.html", dept=org.get_department(ctx(), dept_id),
-                           items=visits.planned(ctx(), dept_id), ranks=PRIORITY_RANK)
+                           items=page.items, cursor=page.cursor, ranks=PRIORITY_RANK)
 
 
 @bp.route("/departments/<dept_id>/customers/<customer_id>/visits/new", methods=["GET", "POST"])

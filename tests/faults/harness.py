@@ -6,9 +6,13 @@ tables and the bucket are checked, and the operation retried."""
 from __future__ import annotations
 
 import copy
+import json
 from collections import Counter, defaultdict
 
+from ulid import ULID
+
 from portal.adapters import files, mail
+from portal.adapters.records import from_item
 from portal.adapters.store.expr import StoreUnavailable
 from portal.adapters.tables import (
     Application,
@@ -17,6 +21,7 @@ from portal.adapters.tables import (
     Customer,
     Document,
     GradeChange,
+    ReviewTask,
     Session,
     Standing,
     Throttle,
@@ -28,6 +33,7 @@ from portal.adapters.tables import (
 from portal.adapters.tables import (
     Counter as CounterTable,
 )
+from portal.domain.ticket_tally import contribution, counts
 from portal.domain.tickets import Status
 from portal.services.uploads import INCOMING, kept_key
 
@@ -120,6 +126,7 @@ def violations(world) -> set[str]:
     found: set[str] = set()
     found |= _bucket(world)
     found |= _counters(world)
+    found |= _tallies(world)
     found |= _histories(world)
     found |= _listings(world)
     found |= _tickets(world)
@@ -163,9 +170,35 @@ def _counters(world) -> set[str]:
             counts[1] += grade == "VIP"
             counts[2] += grade == "PREFERRED"
     actual = {(c["dept_id"], c["key"]): [int(c.get("total", 0)), int(c.get("vip", 0)), int(c.get("preferred", 0))]
-              for c in rows(world, CounterTable)}
+              for c in rows(world, CounterTable) if c["key"] == "all" or c["key"].startswith("product#")}
     return {f"counter {key} is {actual.get(key, [0, 0, 0])}, standings say {expected.get(key, [0, 0, 0])}"
             for key in set(expected) | set(actual) if actual.get(key, [0, 0, 0]) != expected.get(key, [0, 0, 0])}
+
+
+def _tallies(world) -> set[str]:
+    """The ticket report's and review progress's counters against the tickets and tasks they count."""
+    expected: dict[tuple, int] = defaultdict(int)
+    out = set()
+    for t in rows(world, Ticket):
+        if not t.get("tallied"):  # written before the counters: not counted until the backfill
+            continue
+        share = json.loads(t["tallied"])
+        if share != contribution(from_item(Ticket, t)):
+            out.add(f"ticket {t['ticket_id']} counted as {share}, is {contribution(from_item(Ticket, t))}")
+        day = ULID.from_str(t["ticket_id"]).datetime.date().isoformat()
+        for scope in (share["scope"], "*"):
+            for counter, measures in counts(share).items():
+                for measure, n in measures.items():
+                    expected[(f"tickets#{scope}", f"{day}#{counter}", measure)] += n
+    for task in rows(world, ReviewTask):
+        expected[(f"review#{task['cycle_id']}", f"{task['dept_id']}#{task['due_on']}", task["status"])] += 1
+    actual: dict[tuple, int] = defaultdict(int)
+    for c in rows(world, CounterTable):
+        if c["dept_id"].startswith(("tickets#", "review#")):
+            for measure in ("total", "resolved", "in_time", "rating_sum", "ratings", "open", "submitted", "decided"):
+                actual[(c["dept_id"], c["key"], measure)] += int(c.get(measure) or 0)
+    return out | {f"tally {key} is {actual[key]}, records say {expected[key]}"
+                  for key in set(expected) | set(actual) if actual[key] != expected[key]}
 
 
 def _histories(world) -> set[str]:

@@ -16,6 +16,7 @@ from portal.adapters import records
 from portal.adapters.repos.dynamics import BlacklistEntries
 from portal.services import (
     applications,
+    backfill,
     blacklist,
     changes,
     customers,
@@ -124,6 +125,16 @@ def _listed(world, scope="ortho", expires_on=None):
     customer_id, _email = _standing_customer(world)
     who = MD if scope == "company" else LEADER
     return blacklist.list_customer(world.ctx(who), customer_id, scope, "严重违约", expires_on)
+
+
+def _before_the_backfill(world):
+    """Records as the tables held them before the page indexes and counters (issue 12 item 4)."""
+    from tests.unit.services.test_backfill import forget_markers
+
+    _ticket(world)
+    _ticket(world, category="产品质量")
+    _listed(world)
+    forget_markers(world)
 
 
 def _major_loss(world):
@@ -276,6 +287,8 @@ OPERATIONS: list[Operation] = [
               job(lambda e: __import__("functions.licence_expiry").licence_expiry.run(e), timedelta(days=1))),
     Operation("job_finish_uploads", lambda w: (_upload_waiting(w), _file_waiting(w)),
               job(lambda e: __import__("functions.finish_uploads").finish_uploads.run(e), timedelta(hours=2))),
+    Operation("backfill_page_indexes", _before_the_backfill,
+              lambda w, _s: backfill.run(system_ctx(T0, store=w.store))),
     Operation("job_deliver_outbox", _staged_mail,
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
 ]

@@ -7,7 +7,7 @@ from portal.adapters.repos.grading import GradeChanges
 from portal.adapters.repos.visits import Visits
 from portal.adapters.tables import Document, GradeChange, Visit
 from portal.adapters.uow import UnitOfWork
-from portal.tools.backfill_indexes import backfill
+from portal.tools.backfill import mark_sparse_indexes as backfill
 
 T0 = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 

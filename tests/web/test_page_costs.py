@@ -130,16 +130,11 @@ def test_no_scan_in_application_code():
 
 # Reads whose items still grow with the table (each reads a whole list: a department's or customer's history,
 # an export, a list filtered after reading). Calls stay within budget for them too; this list may only shrink.
+# The customers CSV stays here on purpose: an export is every standing of the department (one Query per 1 MB,
+# ≈ 5,000 standings: within 6 calls up to ≈ 25,000; the Lambda's 6 MB answer holds ≈ 50,000 rows). Past that,
+# the export must become a job writing the file to S3 behind a presigned link, not a page that reads less.
 KNOWN_GROWING = [
-    "/api/v1/departments/<dept_id>/visits",
-    "/staff/blacklist",
-    "/staff/departments/<dept_id>/changes",
     "/staff/departments/<dept_id>/customers.csv",
-    "/staff/departments/<dept_id>/visits",
-    "/staff/reports",
-    "/staff/reviews",
-    "/staff/reviews/<cycle_id>/<dept_id>",
-    "/staff/tickets/overdue",
 ]
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.grading import Counters
 from portal.adapters.repos.identity import Uniques
 from portal.adapters.store.expr import attr
 from portal.domain.timeutil import to_iso
@@ -42,9 +43,26 @@ class BlacklistEntries(Repo):
         return self.get(entry_id) if entry_id and len(entry_id) <= 64 else None
 
     def of_scope(self, scope: str, *, active_only: bool = True) -> list:
-        """A scope's listings, newest first (one Query on `by_scope` while it fits a page)."""
-        return self.all(scope, index="by_scope", forward=False,
-                        filter=attr("active").eq(True) if active_only else None)
+        """A scope's listings (active ones only: the sparse `active` index), newest first."""
+        return self.all(scope, index="active" if active_only else "by_scope", forward=False)
+
+    def scope_page(self, scope: str, *, active_only: bool = True, before: str | None = None,
+                   limit: int = 50) -> tuple[list, str | None]:
+        """A page of a scope's listings, newest first (active ones: the sparse `active` index; else its whole
+        history), and the entry id the next page starts before."""
+        if not scope or len(scope) > 64:  # scopes arrive in URLs: longer ones are nobody's (and too long for a key)
+            return [], None
+        records, last = self.query(scope, index="active" if active_only else "by_scope", forward=False, limit=limit,
+                                   sort=attr("entry_id").lt(before) if before else None)
+        return records, (last["entry_id"] if last else None)
+
+    def unmarked_active(self, scope: str) -> list:
+        """Active listings written before the sparse `active` index (backfill; reads the scope's history)."""
+        return self.all(scope, index="by_scope", filter=attr("active").eq(True) & attr("active_scope").not_exists())
+
+    def mark_active(self, entry) -> None:
+        """Stage an active listing's place in the sparse `active` index (only while it is active)."""
+        self.update((entry.entry_id,), [attr("active_scope").set(entry.scope)], attr("active").eq(True), tag="ended")
 
     def due_by(self, day: str) -> list:
         """Active listings whose expiry day is `day` or earlier (the sparse `due` index: only what is due)."""
@@ -54,6 +72,7 @@ class BlacklistEntries(Repo):
         """Stage a new listing; one with an expiry day enters the `due` index (BLK-5)."""
         if entry.expires_on:
             entry.due_bucket, entry.due_key = "due", f"{entry.expires_on}#{entry.entry_id}"
+        entry.active_scope = entry.scope if entry.active else None
         self.add(entry, tag="entry")
 
     def end(self, entry, how: str, reason: str | None, by: str, when: datetime) -> None:
@@ -61,7 +80,7 @@ class BlacklistEntries(Repo):
         self.update((entry.entry_id,), [attr("active").set(False), attr("ended_at").set(when),
                                         attr("ended_by").set(by), attr("ended_how").set(how),
                                         attr("end_reason").set(reason), attr("due_bucket").remove(),
-                                        attr("due_key").remove()],
+                                        attr("due_key").remove(), attr("active_scope").remove()],
                     attr("active").eq(True), tag="ended")
 
 
@@ -176,6 +195,13 @@ class ReviewTasks(Repo):
         """A department's tasks in a cycle, by customer (one Query on `by_dept`)."""
         return self.all(f"{cycle_id}#{dept_id}", index="by_dept")
 
+    def department_page(self, cycle_id: str, dept_id: str, *, after: str | None = None,
+                        limit: int = 50) -> tuple[list, str | None]:
+        """A page of a department's tasks in a cycle, by customer, and the customer id the next page starts after."""
+        records, last = self.query(f"{cycle_id}#{dept_id}", index="by_dept", limit=limit,
+                                   sort=attr("customer_id").gt(after) if after else None)
+        return records, (last["customer_id"] if last else None)
+
     def overdue(self, today: str) -> list:
         """Undecided tasks whose due day is before `today` (the sparse `open_by_due` index)."""
         return self.all(OPEN, index="open_by_due", sort=attr("due_key").lt(today))
@@ -186,10 +212,13 @@ class ReviewTasks(Repo):
         task.open_bucket, task.status, task.version = OPEN, "open", 1
         task.due_key = f"{task.due_on}#{task.cycle_id}#{task.dept_id}#{task.customer_id}"
         self.put(task, attr("task_key").not_exists(), tag="task")
+        self.uow.repo(Counters).move_review(task, None, "open")
 
-    def submit(self, task) -> None:
+    def submit(self, task, was: str | None = None) -> None:
         """Stage the submitted evaluation (form, score, recommendation), only if nobody changed the form since it
-        was read (tag "task"); an escalation meanwhile is kept."""
+        was read (tag "task"); an escalation meanwhile is kept. `was`: its status as read, for the cycle's
+        progress counters (None: unchanged)."""
+        self.uow.repo(Counters).move_review(task, was or task.status, task.status)
         self.update((task.cycle_id, task.task_key),
                     [attr("form").set(task.form), attr("score").set(task.score),
                      attr("recommended").set(task.recommended), attr("status").set(task.status),
@@ -204,6 +233,7 @@ class ReviewTasks(Repo):
                      attr("decided_at").set(when), attr("open_bucket").remove(), attr("due_key").remove(),
                      attr("version").add(1)],
                     attr("status").eq("submitted") & attr("version").eq(task.version), tag="task")
+        self.uow.repo(Counters).move_review(task, "submitted", "decided")
 
     def escalate(self, task, when: datetime) -> None:
         """Stage an overdue task's escalation, once (tag "escalated"); the form's version is left alone."""
@@ -217,21 +247,37 @@ class ChangeTasks(Repo):
     model = tables.ChangeTask
 
     def open_in(self, dept_id: str) -> list:
-        """The department's tasks still to handle."""
-        return self.all(dept_id, filter=attr("status").eq("open"))
+        """The department's tasks still to handle, oldest first (the sparse `open` index)."""
+        return self.all(dept_id, index="open")
+
+    def open_page(self, dept_id: str, *, after: str | None = None, limit: int = 50) -> tuple[list, str | None]:
+        """A page of the department's open tasks, oldest first, and the task id the next page starts after."""
+        records, last = self.query(dept_id, index="open", limit=limit,
+                                   sort=attr("task_id").gt(after) if after else None)
+        return records, (last["task_id"] if last else None)
 
     def find(self, dept_id: str, task_id: str):
         """One task, or None."""
         return self.get(dept_id, task_id) if dept_id and task_id and len(task_id) <= 64 else None
 
+    def unmarked_open(self, dept_id: str) -> list:
+        """Open tasks written before the sparse `open` index (backfill; reads the department's tasks)."""
+        return self.all(dept_id, filter=attr("status").eq("open") & attr("open_dept").not_exists())
+
+    def mark_open(self, task) -> None:
+        """Stage an open task's place in the sparse `open` index (only while it is open)."""
+        self.update((task.dept_id, task.task_id), [attr("open_dept").set(task.dept_id)], attr("status").eq("open"))
+
     def file(self, task) -> None:
-        """Stage a new task."""
+        """Stage a new task; it waits in the sparse `open` index until handled."""
+        task.open_dept = task.dept_id
         self.add(task, tag="task")
 
     def done(self, task, by: str, note: str) -> None:
         """Stage the task as handled, only while it is open (tag "task")."""
         self.update((task.dept_id, task.task_id),
-                    [attr("status").set("done"), attr("handled_by").set(by), attr("note").set(note)],
+                    [attr("status").set("done"), attr("handled_by").set(by), attr("note").set(note),
+                     attr("open_dept").remove()],
                     attr("status").eq("open"), tag="task")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.visits import Visits
 from portal.adapters.store.expr import attr
 from portal.domain.grading import Counts, Grade
 
@@ -57,6 +58,7 @@ class Standings(Repo):
         self.update((standing.dept_id, standing.customer_id),
                     [attr("grade").set(new.value), attr("dept_grade").set(f"{standing.dept_id}#{new.value}")],
                     attr("grade").eq(standing.grade), tag="standing")
+        self.uow.repo(Visits).regrade(standing.customer_id, standing.dept_id, new.value)  # RGT-2: their order
 
     def end(self, standing) -> None:
         """Stage the end of the standing."""
@@ -130,6 +132,22 @@ class Counters(Repo):
     def free_ticket_file_place(self, ticket_id: str) -> None:
         """Stage one file fewer on a ticket (a refused file)."""
         self.update((f"ticket#{ticket_id}", "files"), [attr("total").add(-1)])
+
+    def move_review(self, task, was: str | None, now: str) -> None:
+        """Stage a review task's move from status `was` (None: new) to `now` in its cycle's progress counters."""
+        if was != now:
+            deltas = {now: 1, **({was: -1} if was else {})}
+            self.uow.tally(self.model, self._key(f"review#{task.cycle_id}", f"{task.dept_id}#{task.due_on}"), deltas)
+
+    def set_review(self, cycle_id: str, dept_id: str, due_on: str, by_status: dict[str, int]) -> None:
+        """Stage a cycle's counter of a department and due day as counted task by task (backfill)."""
+        self.update((f"review#{cycle_id}", f"{dept_id}#{due_on}"), [attr(s).set(n) for s, n in by_status.items()])
+
+    def review_progress(self, cycle_id: str) -> list[tuple[str, str, dict[str, int]]]:
+        """A cycle's review tasks by status: (department, due day, {status: tasks}) per department and due day."""
+        statuses = ("open", "submitted", "decided")
+        return [(*record.key.rsplit("#", 1), {s: int(getattr(record, s) or 0) for s in statuses})
+                for record in self.all(f"review#{cycle_id}")]
 
     def ticket_files(self, ticket_id: str) -> int:
         """Files kept on a ticket."""

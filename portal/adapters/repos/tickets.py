@@ -2,7 +2,8 @@
 
 Key formats live here and nowhere else: the sparse `queue` index's key "<grade rank>#<due, Shanghai>#<ticket>"
 (VIP first, then by due time), the sparse `due` index's one partition "due" and its key
-"<deadline UTC ISO>#<what>#<ticket>" (what: first_response, resolution or autoclose), a file's pending key
+"<deadline UTC ISO>#<what>#<ticket>" (what: first_response, resolution or autoclose), the sparse `overdue`
+index's one partition "overdue" and its key "<department>#<queue key>", a file's pending key
 "<requested UTC ISO>#<ticket>#<file>", and the ULID time prefix that selects a period's tickets.
 """
 
@@ -14,11 +15,13 @@ from ulid import ULID
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
+from portal.adapters.repos.ticket_tallies import TicketTallies
 from portal.adapters.store.expr import attr
 from portal.domain.tickets import queue_key
 from portal.domain.timeutil import to_iso
 
 DUE = "due"  # the `due` index's one partition
+OVERDUE = "overdue"  # the `overdue` index's one partition: open tickets with an escalated breach
 PENDING = "up"  # the `pending` indexes' one partition (the same as documents')
 COMPANY = "company"
 MAX_ID = 64  # ids arrive in URLs: longer ones are nobody's (and too long for a key)
@@ -50,14 +53,41 @@ class Tickets(Repo):
         records, _last = self.query(scope, index="queue", limit=limit)
         return records
 
-    def overdue_in(self, scope: str) -> list:
-        """The scope's open tickets with an escalated breach."""
-        return self.all(scope, index="queue", filter=attr("breaches").exists())
+    def overdue(self, scope: str | None = None, *, after: str | None = None,
+                limit: int | None = None) -> tuple[list, str | None]:
+        """Open tickets with an escalated breach (of one scope, or of every scope), by scope, then VIP first and
+        by due time; a page of `limit` after the key `after`, and the key the next page starts after."""
+        low, high = (f"{scope}#", f"{scope}$") if scope else ("", "\uffff")  # "$" follows "#": the scope's keys
+        start = max(after, low) if after else None
+        if start and start > high:  # past the scope's last key (DynamoDB refuses a BETWEEN upside down)
+            return [], None
+        sort = attr("overdue_key").between(start, high) if start else \
+            attr("overdue_key").begins_with(low) if scope else None
+        read = None if limit is None else limit + 1  # the item at `after` itself may come first
+        records, last = self.query(OVERDUE, index="overdue", sort=sort, limit=read)
+        records = [r for r in records if r.overdue_key != after]
+        more = last is not None or (limit is not None and len(records) > limit)
+        records = records if limit is None else records[:limit]
+        return records, (records[-1].overdue_key if more and records else None)
 
     def filed_since(self, scope: str, since: datetime) -> list:
         """Every ticket of a scope filed since `since` (ticket ids are ULIDs: their first 10 characters are time)."""
         start = str(ULID.from_datetime(since.astimezone(UTC)))[:10]
         return self.all(scope, index="by_dept", sort=attr("ticket_id").ge(start))
+
+    def untallied(self, scope: str) -> list:
+        """The scope's tickets filed before the report's counters (backfill; reads the scope's tickets)."""
+        return self.all(scope, index="by_dept", filter=attr("tallied").not_exists())
+
+    def tally(self, ticket) -> None:
+        """Stage a ticket's share of the report counters and its sparse `overdue` place, only if nobody changed it
+        since it was read (backfill; tag "stale"); its version is left alone."""
+        self._mark_overdue(ticket)
+        self.uow.repo(TicketTallies).count(ticket)
+        self.update((ticket.ticket_id,), [attr("tallied").set(ticket.tallied),
+                                          attr("overdue_bucket").set(ticket.overdue_bucket),
+                                          attr("overdue_key").set(ticket.overdue_key)],
+                    attr("version").eq(ticket.version), tag="stale")
 
     def due_by(self, now: datetime) -> list:
         """Tickets whose pending deadline has passed, earliest first (the sparse `due` index)."""
@@ -74,6 +104,13 @@ class Tickets(Repo):
     def dequeue(ticket) -> None:
         """Take the ticket out of the queue."""
         ticket.queue_dept = ticket.queue_key = None
+
+    @staticmethod
+    def _mark_overdue(ticket) -> None:
+        """An open ticket with an escalated breach sits in the sparse `overdue` index (set on every write)."""
+        overdue = bool(ticket.queue_dept and ticket.queue_key and ticket.breaches)
+        ticket.overdue_bucket = OVERDUE if overdue else None
+        ticket.overdue_key = f"{ticket.queue_dept}#{ticket.queue_key}" if overdue else None
 
     @staticmethod
     def watch(ticket, what: str, deadline: datetime) -> None:
@@ -95,10 +132,14 @@ class Tickets(Repo):
     def file(self, ticket) -> None:
         """Stage a new ticket (its id is a fresh ULID: tag "exists" only if it was not)."""
         ticket.version = 1
+        self._mark_overdue(ticket)
+        self.uow.repo(TicketTallies).count(ticket)  # the report's counters, in the same transaction
         self.add(ticket, tag="exists")
 
     def save_step(self, ticket) -> None:
         """Stage a changed ticket, only if nobody changed it since it was read (tag "stale")."""
+        self._mark_overdue(ticket)
+        self.uow.repo(TicketTallies).count(ticket)
         self.save(ticket, tag="stale")
 
 

@@ -47,6 +47,17 @@ class BlacklistDue(GlobalSecondaryIndex):
     due_key = UnicodeAttribute(range_key=True)  # "<expiry day>#<entry id>"
 
 
+class ActiveBlacklist(GlobalSecondaryIndex):
+    """Sparse: a scope's active listings (BLK-3), by entry id (newest last)."""
+
+    class Meta:
+        index_name = "active"
+        projection = AllProjection()
+
+    active_scope = UnicodeAttribute(hash_key=True)  # the scope, present only while the listing is active
+    entry_id = UnicodeAttribute(range_key=True)
+
+
 class BlacklistEntry(BaseModel):
     """A listing of a customer on a department's or the company blacklist (BLK-1, BLK-4, BLK-7)."""
 
@@ -70,9 +81,11 @@ class BlacklistEntry(BaseModel):
     ended_by = UnicodeAttribute(null=True)
     ended_how = UnicodeAttribute(null=True)  # lifted | expired
     end_reason = UnicodeAttribute(null=True)
+    active_scope = UnicodeAttribute(null=True)
     by_customer = BlacklistByCustomer()
     by_scope = BlacklistByScope()
     due = BlacklistDue()
+    active_in = ActiveBlacklist()
 
 
 class OpenDowngrades(GlobalSecondaryIndex):
@@ -194,6 +207,17 @@ class ReviewTask(BaseModel):
     overdue = OverdueTasks()
 
 
+class OpenChangeTasks(GlobalSecondaryIndex):
+    """Sparse: a department's change tasks still to handle (OBL-1), oldest first."""
+
+    class Meta:
+        index_name = "open"
+        projection = AllProjection()
+
+    open_dept = UnicodeAttribute(hash_key=True)  # the department, present only while the task is open
+    task_id = UnicodeAttribute(range_key=True)
+
+
 class ChangeTask(BaseModel):
     """OBL-1: a customer's reported change or cancellation, as a task for each department it deals with."""
 
@@ -214,3 +238,5 @@ class ChangeTask(BaseModel):
     status = UnicodeAttribute(default="open")  # open | done
     handled_by = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    open_dept = UnicodeAttribute(null=True)
+    open = OpenChangeTasks()

@@ -61,7 +61,9 @@ class Standing(BaseModel):
 
 class Counter(BaseModel):
     """Counts moved in the same transaction as what they count: admitted customers by grade in a department
-    (`key` "all") or per product (`key` "product#<id>"); files kept on a ticket (`ticket#<id>`, `key` "files")."""
+    (`key` "all") or per product (`key` "product#<id>"); files kept on a ticket (`ticket#<id>`, `key` "files");
+    review tasks by status in a cycle (`review#<cycle>`, `key` "<dept>#<due day>"); the ticket report's counters
+    and lines (see portal.adapters.repos.ticket_tallies)."""
 
     base_name = "counters"
 
@@ -73,6 +75,15 @@ class Counter(BaseModel):
     total = NumberAttribute(default=0)
     vip = NumberAttribute(default=0)
     preferred = NumberAttribute(default=0)
+    open = NumberAttribute(null=True)
+    submitted = NumberAttribute(null=True)
+    decided = NumberAttribute(null=True)
+    resolved = NumberAttribute(null=True)
+    in_time = NumberAttribute(null=True)
+    rating_sum = NumberAttribute(null=True)
+    ratings = NumberAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    line = UnicodeAttribute(null=True)  # JSON: one ticket's share of the report
 
 
 class ScorecardRecord(BaseModel):

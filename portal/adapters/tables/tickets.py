@@ -78,6 +78,17 @@ class TicketsDue(GlobalSecondaryIndex):
     due_key = UnicodeAttribute(range_key=True)  # "<deadline UTC ISO>#<what>#<ticket id>"
 
 
+class OverdueTickets(GlobalSecondaryIndex):
+    """Sparse: open tickets with an escalated breach, by department, then as in its queue (VIP first, by due)."""
+
+    class Meta:
+        index_name = "overdue"
+        projection = AllProjection()
+
+    overdue_bucket = UnicodeAttribute(hash_key=True)  # "overdue"
+    overdue_key = UnicodeAttribute(range_key=True)  # "<department>#<queue key>"
+
+
 class Ticket(BaseModel):
     """A complaint, service request, dispute or consultation, with its SLA clocks (CMP-1…3)."""
 
@@ -111,11 +122,15 @@ class Ticket(BaseModel):
     queue_key = UnicodeAttribute(null=True)
     due_bucket = UnicodeAttribute(null=True)
     due_key = UnicodeAttribute(null=True)
+    overdue_bucket = UnicodeAttribute(null=True)
+    overdue_key = UnicodeAttribute(null=True)
+    tallied = UnicodeAttribute(null=True)  # JSON: its share of the report as counted (portal.domain.ticket_tally)
     version = VersionAttribute()
     by_customer = TicketsByCustomer()
     by_dept = TicketsByDepartment()
     queue = TicketQueue()
     due = TicketsDue()
+    overdue = OverdueTickets()
 
 
 class PendingTicketFiles(GlobalSecondaryIndex):

@@ -1,0 +1,60 @@
+"""Issue 12 item 4: records written before the page indexes and counters get their place in them, once.
+
+Open change tasks, active listings and overdue tickets get their sparse index marker, planned visits their
+grade-first key, tickets their share of the report counters, review cycles their progress counters (set from a
+count of the tasks). Run after the deploy that adds them (`python -m portal.tools.backfill`); a second run
+changes nothing. It reads whole lists on purpose: it is a one-off, never a page or a scheduled job.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from portal.adapters.repos.dynamics import BlacklistEntries, ChangeTasks, ReviewCycles, ReviewTasks
+from portal.adapters.repos.grading import Counters, Standings
+from portal.adapters.repos.org import Departments
+from portal.adapters.repos.tickets import COMPANY, Tickets
+from portal.adapters.repos.visits import Visits
+from portal.adapters.uow import WriteConflict
+from portal.services.context import Ctx
+
+
+def _each(ctx: Ctx, repo: type, method: str, *args) -> int:
+    """Commit `repo.method(*args)` in its own unit of work; 1 if it wrote, 0 if nothing was due or the record
+    changed meanwhile (a live write put it in its place already)."""
+    with ctx.uow() as uow:
+        if getattr(uow.repo(repo), method)(*args) is False:
+            return 0
+        try:
+            uow.commit()
+        except WriteConflict:
+            return 0
+    return 1
+
+
+def run(ctx: Ctx) -> dict[str, int]:
+    """Backfill every department's (and the company's) records; what was written, by kind."""
+    uow = ctx.uow()
+    scopes = [d.dept_id for d in uow.repo(Departments).every()] + [COMPANY]
+    done: dict[str, int] = defaultdict(int)
+    for scope in scopes:
+        for task in uow.repo(ChangeTasks).unmarked_open(scope):
+            done["change_tasks"] += _each(ctx, ChangeTasks, "mark_open", task)
+        for entry in uow.repo(BlacklistEntries).unmarked_active(scope):
+            done["listings"] += _each(ctx, BlacklistEntries, "mark_active", entry)
+        for ticket in uow.repo(Tickets).untallied(scope):
+            done["tickets"] += _each(ctx, Tickets, "tally", ticket)
+        grades = {s.customer_id: s.grade for s in uow.repo(Standings).everyone(scope)}
+        for visit in uow.repo(Visits).planned_in(scope):
+            done["visits"] += _each(ctx, Visits, "rekey", visit, grades.get(visit.customer_id))
+    for cycle in uow.repo(ReviewCycles).every():
+        counted: dict[tuple, dict[str, int]] = defaultdict(lambda: {"open": 0, "submitted": 0, "decided": 0})
+        for scope in scopes:
+            for task in uow.repo(ReviewTasks).of_department(cycle.cycle_id, scope):
+                counted[(scope, task.due_on)][task.status] += 1
+        kept = {(d, due): by for d, due, by in uow.repo(Counters).review_progress(cycle.cycle_id)}
+        for (scope, due_on), by_status in counted.items():
+            if kept.get((scope, due_on)) == by_status:
+                continue
+            done["review_counters"] += _each(ctx, Counters, "set_review", cycle.cycle_id, scope, due_on, by_status)
+    return {kind: n for kind, n in done.items() if n}
