@@ -87,7 +87,7 @@ def change_email(ctx: Ctx, email: str, portal_url: str) -> None:
     uow = ctx.uow()
     user = _me(ctx, uow)
     if not email or "@" not in email:
-        raise Invalid(fields={"email": [_l("Invalid email address.")]})
+        raise Invalid(fields={"email": [_l("Not a valid e-mail address.")]})
     if email == user.email:
         raise Invalid(fields={"email": [_l("This is your address already.")]})
     taken = uow.repo(Users).email_taken(email)
@@ -118,7 +118,7 @@ def edit_company(ctx: Ctx, values: dict, version: int | None):
     values["mobile"] = mainland_mobile(values["mobile"]) or values["mobile"]
     values["email"] = normalise_email(values["email"])
     if values["email"] and "@" not in values["email"]:
-        problems["email"] = [_l("Invalid email address.")]
+        problems["email"] = [_l("Not a valid e-mail address.")]
     if problems:
         raise Invalid(fields=problems)
     uow = ctx.uow()
