@@ -85,6 +85,7 @@ def profile_email():
            "data is a change report, OBL-1)", form=CompanyContactForm, response="Customer")
 def company_put():
     """Edit the company's contact."""
+    colleagues.require_admin(ctx(), "company.edit")  # who may, before what they sent
     form = parse(CompanyContactForm)
     customer = profile.edit_company(ctx(), {k: getattr(form, k).data for k in profile.COMPANY_FIELDS},
                                     form.version.data)
@@ -102,6 +103,7 @@ def colleague_list():
            "same answer whether or not the address has an account", form=InviteForm, response="Sent", status=202)
 def colleague_invite():
     """Invite a colleague."""
+    colleagues.require_admin(ctx(), "colleague.invite")
     form = parse(InviteForm)
     colleagues.invite(ctx(), form.email.data, form.role.data, settings().public_url)
     return jsonify({"status": "sent", "message": str(_l("Invitation sent. The link works once, for 7 days."))}), 202
@@ -115,6 +117,7 @@ def _one(person) -> dict:
            "(never leaving the company without one)", form=ColleagueRoleForm, response="Colleague")
 def colleague_role(user_id: str):
     """Change a colleague's role."""
+    colleagues.require_admin(ctx(), "colleague.role_changed", user_id)
     form = parse(ColleagueRoleForm)
     return jsonify(_one(colleagues.set_role(ctx(), user_id, form.role.data)))
 

@@ -52,7 +52,7 @@ def _customer_actor(ctx: Ctx):
     return ctx.actor
 
 
-def _require_admin(ctx: Ctx, what: str, target: str | None = None) -> None:
+def require_admin(ctx: Ctx, what: str, target: str | None = None) -> None:
     """Only the company's administrators manage its people (the refusal is audited)."""
     if not _customer_actor(ctx).company_admin:
         raise refuse(ctx, what, target)
@@ -73,7 +73,7 @@ def listing(ctx: Ctx) -> Colleagues:
 def invite(ctx: Ctx, email: str, role: str, portal_url: str) -> None:
     """Mail a colleague a single-use invitation (7 days). The answer is the same whether or not the address has
     an account (no enumeration): such an invitation simply cannot be accepted."""
-    _require_admin(ctx, "colleague.invite")
+    require_admin(ctx, "colleague.invite")
     email = normalise_email(email)
     if role not in tuple(CompanyRole):
         raise Invalid(fields={"role": [_l("Choose administrator or member.")]})
@@ -143,7 +143,7 @@ def accept(ctx: Ctx, token: str, name: str, password: str):
 
 def _change(ctx: Ctx, user_id: str, what: str, apply) -> object:
     """Change one colleague under the company's guard: same company, an active administrator left."""
-    _require_admin(ctx, what, user_id)
+    require_admin(ctx, what, user_id)
     uow = ctx.uow()
     customer = uow.repo(Customers).find(ctx.actor.customer_id)
     people = uow.repo(Users).of_customer(ctx.actor.customer_id)
@@ -151,6 +151,8 @@ def _change(ctx: Ctx, user_id: str, what: str, apply) -> object:
     if person is None or customer is None:
         raise NotFound()
     detail = apply(person, people)
+    if detail is None:  # nothing to change (a retry after the change was committed): no second write
+        return person
     with ctx.uow() as uow:
         uow.repo(Customers).guard(customer.customer_id, customer.version)
         uow.repo(Users).save(person)
@@ -168,6 +170,8 @@ def set_role(ctx: Ctx, user_id: str, role: str):
         raise Invalid(fields={"role": [_l("Choose administrator or member.")]})
 
     def apply(person, people):
+        if company_role(person) == role:
+            return None
         if leaves_no_admin(people, person.user_id, new_role=role):
             raise Conflict(LAST_ADMIN, fields={"role": [LAST_ADMIN]})
         before, person.company_role = company_role(person).value, role
@@ -186,11 +190,13 @@ def set_active(ctx: Ctx, user_id: str, active: bool):
     def apply(person, people):
         if person.invite_hash:
             raise Conflict(_l("This person has not accepted the invitation yet."))
+        if person.active == active:
+            return None
         if not active and leaves_no_admin(people, person.user_id, disabling=True):
             raise Conflict(LAST_ADMIN)
         person.active = active
         person.tokens_after = ctx.now  # API tokens issued before stay dead, also after enabling
-        return None
+        return {"active": active}
 
     person = _change(ctx, user_id, "colleague.enabled" if active else "colleague.disabled", apply)
     if not active:
