@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.services import changes, customers, misconduct, tickets
+from portal.services import changes, customers, misconduct, people, tickets
 from portal.services.pages import customer as customer_pages
 from portal.web import ctx, customer_required
 from portal.web import ticket_files as ticket_files_web
@@ -40,7 +40,8 @@ def ticket_list():
             else:
                 flash(_("Your ticket has been filed."), "success")
                 return redirect(url_for("customer.ticket", ticket_id=ticket.ticket_id))
-    return render_template("customer/tickets.html", form=form, problem=problem, items=tickets.of_customer(ctx()))
+    return render_template("customer/tickets.html", form=form, problem=problem, items=tickets.of_customer(ctx()),
+                           people=people.names(ctx(), customer_id=g.actor.customer_id))
 
 
 @bp.route("/tickets/<ticket_id>", methods=["GET", "POST"])
@@ -66,7 +67,8 @@ def ticket(ticket_id: str):
             else:
                 return redirect(url_for("customer.ticket", ticket_id=ticket_id))
     return render_template("customer/ticket.html", item=item, events=tickets.timeline(ctx(), item), reply=reply,
-                           close=close, reopen=reopen, problem=problem)
+                           close=close, reopen=reopen, problem=problem,
+                           people=people.names(ctx(), customer_id=item.customer_id))
 
 
 @bp.route("/misconduct", methods=["GET", "POST"])

@@ -103,6 +103,8 @@ def test_register_verify_invite_and_the_colleague_files_a_ticket(browser, portal
     assert "孙主管" in admin.locator("#colleagues").inner_text()
     admin.goto(f"{portal_url}/customer/tickets")
     assert "发票抬头变更" in admin.locator("table.table").inner_text()
+    assert "孙主管" in admin.locator("table.table").inner_text()  # who filed it, by name
+    _snap(shot, admin, "56-tickets-filed-by-1280")
     admin.goto(f"{portal_url}/account/profile")
     _both_widths(shot, admin, "54-profile-admin")
     colleague.goto(f"{portal_url}/account/profile")

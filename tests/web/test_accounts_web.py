@@ -75,6 +75,8 @@ def test_the_whole_colleague_cycle_and_a_disabled_colleague_is_signed_out(client
     filed = _post(colleague, "/customer/tickets", {"dept_id": "company", "kind": "complaint",
                                                    "subject": "送货延误", "description": "三天未到"})
     assert filed.status_code == 302
+    listing = client.get("/customer/tickets").get_data(as_text=True)  # the administrator sees who filed it
+    assert "送货延误" in listing and "李四" in listing and "staffer@jskf.cn" not in listing
     members_page = colleague.get("/customer/colleagues").get_data(as_text=True)
     assert "invite-form" not in members_page  # a member sees its colleagues, not the invitation form
     staffer = next(c for c in _colleagues(client) if c["email"] == "staffer@jskf.cn")
