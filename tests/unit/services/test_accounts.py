@@ -235,3 +235,30 @@ def test_only_the_administrator_edits_the_company_contact(fake):
     stored = fake.repo(Customers).find(customer.customer_id)
     assert stored.mailing_address == values["mailing_address"] and stored.mobile == "+8613700137000"
     assert stored.name == customer.name and edited.contact_name == "王经理"
+
+
+# --- ONB-2: prospect invitations expire after 14 days ---------------------------------------
+
+def test_ONB_2_a_prospect_invitation_expires_after_14_days(fake):
+    from portal.services import prospects
+    from tests.factories import registration
+
+    prospect = prospects.create(fake.ctx("ortho.rep@demo.local"), "ortho", name="华东骨科医院", email="p@hdgk.cn")
+    token = prospects.invite(fake.ctx("ortho.rep@demo.local"), prospect.prospect_id, URL).split("invitation=")[1]
+    late = _later(fake.ctx(), timedelta(days=14, seconds=1))
+    with pytest.raises(NotFound) as expired:
+        from portal.services import customers
+        customers.register(late, registration(invitation=token))
+    assert "14" in str(expired.value.fields["invitation"][0])
+    customer, _ctx = register(fake, invitation=token)  # still fine within the 14 days
+    assert customer.prospect_id == prospect.prospect_id
+
+
+def test_demo_customers_count_as_verified_administrators():
+    from tests.fakes import Fake
+
+    world = Fake(with_customers=True)
+    from portal.adapters.seed import DEMO_CUSTOMER
+
+    actor = world.ctx(DEMO_CUSTOMER).actor
+    assert actor.verified and actor.company_admin
