@@ -90,6 +90,7 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.account import bp as account_bp
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.customer import bp as customer_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.errors import register_error_handlers
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(site_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(customer_bp, url_prefix="/customer")

@@ -13,6 +13,7 @@ from portal.adapters.records import to_item
 from portal.adapters.repos.identity import Users
 from portal.adapters.store.expr import Put
 from portal.adapters.tables import User
+from portal.adapters.uow import UnitOfWork
 from portal.services import applications, customers, documents
 from portal.services.auth import actor_for
 from portal.services.context import Ctx
@@ -40,11 +41,23 @@ def registration(**overrides) -> customers.Registration:
     return customers.Registration(**values)
 
 
-def register(fake=None, **overrides):
-    """Register a customer; return (customer, its user's service context). `fake`: in that in-memory world."""
+def register(fake=None, verified: bool = True, **overrides):
+    """Register a customer; return (customer, its user's service context). `fake`: in that in-memory world.
+    Its user's address counts as verified (issue 15) unless `verified` is False, as if the mailed link was opened."""
     anonymous = fake.ctx() if fake is not None else Ctx(None, utc_now(), "127.0.0.1")
     customer, user = customers.register(anonymous, registration(**overrides))
+    if verified:
+        mark_verified(user.user_id, fake)
     return customer, customer_ctx(user.user_id, fake)
+
+
+def mark_verified(user_id: str, fake=None) -> None:
+    """Count a user's address as verified, as opening its link would (test set-up only)."""
+    uow = fake.uow() if fake is not None else UnitOfWork()
+    user = uow.repo(Users).get(user_id)
+    user.email_verified, user.verify_email, user.verify_hash, user.verify_expires = True, None, None, None
+    uow.repo(Users).save(user)
+    uow.commit()
 
 
 def customer_ctx(user_id: str, fake=None) -> Ctx:

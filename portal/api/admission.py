@@ -69,7 +69,8 @@ def customer_json(c) -> dict:
     """The API's view of a customer."""
     return {"id": c.customer_id, "name": c.name, "credit_code": c.credit_code, "kind": c.kind,
             "hospital_level": c.hospital_level, "beds": c.beds, "region": c.region, "industry": c.industry,
-            "scale": c.scale, "contact_name": c.contact_name, "mobile": c.mobile, "email": c.email}
+            "scale": c.scale, "contact_name": c.contact_name, "mobile": c.mobile, "email": c.email,
+            "mailing_address": c.mailing_address}
 
 
 def document_json(d) -> dict:

@@ -56,7 +56,11 @@ STAFF = obj(("id",), id=S, email=S, name=S, role=S, department=S, active=BOOL, v
 PRODUCT = obj(("id",), id=S, department=S, name_zh=S, name_en=S, active=BOOL, version=INT)
 CUSTOMER = obj(("id",), id=S, name=S, credit_code=S, kind=S, hospital_level=opt({"type": "string",
                "enum": list(HOSPITAL_LEVELS)}), beds=opt(INT), region=S, industry=S, scale=S, contact_name=S,
-               mobile=S, email=S)
+               mobile=S, email=S, mailing_address=opt(S))
+COMPANY_ROLE = {"type": "string", "enum": ["admin", "member"]}
+COLLEAGUE = obj(("id", "status", "role"), id=S, name=opt(S), email=S, role=COMPANY_ROLE,
+                status={"type": "string", "enum": ["active", "disabled", "invited"]}, invited_by=opt(S),
+                invite_expires=opt(TIME), version=INT)
 DOCUMENT = obj(("id",), id=S, customer=S, type=S, status=S, original_name=opt(S), content_type=opt(S),
                size=opt(INT), issue_date=opt(S), expiry_date=opt(S), long_term=BOOL, reject_reason=opt(S),
                message=opt(S))
@@ -131,6 +135,16 @@ SCHEMAS = {
     "Visit": VISIT,
     "VisitList": items_of(ref("Visit"), paged=True),
     "AuditPage": items_of(AUDIT_EVENT, paged=True),
+    # issue 15 items 2-4: accounts
+    "Sent": obj(("status", "message"), status={"type": "string", "enum": ["sent"]}, message=S),
+    "EmailVerified": obj(("status", "email"), status={"type": "string", "enum": ["verified"]}, email=S),
+    "Profile": obj(("id", "email", "verified"), id=S, email=S, name=S, mobile=opt(S), language=opt(S),
+                   verified=BOOL, pending_email=opt(S), kind=S,
+                   company_role=opt(COMPANY_ROLE), customer=opt(S)),
+    "Colleague": COLLEAGUE,
+    "ColleagueList": items_of(ref("Colleague")),
+    "Invitation": obj(("company", "email", "role", "expires"), company=S, email=S, role=COMPANY_ROLE, expires=TIME),
+    "Joined": obj(("status", "email"), status={"type": "string", "enum": ["joined"]}, email=S),
 }
 
 QUERY_PARAMS = {

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("customer", __name__)
 
-from portal.customer import routes, tickets  # noqa: E402,F401
+from portal.customer import colleagues, routes, tickets  # noqa: E402,F401

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.services import applications, documents, org
+from portal.services import applications, documents, org, people
 from portal.services.errors import Invalid
 from portal.services.pages import customer as customer_pages
 from portal.web import ctx, customer_required
@@ -33,7 +33,8 @@ def documents_page():
     """Upload qualification documents; the file goes straight from the browser to S3."""
     view = customer_pages.documents_page(ctx(), request.args.get("cursor"))
     return render_template("customer/documents.html", view=view, form=UploadRequestForm(), types=view.types,
-                           required=view.required, rejection=documents.rejection_message)
+                           required=view.required, rejection=documents.rejection_message,
+                           people=people.names(ctx(), customer_id=g.actor.customer_id))
 
 
 @bp.post("/documents/request")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.services import changes, customers, misconduct, tickets
+from portal.services import changes, customers, misconduct, people, tickets
 from portal.services.pages import customer as customer_pages
 from portal.web import ctx, customer_required
 from portal.web import ticket_files as ticket_files_web
@@ -42,7 +42,7 @@ def ticket_list():
                 return redirect(url_for("customer.ticket", ticket_id=ticket.ticket_id))
     page = tickets.customer_page(ctx(), request.args.get("cursor"))
     return render_template("customer/tickets.html", form=form, problem=problem, items=page.items,
-                           cursor=page.cursor)
+                           cursor=page.cursor, people=people.names(ctx(), customer_id=g.actor.customer_id))
 
 
 @bp.route("/tickets/<ticket_id>", methods=["GET", "POST"])
@@ -68,7 +68,8 @@ def ticket(ticket_id: str):
             else:
                 return redirect(url_for("customer.ticket", ticket_id=ticket_id))
     return render_template("customer/ticket.html", item=item, events=tickets.timeline(ctx(), item), reply=reply,
-                           close=close, reopen=reopen, problem=problem)
+                           close=close, reopen=reopen, problem=problem,
+                           people=people.names(ctx(), customer_id=item.customer_id))
 
 
 @bp.route("/misconduct", methods=["GET", "POST"])

@@ -97,6 +97,8 @@ class Actor:
     role: Role | None = None
     dept_id: str | None = None
     customer_id: str | None = None
+    verified: bool = True  # issue 15: the e-mail address is verified (a customer may then apply and file tickets)
+    company_admin: bool = False  # issue 15: administrator of its customer company
 
     @property
     def is_staff(self) -> bool:

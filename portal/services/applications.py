@@ -17,7 +17,7 @@ from portal.adapters.repos.org import Departments, Products
 from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.customers import CustomerType, needs_admission_review
 from portal.domain.roles import DepartmentKind, Perm, Role
-from portal.services import audit
+from portal.services import audit, verification
 from portal.services.access import authorize
 from portal.services.application_access import (  # noqa: F401  (part of this module's interface)
     background_of,
@@ -51,8 +51,9 @@ def _sales_department(uow, dept_id: str):
 
 
 def submit(ctx: Ctx, dept_id: str, product_ids: list[str], requested_grade: str | None = None):
-    """A customer applies to one department for some of its products (ADM-4)."""
+    """A customer applies to one department for some of its products (ADM-4), once its address is verified."""
     require_customer(ctx)
+    verification.require_verified(ctx)  # issue 15 item 2
     with ctx.uow() as uow:
         customer = uow.repo(Customers).find(ctx.actor.customer_id)
         if customer is None:

@@ -16,6 +16,7 @@ from portal.adapters import records
 from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.identity import Sessions, Users
 from portal.adapters.uow import UnitOfWork, WriteConflict
+from portal.domain.accounts import CompanyRole, company_role
 from portal.domain.passwords import password_problem
 from portal.domain.roles import Actor, Role
 from portal.domain.throttle import ThrottlePolicy
@@ -64,6 +65,7 @@ def actor_for(user) -> Actor:
     return Actor(
         user_id=user.user_id, email=user.email, name=user.name, kind=user.kind,
         role=Role(user.role) if user.role else None, dept_id=user.dept_id, customer_id=user.customer_id,
+        verified=user.email_verified is not False, company_admin=company_role(user) == CompanyRole.ADMIN,
     )
 
 

@@ -17,6 +17,7 @@ from portal.adapters.repos.grading import Standings
 from portal.adapters.repos.identity import Users
 from portal.adapters.repos.org import Prospects
 from portal.adapters.uow import WriteConflict
+from portal.domain.accounts import PROSPECT_INVITATION_LIFETIME, CompanyRole
 from portal.domain.customers import (
     HOSPITAL_LEVELS,
     INVITATION_PATTERN,
@@ -27,7 +28,7 @@ from portal.domain.customers import (
 )
 from portal.domain.roles import Perm
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import audit, outbox
+from portal.services import audit, outbox, verification
 from portal.services.access import authorize, refuse
 from portal.services.auth import check_new_password, hash_password, normalise_email
 from portal.services.context import Ctx
@@ -89,7 +90,10 @@ def _problems(uow, reg: Registration) -> dict:
 INVITATION_INVALID = _l("This invitation link is not valid or was used already.")
 
 
-def _invitation(uow, token: str | None):
+INVITATION_EXPIRED = _l("This invitation has expired (invitations last 14 days). Ask the department for a new one.")
+
+
+def _invitation(uow, token: str | None, now):
     """The prospect whose invitation this is (ONB-2): malformed 422, never issued 404, used already 409."""
     if not token:
         return None
@@ -101,6 +105,8 @@ def _invitation(uow, token: str | None):
         raise NotFound(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]})  # no such invitation
     if prospect.customer_id:
         raise Conflict(INVITATION_INVALID, fields={"invitation": [INVITATION_INVALID]})  # used already
+    if prospect.invited_at is None or prospect.invited_at + PROSPECT_INVITATION_LIFETIME <= now:  # issue 15
+        raise NotFound(INVITATION_EXPIRED, fields={"invitation": [INVITATION_EXPIRED]})
     return prospect
 
 
@@ -116,7 +122,7 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "",
     if throttle is not None:
         count_registration_try(ctx, throttle)
     with ctx.uow() as uow:
-        prospect = _invitation(uow, reg.invitation)
+        prospect = _invitation(uow, reg.invitation, ctx.now)
         problems = _problems(uow, reg)
         if problems and problems == {"credit_code": [CODE_TAKEN]}:
             raise Conflict(CODE_TAKEN, fields=problems)
@@ -126,6 +132,7 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "",
         if uow.repo(Users).email_taken(email):
             return _email_taken(ctx, email, portal_url)
         customer, user = _new_customer(ctx, reg, code, email, prospect)
+        verification.stage_link(uow, ctx, user, email, portal_url, new_account=True)  # issue 15 item 2
         uow.repo(CreditCodes).claim(code, customer.customer_id)
         uow.repo(Customers).register(customer)
         uow.repo(Users).create(user)
@@ -163,7 +170,8 @@ def _new_customer(ctx: Ctx, reg: Registration, code: str, email: str, prospect) 
     )
     user = records.User(user_id=str(uuid.uuid4()), email=email, name=reg.contact_name.strip(), kind="customer",
                         customer_id=customer.customer_id, password_hash=hash_password(reg.password),
-                        created_at=ctx.now, active=True)
+                        created_at=ctx.now, active=True, email_verified=False,
+                        company_role=CompanyRole.ADMIN.value)  # issue 15: the first user administers the company
     return customer, user
 
 

@@ -4,9 +4,6 @@ policy; every session and API token of the account ends, and the owner is told."
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -14,14 +11,13 @@ from flask_babel import lazy_gettext as _l
 from portal.adapters.repos.identity import Sessions, Users
 from portal.adapters.uow import WriteConflict
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import audit, outbox
+from portal.services import audit, link_tokens, outbox
 from portal.services.auth import actor_for, check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import NotFound, Throttled
 from portal.services.throttling import count_failure, locked_until
 
 LIFETIME = timedelta(minutes=30)
-MAX_TOKEN = 200
 SESSIONS_IN_COMMIT = 90  # with the account, its audit and its mail: within DynamoDB's 100 items a transaction
 # Requests are counted per client address (a high limit: an office shares one) and per account (a mailbox is not
 # flooded); an account over its limit gets no more mail, silently, so the answer still says nothing about it.
@@ -30,8 +26,7 @@ ACCOUNT_LIMIT = ThrottlePolicy(max_failures=3, window=timedelta(minutes=15), loc
 BAD_LINK = _l("This link is not valid or has expired. Ask for a new one.")
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_hash = link_tokens.digest
 
 
 def request_reset(ctx: Ctx, email: str, portal_url: str) -> None:
@@ -48,10 +43,10 @@ def request_reset(ctx: Ctx, email: str, portal_url: str) -> None:
         audit.record(ctx, "auth.reset_requested", outcome="ignored", actor_email=email or None)
         return
     count_failure(account, ACCOUNT_LIMIT, ctx.now, ctx.store)  # before the commit: nothing follows it
-    token = f"{user.user_id}.{secrets.token_urlsafe(32)}"
+    token, token_hash = link_tokens.new_token(user.user_id)
     link = f"{portal_url.rstrip('/')}/password/reset/{token}"
     with ctx.uow() as uow:  # the link, its audit and its mail: one commit, the request's last write
-        uow.repo(Users).open_reset(user.user_id, _hash(token), ctx.now + LIFETIME)
+        uow.repo(Users).open_reset(user.user_id, token_hash, ctx.now + LIFETIME)
         audit.stage(uow, ctx, "auth.reset_requested", target_type="user", target_id=user.user_id,
                     actor_email=email)
         outbox.stage(uow, ctx, user.email, "【客户门户】重设密码 / Reset your password",
@@ -64,10 +59,8 @@ def request_reset(ctx: Ctx, email: str, portal_url: str) -> None:
 
 def _holder(ctx: Ctx, token: str):
     """The active account a reset link opens (NotFound for any other link: expired, used, replaced or forged)."""
-    user_id = token.split(".", 1)[0] if token and len(token) <= MAX_TOKEN and "." in token else None
-    user = ctx.uow().repo(Users).find(user_id)
-    if (user is None or not user.active or not user.reset_hash or user.reset_expires is None
-            or user.reset_expires <= ctx.now or not hmac.compare_digest(user.reset_hash, _hash(token))):
+    user = ctx.uow().repo(Users).find(link_tokens.owner_of(token))
+    if user is None or not user.active or not link_tokens.opens(user.reset_hash, user.reset_expires, token, ctx.now):
         raise NotFound(BAD_LINK)
     return user
 

@@ -17,7 +17,7 @@ from portal.adapters.repos.tickets import COMPANY, TicketCustomers, TicketEvents
 from portal.domain.grading import PRIORITY_RANK, Grade
 from portal.domain.roles import Perm
 from portal.domain.tickets import MAX_DESCRIPTION, Channel, Kind, Status, after_working_days
-from portal.services import audit
+from portal.services import audit, verification
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Forbidden, Invalid, NotFound
@@ -83,6 +83,7 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
          customer_id: str | None = None, channel: str = Channel.PORTAL.value):
     """A customer files a ticket (or staff enter one received offline, CMP-1) to a department it deals with,
     or to the company about a department's sales process (RGT-1 b)."""
+    verification.require_verified(ctx)  # issue 15 item 2: a customer with an unverified address files nothing
     customer_id, channel = _who_files(ctx, dept_id, customer_id, channel)
     problems = _problems(kind, subject, description)
     if not customer_id:

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.domain.roles import Perm
-from portal.services import changes, customers, misconduct, ticket_reports, tickets
+from portal.services import changes, customers, misconduct, people, ticket_reports, tickets
 from portal.services.access import authorize
 from portal.staff import bp
 from portal.web import csv_response, ctx, staff_required
@@ -53,7 +53,8 @@ def ticket(ticket_id: str):
             else:
                 return redirect(url_for("staff.ticket", ticket_id=ticket_id))
     return render_template("staff/ticket.html", item=item, events=tickets.timeline(ctx(), item), step=step,
-                           reply=reply, problem=problem, may_write=tickets.staff_may_answer(ctx(), item))
+                           reply=reply, problem=problem, may_write=tickets.staff_may_answer(ctx(), item),
+                           people=people.names(ctx(), customer_id=item.customer_id))
 
 
 @bp.route("/customers/<customer_id>/tickets/new", methods=["GET", "POST"])

@@ -3,10 +3,22 @@
 import pytest
 
 from tests.browser.conftest import sign_in
-from tests.factories import PDF, credit_code
+from tests.factories import PDF, credit_code, mark_verified
 
 pytestmark = pytest.mark.browser
 
+
+
+def verify_by_mail(page, url: str, email: str) -> None:
+    """Open the verification link mailed to `email` (moto keeps the mail) and confirm it (issue 15 item 2)."""
+    import re
+
+    from tests.conftest import sent_mail
+
+    body = [m.body for m in sent_mail("Verify your e-mail") if m.destinations["ToAddresses"] == [email]][-1]
+    page.goto(url + re.search(r"(/account/verify/\S+)", body).group(1))
+    page.click("#verify-button")
+    assert page.locator("#verify-banner").count() == 0
 
 
 def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url, shot, tmp_path):
@@ -35,6 +47,7 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
     customer.wait_for_url(f"{portal_url}/customer/")
     assert customer.locator("h1").inner_text() == "上海仁康医疗器械有限公司"
     shot(customer, "11-customer-home-new")
+    verify_by_mail(customer, portal_url, "chen@renkang.cn")  # issue 15: applying needs a verified address
 
     # 2. the three licences an enterprise needs go straight to S3 and are checked
     for type_id in ("business-licence", "tax-registration", "device-trading-licence"):
@@ -108,8 +121,9 @@ def test_ADM_1_retail_customer_is_confirmed_from_the_queue_in_one_click(browser,
 
     pdf = tmp_path / "营业执照.pdf"
     pdf.write_bytes(PDF)
-    customers.register(Ctx(None, utc_now(), "127.0.0.2"), registration(
+    _shop, user = customers.register(Ctx(None, utc_now(), "127.0.0.2"), registration(
         name="杭州康复器材零售店", kind="retail", email="shop@kangfu.cn", credit_code=credit_code(9002)))
+    mark_verified(user.user_id)  # issue 15: as if its mailed link was opened
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True).new_page()
     sign_in(phone, portal_url, "shop@kangfu.cn", "Demo-pass-2026!")
     phone.goto(f"{portal_url}/customer/documents")

@@ -92,6 +92,49 @@ def test_a_reset_link_replaces_the_last_and_sets_the_password_once(store):
     assert refused(store, lambda uow: uow.repo(Users).finish_reset("u1", "h2", "again", T0)) == {"reset"}
 
 
+def test_verification_links_open_once_and_a_new_address_is_claimed_then(store):
+    """Issue 15 item 2: a link replaces the last; finishing it once verifies (a new address claimed, the old one
+    released, tag "email" when taken meanwhile); customers' people are listed by company."""
+    def customer_user(n, email, **extra):
+        return records.User(user_id=f"c{n}", email=email, name=f"n{n}", kind="customer", customer_id="cust-1",
+                            password_hash="h", created_at=T0, **extra)
+
+    commit(store, lambda uow: uow.repo(Users).create(customer_user(1, "old@x.cn", email_verified=False)))
+    commit(store, lambda uow: uow.repo(Users).create(customer_user(2, "taken@x.cn")))
+    users = UnitOfWork(store).repo(Users)
+    assert users.get("c2").email_verified is True  # the attribute's default: verified
+    commit(store, lambda uow: uow.repo(Users).open_verification("c1", "old@x.cn", "h1", T0))
+    commit(store, lambda uow: uow.repo(Users).open_verification("c1", "new@x.cn", "h2", T0))
+    user = users.get("c1")
+    assert refused(store, lambda uow: uow.repo(Users).finish_verification(user, "h1")) == {"link"}
+    commit(store, lambda uow: uow.repo(Users).open_verification("c1", "taken@x.cn", "h3", T0))
+    user = users.get("c1")
+    assert "email" in refused(store, lambda uow: uow.repo(Users).finish_verification(user, "h3"))
+    commit(store, lambda uow: uow.repo(Users).open_verification("c1", "new@x.cn", "h4", T0))
+    user = users.get("c1")
+    commit(store, lambda uow: uow.repo(Users).finish_verification(user, "h4"))
+    done = users.get("c1")
+    assert (done.email, done.email_verified, done.verify_hash, done.verify_email) == ("new@x.cn", True, None, None)
+    assert users.with_email("new@x.cn").user_id == "c1" and users.with_email("old@x.cn") is None
+    assert [u.user_id for u in users.of_customer("cust-1")] == ["c1", "c2"] and users.of_customer("cust-2") == []
+
+
+def test_an_invitation_is_accepted_once_and_claims_its_address(store):
+    invited = records.User(user_id="i1", email="new@x.cn", name="new@x.cn", kind="customer", customer_id="cust-1",
+                           password_hash="!", active=False, created_at=T0, invite_hash="h1")
+    commit(store, lambda uow: uow.repo(Users).invite(invited))
+    users = UnitOfWork(store).repo(Users)
+    assert users.with_email("new@x.cn") is None  # an invitation claims nothing until accepted
+    person = users.get("i1")
+    assert refused(store, lambda uow: uow.repo(Users).accept_invitation(person, "h0", "李四", "pw", T0)) == {
+        "invitation"}
+    commit(store, lambda uow: uow.repo(Users).accept_invitation(person, "h1", "李四", "pw", T0))
+    joined = users.with_email("new@x.cn")
+    assert (joined.user_id, joined.active, joined.email_verified, joined.invite_hash, joined.name) == (
+        "i1", True, True, None, "李四")
+    assert "invitation" in refused(store, lambda uow: uow.repo(Users).accept_invitation(person, "h1", "x", "pw", T0))
+
+
 def test_sessions_start_and_end_by_user(store):
     for n in range(3):
         commit(store, lambda uow, n=n: uow.repo(Sessions).start(records.Session(

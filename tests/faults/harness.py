@@ -273,6 +273,8 @@ def _uniques(world) -> set[str]:
         elif kind == "open-app" and applications.get(owner, {}).get("status") != "submitted":
             out.add(f"claim {key} points at {owner}, no open application")
     for user in users.values():
+        if user.get("invite_hash"):
+            continue  # an invitation not accepted yet claims nothing (issue 15): it is no account
         if claims.get(f"email#{user['email']}") != user["user_id"]:
             out.add(f"user {user['user_id']} without its e-mail claim")
     for customer in customers.values():

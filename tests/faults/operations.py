@@ -16,9 +16,11 @@ from portal.adapters import records
 from portal.adapters.repos.dynamics import BlacklistEntries
 from portal.services import (
     applications,
+    auth,
     backfill,
     blacklist,
     changes,
+    colleagues,
     customers,
     documents,
     evaluations,
@@ -26,10 +28,12 @@ from portal.services import (
     incidents,
     misconduct,
     password_reset,
+    profile,
     prospects,
     ticket_files,
     ticket_lifecycle,
     tickets,
+    verification,
     visits,
 )
 from portal.services.context import system_ctx
@@ -183,6 +187,44 @@ def _reset_requested(world):
     return re.search(r"/password/reset/(\S+)", world.mails("重设密码")[-1][2]).group(1)
 
 
+URL = "https://portal.example.cn"
+
+
+def _mailed_link(world, to: str, kind: str) -> str:
+    """The token of the newest mailed link of `kind` (verify | invitation) to `to`."""
+    body = [b for addr, _s, b in world.sent if addr == to and f"/account/{kind}/" in b][-1]
+    return re.search(rf"/account/{kind}/(\S+)", body).group(1)
+
+
+def _unverified(world):
+    _c, ctx = register(world, verified=False, email="unverified@x.cn")
+    return _mailed_link(world, "unverified@x.cn", "verify")
+
+
+def _email_change_requested(world):
+    _c, ctx = register(world, email="before@x.cn")
+    profile.change_email(ctx, "after@x.cn", URL)
+    return _mailed_link(world, "after@x.cn", "verify")
+
+
+def _invited(world):
+    _c, admin = register(world, email="admin@x.cn")
+    colleagues.invite(admin, "colleague@x.cn", "member", URL)
+    return _mailed_link(world, "colleague@x.cn", "invitation")
+
+
+def _colleague(world, active: bool = True):
+    person = colleagues.accept(world.ctx(), _invited(world), "李四", "a long passphrase 2027")
+    auth.start_session(world.ctx("colleague@x.cn"), world.user("colleague@x.cn"), timedelta(hours=2))
+    if not active:
+        colleagues.set_active(world.ctx("admin@x.cn"), person.user_id, False)
+    return world.ctx("admin@x.cn"), person.user_id
+
+
+CONTACT = {"contact_name": "王经理", "mobile": "13700137000", "email": "office@x.cn", "region": "上海市",
+           "mailing_address": "上海市浦东新区张江路 1 号"}
+
+
 def _staged_mail(world):
     from portal.services import outbox
 
@@ -209,6 +251,26 @@ OPERATIONS: list[Operation] = [
               lambda w, _: password_reset.request_reset(w.ctx(), REP, "https://portal.example.cn")),
     Operation("password_reset", _reset_requested,
               lambda w, token: password_reset.reset_password(w.ctx(), token, "a brand new phrase 2027")),
+    # --- accounts (issue 15 items 2-4) ---
+    Operation("email_verification", _unverified, lambda w, token: verification.verify(w.ctx(), token)),
+    Operation("email_verification_resend", lambda w: register(w, verified=False)[1],
+              lambda w, ctx: verification.resend(ctx, URL)),
+    Operation("email_change_request", lambda w: register(w)[1],
+              lambda w, ctx: profile.change_email(ctx, "after@x.cn", URL)),
+    Operation("email_change_verification", _email_change_requested,
+              lambda w, token: verification.verify(w.ctx(), token)),
+    Operation("colleague_invitation", lambda w: register(w)[1],
+              lambda w, ctx: colleagues.invite(ctx, "colleague@x.cn", "admin", URL)),
+    Operation("colleague_joins", _invited,
+              lambda w, token: colleagues.accept(w.ctx(), token, "李四", "a long passphrase 2027")),
+    Operation("colleague_role_change", _colleague, lambda w, s: colleagues.set_role(s[0], s[1], "admin")),
+    Operation("colleague_disable", _colleague, lambda w, s: colleagues.set_active(s[0], s[1], False)),
+    Operation("colleague_enable", lambda w: _colleague(w, active=False),
+              lambda w, s: colleagues.set_active(s[0], s[1], True)),
+    Operation("profile_update", lambda w: register(w)[1],
+              lambda w, ctx: profile.update_me(ctx, "张三丰", "13900139000", "en")),
+    Operation("company_contact_edit", lambda w: register(w)[1],
+              lambda w, ctx: profile.edit_company(ctx, CONTACT, None)),
     Operation("document_upload_confirm", _upload_waiting,
               lambda w, s: documents.confirm(s[0], s[1])),
     Operation("prospect_invitation",

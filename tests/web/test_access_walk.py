@@ -82,6 +82,14 @@ EXPECTED = {
     "staff.application_confirm": ORTHO_REVIEW, "api.application_assign": ORTHO_DECIDE,
     "api.application_background": ORTHO_REVIEW, "api.application_confirm": ORTHO_REVIEW,
     "api.document_type_list": PUBLIC, "api.reentry_approve": {"leader"},
+    # issue 15 items 2-4: one's own account, a company's colleagues, links that need no sign-in
+    "account.profile_page": SIGNED_IN, "account.verify": PUBLIC, "account.resend": SIGNED_IN,
+    "account.invitation": PUBLIC, "customer.colleague_list": CUSTOMER, "customer.colleague": CUSTOMER,
+    "api.email_verify": PUBLIC, "api.email_verification_resend": SIGNED_IN, "api.profile_get": SIGNED_IN,
+    "api.profile_put": SIGNED_IN, "api.profile_email": SIGNED_IN, "api.company_put": CUSTOMER,
+    "api.colleague_list": CUSTOMER, "api.colleague_invite": CUSTOMER, "api.colleague_role": CUSTOMER,
+    "api.colleague_disable": CUSTOMER, "api.colleague_enable": CUSTOMER, "api.invitation_get": PUBLIC,
+    "api.invitation_accept": PUBLIC,
 }
 
 
@@ -103,6 +111,12 @@ PAGE_CONTENT_ERRORS = {
     "staff.ticket_file_request POST": 422,
     "auth.reset_password GET": 404,  # the walked token is no reset link: the page says so, next to a new-link button
     "auth.reset_password POST": 404,
+    "account.verify GET": 404,  # the walked token is no verification link either
+    "account.verify POST": 404,
+    "account.invitation GET": 404,  # nor an invitation
+    "account.invitation POST": 404,
+    "customer.colleague POST": 400,  # the empty form names no action
+    "api.invitation_get GET": 404,  # the walked token is no invitation: the API says so
 }
 
 

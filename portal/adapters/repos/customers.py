@@ -47,6 +47,16 @@ class Customers(Repo):
         """Stage the registration's cancellation (注销; tag "customer" if it does not exist)."""
         self._change(customer_id, [attr("cancelled").set(True)])
 
+    def edit_contact(self, customer_id: str, values: dict[str, str | None], version: int) -> None:
+        """Stage the administrator's edit of contact fields, only on the version read (tag "customer")."""
+        actions = [attr(k).set(v) if v else attr(k).remove() for k, v in values.items()]
+        self.update((customer_id,), [*actions, attr("version").add(1)], attr("version").eq(version), tag="customer")
+
+    def guard(self, customer_id: str, version: int) -> None:
+        """Stage a check that nobody changed the company's people meanwhile: its version moves on (tag
+        "customer"), so two administrators cannot each disable the other and leave none."""
+        self.update((customer_id,), [attr("version").add(1)], attr("version").eq(version), tag="customer")
+
     def _change(self, customer_id: str, actions: list) -> None:
         self.update((customer_id,), [*actions, attr("version").add(1)], attr("customer_id").exists(),
                     tag="customer")

@@ -130,6 +130,42 @@ class Users(Repo):
                                  attr("tokens_after").set(now), attr("version").add(1)],
                     attr("reset_hash").eq(token_hash), tag="reset")
 
+    def of_customer(self, customer_id: str) -> list:
+        """Every person of a customer company, invitations still open included (the `by_customer` index)."""
+        return self.all(customer_id, index="by_customer")
+
+    def open_verification(self, user_id: str, address: str, token_hash: str, expires: datetime) -> None:
+        """Stage a verification link for `address` (the account's own or a new one); it replaces any earlier."""
+        self.update((user_id,), [attr("verify_email").set(address), attr("verify_hash").set(token_hash),
+                                 attr("verify_expires").set(expires)], attr("user_id").exists(), tag="user")
+
+    def finish_verification(self, user, token_hash: str) -> None:
+        """Stage the address as verified, once: only while this link is the open one (tag "link"). A new address
+        replaces the old one: it is claimed (tag "email" if taken meanwhile) and the old one released."""
+        actions = [attr("email_verified").set(True), attr("verify_email").remove(), attr("verify_hash").remove(),
+                   attr("verify_expires").remove(), attr("version").add(1)]
+        if user.verify_email != user.email:
+            uniques = self.uow.repo(Uniques)
+            uniques.claim(Uniques.email_key(user.verify_email), user.user_id, tag="email")
+            uniques.release(Uniques.email_key(user.email))
+            actions.append(attr("email").set(user.verify_email))
+        self.update((user.user_id,), actions, attr("verify_hash").eq(token_hash), tag="link")
+
+    def invite(self, user) -> None:
+        """Stage an invited colleague: no password and not active until the invitation is accepted."""
+        user.version = 1
+        self.add(user, tag="user")
+
+    def accept_invitation(self, user, token_hash: str, name: str, password_hash: str, now: datetime) -> None:
+        """Stage accepting an invitation, once (tag "invitation"): the address is claimed (tag "email" if it has an
+        account), the person becomes active with a verified address (the link reached it)."""
+        self.uow.repo(Uniques).claim(Uniques.email_key(user.email), user.user_id, tag="email")
+        self.update((user.user_id,), [attr("name").set(name), attr("password_hash").set(password_hash),
+                                      attr("active").set(True), attr("email_verified").set(True),
+                                      attr("invite_hash").remove(), attr("invite_expires").remove(),
+                                      attr("created_at").set(now), attr("version").add(1)],
+                    attr("invite_hash").eq(token_hash), tag="invitation")
+
     def create(self, user) -> None:
         """Stage a new account with its e-mail claimed (the commit fails with "email" if it is taken)."""
         user.version = 1

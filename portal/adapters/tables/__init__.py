@@ -58,6 +58,7 @@ from portal.adapters.tables.identity import (  # noqa: F401
     Throttle,
     Unique,
     User,
+    UsersByCustomer,
     UsersByDepartment,
 )
 from portal.adapters.tables.org import (  # noqa: F401

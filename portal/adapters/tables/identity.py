@@ -26,6 +26,17 @@ class UsersByDepartment(GlobalSecondaryIndex):
     email = UnicodeAttribute(range_key=True)
 
 
+class UsersByCustomer(GlobalSecondaryIndex):
+    """The people of one customer company, with invitations still open (sparse: only customers carry it)."""
+
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+
+
 class User(BaseModel):
     """A person who signs in: staff (one department, one role) or a customer's user."""
 
@@ -48,8 +59,20 @@ class User(BaseModel):
     reset_hash = UnicodeAttribute(null=True)  # SHA-256 of the one open password-reset link (newest only)
     reset_expires = UTCDateTimeAttribute(null=True)
     tokens_after = UTCDateTimeAttribute(null=True)  # API tokens issued before this moment are void
+    # Issue 15: accounts made before e-mail verification existed have no such attribute and count as verified.
+    email_verified = BooleanAttribute(default=True)
+    verify_email = UnicodeAttribute(null=True)  # the address the one open verification link confirms
+    verify_hash = UnicodeAttribute(null=True)  # SHA-256 of that link
+    verify_expires = UTCDateTimeAttribute(null=True)
+    company_role = UnicodeAttribute(null=True)  # admin | member; absent on a customer's user: its first (admin)
+    invite_hash = UnicodeAttribute(null=True)  # an invited colleague (not active yet): SHA-256 of the link
+    invite_expires = UTCDateTimeAttribute(null=True)
+    invited_by = UnicodeAttribute(null=True)  # user id of the administrator who invited
+    mobile = UnicodeAttribute(null=True)  # E.164
+    language = UnicodeAttribute(null=True)  # zh | en
     version = VersionAttribute()
     by_dept = UsersByDepartment()
+    by_customer = UsersByCustomer()
 
 
 class Unique(BaseModel):

@@ -105,7 +105,7 @@ def _invite(fake, dept="ortho", email="buyer@hdgk.cn"):
     prospect = records.Prospect(prospect_id=str(ULID.from_datetime(fake.now)), dept_id=dept, name="华东骨科医院",
                                 email=email, created_by="seed", created_at=fake.now)
     token = f"{prospect.prospect_id}.{'s3cret-Part_' * 2}{'x' * 8}"  # as prospects.invite makes them
-    prospect.invite_hash = hashlib.sha256(token.encode()).hexdigest()
+    prospect.invite_hash, prospect.invited_at = hashlib.sha256(token.encode()).hexdigest(), fake.now
     with fake.uow() as uow:
         uow.repo(Prospects).put(prospect)
         uow.commit()
@@ -128,7 +128,7 @@ def test_ONB_2_an_invitation_used_meanwhile_is_refused_and_nothing_is_written(fa
     prospect, token = _invite(fake)
     stale = fake.repo(Prospects).find(prospect.prospect_id)  # read before the other registration used it
     register(fake, invitation=token, email="first@hdgk.cn")
-    monkeypatch.setattr(customers, "_invitation", lambda uow, t: stale)
+    monkeypatch.setattr(customers, "_invitation", lambda uow, t, now: stale)
     with pytest.raises(Conflict) as exc:
         register(fake, invitation=token, email="second@hdgk.cn", credit_code=credit_code(4444))
     assert "invitation" in exc.value.fields and not fake.repo(CreditCodes).taken(credit_code(4444))
