@@ -131,6 +131,14 @@ SCHEMAS = {
     "Visit": VISIT,
     "VisitList": items_of(ref("Visit")),
     "AuditPage": items_of(AUDIT_EVENT, paged=True),
+    "SignedOut": obj(("status", "sessions"), status={"type": "string", "enum": ["signed_out"]}, sessions=INT),
+    "Security": obj(("totp", "totp_required", "recovery_codes_left", "sessions"), totp=BOOL, totp_required=BOOL,
+                    recovery_codes_left=INT, sessions={"type": "array", "items": obj(
+                        ("id", "kind", "device", "last_seen", "current"), id=S,
+                        kind={"type": "string", "enum": ["web", "api"]}, device=S, ip=opt(S), started=TIME,
+                        last_seen=TIME, current=BOOL)}),
+    "TotpSetup": obj(("secret", "otpauth_uri"), secret=S, otpauth_uri=S),
+    "RecoveryCodes": obj(("recovery_codes",), recovery_codes={"type": "array", "items": S}),
 }
 
 QUERY_PARAMS = {

@@ -7,6 +7,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -48,6 +49,15 @@ class User(BaseModel):
     reset_hash = UnicodeAttribute(null=True)  # SHA-256 of the one open password-reset link (newest only)
     reset_expires = UTCDateTimeAttribute(null=True)
     tokens_after = UTCDateTimeAttribute(null=True)  # API tokens issued before this moment are void
+    # two-factor (issue 15 item 5): the TOTP secret once confirmed, one being set up, the last time-step used (a
+    # code is never accepted twice), SHA-256 of the unused recovery codes
+    totp_secret = UnicodeAttribute(null=True)
+    totp_pending = UnicodeAttribute(null=True)
+    totp_last_step = NumberAttribute(null=True)
+    recovery_hashes = UnicodeSetAttribute(null=True)
+    # a one-time sign-in link, asked for after many failed sign-ins from anywhere (issue 15 item 6)
+    signin_hash = UnicodeAttribute(null=True)
+    signin_expires = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
     by_dept = UsersByDepartment()
 
@@ -88,6 +98,8 @@ class Session(BaseModel):
     expires_at = TTLAttribute()
     ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
+    last_seen = UTCDateTimeAttribute(null=True)  # written at most once a minute (issue 15 item 7)
+    kind = UnicodeAttribute(null=True)  # web (a browser's cookie) | api (a bearer token); none: web
     by_user = SessionsByUser()
 
 
