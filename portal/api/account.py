@@ -27,8 +27,9 @@ LINK_NEEDED = _l("This account had many failed sign-ins lately: sign in on the w
 
 @operation(bp, "/tokens", "POST", "Exchange e-mail and password for a short-lived bearer token. An account using "
            "two-factor sign-in also sends `code` (6 digits from its authenticator app, or a recovery code; 401 "
-           "naming `code` without it). Throttled per account and client address (429)",
-           form=TokenForm, response="Token", status=201, auth=False, errors=(401, 429))
+           "naming `code` without it, 422 when wrong, 409 when used already). Throttled per account and client "
+           "address (429)",
+           form=TokenForm, response="Token", status=201, auth=False, errors=(401, 409, 429))
 def tokens_create():
     """Sign in for the API: throttled like the sign-in page."""
     form = parse(TokenForm)
@@ -77,7 +78,8 @@ def totp_start():
 
 
 @operation(bp, "/account/totp/confirm", "POST", "Turn two-factor sign-in on with a code from the app; answers the "
-           "10 single-use recovery codes, once", form=CodeForm, response="RecoveryCodes", errors=(429,))
+           "10 single-use recovery codes, once (404 with no set-up begun)", form=CodeForm, response="RecoveryCodes",
+           errors=(429,))
 def totp_confirm():
     """Confirm the set-up."""
     form = parse(CodeForm)

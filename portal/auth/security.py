@@ -13,7 +13,7 @@ from portal.services import mfa, sessions, signin_link
 from portal.services.errors import Conflict, Invalid, NotFound, Throttled
 from portal.services.pages.account import security_page
 from portal.web import ctx, settings, signed_in_required
-from portal.web.forms import apply_errors
+from portal.web.forms import FORM_ERRORS, apply_errors
 
 PENDING_SECONDS = 300  # the code must follow the password within 5 minutes
 
@@ -39,7 +39,7 @@ def login_totp():
             user = mfa.verify_code(ctx(), uid, form.code.data, throttles())
         except Throttled as exc:
             problem, status = exc.message, 429
-        except Invalid as exc:
+        except FORM_ERRORS as exc:  # wrong (422) or used already (409): said next to the field
             apply_errors(form, exc)
         except NotFound:
             session.clear()
@@ -100,6 +100,9 @@ def totp_setup():
             problem = exc.message
         except Invalid as exc:
             apply_errors(form, exc)
+        except Conflict as exc:  # on already: another tab confirmed it
+            flash(str(exc.message), "info")
+            return redirect(url_for("auth.security"))
         except NotFound as exc:
             problem = exc.message
         else:

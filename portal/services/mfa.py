@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 import segno
 from flask_babel import lazy_gettext as _l
 
-from portal.adapters.repos.identity import Users
+from portal.adapters.repos.identity import Sessions, Users
+from portal.adapters.repos.identity import Throttles as ThrottleRecords
 from portal.adapters.uow import WriteConflict
 from portal.domain import totp
 from portal.domain.roles import Perm
@@ -21,8 +22,11 @@ from portal.services.access import authorize
 from portal.services.auth import actor_for, end_all_sessions
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
-from portal.services.signin_guard import Throttles, check, failed, succeeded
+from portal.services.signin_guard import Throttles, check, failed
 
+ON_ALREADY = _l("Two-factor sign-in is on already.")
+USED_CODE = _l("This code was used already. Wait for the next code in your app.")
+SESSIONS_IN_COMMIT = 90  # with the account, its audit and its mail: within DynamoDB's 100 items a transaction
 WRONG_CODE = _l("The code is wrong or was used already. Enter the current code from your app, or a recovery code.")
 
 
@@ -64,7 +68,7 @@ def start_setup(ctx: Ctx) -> Setup:
         try:
             uow.commit()
         except WriteConflict as exc:
-            raise Conflict(_l("Two-factor sign-in is on already.")) from exc
+            raise Conflict(ON_ALREADY) from exc
     return _setup_of(user, secret)
 
 
@@ -78,9 +82,10 @@ def confirm_setup(ctx: Ctx, code: str, throttles: Throttles | None = None) -> li
     """Turn TOTP on once a code from the app matches the secret being set up; the 10 recovery codes, shown once."""
     throttles = throttles or Throttles()
     check(ctx, ctx.actor.email, throttles, action="auth.totp_setup")
-    users = ctx.uow().repo(Users)
-    user = users.get(ctx.actor.user_id)
-    if not user.totp_pending or user.totp_secret:
+    user = ctx.uow().repo(Users).get(ctx.actor.user_id)
+    if user.totp_secret:  # on already (a retry whose first try was committed, or another tab's)
+        raise Conflict(ON_ALREADY)
+    if not user.totp_pending:
         raise NotFound(_l("Start the set-up again."))
     step = totp.matching_step(user.totp_pending, code, ctx.now, None)
     if step is None:
@@ -89,8 +94,9 @@ def confirm_setup(ctx: Ctx, code: str, throttles: Throttles | None = None) -> li
                                           "again with the newest code.")]})
     codes = ["-".join("".join(secrets.choice(totp.RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
              for _ in range(totp.RECOVERY_CODES)]
-    with ctx.uow() as uow:
+    with ctx.uow() as uow:  # TOTP on, this pair's failures forgotten, audit and mail: one commit, the last write
         uow.repo(Users).enable_totp(user.user_id, user.totp_pending, step, {_hash(c) for c in codes})
+        uow.repo(ThrottleRecords).clear(throttles.keys(user.email, ctx.ip)["pair"][0])
         audit.stage(uow, ctx, "auth.totp_enabled", target_type="user", target_id=user.user_id)
         outbox.stage(uow, ctx, user.email, "【客户门户】已开启两步验证 / Two-factor sign-in is on",
                      f"{user.name}：\n\n您的门户账号已开启两步验证：登录时除密码外还需输入验证器应用中的动态码。"
@@ -101,7 +107,6 @@ def confirm_setup(ctx: Ctx, code: str, throttles: Throttles | None = None) -> li
             uow.commit()
         except WriteConflict as exc:
             raise NotFound(_l("Start the set-up again.")) from exc
-    succeeded(ctx, user.email, throttles)
     return codes
 
 
@@ -115,8 +120,11 @@ def verify_code(ctx: Ctx, user_id: str, code: str, throttles: Throttles | None =
         raise NotFound(_l("Sign in again."))
     check(ctx, user.email, throttles, action="auth.totp", channel=channel)
     code = totp.normalise_code(code)
-    with ctx.uow() as uow:
+    with ctx.uow() as uow:  # the code used up and this pair's failures forgotten: one commit, the last write
         step = totp.matching_step(user.totp_secret, code, ctx.now, user.totp_last_step)
+        if step is None and totp.matching_step(user.totp_secret, code, ctx.now, None) is not None:
+            failed(ctx, user.email, throttles, action="auth.totp", channel=channel, owner=user, what="replay")
+            raise Conflict(USED_CODE, fields={"code": [USED_CODE]})  # a replay (or a retry after success)
         if step is not None:
             uow.repo(Users).use_totp_step(user.user_id, step)
         elif not totp.looks_like_totp(code) and _hash(code) in (user.recovery_hashes or set()):
@@ -125,12 +133,12 @@ def verify_code(ctx: Ctx, user_id: str, code: str, throttles: Throttles | None =
                         target_id=user.user_id, detail={"left": len(user.recovery_hashes) - 1})
         try:
             if not uow.staged:
-                raise WriteConflict({"replay"})
+                raise WriteConflict({"wrong"})
+            uow.repo(ThrottleRecords).clear(throttles.keys(user.email, ctx.ip)["pair"][0])
             uow.commit()
         except WriteConflict:  # wrong, or used already (by this request's twin too: the condition decides)
             failed(ctx, user.email, throttles, action="auth.totp", channel=channel, owner=user, what="totp")
             raise Invalid(fields={"code": [WRONG_CODE]}) from None
-    succeeded(ctx, user.email, throttles)
     return user
 
 
@@ -141,7 +149,11 @@ def reset(ctx: Ctx, user_id: str) -> None:
     user = ctx.uow().repo(Users).find(user_id)
     if user is None or user.kind != "staff":
         raise NotFound()
-    with ctx.uow() as uow:
+    with ctx.uow() as uow:  # TOTP off, sessions ended, audit and mail: one commit (the rest, if many, after)
+        sessions = uow.repo(Sessions)
+        ending = sessions.of_user(user.user_id)
+        for session in ending[:SESSIONS_IN_COMMIT]:
+            sessions.end(session.sid_hash)
         uow.repo(Users).clear_totp(user.user_id)
         audit.stage(uow, ctx, "auth.totp_reset", target_type="user", target_id=user.user_id,
                     dept_id=user.dept_id)
@@ -151,4 +163,5 @@ def reset(ctx: Ctx, user_id: str) -> None:
                      f"The Marketing Division reset your two-factor sign-in (for a lost device). Set it up again at "
                      f"your next sign-in. If you did not ask for this, contact the Marketing Division at once.\n")
         uow.commit()
-    end_all_sessions(ctx, user.user_id)
+    if len(ending) > SESSIONS_IN_COMMIT:
+        end_all_sessions(ctx, user.user_id)

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from portal.adapters.repos.identity import Throttles as ThrottleRecords
+from portal.adapters.uow import WriteConflict
 from portal.domain.throttle import ThrottlePolicy, account_policy, client_policy, pair_policy
 from portal.services import audit, outbox
 from portal.services.context import Ctx
@@ -73,8 +75,8 @@ def failed(ctx: Ctx, email: str, throttles: Throttles, action: str = "auth.sign_
     account_failures = count_failure(*keys["account"], ctx.now, ctx.store)
     audit.record(ctx, action, outcome="failed", actor_email=_email(email) or None,
                  detail={"channel": channel, "what": what})
-    if owner is not None and account_failures == throttles.account.max_failures:
-        _tell_owner(ctx, owner, account_failures)
+    if owner is not None and account_failures >= throttles.account.max_failures:
+        _tell_owner(ctx, owner, keys["account"][0], account_failures)
 
 
 def succeeded(ctx: Ctx, email: str, throttles: Throttles) -> None:
@@ -82,8 +84,10 @@ def succeeded(ctx: Ctx, email: str, throttles: Throttles) -> None:
     forget(throttles.keys(email, ctx.ip)["pair"][0], ctx.store)
 
 
-def _tell_owner(ctx: Ctx, owner, failures: int) -> None:
+def _tell_owner(ctx: Ctx, owner, key: str, failures: int) -> None:
+    """Mail the owner once per window: the note on the throttle record, the audit and the mail in one commit."""
     with ctx.uow() as uow:
+        uow.repo(ThrottleRecords).mark_told(key)
         audit.stage(uow, ctx, "auth.second_step_required", target_type="user", target_id=owner.user_id,
                     actor_email=owner.email, detail={"failures": failures})
         outbox.stage(uow, ctx, owner.email, "【客户门户】多次登录失败 / Many failed sign-ins",
@@ -94,7 +98,10 @@ def _tell_owner(ctx: Ctx, owner, failures: int) -> None:
                      f"the next 24 hours, signing in also needs a one-time link we mail to this address (or a code "
                      f"from your authenticator app). If these tries were not yours, consider changing your "
                      f"password.\n")
-        uow.commit()
+        try:
+            uow.commit()
+        except WriteConflict:  # told already in this window
+            pass
 
 
 def waiting_until(ctx: Ctx, email: str, throttles: Throttles) -> datetime | None:

@@ -231,6 +231,11 @@ class Throttles(Repo):
         """Stage refusing the key's tries until `until`."""
         self.update((key,), [attr("locked_until").set(until)])
 
+    def mark_told(self, key: str) -> None:
+        """Stage noting that the owner was told of this window's failures, once (tag "told" if told already)."""
+        self.update((key,), [attr("told").set(True)], attr("key").exists() & attr("told").not_exists(),
+                    tag="told")
+
     def clear(self, key: str) -> None:
         """Stage forgetting the key's tries."""
         self.delete((key,))

@@ -115,6 +115,7 @@ class Throttle(BaseModel):
     failures = NumberAttribute(default=0)
     window_start = UTCDateTimeAttribute()
     locked_until = UTCDateTimeAttribute(null=True)
+    told = BooleanAttribute(null=True)  # the owner was told of this window's failures (issue 15 item 6)
     expires_at = TTLAttribute()
 
 
