@@ -12,9 +12,10 @@ from tests.conftest import api_token, count_aws_calls, sign_in, user_id_of
 
 PAGES = ["/staff/", "/staff/departments", "/staff/departments/ortho", "/staff/audit", "/account/password",
          "/staff/departments/ortho/applications", "/staff/departments/ortho/customers",
-         "/staff/departments/ortho/prospects"]
+         "/staff/departments/ortho/prospects", "/account/security", "/account/security/totp"]
 API = ["/api/v1/me", "/api/v1/departments", "/api/v1/departments/ortho/staff", "/api/v1/departments/ortho/products",
-       "/api/v1/audit", "/api/v1/departments/ortho/customers", "/api/v1/departments/ortho/applications"]
+       "/api/v1/audit", "/api/v1/departments/ortho/customers", "/api/v1/departments/ortho/applications",
+       "/api/v1/account/security"]
 
 
 def add_records(n: int, ids: dict | None = None) -> None:
