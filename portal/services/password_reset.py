@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from portal.adapters.repos.identity import Sessions, Users
 from portal.adapters.uow import WriteConflict
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import audit, outbox
+from portal.services import audit, outbox, signin_guard
 from portal.services.auth import actor_for, check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import NotFound, Throttled
@@ -64,10 +64,12 @@ def request_reset(ctx: Ctx, email: str, portal_url: str) -> None:
 
 def _holder(ctx: Ctx, token: str):
     """The active account a reset link opens (NotFound for any other link: expired, used, replaced or forged)."""
+    signin_guard.check_link(ctx, "reset")  # guessed links: throttled per client address, audited (issue 15)
     user_id = token.split(".", 1)[0] if token and len(token) <= MAX_TOKEN and "." in token else None
     user = ctx.uow().repo(Users).find(user_id)
     if (user is None or not user.active or not user.reset_hash or user.reset_expires is None
             or user.reset_expires <= ctx.now or not hmac.compare_digest(user.reset_hash, _hash(token))):
+        signin_guard.bad_link(ctx, "reset")
         raise NotFound(BAD_LINK)
     return user
 

@@ -109,3 +109,23 @@ def waiting_until(ctx: Ctx, email: str, throttles: Throttles) -> datetime | None
     keys = throttles.keys(email, ctx.ip)
     found = locks([keys["pair"][0], keys["client"][0]], ctx.now, ctx.store)
     return max(found.values()) if found else None
+
+
+# --- links (password reset, sign-in, and e-mail verification links): guessed ones are counted per address ----
+
+LINK_POLICY = client_policy()  # 50 bad links from one address in 15 minutes: that address waits
+
+
+def check_link(ctx: Ctx, kind: str) -> None:
+    """Raise Throttled while this client address, having tried many bad `kind` links, must wait."""
+    key = f"link#{kind}#{ctx.ip or 'unknown'}"
+    found = locks([key], ctx.now, ctx.store)
+    if found:
+        audit.record(ctx, f"auth.{kind}_link", outcome="refused", detail={"why": "throttled"})
+        raise Throttled(found[key], WAIT)
+
+
+def bad_link(ctx: Ctx, kind: str) -> None:
+    """Count (and audit) a `kind` link that opened nothing: expired, used, replaced or forged."""
+    count_failure(f"link#{kind}#{ctx.ip or 'unknown'}", LINK_POLICY, ctx.now, ctx.store)
+    audit.record(ctx, f"auth.{kind}_link", outcome="failed")

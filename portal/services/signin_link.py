@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.adapters.repos.identity import Users
 from portal.adapters.uow import WriteConflict
-from portal.services import audit, outbox
+from portal.services import audit, outbox, signin_guard
 from portal.services.context import Ctx
 from portal.services.errors import NotFound
 from portal.services.sessions import actor_for
@@ -47,11 +47,12 @@ def send(ctx: Ctx, user, portal_url: str) -> None:
 
 def use(ctx: Ctx, token: str):
     """The account a sign-in link opens, once (NotFound for an expired, used, replaced or forged link)."""
+    signin_guard.check_link(ctx, "signin")
     user_id = token.split(".", 1)[0] if token and len(token) <= MAX_TOKEN and "." in token else None
     user = ctx.uow().repo(Users).find(user_id)
     if (user is None or not user.active or not user.signin_hash or user.signin_expires is None
             or user.signin_expires <= ctx.now or not hmac.compare_digest(user.signin_hash, _hash(token))):
-        audit.record(ctx, "auth.signin_link", outcome="refused")
+        signin_guard.bad_link(ctx, "signin")
         raise NotFound(BAD_LINK)
     with ctx.uow() as uow:
         uow.repo(Users).use_signin_link(user.user_id, _hash(token))

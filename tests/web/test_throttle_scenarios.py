@@ -80,3 +80,20 @@ def test_SEC_1_the_current_password_check_on_a_password_change_is_throttled_and_
     assert answers == [True] * 5 + [False] and "登录失败次数过多" in last
     outcomes = [e.outcome for e in AuditEvent.query(day) if e.action == "auth.password_change"]
     assert outcomes.count("failed") == 5 and outcomes.count("refused") == 1
+
+
+def test_SEC_1_guessing_reset_and_sign_in_links_is_throttled_per_address_and_audited(app):
+    from portal.adapters.clock import utc_now
+    from portal.adapters.tables import AuditEvent
+    from portal.domain.timeutil import shanghai_day
+
+    with time_machine.travel("2027-05-10 04:00:00+00:00", tick=False):
+        guesser = browser(app, "198.51.100.66")
+        answers = [guesser.get(f"/password/reset/x.guess{n}").status_code for n in range(50)]
+        answers.append(guesser.get("/password/reset/x.guess50").status_code)
+        link = guesser.post("/login/link/x.guess", data={"csrf_token": csrf_token(guesser, "/login")})
+        day = shanghai_day(utc_now()).isoformat()
+        elsewhere = browser(app, "198.51.100.67").get("/password/reset/x.guess").status_code
+    assert answers == [404] * 50 + [429] and link.status_code == 404 and elsewhere == 404
+    outcomes = [e.outcome for e in AuditEvent.query(day) if e.action == "auth.reset_link"]
+    assert outcomes.count("failed") == 51 and outcomes.count("refused") == 1
