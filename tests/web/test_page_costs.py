@@ -94,6 +94,15 @@ def _ticket(customer: str, now, i: int):
 
 
 def calls_per_page(app) -> dict:
+    """Calls per page and API read, on a clock that stands still (the once-a-minute "last seen" write is the
+    session's cost, counted in tests/web/test_sessions_web.py)."""
+    import time_machine
+
+    with time_machine.travel(utc_now(), tick=False):
+        return _calls_per_page(app)
+
+
+def _calls_per_page(app) -> dict:
     client = app.test_client()
     sign_in(client, "md.admin@demo.local")
     token = api_token(app.test_client(), "md.admin@demo.local")
