@@ -37,8 +37,12 @@ class Settings:
     public_url: str = "http://127.0.0.1:5000"  # PORTAL_PUBLIC_URL: the portal's origin (CORS, links)
     session_hours: int = 12  # PORTAL_SESSION_HOURS
     token_minutes: int = 15  # PORTAL_TOKEN_MINUTES: lifetime of API bearer tokens
-    throttle_account_max: int = 5  # PORTAL_THROTTLE_ACCOUNT_MAX failures per 15 minutes
-    throttle_client_max: int = 5  # PORTAL_THROTTLE_CLIENT_MAX failures per 15 minutes
+    throttle_pair_max: int = 5  # PORTAL_THROTTLE_PAIR_MAX failures of one account from one address per 15 minutes
+    throttle_client_max: int = 50  # PORTAL_THROTTLE_CLIENT_MAX failures from one address across accounts per 15 min
+    throttle_account_max: int = 20  # PORTAL_THROTTLE_ACCOUNT_MAX failures from anywhere before a second step
+    idle_staff_minutes: int = 30  # PORTAL_IDLE_STAFF_MINUTES: a staff session unused this long ends
+    idle_customer_minutes: int = 120  # PORTAL_IDLE_CUSTOMER_MINUTES: a customer session unused this long ends
+    mfa_required_roles: str = "md,lead,dm"  # PORTAL_MFA_REQUIRED_ROLES: staff roles that must use TOTP ("none")
     default_locale: str = "zh"  # PORTAL_DEFAULT_LOCALE
 
     @property
@@ -66,6 +70,16 @@ class Settings:
         """How long a sign-in lasts."""
         return timedelta(hours=self.session_hours)
 
+    @property
+    def mfa_roles(self) -> frozenset[str]:
+        """Staff roles that must sign in with a TOTP code besides the password (issue 15 item 5)."""
+        names = {r.strip() for r in self.mfa_required_roles.split(",")} - {"", "none"}
+        return frozenset(names)
+
+    def idle_limit(self, kind: str) -> timedelta:
+        """How long a session of a staff or customer account may go unused before it ends (issue 15 item 7)."""
+        return timedelta(minutes=self.idle_staff_minutes if kind == "staff" else self.idle_customer_minutes)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
         """Read settings from the environment; `overrides` win."""
@@ -88,8 +102,12 @@ class Settings:
             "public_url": "PORTAL_PUBLIC_URL",
             "session_hours": "PORTAL_SESSION_HOURS",
             "token_minutes": "PORTAL_TOKEN_MINUTES",
+            "throttle_pair_max": "PORTAL_THROTTLE_PAIR_MAX",
             "throttle_account_max": "PORTAL_THROTTLE_ACCOUNT_MAX",
             "throttle_client_max": "PORTAL_THROTTLE_CLIENT_MAX",
+            "idle_staff_minutes": "PORTAL_IDLE_STAFF_MINUTES",
+            "idle_customer_minutes": "PORTAL_IDLE_CUSTOMER_MINUTES",
+            "mfa_required_roles": "PORTAL_MFA_REQUIRED_ROLES",
             "default_locale": "PORTAL_DEFAULT_LOCALE",
         }
         types = {f.name: f.type for f in fields(cls)}
@@ -115,6 +133,9 @@ class Settings:
             raise ConfigError(f"PORTAL_ENV must be local, test, dev or production, not {self.env!r}")
         if self.trusted_proxies < 0:
             raise ConfigError("PORTAL_TRUSTED_PROXIES must be 0 or more")
+        unknown = self.mfa_roles - {"md", "lead", "dm", "clerk", "rep"}
+        if unknown:
+            raise ConfigError(f"PORTAL_MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}")
         if self.secrets_parameter and not self.secret_key:
             return self  # the keys are read from SSM when the app is made (portal.adapters.secrets)
         if self.is_local:

@@ -71,11 +71,14 @@ class LocalStack:
 
 
 def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:5000", seed: bool = True,
-                  env: str = "local", demo_customers: bool = True, prefix: str = "portal-local-") -> LocalStack:
+                  env: str = "local", demo_customers: bool = True, prefix: str = "portal-local-",
+                  mfa_required_roles: str = "none") -> LocalStack:
     """Start moto in server mode on 127.0.0.1, create every table and the bucket, seed the demo data.
 
     moto keeps one state per process: a second backend in the same process (the browser tests start one per
-    module) takes its own `prefix` for tables and bucket, so it starts empty."""
+    module) takes its own `prefix` for tables and bucket, so it starts empty. Two-factor sign-in is required of
+    no role here by default (the demo signs in with passwords alone); production requires it of MD, leadership
+    and department leaders (PORTAL_MFA_REQUIRED_ROLES)."""
     from moto.moto_server.werkzeug_app import MotoRequestHandler
 
     from portal.adapters import bootstrap
@@ -97,6 +100,7 @@ def start_backend(moto_port: int = 5100, portal_url: str = "http://127.0.0.1:500
         "PORTAL_TABLE_PREFIX": prefix,
         "PORTAL_BUCKET": f"{prefix}documents",
         "PORTAL_PUBLIC_URL": portal_url,
+        "PORTAL_MFA_REQUIRED_ROLES": mfa_required_roles,
         **LOCAL_CREDENTIALS,
     }
     settings = Settings.from_env(environment)
@@ -119,6 +123,8 @@ def banner(stack: LocalStack, url: str) -> str:
         f"  Demo logins (password for all: {DEMO_PASSWORD}):",
         *[f"    {email:<26} {role.value:<6} {dept}" for email, _name, role, dept in STAFF],
         f"    {DEMO_CUSTOMER:<26} customer (上海仁济医疗器械有限公司, VIP in ortho)",
+        f"  Two-factor sign-in required of: {', '.join(sorted(stack.settings.mfa_roles)) or 'no role (demo)'} "
+        "(production: md, lead, dm; try it with PORTAL_MFA_REQUIRED_ROLES=md,lead,dm make run)",
         "",
         "  Point other processes (scheduled functions, scripts) at the same local data with:",
         *[f"    export {k}={v}" for k, v in stack.environment.items() if k != "PORTAL_PUBLIC_URL"],
@@ -166,7 +172,8 @@ def main() -> int:
     port = int(os.environ.get("PORTAL_PORT", "5000"))
     show_mail()
     url = f"http://127.0.0.1:{port}"
-    stack = start_backend(int(os.environ.get("PORTAL_MOTO_PORT", "5100")), url)
+    stack = start_backend(int(os.environ.get("PORTAL_MOTO_PORT", "5100")), url,
+                          mfa_required_roles=os.environ.get("PORTAL_MFA_REQUIRED_ROLES") or "none")
     app = create_app(stack.settings)
     deliver_outbox_every(60)
     print(banner(stack, url), flush=True)

@@ -20,7 +20,11 @@ auth_service.use_fast_hashing()
 DEMO_PASSWORD = "Demo-pass-2026!"
 TEST_SETTINGS = {"env": "test", "secret_key": "test-secret-key-that-is-long-enough-0123456789",
                  "token_key": "test-token-key-that-is-long-enough-and-another",
-                 "table_prefix": "test-", "bucket": "test-documents"}
+                 "table_prefix": "test-", "bucket": "test-documents",
+                 # two-factor is required of MD, leadership and department leaders by default (production); the
+                 # tests sign in as them with passwords alone, and tests/web/test_two_factor.py proves the
+                 # required flow with the default setting on
+                 "mfa_required_roles": "none"}
 
 
 def pytest_addoption(parser):

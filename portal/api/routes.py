@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -11,11 +11,10 @@ from portal.api import bp
 from portal.api.schemas import QUERY_PARAMS
 from portal.api.spec import document, operation
 from portal.api.validation import parse, query_value
-from portal.auth.forms import ForgotForm, LoginForm, ResetForm
-from portal.auth.routes import throttles
+from portal.auth.forms import ForgotForm, ResetForm
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit_trail, auth, org, password_reset
+from portal.services import audit_trail, org, password_reset
 from portal.web import ctx, settings
 from portal.web.forms.staff import (
     ActiveForm,
@@ -52,17 +51,6 @@ def _limit() -> int:
 def openapi():
     """The OpenAPI document."""
     return jsonify(document())
-
-
-@operation(bp, "/tokens", "POST", "Exchange e-mail and password for a short-lived bearer token",
-           form=LoginForm, response="Token", status=201, auth=False, errors=(401, 429))
-def tokens():
-    """Sign in for the API: throttled like the sign-in page."""
-    form = parse(LoginForm)
-    user = auth.authenticate(ctx(), form.email.data, form.password.data, throttles(), channel="api")
-    lifetime = settings().token_minutes
-    token = auth.issue_token(ctx(), user, settings().token_keys, timedelta(minutes=lifetime))
-    return jsonify({"token": token, "token_type": "Bearer", "expires_in": lifetime * 60}), 201
 
 
 @operation(bp, "/password-resets", "POST", "Mail a single-use link (30 minutes) to set a new password. 202 whether or "

@@ -145,6 +145,14 @@ SCHEMAS = {
     "ColleagueList": items_of(ref("Colleague")),
     "Invitation": obj(("company", "email", "role", "expires"), company=S, email=S, role=COMPANY_ROLE, expires=TIME),
     "Joined": obj(("status", "email"), status={"type": "string", "enum": ["joined"]}, email=S),
+    "SignedOut": obj(("status", "sessions"), status={"type": "string", "enum": ["signed_out"]}, sessions=INT),
+    "Security": obj(("totp", "totp_required", "recovery_codes_left", "sessions"), totp=BOOL, totp_required=BOOL,
+                    recovery_codes_left=INT, sessions={"type": "array", "items": obj(
+                        ("id", "kind", "device", "last_seen", "current"), id=S,
+                        kind={"type": "string", "enum": ["web", "api"]}, device=S, ip=opt(S), started=TIME,
+                        last_seen=TIME, current=BOOL)}),
+    "TotpSetup": obj(("secret", "otpauth_uri"), secret=S, otpauth_uri=S),
+    "RecoveryCodes": obj(("recovery_codes",), recovery_codes={"type": "array", "items": S}),
 }
 
 QUERY_PARAMS = {

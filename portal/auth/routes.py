@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 
 from portal.auth import bp
 from portal.auth.forms import ForgotForm, LoginForm, PasswordChangeForm, ResetForm
-from portal.domain.throttle import ThrottlePolicy
-from portal.services import auth, customers, password_reset
+from portal.domain.throttle import account_policy, client_policy, pair_policy
+from portal.services import auth, customers, password_reset, signin_link
 from portal.services.errors import Invalid, NotFound, Throttled, Unauthenticated
 from portal.web import ctx, safe_next, settings, signed_in_required
 from portal.web.forms import FORM_ERRORS, apply_errors
@@ -18,10 +18,19 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def throttles() -> auth.Throttles:
-    """The sign-in throttles configured for this app."""
+    """The sign-in throttles configured for this app (issue 15 item 6)."""
     conf = settings()
-    return auth.Throttles(ThrottlePolicy(max_failures=conf.throttle_account_max),
-                          ThrottlePolicy(max_failures=conf.throttle_client_max))
+    return auth.Throttles(pair_policy(conf.throttle_pair_max), client_policy(conf.throttle_client_max),
+                          account_policy(conf.throttle_account_max))
+
+
+def open_session(user, next_url: str | None = None):
+    """A fresh session for `user` (nothing from before survives); off to where they were going."""
+    session.clear()
+    session["sid"] = auth.start_session(ctx(), user, settings().session_lifetime)
+    session["uid"] = user.user_id  # signed with the cookie: the session and account are read together
+    session.permanent = True
+    return redirect(safe_next(next_url) or home_for(auth.actor_for(user)))
 
 
 def home_for(actor) -> str:
@@ -44,17 +53,22 @@ def login():
     problem, status = None, 200
     if form.validate_on_submit():
         try:
-            user = auth.authenticate(ctx(), form.email.data, form.password.data, throttles())
+            checked = auth.check_password(ctx(), form.email.data, form.password.data, throttles())
         except Throttled as exc:
             problem, status = exc.message, 429
         except Unauthenticated as exc:
             problem = exc.message
         else:
-            session.clear()  # a new session at sign-in: nothing from before survives
-            session["sid"] = auth.start_session(ctx(), user, settings().session_lifetime)
-            session["uid"] = user.user_id  # signed with the cookie: the session and account are read together
-            session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or home_for(auth.actor_for(user)))
+            user, next_url = checked.user, request.args.get("next")
+            if checked.next_step == "totp":  # the password was right: the code comes next, within 5 minutes
+                session.clear()
+                session["mfa_uid"], session["mfa_at"] = user.user_id, int(ctx().now.timestamp())
+                session["mfa_next"] = safe_next(next_url)
+                return redirect(url_for("auth.login_totp"))
+            if checked.next_step == "link":
+                signin_link.send(ctx(), user, settings().public_url)
+                return render_template("auth/link_sent.html")
+            return open_session(user, next_url)
     return render_template("auth/login.html", form=form, problem=problem), status
 
 
@@ -87,7 +101,10 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            auth.change_password(ctx(), form.current_password.data, form.new_password.data, session.get("sid"))
+            auth.change_password(ctx(), form.current_password.data, form.new_password.data, session.get("sid"),
+                                 throttles())
+        except Throttled as exc:
+            form.current_password.errors = [str(exc.message)]
         except Invalid as exc:
             for name, messages in exc.fields.items():
                 getattr(form, name).errors = list(messages)

@@ -49,6 +49,7 @@ class Perm(StrEnum):
     RECORD_INCIDENTS = "record_incidents"
     REVIEW_CUSTOMERS = "review_customers"
     RUN_JOBS = "run_jobs"
+    RESET_TWO_FACTOR = "reset_two_factor"
 
 
 ALL_STAFF = frozenset(Role)
@@ -62,6 +63,7 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_STAFF: ALL_STAFF,
     Perm.MANAGE_DEPARTMENTS: frozenset({Role.MD}),
     Perm.MANAGE_STAFF: frozenset({Role.MD, Role.DM}),
+    Perm.RESET_TWO_FACTOR: frozenset({Role.MD}),  # issue 15 item 5: a lost device is reset by MD
     Perm.MANAGE_PRODUCTS: frozenset({Role.MD, Role.DM}),
     Perm.VIEW_AUDIT: frozenset({Role.MD}),
     Perm.VIEW_CUSTOMERS: ALL_STAFF,

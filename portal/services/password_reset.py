@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from portal.adapters.repos.identity import Sessions, Users
 from portal.adapters.uow import WriteConflict
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import audit, link_tokens, outbox
+from portal.services import audit, link_tokens, outbox, signin_guard
 from portal.services.auth import actor_for, check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import NotFound, Throttled
@@ -59,8 +59,10 @@ def request_reset(ctx: Ctx, email: str, portal_url: str) -> None:
 
 def _holder(ctx: Ctx, token: str):
     """The active account a reset link opens (NotFound for any other link: expired, used, replaced or forged)."""
+    signin_guard.check_link(ctx, "reset")  # guessed links: throttled per client address, audited (issue 15)
     user = ctx.uow().repo(Users).find(link_tokens.owner_of(token))
     if user is None or not user.active or not link_tokens.opens(user.reset_hash, user.reset_expires, token, ctx.now):
+        signin_guard.bad_link(ctx, "reset")
         raise NotFound(BAD_LINK)
     return user
 

@@ -16,8 +16,14 @@ def locked_until(keys: list[tuple[str, ThrottlePolicy]], now: datetime, store: A
     return UnitOfWork(store).repo(Throttles).locked_until([k for k, _ in keys], now)
 
 
-def count_failure(key: str, policy: ThrottlePolicy, now: datetime, store: Any = None) -> None:
-    """Add one failure (or counted try) under `key` atomically; lock the key when the policy says so.
+def locks(keys: list[str], now: datetime, store: Any = None) -> dict[str, datetime]:
+    """Which of `keys` refuse tries at `now`, and until when (one BatchGetItem)."""
+    return UnitOfWork(store).repo(Throttles).locks(keys, now)
+
+
+def count_failure(key: str, policy: ThrottlePolicy, now: datetime, store: Any = None) -> int:
+    """Add one failure (or counted try) under `key` atomically; lock the key when the policy says so; return how
+    many the key's window holds now.
 
     Tries arriving together are each counted: the one that opens a window does so only while none is open,
     the others count in the window it opened.
@@ -42,6 +48,7 @@ def count_failure(key: str, policy: ThrottlePolicy, now: datetime, store: Any = 
         if until:
             throttles.lock(key, until)
             uow.commit()
+    return failures
 
 
 def forget(key: str, store: Any = None) -> None:

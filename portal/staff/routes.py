@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from portal.auth.forms import ConfirmForm
 from portal.domain.roles import DepartmentKind, Perm, Role, may, may_grant, may_manage_user
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit_trail, grading, org
+from portal.services import audit_trail, grading, mfa, org
 from portal.services.access import refuse
 from portal.services.auth import find_user_by_email
 from portal.services.errors import Invalid
@@ -141,7 +142,19 @@ def staff_member(user_id: str):
             flash(_("Saved."), "success")
             return redirect(url_for("staff.staff_member", user_id=user_id))
     return render_template("staff/user.html", user=user, form=form, problem=problem, can_manage=can_manage,
-                           active_form=ActiveForm(obj=user))
+                           active_form=ActiveForm(obj=user),
+                           reset_form=ConfirmForm() if may(g.actor, Perm.RESET_TWO_FACTOR) else None)
+
+
+@bp.post("/users/<user_id>/two-factor-reset")
+@staff_required(Perm.RESET_TWO_FACTOR)
+def staff_totp_reset(user_id: str):
+    """MD resets a staff member's two-factor sign-in (a lost device): audited, the owner told and signed out."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mfa.reset(ctx(), user_id)
+    flash(_("Two-factor sign-in was reset. The owner was told by mail and signed out everywhere."), "success")
+    return redirect(url_for("staff.staff_member", user_id=user_id))
 
 
 @bp.post("/users/<user_id>/active")

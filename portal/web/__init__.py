@@ -83,6 +83,10 @@ def wants_json() -> bool:
 
 # what a person whose password is temporary may still do: change it, or sign out
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout"}
+# what a person who must set up two-factor sign-in may still do (issue 15 item 5)
+MFA_SETUP_ENDPOINTS = {"auth.logout", "auth.security", "auth.totp_start", "auth.totp_setup", "auth.session_end",
+                       "auth.sessions_end_all", "api.security", "api.totp_start", "api.totp_confirm",
+                       "api.session_end", "api.sessions_end_all", "api.token_sign_out", "api.me"}
 
 
 def signed_in_required(view):
@@ -99,6 +103,11 @@ def signed_in_required(view):
                 raise Forbidden(_("Change the temporary password first."))
             flash(_("Your password was set by someone else: choose your own before going on."), "info")
             return redirect(url_for("auth.change_password"))
+        if g.get("mfa_setup") and request.endpoint not in MFA_SETUP_ENDPOINTS:
+            if wants_json():
+                raise Forbidden(_("Set up two-factor sign-in first."))
+            flash(_("Your role signs in with two factors: set up your authenticator app before going on."), "info")
+            return redirect(url_for("auth.totp_setup"))
         return view(*args, **kwargs)
 
     return wrapper

@@ -11,7 +11,9 @@ from flask.json.provider import DefaultJSONProvider
 
 from portal.adapters import files
 from portal.adapters.uow import UnitOfWork
-from portal.services.auth import actor_for, load_session, read_token
+from portal.services.mfa import must_set_up
+from portal.services.sessions import actor_for, resume, seen
+from portal.services.tokens import read_token_session
 from portal.web import request_now, request_store, settings
 
 
@@ -39,25 +41,30 @@ class StrictJSON(DefaultJSONProvider):
 
 
 def identify() -> None:
-    """Set g.actor from the API bearer token or the browser session; None when anonymous."""
-    g.actor, g.must_change_password = None, False
+    """Set g.actor from the API bearer token or the browser session; None when anonymous. A session or token unused
+    longer than the idle limit ends; "last seen" is written at most once a minute (issue 15 item 7)."""
+    g.actor, g.must_change_password, g.mfa_setup, g.token_sid = None, False, False, None
     if request.endpoint == "static":
         return
+    conf = settings()
+    found = None
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            user = read_token(header[7:].strip(), settings().token_keys, request_now())
-            g.actor, g.must_change_password = actor_for(user), bool(user.must_change_password)
-        return
-    raw = session.get("sid")
-    if raw:
+            found = read_token_session(header[7:].strip(), conf.token_keys, request_now(), idle=conf.idle_limit)
+            g.token_sid = found.session.sid_hash
+    elif raw := session.get("sid"):
         store = request_store()  # a GET keeps what it read: the catalogue comes with the session, for its pages
-        user = load_session(raw, request_now(), UnitOfWork(store), user_id=session.get("uid"),
-                            with_catalogue=store is not None)
-        if user is None:
-            session.clear()  # ended, expired or disabled: the old cookie is worthless
-        else:
-            g.actor, g.must_change_password = actor_for(user), bool(user.must_change_password)
+        found = resume(raw, request_now(), UnitOfWork(store), user_id=session.get("uid"),
+                       with_catalogue=store is not None, idle=conf.idle_limit)
+        if found is None:
+            session.clear()  # ended, expired, idle or disabled: the old cookie is worthless
+    if found is not None:
+        user = found.user
+        g.actor, g.must_change_password = actor_for(user), bool(user.must_change_password)
+        g.mfa_setup = must_set_up(user, conf.mfa_roles)
+        if found.due_for_seen(request_now()):
+            seen(found.session.sid_hash, request_now())
 
 
 def _origin(url: str | None) -> str:

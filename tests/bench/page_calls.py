@@ -53,7 +53,14 @@ def read_routes(app):
 
 
 def measure(app, ids: dict, roles: list[str] = ROLES) -> dict:
-    """{(route, role): (calls, items, operations)} for every route each of `roles` may open."""
+    """{(route, role): (calls, items, operations)} for every route each of `roles` may open.
+
+    The clock stands still while one role's reads are measured: a session's "last seen" is written at most once a
+    minute (issue 15 item 7), a cost of the session rather than of whichever page comes a minute later
+    (tests/web/test_sessions_web.py counts that write)."""
+    import time_machine
+
+    from portal.adapters.clock import utc_now
     from tests.conftest import api_token, sign_in
     from tests.walk import CUSTOMER_EMAIL
     from tests.web.test_access_walk import url_for_rule
@@ -61,15 +68,16 @@ def measure(app, ids: dict, roles: list[str] = ROLES) -> dict:
     results = {}
     for role in roles:
         email = CUSTOMER_EMAIL if role == "customer" else f"{role}@demo.local"
-        client = app.test_client()
-        sign_in(client, email)
-        headers = {"Authorization": f"Bearer {api_token(app.test_client(), email)}"}
-        for rule in read_routes(app):
-            url = url_for_rule(rule, ids)
-            with dynamodb_cost() as cost:
-                answer = client.get(url, headers=headers if url.startswith("/api/") else {})
-            if answer.status_code == 200:
-                results[(rule.rule, role)] = (sum(cost["calls"].values()), cost["items"], dict(cost["calls"]))
+        with time_machine.travel(utc_now(), tick=False):
+            client = app.test_client()
+            sign_in(client, email)
+            headers = {"Authorization": f"Bearer {api_token(app.test_client(), email)}"}
+            for rule in read_routes(app):
+                url = url_for_rule(rule, ids)
+                with dynamodb_cost() as cost:
+                    answer = client.get(url, headers=headers if url.startswith("/api/") else {})
+                if answer.status_code == 200:
+                    results[(rule.rule, role)] = (sum(cost["calls"].values()), cost["items"], dict(cost["calls"]))
     return results
 
 

@@ -191,3 +191,52 @@ def test_departments_products_and_prospects_refuse_what_would_overwrite(store):
     assert [p.prospect_id for p in repo.in_department("spine")[0]] == ["p1"]
     dept = UnitOfWork(store).repo(Departments).find("spine")
     assert (dept.org, dept.version) == ("org", 1)
+
+
+def test_totp_is_set_up_once_a_time_step_and_a_recovery_code_are_used_once_and_md_clears_it(store):
+    """Issue 15 item 5: the conditions that make a code single-use hold on both stores."""
+    commit(store, lambda uow: uow.repo(Users).create(records.User(
+        user_id="t1", email="t@x.cn", name="t", kind="staff", role="dm", dept_id="qa", password_hash="h",
+        created_at=T0)))
+    commit(store, lambda uow: uow.repo(Users).begin_totp("t1", "SECRET1"))
+    assert refused(store, lambda uow: uow.repo(Users).enable_totp("t1", "OTHER", 10, {"h1", "h2"})) == {"totp"}
+    commit(store, lambda uow: uow.repo(Users).enable_totp("t1", "SECRET1", 10, {"h1", "h2"}))
+    assert refused(store, lambda uow: uow.repo(Users).begin_totp("t1", "SECRET2")) == {"totp"}  # on already
+    assert refused(store, lambda uow: uow.repo(Users).use_totp_step("t1", 10)) == {"replay"}
+    commit(store, lambda uow: uow.repo(Users).use_totp_step("t1", 11))
+    commit(store, lambda uow: uow.repo(Users).use_recovery_code("t1", "h2"))
+    assert refused(store, lambda uow: uow.repo(Users).use_recovery_code("t1", "h2")) == {"replay"}
+    user = UnitOfWork(store).repo(Users).get("t1")
+    assert (user.totp_secret, user.totp_pending, user.totp_last_step, user.recovery_hashes) == (
+        "SECRET1", None, 11, {"h1"})
+    commit(store, lambda uow: uow.repo(Users).clear_totp("t1"))
+    user = UnitOfWork(store).repo(Users).get("t1")
+    assert (user.totp_secret, user.totp_last_step, user.recovery_hashes) == (None, None, None)
+    assert refused(store, lambda uow: uow.repo(Users).use_totp_step("t1", 12)) == {"replay"}  # TOTP is off
+
+
+def test_a_sign_in_link_is_used_once_and_a_session_s_last_seen_moves_only_while_it_lives(store):
+    commit(store, lambda uow: uow.repo(Users).create(records.User(
+        user_id="l1", email="l@x.cn", name="l", kind="staff", role="rep", dept_id="qa", password_hash="h",
+        created_at=T0)))
+    commit(store, lambda uow: uow.repo(Users).open_signin_link("l1", "hash1", T0 + WINDOW))
+    commit(store, lambda uow: uow.repo(Users).open_signin_link("l1", "hash2", T0 + WINDOW))  # replaces it
+    assert refused(store, lambda uow: uow.repo(Users).use_signin_link("l1", "hash1")) == {"link"}
+    commit(store, lambda uow: uow.repo(Users).use_signin_link("l1", "hash2"))
+    assert refused(store, lambda uow: uow.repo(Users).use_signin_link("l1", "hash2")) == {"link"}
+    commit(store, lambda uow: uow.repo(Sessions).start(records.Session(
+        sid_hash="s1", user_id="l1", created_at=T0, expires_at=T0 + WINDOW * 8, kind="web")))
+    commit(store, lambda uow: uow.repo(Sessions).seen("s1", T0 + WINDOW))
+    assert UnitOfWork(store).repo(Sessions).get("s1").last_seen == T0 + WINDOW
+    commit(store, lambda uow: uow.repo(Sessions).end("s1"))
+    assert refused(store, lambda uow: uow.repo(Sessions).seen("s1", T0 + WINDOW)) == {"session"}
+    assert UnitOfWork(store).repo(Sessions).get("s1") is None
+
+
+def test_the_owner_is_told_once_per_throttle_window(store):
+    commit(store, lambda uow: uow.repo(Throttles).start_window("account#o@x.cn", now=T0, expires=T0 + WINDOW,
+                                                               since=T0 - WINDOW))
+    assert UnitOfWork(store).repo(Throttles).locks(["account#o@x.cn"], T0) == {}
+    commit(store, lambda uow: uow.repo(Throttles).mark_told("account#o@x.cn"))
+    assert refused(store, lambda uow: uow.repo(Throttles).mark_told("account#o@x.cn")) == {"told"}
+    assert refused(store, lambda uow: uow.repo(Throttles).mark_told("account#none")) == {"told"}

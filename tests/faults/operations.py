@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pyotp
+
 from portal.adapters import records
 from portal.adapters.repos.dynamics import BlacklistEntries
 from portal.services import (
@@ -26,13 +28,17 @@ from portal.services import (
     evaluations,
     grading,
     incidents,
+    mfa,
     misconduct,
     password_reset,
     profile,
     prospects,
+    sessions,
+    signin_link,
     ticket_files,
     ticket_lifecycle,
     tickets,
+    tokens,
     verification,
     visits,
 )
@@ -223,6 +229,58 @@ def _colleague(world, active: bool = True):
 
 CONTACT = {"contact_name": "王经理", "mobile": "13700137000", "email": "office@x.cn", "region": "上海市",
            "mailing_address": "上海市浦东新区张江路 1 号"}
+def _totp_begun(world):
+    from portal.services import mfa
+
+    return mfa.start_setup(world.ctx(LEADER)).secret
+
+
+def _totp_on(world):
+    from portal.services import mfa
+
+    secret = _totp_begun(world)
+    codes = mfa.confirm_setup(world.ctx(LEADER), pyotp.TOTP(secret).at(world.now))
+    return secret, codes
+
+
+def _later(world, email=None, **delta):
+    return world.later(world.ctx(email), **delta)
+
+
+def _signin_link(world):
+    from portal.services import signin_link
+
+    signin_link.send(world.ctx(), world.user(MD), "https://portal.example.cn")
+    return re.search(r"/login/link/(\S+)", world.mails("登录链接")[-1][2]).group(1)
+
+
+def _nineteen_failures(world):
+    from portal.services import auth
+    from portal.services.errors import Unauthenticated
+
+    for n in range(19):
+        try:
+            auth.check_password(world.ctx(ip=f"203.0.113.{n}"), MD, "wrong-password-1", auth.Throttles())
+        except Unauthenticated:
+            pass
+
+
+def _twentieth_failure(world, _state):
+    from portal.services import auth
+    from portal.services.errors import Unauthenticated
+
+    try:
+        auth.check_password(_later(world, minutes=1), MD, "wrong-password-1", auth.Throttles())
+    except Unauthenticated:
+        return None
+    raise AssertionError("the wrong password signed in")
+
+
+def _two_sessions(world):
+    from portal.services import auth
+
+    user = world.user(REP)
+    return [auth.start_session(world.ctx(), user, timedelta(hours=8)) for _ in range(2)]
 
 
 def _staged_mail(world):
@@ -271,6 +329,28 @@ OPERATIONS: list[Operation] = [
               lambda w, ctx: profile.update_me(ctx, "张三丰", "13900139000", "en")),
     Operation("company_contact_edit", lambda w: register(w)[1],
               lambda w, ctx: profile.edit_company(ctx, CONTACT, None)),
+    # --- sign-in (issue 15 items 5-7) ---
+    Operation("totp_setup_start", lambda w: None, lambda w, _: mfa.start_setup(w.ctx(LEADER))),
+    Operation("totp_setup_confirm", _totp_begun,
+              lambda w, secret: mfa.confirm_setup(w.ctx(LEADER), pyotp.TOTP(secret).at(w.now)), sends_mail=True),
+    Operation("totp_sign_in", _totp_on,
+              lambda w, s: mfa.verify_code(_later(w, seconds=60), w.user(LEADER).user_id,
+                                           pyotp.TOTP(s[0]).at(w.now + timedelta(seconds=60)))),
+    Operation("recovery_code_sign_in", _totp_on,
+              lambda w, s: mfa.verify_code(_later(w, seconds=60), w.user(LEADER).user_id, s[1][0])),
+    Operation("totp_reset_by_md", lambda w: (_totp_on(w), _two_sessions(w)),
+              lambda w, _: mfa.reset(w.ctx(MD), w.user(LEADER).user_id), sends_mail=True),
+    Operation("signin_link_sent", lambda w: None,
+              lambda w, _: signin_link.send(w.ctx(), w.user(MD), "https://portal.example.cn"), sends_mail=True),
+    Operation("signin_link_used", _signin_link, lambda w, token: signin_link.use(w.ctx(), token)),
+    Operation("owner_told_of_many_failures", _nineteen_failures, _twentieth_failure, sends_mail=True),
+    Operation("api_token_issued", lambda w: None,
+              lambda w, _: tokens.issue_token(w.ctx(), w.user(REP), "k" * 40, timedelta(minutes=15))),
+    Operation("session_signed_out_one", _two_sessions,
+              lambda w, raws: sessions.end_one(w.ctx(REP), sessions.sid_hash(raws[1])[:sessions.HANDLE])),
+    Operation("signed_out_everywhere", _two_sessions, lambda w, _: sessions.end_everywhere(w.ctx(REP))),
+    Operation("last_seen", _two_sessions,
+              lambda w, raws: sessions.seen(sessions.sid_hash(raws[0]), w.now + timedelta(minutes=2), w.store)),
     Operation("document_upload_confirm", _upload_waiting,
               lambda w, s: documents.confirm(s[0], s[1])),
     Operation("prospect_invitation",

@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from portal.tools.build_package import client_services, interpreter, runtime_of
@@ -28,6 +29,7 @@ from tests.lambda_runtime import ApiGatewayClient, LambdaProcess, scheduled_even
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Demo-pass-2026!"
 MD_EMAIL, LEADER_EMAIL = "md.lambda@portal.example.cn", "ortho.lambda@portal.example.cn"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # a known authenticator key: the stage requires two-factor
 
 
 def test_static_url_switches_to_the_cdn_in_production(aws):
@@ -134,6 +136,7 @@ def lambda_world(package, tmp_path):
         with UnitOfWork() as uow:  # as if they had chosen their own password (a change would also end API tokens
             user = uow.repo(Users).get(made.user_id)  # issued before it, by this process's clock, which a
             user.must_change_password = None  # --years-ahead run moves and the handler's process does not)
+            user.totp_secret = TOTP_SECRET  # the stage requires two-factor of MD and department leaders
             uow.repo(Users).save(user)
             uow.commit()
     secrets = {"PORTAL_SECRET_KEY": "lambda-test-secret-key-0123456789abcdef",
@@ -168,14 +171,19 @@ def test_the_package_serves_pages_and_the_api_and_runs_every_schedule_on_lambda(
     signed_in = browser.request("POST", "/login", form={"email": MD_EMAIL, "password": PASSWORD,
                                                         "csrf_token": token})
     assert signed_in["status"] == 302, re.findall(r"class=\"(?:problem|error)\"[^<]*<?[^<]*", signed_in["body"])
-    assert signed_in["headers"]["location"][0].endswith("/staff/")
+    assert signed_in["headers"]["location"][0].endswith("/login/totp")  # the stage's default: two-factor for MD
+    step = browser.request("GET", "/login/totp")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', step["body"])[1]
+    coded = browser.request("POST", "/login/totp", form={"code": pyotp.TOTP(TOTP_SECRET).now(), "csrf_token": token})
+    assert coded["status"] == 302 and coded["headers"]["location"][0].endswith("/staff/"), coded["body"][:2000]
     staff_home = browser.request("GET", "/staff/")
     assert staff_home["status"] == 200, staff_home["body"][:2000]
     departments = browser.request("GET", "/staff/departments")
     assert departments["status"] == 200 and "骨科产品销售部" in departments["body"]
 
     api = ApiGatewayClient(handler, address="198.51.100.20")
-    issued = api.request("POST", "/api/v1/tokens", json_body={"email": LEADER_EMAIL, "password": PASSWORD})
+    issued = api.request("POST", "/api/v1/tokens", json_body={"email": LEADER_EMAIL, "password": PASSWORD,
+                                                              "code": pyotp.TOTP(TOTP_SECRET).now()})
     assert issued["status"] in (200, 201), issued["body"]
     bearer = {"Authorization": f"Bearer {json.loads(issued['body'])['token']}"}
     me = api.request("GET", "/api/v1/me", headers=bearer)

@@ -55,3 +55,18 @@ def test_mail_region_and_trusted_proxies():
     assert Settings.from_env({}).trusted_proxies == 0
     with pytest.raises(ConfigError):
         Settings.from_env({"PORTAL_TRUSTED_PROXIES": "-1"})
+
+
+def test_two_factor_is_required_of_md_leadership_and_department_leaders_by_default():
+    """Issue 15 item 5: production's default; `none` turns it off (the demo and the tests); a typo is refused."""
+    assert Settings.from_env({}).mfa_roles == {"md", "lead", "dm"}
+    assert Settings.from_env({"PORTAL_MFA_REQUIRED_ROLES": "none"}).mfa_roles == frozenset()
+    assert Settings.from_env({"PORTAL_MFA_REQUIRED_ROLES": "md, dm"}).mfa_roles == {"md", "dm"}
+    with pytest.raises(ConfigError, match="unknown roles: boss"):
+        Settings.from_env({"PORTAL_MFA_REQUIRED_ROLES": "md,boss"})
+
+
+def test_idle_limits_are_30_minutes_for_staff_and_2_hours_for_customers():
+    conf = Settings.from_env({})
+    assert conf.idle_limit("staff").total_seconds() == 30 * 60
+    assert conf.idle_limit("customer").total_seconds() == 2 * 3600

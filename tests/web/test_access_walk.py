@@ -72,7 +72,7 @@ EXPECTED = {
     "api.application_create": CUSTOMER, "api.application_get": ORTHO_VIEW | CUSTOMER,
     "api.application_condition": ORTHO_REVIEW, "api.application_decision": ORTHO_DECIDE,
     "api.department_applications": ORTHO_VIEW, "api.department_customers": ORTHO_VIEW,
-    "api.openapi": PUBLIC, "api.tokens": PUBLIC, "api.password_reset_request": PUBLIC,
+    "api.openapi": PUBLIC, "api.tokens_create": PUBLIC, "api.password_reset_request": PUBLIC,
     "api.password_reset_finish": PUBLIC,
     "api.me": SIGNED_IN, "api.departments": STAFF, "api.department_create": MD,
     "api.department": ORTHO_VIEW, "api.department_staff": ORTHO_VIEW, "api.staff_create": ORTHO_MANAGE,
@@ -90,7 +90,14 @@ EXPECTED = {
     "api.colleague_list": CUSTOMER, "api.colleague_invite": CUSTOMER, "api.colleague_role": CUSTOMER,
     "api.colleague_disable": CUSTOMER, "api.colleague_enable": CUSTOMER, "api.invitation_get": PUBLIC,
     "api.invitation_accept": PUBLIC,
+    "auth.login_totp": PUBLIC, "auth.login_link": PUBLIC, "auth.security": SIGNED_IN, "auth.totp_start": SIGNED_IN,
+    "auth.totp_setup": SIGNED_IN, "auth.session_end": SIGNED_IN, "auth.sessions_end_all": SIGNED_IN,
+    "api.token_sign_out": SIGNED_IN, "api.security": SIGNED_IN, "api.totp_start": SIGNED_IN,
+    "api.totp_confirm": SIGNED_IN, "api.session_end": SIGNED_IN, "api.sessions_end_all": SIGNED_IN,
+    "api.staff_totp_reset": MD, "staff.staff_totp_reset": MD,
 }
+# routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
+ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
 
 
 # An allowed user never gets a 5xx, and a GET always answers 2xx/3xx. The walk sends empty forms and bodies, so
@@ -117,6 +124,8 @@ PAGE_CONTENT_ERRORS = {
     "account.invitation POST": 404,
     "customer.colleague POST": 400,  # the empty form names no action
     "api.invitation_get GET": 404,  # the walked token is no invitation: the API says so
+    "auth.login_link POST": 404,  # the walked token is no sign-in link
+    "auth.session_end POST": 404,  # the walked handle names none of the walker's sessions
 }
 
 
@@ -149,8 +158,9 @@ def routes(app):
 
 
 def url_for_rule(rule, ids):
-    fixed = {"auth.set_language": {"code": "en"}, "site.show": {"lang": "zh", "page": "admission"}}.get(
-        rule.endpoint, {})  # the language switch and the public site's pages
+    fixed = {"auth.set_language": {"code": "en"}, "site.show": {"lang": "zh", "page": "admission"},
+             "auth.session_end": {"handle": "0" * 16}, "api.session_end": {"handle": "0" * 16}}.get(
+        rule.endpoint, {})  # the language switch, the public site's pages, a session handle naming none
     values = {arg: fixed[arg] if arg in fixed else ids[arg] for arg in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
@@ -174,20 +184,27 @@ def walk_ids(walk_app):
     return build_world()
 
 
+def _walker(app, who: str):
+    """A client signed in as `who` (none for anonymous) and the headers of an API token of theirs."""
+    client = app.test_client()
+    if who == "anonymous":
+        return client, {}
+    email = "buyer@customer.cn" if who == "customer" else f"{who}@demo.local"
+    assert sign_in(client, email).status_code == 302
+    return client, {"Authorization": f"Bearer {api_token(app.test_client(), email)}"}
+
+
 def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids):
     ids = walk_ids
     spec = walk_app.test_client().get("/api/v1/openapi.json").get_json()
     surprises = []
     for who in IDENTITIES:
-        client = walk_app.test_client()
-        headers = {}
-        if who != "anonymous":
-            email = "buyer@customer.cn" if who == "customer" else f"{who}@demo.local"
-            assert sign_in(client, email).status_code == 302
-            headers = {"Authorization": f"Bearer {api_token(walk_app.test_client(), email)}"}
-        for rule, method in routes(walk_app):
+        client, headers = _walker(walk_app, who)
+        for rule, method in sorted(routes(walk_app), key=lambda route: route[0].endpoint in ENDS_SESSION):
             if rule.endpoint == "auth.logout":
                 continue  # would end this walker's session; covered in test_sign_in
+            if rule.endpoint in ENDS_SESSION:
+                client, headers = _walker(walk_app, who)  # each gets a live session and token to end
             url = url_for_rule(rule, ids)
             is_api = url.startswith("/api/")
             kwargs = {"headers": headers, "json": {}} if is_api and method != "GET" else (
@@ -196,8 +213,10 @@ def test_SEC_1_every_route_admits_exactly_the_expected_users(walk_app, walk_ids)
             allowed = who in EXPECTED.get(f"{rule.endpoint} {method}", EXPECTED[rule.endpoint])
             got_in = response.status_code not in (401, 403) and not (
                 response.status_code == 302 and response.headers["Location"].startswith("/login"))
-            if rule.endpoint in ("auth.index", "auth.set_language"):
+            if rule.endpoint in ("auth.index", "auth.set_language", "auth.login_totp"):
                 got_in = response.status_code == 302
+            if rule.endpoint == "auth.sessions_end_all":  # signed out on purpose: to the sign-in page, no `next`
+                got_in = response.status_code == 302 and "next=" not in response.headers["Location"]
             if got_in != allowed:
                 surprises.append(f"{who} {method} {url}: {response.status_code} (allowed={allowed})")
             elif allowed and (problem := allowed_answer_problem(rule, method, response.status_code, spec)):

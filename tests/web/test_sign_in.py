@@ -72,7 +72,7 @@ def test_unknown_email_and_wrong_password_get_the_same_message(client):
     assert ("auth.sign_in", "failed", "nobody@demo.local") in failed
 
 
-def test_wrong_password_six_times_locks_the_account_even_with_the_right_password(client):
+def test_five_wrong_passwords_make_the_account_wait_at_this_address_even_with_the_right_password(client):
     for _ in range(5):
         assert sign_in(client, "rehab.rep@demo.local", "wrong-password-1").status_code == 200
     sixth = sign_in(client, "rehab.rep@demo.local", DEMO_PASSWORD)
@@ -82,7 +82,7 @@ def test_wrong_password_six_times_locks_the_account_even_with_the_right_password
     assert ("auth.sign_in", "refused", "rehab.rep@demo.local") in audit_actions("refused")
 
 
-def test_lock_holds_for_another_client_and_lifts_after_fifteen_minutes(app):
+def test_the_wait_holds_for_another_browser_at_the_same_address_and_lifts_after_it(app):
     import time_machine
 
     first, second = app.test_client(), app.test_client()
@@ -94,9 +94,9 @@ def test_lock_holds_for_another_client_and_lifts_after_fifteen_minutes(app):
         assert sign_in(second, "rehab.rep@demo.local").status_code == 302
 
 
-def test_client_throttle_counts_failures_across_accounts(client):
-    for n in range(5):
-        sign_in(client, f"guess{n}@demo.local", "wrong-password-1")
+def test_client_throttle_counts_failures_across_accounts_with_a_high_limit(client):
+    for n in range(50):  # issue 15 item 6: an office behind one address is not stopped by a few typos
+        assert sign_in(client, f"guess{n}@demo.local", "wrong-password-1").status_code == 200
     response = sign_in(client, "ortho.rep@demo.local")
     assert response.status_code == 429
 

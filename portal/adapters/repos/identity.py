@@ -165,6 +165,42 @@ class Users(Repo):
                                       attr("invite_hash").remove(), attr("invite_expires").remove(),
                                       attr("created_at").set(now), attr("version").add(1)],
                     attr("invite_hash").eq(token_hash), tag="invitation")
+    def begin_totp(self, user_id: str, secret: str) -> None:
+        """Stage a TOTP secret being set up (replacing one set up before); tag "totp" if TOTP is on already."""
+        self.update((user_id,), [attr("totp_pending").set(secret)], attr("totp_secret").not_exists(), tag="totp")
+
+    def enable_totp(self, user_id: str, secret: str, step: int, recovery_hashes: set[str]) -> None:
+        """Stage turning TOTP on with the secret being set up (tag "totp" if another set-up replaced it)."""
+        self.update((user_id,), [attr("totp_secret").set(secret), attr("totp_pending").remove(),
+                                 attr("totp_last_step").set(step), attr("recovery_hashes").set(recovery_hashes),
+                                 attr("version").add(1)], attr("totp_pending").eq(secret), tag="totp")
+
+    def use_totp_step(self, user_id: str, step: int) -> None:
+        """Stage remembering a used time-step, only if it is later than the last one (tag "replay")."""
+        self.update((user_id,), [attr("totp_last_step").set(step)],
+                    attr("totp_secret").exists() & (attr("totp_last_step").not_exists()
+                                                    | attr("totp_last_step").lt(step)), tag="replay")
+
+    def use_recovery_code(self, user_id: str, code_hash: str) -> None:
+        """Stage using up a recovery code, only while it is unused (tag "replay")."""
+        self.update((user_id,), [attr("recovery_hashes").discard({code_hash})],
+                    attr("recovery_hashes").contains(code_hash), tag="replay")
+
+    def clear_totp(self, user_id: str) -> None:
+        """Stage turning TOTP off (a lost device): secret, set-up and recovery codes go (tag "user")."""
+        self.update((user_id,), [attr("totp_secret").remove(), attr("totp_pending").remove(),
+                                 attr("totp_last_step").remove(), attr("recovery_hashes").remove(),
+                                 attr("version").add(1)], attr("user_id").exists(), tag="user")
+
+    def open_signin_link(self, user_id: str, token_hash: str, expires: datetime) -> None:
+        """Stage a one-time sign-in link for the account, replacing any earlier one."""
+        self.update((user_id,), [attr("signin_hash").set(token_hash), attr("signin_expires").set(expires)],
+                    attr("user_id").exists(), tag="user")
+
+    def use_signin_link(self, user_id: str, token_hash: str) -> None:
+        """Stage closing the sign-in link, once: only while it is the open one (tag "link")."""
+        self.update((user_id,), [attr("signin_hash").remove(), attr("signin_expires").remove()],
+                    attr("signin_hash").eq(token_hash), tag="link")
 
     def create(self, user) -> None:
         """Stage a new account with its e-mail claimed (the commit fails with "email" if it is taken)."""
@@ -190,6 +226,10 @@ class Sessions(Repo):
         """Stage the end of a session (nothing when it has ended already)."""
         self.delete((sid_hash,))
 
+    def seen(self, sid_hash: str, now: datetime) -> None:
+        """Stage the session's "last seen" moving to `now`, only while it exists (tag "session")."""
+        self.update((sid_hash,), [attr("last_seen").set(now)], attr("sid_hash").exists(), tag="session")
+
 
 class Throttles(Repo):
     """Counted tries per key ("account#<email>", "client#<ip>", "register#<ip>"), shared by every container."""
@@ -200,6 +240,11 @@ class Throttles(Repo):
         """Until when the latest lock among `keys` refuses tries (None: none is locked at `now`); one BatchGetItem."""
         until = [t.locked_until for t in self.many([(k,) for k in keys]) if t.locked_until and t.locked_until > now]
         return max(until) if until else None
+
+    def locks(self, keys: list[str], now: datetime) -> dict[str, datetime]:
+        """The keys among `keys` that refuse tries at `now`, each with until when; one BatchGetItem."""
+        return {t.key: t.locked_until for t in self.many([(k,) for k in keys])
+                if t.locked_until and t.locked_until > now}
 
     def failures(self, key: str) -> int:
         """How many tries the key's current window holds (0 without a record)."""
@@ -220,6 +265,11 @@ class Throttles(Repo):
     def lock(self, key: str, until: datetime) -> None:
         """Stage refusing the key's tries until `until`."""
         self.update((key,), [attr("locked_until").set(until)])
+
+    def mark_told(self, key: str) -> None:
+        """Stage noting that the owner was told of this window's failures, once (tag "told" if told already)."""
+        self.update((key,), [attr("told").set(True)], attr("key").exists() & attr("told").not_exists(),
+                    tag="told")
 
     def clear(self, key: str) -> None:
         """Stage forgetting the key's tries."""

@@ -7,6 +7,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -70,6 +71,15 @@ class User(BaseModel):
     invited_by = UnicodeAttribute(null=True)  # user id of the administrator who invited
     mobile = UnicodeAttribute(null=True)  # E.164
     language = UnicodeAttribute(null=True)  # zh | en
+    # two-factor (issue 15 item 5): the TOTP secret once confirmed, one being set up, the last time-step used (a
+    # code is never accepted twice), SHA-256 of the unused recovery codes
+    totp_secret = UnicodeAttribute(null=True)
+    totp_pending = UnicodeAttribute(null=True)
+    totp_last_step = NumberAttribute(null=True)
+    recovery_hashes = UnicodeSetAttribute(null=True)
+    # a one-time sign-in link, asked for after many failed sign-ins from anywhere (issue 15 item 6)
+    signin_hash = UnicodeAttribute(null=True)
+    signin_expires = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
     by_dept = UsersByDepartment()
     by_customer = UsersByCustomer()
@@ -111,6 +121,8 @@ class Session(BaseModel):
     expires_at = TTLAttribute()
     ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
+    last_seen = UTCDateTimeAttribute(null=True)  # written at most once a minute (issue 15 item 7)
+    kind = UnicodeAttribute(null=True)  # web (a browser's cookie) | api (a bearer token); none: web
     by_user = SessionsByUser()
 
 
@@ -126,6 +138,7 @@ class Throttle(BaseModel):
     failures = NumberAttribute(default=0)
     window_start = UTCDateTimeAttribute()
     locked_until = UTCDateTimeAttribute(null=True)
+    told = BooleanAttribute(null=True)  # the owner was told of this window's failures (issue 15 item 6)
     expires_at = TTLAttribute()
 
 
