@@ -34,7 +34,10 @@ BAND = {"type": "object", "required": ["low", "points"], "properties": {
 INDICATOR = {"type": "object", "required": ["key", "weight"], "properties": {
     "key": {"type": "string", "minLength": 1}, "name_zh": {"type": "string"}, "name_en": {"type": "string"},
     "unit": {"type": "string"}, "weight": POINTS, "bands": {"type": "array", "items": BAND},
-    "options": {"type": "object", "additionalProperties": POINTS}}}
+    "options": {"type": "object", "additionalProperties": POINTS,
+                "description": "choice (its Chinese wording) -> points"},
+    "options_en": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "choice -> its English wording (optional; wordings of no choice are dropped)"}}}
 SCORECARD_BODY = {
     "type": "object", "required": ["definition"], "additionalProperties": False,
     "properties": {"version": {"type": "integer"}, "definition": {

@@ -15,7 +15,8 @@ from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import csv_response, ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors
-from portal.web.forms.staff import DeclineForm, EndStandingForm, GradeForm, ScorecardForm
+from portal.web.forms.scorecard import ScorecardEditorForm, editor_data
+from portal.web.forms.staff import DeclineForm, EndStandingForm, GradeForm
 
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
@@ -150,22 +151,25 @@ def scorecard_list():
 @bp.route("/scorecards/<scope>/<card_id>", methods=["GET", "POST"])
 @staff_required(Perm.VIEW_CUSTOMERS)
 def scorecard(scope: str, card_id: str):
-    """One scorecard: its table, and its JSON for those who may change it (stale edits refused)."""
+    """One scorecard: its table, and a structured editor for those who may change it (stale edits refused; the
+    JSON form stays in the API)."""
     record = scorecards.get_or_start(ctx(), scope, card_id)
     if request.method == "POST":
         scorecards.check_may_save(ctx(), scope, card_id)
-    form = ScorecardForm(obj=record)
-    if request.method == "GET":
-        form.definition.data = json.dumps(json.loads(record.definition), ensure_ascii=False, indent=2)
+        form = ScorecardEditorForm()
+    else:
+        form = ScorecardEditorForm(data={**editor_data(json.loads(record.definition)), "version": record.version})
     problem = None
     if request.method == "POST" and form.validate_on_submit():
         try:
-            scorecards.save(ctx(), scope, card_id, form.definition.data, form.version.data)
+            scorecards.save(ctx(), scope, card_id, json.dumps(form.definition, ensure_ascii=False), form.version.data)
         except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:
             flash(_("Scorecard saved. Earlier evaluations keep the version they were scored with."), "success")
             return redirect(url_for("staff.scorecard", scope=scope, card_id=card_id))
+    elif request.method == "POST":
+        problem = form.form_errors[0] if form.form_errors else _("Please correct the marked fields.")
     may_edit = may(g.actor, Perm.MANAGE_COMPANY_STANDARDS) if scope == "company" else \
         may(g.actor, Perm.MANAGE_SCORECARDS, scope)
     return render_template("staff/scorecard.html", record=record, form=form, problem=problem, may_edit=may_edit,

@@ -176,13 +176,6 @@ class DeclineForm(PortalForm):
     reason = StringField(_l("Reason"), validators=[FreeText(), DataRequired(), Length(max=500)])
 
 
-class ScorecardForm(PortalForm):
-    """A scorecard in its JSON form (indicators, weights, bands or options, thresholds, caps)."""
-
-    definition = TextAreaField(_l("Scorecard (JSON)"), validators=[DataRequired(), Length(max=50000)])
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
-
-
 class BlacklistForm(PortalForm):
     """List a customer on the department's or the company blacklist (BLK-1, BLK-4)."""
 
