@@ -162,3 +162,16 @@ def test_a_rep_sees_the_table_but_no_editor_and_may_not_post(app):
     fields = editor(leader(app))
     assert rep.post(PAGE, data={**fields, "csrf_token": FormFields and fields["csrf_token"]}).status_code in (400, 403)
     assert Scorecard.count() == 0
+
+
+def test_every_page_names_an_icon_that_exists(app):
+    """Issue 17 item 3: no page asks for a missing favicon."""
+    import re
+
+    client = leader(app)
+    for path in ("/login", PAGE, "/staff/"):
+        text = client.get(path).get_data(as_text=True)
+        icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', text)
+        assert icon, path
+        with client.get(icon.group(1)) as answer:
+            assert answer.status_code == 200 and answer.data.startswith(b"<svg")
