@@ -14,15 +14,15 @@ from portal.services import customers, evaluations, grading, org, scorecards
 from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import csv_response, ctx, staff_required
-from portal.web.forms import FORM_ERRORS, apply_errors
+from portal.web.forms import FORM_ERRORS, apply_errors, first_message
 from portal.web.forms.scorecard import ScorecardEditorForm, editor_data
-from portal.web.forms.staff import DeclineForm, EndStandingForm, GradeForm
+from portal.web.forms.staff import AcceptForm, DeclineForm, EndStandingForm, GradeForm
 
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
     page = staff_pages.standing_page(ctx(), dept_id, customer_id)
     standing, found = page.standing, page.evaluations
-    form = grade_form or GradeForm()
+    form = grade_form or GradeForm(grade=standing.grade)  # starts on the current grade, not on the best one
     form.evaluation_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {e.proposed}") for e in found]
     return render_template(
@@ -63,6 +63,21 @@ def grade(dept_id: str, customer_id: str):
             return _standing_page(dept_id, customer_id, grade_form=form, problem=apply_errors(form, exc))
         return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
     return _standing_page(dept_id, customer_id, grade_form=form)
+
+
+@bp.post("/departments/<dept_id>/customers/<customer_id>/accept")
+@staff_required(Perm.DECIDE_GRADES)
+def accept(dept_id: str, customer_id: str):
+    """The leader accepts a proposal with one click (GRD-6: the history names who proposed it)."""
+    form = AcceptForm()
+    if form.validate_on_submit():
+        try:
+            grading.accept(ctx(), dept_id, customer_id, form.proposal_id.data)
+        except FORM_ERRORS as exc:
+            flash(first_message(exc), "error")
+        else:
+            flash(_("The proposal has been accepted and the grade changed."), "success")
+    return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
 
 
 @bp.post("/departments/<dept_id>/customers/<customer_id>/decline")

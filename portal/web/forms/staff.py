@@ -169,6 +169,12 @@ class EndStandingForm(PortalForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
+class AcceptForm(PortalForm):
+    """The leader accepts a proposal as it stands (its grade through the quota check)."""
+
+    proposal_id = HiddenField(validators=[DataRequired()])
+
+
 class DeclineForm(PortalForm):
     """The leader declines a proposal."""
 
