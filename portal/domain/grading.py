@@ -185,7 +185,7 @@ def score(card: Scorecard, values: dict[str, object], hard: dict[str, bool]) -> 
     points: dict[str, float] = {}
     for ind in card.indicators:
         raw = values.get(ind.key)
-        points[ind.key] = round(ind.weight * _indicator_points(ind, raw) / 100, 2)
+        points[ind.key] = round(ind.weight * indicator_points(ind, raw) / 100, 2)
     total = round(sum(points.values()), 2)
     grade = Grade.QUALIFIED
     if total >= card.thresholds[Grade.VIP]:
@@ -198,7 +198,8 @@ def score(card: Scorecard, values: dict[str, object], hard: dict[str, bool]) -> 
     return Result(points, total, grade, capped)
 
 
-def _indicator_points(ind: Indicator, raw: object) -> int:
+def indicator_points(ind: Indicator, raw: object) -> int:
+    """The points (0–100) one answer earns on its indicator; ScorecardError when it is no answer."""
     if ind.options:
         if raw not in ind.options:
             raise ScorecardError(ind.key, "not_an_option")

@@ -117,7 +117,8 @@ def evaluate(dept_id: str, customer_id: str):
     standing = grading.get_standing(ctx(), dept_id, customer_id)
     product = request.values.get("product") or None
     scope, card_id, _record, card = scorecards.card_for(ctx().uow(), dept_id, product)
-    errors, values, hard = {}, {}, {}
+    errors, hard = {}, {}
+    values = evaluations.registered_values(card, customers.get_customer(ctx(), customer_id))
     if request.method == "POST":
         values = {i.key: request.form.get(f"v_{i.key}", "") for i in card.indicators}
         hard = {key: request.form.get(f"hard_{key}") == "y" for key in card.caps}

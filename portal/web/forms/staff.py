@@ -120,8 +120,9 @@ class ConditionForm(VersionedForm):
     """One ADM-2 condition, met or not, with its evidence."""
 
     code = HiddenField(validators=[DataRequired()])
-    met = SelectField(_l("Finding"), choices=[SelectChoice("yes", _l("Met")), SelectChoice("no", _l("Not met"))],
-                      validators=[DataRequired()])
+    met = SelectField(_l("Finding"), choices=[SelectChoice("", _l("— not recorded —")), SelectChoice("yes", _l("Met")),
+                                              SelectChoice("no", _l("Not met"))],
+                      validators=[DataRequired()])  # starts on "not recorded": a careless click records nothing
     evidence_doc = SelectField(_l("Evidence document"), validators=[Optional()], validate_choice=False)
     contract_no = StringField(_l("Purchase contract number"), validators=[Optional(), Length(max=100)])
     note = StringField(_l("Note"), validators=[FreeText(), Optional(), Length(max=1000)])
@@ -130,7 +131,8 @@ class ConditionForm(VersionedForm):
 class DecisionForm(VersionedForm):
     """The department leader admits or rejects, with a reason."""
 
-    decision = SelectField(_l("Decision"), choices=[SelectChoice("admit", _l("Admit")),
+    decision = SelectField(_l("Decision"), choices=[SelectChoice("", _l("— choose —")),
+                                                    SelectChoice("admit", _l("Admit")),
                                                     SelectChoice("reject", _l("Reject"))],
                            validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
