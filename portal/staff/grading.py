@@ -29,7 +29,7 @@ def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=Non
         "staff/standing.html", standing=standing, dept=page.dept, evaluations=found,
         latest_points=json.loads(found[0].points) if found else {},
         latest_card=scorecard_from_dict(json.loads(found[0].card_definition)) if found else None,
-        grade_form=form, end_form=end_form or EndStandingForm(), decline_form=DeclineForm(),
+        grade_form=form, end_form=end_form or EndStandingForm(prefix="end"), decline_form=DeclineForm(),
         proposals=page.proposals, products=page.products,
         quota=page.quota, priority=rank(Grade(standing.grade)), problem=problem,
         can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id), can_propose=may(g.actor, Perm.PROPOSE_GRADES, dept_id),
@@ -99,7 +99,7 @@ def decline(dept_id: str, customer_id: str):
 @staff_required(Perm.DECIDE_GRADES)
 def end_standing(dept_id: str, customer_id: str):
     """The customer leaves the department (QTA-5: never blocked by a quota)."""
-    form = EndStandingForm()
+    form = EndStandingForm(prefix="end")  # its own field ids: the grade form on the same page has a reason too
     if form.validate_on_submit():
         try:
             grading.end_standing(ctx(), dept_id, customer_id, form.reason.data)
