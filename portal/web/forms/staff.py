@@ -90,7 +90,7 @@ class AuditFilterForm(PortalForm):
 
     day = DateField(_l("Day"), validators=[Optional()])
     actor = EmailField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
-    dept = StringField(_l("Department id"), validators=[Optional(), Length(max=32)])
+    dept = SelectField(_l("Department"), validators=[Optional(), Length(max=32)], validate_choice=False)
     action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=64)])
 
 
