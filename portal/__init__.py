@@ -110,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
     from portal.adapters.uow import UnitOfWork
-    from portal.services.org import department_names
+    from portal.services.org import department_names, product_names
     from portal.web import request_store
     from portal.web.labels import (
         CONDITION_LABELS,
@@ -146,6 +146,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
                 "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),
                 "dept_label": lambda dept_id: _dept_label(dept_id, locale),
+                "product_label": lambda dept_id, product_id: _product_label(dept_id, product_id, locale),
                 "visit_label": lambda key: str(VISIT_LABELS.get(key, key)), "file_size": file_size,
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
@@ -158,6 +159,13 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
             g.dept_names = department_names(UnitOfWork(request_store()))
         record = g.dept_names.get(dept_id)
         return localized_name(record, locale) if record else dept_id
+
+    def _product_label(dept_id: str, product_id: str, locale: str) -> str:
+        """A product's name in the reader's language (the catalogue's read copy, read once a request)."""
+        if "product_names" not in g:
+            g.product_names = product_names(UnitOfWork(request_store()))
+        record = g.product_names.get((dept_id, product_id))
+        return localized_name(record, locale) if record else product_id
 
     def _static_url(path: str) -> str:
         """Static files: Flask locally, the bucket or CDN (PORTAL_STATIC_URL) in production."""

@@ -6,7 +6,7 @@ import json
 
 from flask import jsonify, request
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from portal.api import bp
 from portal.api.spec import operation
@@ -34,7 +34,10 @@ BAND = {"type": "object", "required": ["low", "points"], "properties": {
 INDICATOR = {"type": "object", "required": ["key", "weight"], "properties": {
     "key": {"type": "string", "minLength": 1}, "name_zh": {"type": "string"}, "name_en": {"type": "string"},
     "unit": {"type": "string"}, "weight": POINTS, "bands": {"type": "array", "items": BAND},
-    "options": {"type": "object", "additionalProperties": POINTS}}}
+    "options": {"type": "object", "additionalProperties": POINTS,
+                "description": "choice (its Chinese wording) -> points"},
+    "options_en": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "choice -> its English wording (optional; wordings of no choice are dropped)"}}}
 SCORECARD_BODY = {
     "type": "object", "required": ["definition"], "additionalProperties": False,
     "properties": {"version": {"type": "integer"}, "definition": {
@@ -48,6 +51,12 @@ SCORECARD_BODY = {
             "caps": {"type": "object", "additionalProperties": {"type": "string", "enum": [g.value for g in Grade]}},
         }}},
 }
+
+
+class AcceptProposalForm(PortalForm):
+    """Accepting a proposal: only when a product's limit would be exceeded, the written override (QTA-3)."""
+
+    override_reason = StringField(validators=[FreeText(), Optional(), Length(max=2000)])
 
 
 class ReasonForm(PortalForm):
@@ -67,7 +76,7 @@ def change_json(c) -> dict:
     """The API's view of a grade change (GRD-6)."""
     return {"id": c.change_id, "department": c.dept_id, "kind": c.kind, "status": c.status, "from": c.from_grade,
             "to": c.to_grade, "reason": c.reason, "evaluation": c.evaluation_id,
-            "override_reason": c.override_reason, "by": c.by, "at": c.at.isoformat()}
+            "override_reason": c.override_reason, "proposed_by": c.proposed_by, "by": c.by, "at": c.at.isoformat()}
 
 
 @operation(bp, "/departments/<dept_id>/customers/<customer_id>", "GET", "A customer's standing in the department",
@@ -114,6 +123,26 @@ def grade_propose(dept_id: str, customer_id: str):
     return jsonify(change_json(proposal)), 201
 
 
+@operation(bp, "/departments/<dept_id>/customers/<customer_id>/grade-proposals/<proposal_id>/accept", "POST",
+           "The leader accepts a proposal: its grade goes through the quota check (409 with the places left when "
+           "full) and the proposal closes", form=AcceptProposalForm, response="GradeChange",
+           perm=Perm.DECIDE_GRADES)
+def grade_proposal_accept(dept_id: str, customer_id: str, proposal_id: str):
+    """Accept a proposal (GRD-6)."""
+    form = parse(AcceptProposalForm)
+    change = grading.accept(ctx(), dept_id, customer_id, proposal_id, form.override_reason.data or None)
+    return jsonify(change_json(change))
+
+
+@operation(bp, "/departments/<dept_id>/customers/<customer_id>/grade-proposals/<proposal_id>/decline", "POST",
+           "The leader declines a proposal, with a reason", form=ReasonForm, response="GradeChange",
+           perm=Perm.DECIDE_GRADES)
+def grade_proposal_decline(dept_id: str, customer_id: str, proposal_id: str):
+    """Decline a proposal (GRD-6)."""
+    form = parse(ReasonForm)
+    return jsonify(change_json(grading.decline(ctx(), dept_id, customer_id, proposal_id, form.reason.data)))
+
+
 @operation(bp, "/departments/<dept_id>/customers/<customer_id>/end", "POST",
            "End the customer's standing (never blocked by a quota, QTA-5)", form=ReasonForm, response="GradeChange",
            perm=Perm.DECIDE_GRADES)
@@ -151,11 +180,12 @@ def priorities(customer_id: str):
                               for s in standings]})
 
 
-@operation(bp, "/scorecards/<scope>/<card_id>", "GET", "A scorecard: `company`/`default`, or a department's",
-           response="Scorecard", perm=Perm.VIEW_CUSTOMERS)
+@operation(bp, "/scorecards/<scope>/<card_id>", "GET",
+           "A scorecard: `company`/`default`, or a department's (`default` or a product id); where the department has "
+           "none of its own yet, the one that applies, as version 0", response="Scorecard", perm=Perm.VIEW_CUSTOMERS)
 def scorecard_get(scope: str, card_id: str):
     """One scorecard."""
-    record = scorecards.get(ctx(), scope, card_id)
+    record = scorecards.get_or_start(ctx(), scope, card_id)
     return jsonify({"scope": record.scope, "card_id": record.card_id, "version": int(record.version or 0),
                     "definition": json.loads(record.definition)})
 

@@ -76,13 +76,16 @@ def document_open(doc_id: str):
 @customer_required
 def apply():
     """Apply to a department for some of its products (ADM-4)."""
-    catalogue = org.sales_catalogue(ctx())
+    choices = applications.apply_choices(ctx())
     form = ApplicationForm()
     locale = str(get_locale())
-    form.dept_id.choices = [SelectChoice(d.dept_id, localized_name(d, locale)) for d, _p in catalogue]
-    chosen = request.values.get("dept_id") or (catalogue[0][0].dept_id if catalogue else None)
-    products = next((p for d, p in catalogue if d.dept_id == chosen), [])
-    form.products.choices = [SelectChoice(p.product_id, localized_name(p, locale)) for p in products]
+    open_ones = [c for c in choices if c.closed is None]  # only where the company may still apply
+    form.dept_id.choices = [SelectChoice(c.dept.dept_id, localized_name(c.dept, locale)) for c in open_ones]
+    chosen = request.values.get("dept_id") or (open_ones[0].dept.dept_id if open_ones else None)
+    # every open department's products in one list: the page shows the chosen department's (the server still
+    # refuses products of another department, ADM-4)
+    form.products.choices = [SelectChoice(p.product_id, localized_name(p, locale)) for c in open_ones
+                             for p in c.products]
     problem = None
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -95,7 +98,8 @@ def apply():
             flash(_("Your application has been submitted.") if app.status == "submitted"
                   else _("Your company has been recorded and admitted as 合格 (Qualified)."), "success")
             return redirect(url_for("customer.application", app_id=app.app_id))
-    return render_template("customer/apply.html", form=form, catalogue=catalogue, chosen=chosen, problem=problem)
+    return render_template("customer/apply.html", form=form, choices=choices, open_ones=open_ones, chosen=chosen,
+                           problem=problem)
 
 
 @bp.get("/applications/<app_id>")

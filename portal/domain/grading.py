@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from portal.domain.default_scorecard import DEFAULT_SCORECARD  # noqa: F401  (re-exported: the default, kept apart)
 from portal.domain.text import text_problem
 
 
@@ -104,6 +105,11 @@ class Indicator:
     bands: tuple[Band, ...] = ()
     options: dict[str, int] = field(default_factory=dict)  # choice -> points (0–100)
     unit: str = ""
+    options_en: dict[str, str] = field(default_factory=dict)  # choice -> its English wording (optional)
+
+    def option_label(self, choice: str, locale: str) -> str:
+        """How a choice reads in `locale` (the choice itself is the Chinese wording and the stored value)."""
+        return (self.options_en.get(choice) or choice) if locale.startswith("en") else choice
 
     @property
     def kind(self) -> str:
@@ -179,7 +185,7 @@ def score(card: Scorecard, values: dict[str, object], hard: dict[str, bool]) -> 
     points: dict[str, float] = {}
     for ind in card.indicators:
         raw = values.get(ind.key)
-        points[ind.key] = round(ind.weight * _indicator_points(ind, raw) / 100, 2)
+        points[ind.key] = round(ind.weight * indicator_points(ind, raw) / 100, 2)
     total = round(sum(points.values()), 2)
     grade = Grade.QUALIFIED
     if total >= card.thresholds[Grade.VIP]:
@@ -192,7 +198,8 @@ def score(card: Scorecard, values: dict[str, object], hard: dict[str, bool]) -> 
     return Result(points, total, grade, capped)
 
 
-def _indicator_points(ind: Indicator, raw: object) -> int:
+def indicator_points(ind: Indicator, raw: object) -> int:
+    """The points (0–100) one answer earns on its indicator; ScorecardError when it is no answer."""
     if ind.options:
         if raw not in ind.options:
             raise ScorecardError(ind.key, "not_an_option")
@@ -220,15 +227,19 @@ def scorecard_from_dict(data: dict) -> Scorecard:
             bands = tuple(Band(float(b["low"]), None if b.get("high") is None else float(b["high"]), int(b["points"]))
                           for b in raw.get("bands") or [])
             options = {str(k): int(v) for k, v in (raw.get("options") or {}).items()}
+            options_en = {str(k): str(v) for k, v in (raw.get("options_en") or {}).items()
+                          if str(v).strip() and str(k) in options}  # wordings of choices no longer there: dropped
             indicators.append(Indicator(key=str(raw["key"]), name_zh=str(raw.get("name_zh", raw["key"])),
                                         name_en=str(raw.get("name_en", raw["key"])), weight=int(raw["weight"]),
-                                        bands=bands, options=options, unit=str(raw.get("unit", ""))))
+                                        bands=bands, options=options, unit=str(raw.get("unit", "")),
+                                        options_en=options_en))
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ScorecardError(path, "malformed") from exc
         if not all(math.isfinite(x) for b in bands for x in (b.low, b.high if b.high is not None else 0)):
             raise ScorecardError(path, "malformed")
         ind = indicators[-1]
-        if any(text_problem(t) for t in (ind.key, ind.name_zh, ind.name_en, ind.unit, *ind.options)):
+        if any(text_problem(t) for t in (ind.key, ind.name_zh, ind.name_en, ind.unit, *ind.options,
+                                         *ind.options_en.values())):
             raise ScorecardError(path, "bad_text")  # SEC-2: no control or text-direction characters
     try:
         thresholds = {Grade(k): float(v) for k, v in (data.get("thresholds") or {}).items()}
@@ -249,35 +260,11 @@ def scorecard_to_dict(card: Scorecard) -> dict:
     return {
         "indicators": [
             {"key": i.key, "name_zh": i.name_zh, "name_en": i.name_en, "weight": i.weight, "unit": i.unit,
-             **({"options": dict(i.options)} if i.options else
+             **({"options": dict(i.options), **({"options_en": dict(i.options_en)} if i.options_en else {})}
+                if i.options else
                 {"bands": [{"low": b.low, "high": b.high, "points": b.points} for b in i.bands]})}
             for i in card.indicators
         ],
         "thresholds": {g.value: v for g, v in card.thresholds.items()},
         "caps": {k: g.value for k, g in card.caps.items()},
     }
-
-
-# The company default (附件1 销售客户审核评价表). The seed leaves bed counts and 万元 amounts blank:
-# these are settings MD and each department may change, never constants in code.
-DEFAULT_SCORECARD = {
-    "indicators": [
-        {"key": "scale", "name_zh": "规模 / 医院等级", "name_en": "Scale / hospital level", "weight": 20,
-         "options": {"三级甲等": 100, "三级乙等": 90, "三级丙等": 75, "二级甲等": 70, "二级乙等": 60, "二级丙等": 50,
-                     "一级": 40, "未定级": 30, "大型企业": 100, "中型企业": 75, "小型企业": 50, "微型企业": 30}},
-        {"key": "annual_volume", "name_zh": "年度业务量", "name_en": "Annual business volume", "weight": 30,
-         "unit": "万元", "bands": [{"low": 0, "high": 50, "points": 20}, {"low": 50, "high": 200, "points": 50},
-                                  {"low": 200, "high": 500, "points": 80}, {"low": 500, "high": None, "points": 100}]},
-        {"key": "payment", "name_zh": "回款记录与应收账款", "name_en": "Payment record and receivables", "weight": 20,
-         "options": {"按时回款，无逾期": 100, "偶有逾期，已结清": 60, "多次逾期或有长期应收": 10}},
-        {"key": "reputation", "name_zh": "信誉与合规", "name_en": "Reputation and compliance", "weight": 10,
-         "options": {"信誉良好，无违规": 100, "一般": 60, "有投诉或违规记录": 0}},
-        {"key": "loyalty_years", "name_zh": "合作年限与忠诚度", "name_en": "Loyalty: years of cooperation",
-         "weight": 10, "unit": "年", "bands": [{"low": 0, "high": 1, "points": 20}, {"low": 1, "high": 3, "points": 60},
-                                              {"low": 3, "high": None, "points": 100}]},
-        {"key": "qualification", "name_zh": "资质完整性", "name_en": "Qualification completeness", "weight": 10,
-         "options": {"齐全有效": 100, "部分缺失或临近到期": 40, "缺失": 0}},
-    ],
-    "thresholds": {"VIP": 85, "PREFERRED": 70},
-    "caps": {"late_payment": "QUALIFIED", "overdue_pickup": "QUALIFIED"},
-}

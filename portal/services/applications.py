@@ -6,18 +6,21 @@ from here too, so pages, API and tests keep one module to call.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
 from portal.adapters import records
 from portal.adapters.repos.customers import Applications, Customers
+from portal.adapters.repos.dynamics import COMPANY, BlacklistEntries
 from portal.adapters.repos.grading import Standings
 from portal.adapters.repos.identity import Users
 from portal.adapters.repos.org import Departments, Products
 from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.customers import CustomerType, needs_admission_review
 from portal.domain.roles import DepartmentKind, Perm, Role
-from portal.services import audit, verification
+from portal.services import audit, org, verification
 from portal.services.access import authorize
 from portal.services.application_access import (  # noqa: F401  (part of this module's interface)
     background_of,
@@ -83,6 +86,31 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str], requested_grade: str 
         except WriteConflict as exc:
             raise Conflict(_l("Your company has an open application to this department already.")) from exc
     return app
+
+
+@dataclass(frozen=True)
+class ApplyChoice:
+    """A sales department on the apply form: its products on sale, and why the customer cannot apply, if so."""
+
+    dept: object
+    products: list
+    closed: str | None  # "admitted" | "open" (an application waits) | "blacklisted" | None: may apply
+
+
+def apply_choices(ctx: Ctx) -> list[ApplyChoice]:
+    """The apply form's departments (ADM-4): each with its products and whether this customer may still apply —
+    not where it is admitted, has an open application or is barred (ADM-3, BLK-2). Four reads, whatever the
+    number of departments: the catalogue, the customer's standings, its open claims and its active listings."""
+    require_customer(ctx)
+    uow = ctx.uow()
+    customer_id = ctx.actor.customer_id
+    catalogue = org.sales_catalogue(ctx)
+    admitted = {s.dept_id for s in uow.repo(Standings).of_customer(customer_id)}
+    waiting = uow.repo(Applications).open_in(customer_id, [d.dept_id for d, _p in catalogue])
+    scopes = {e.scope for e in uow.repo(BlacklistEntries).of_customer(customer_id, active_only=True)}
+    barred = {d.dept_id for d, _p in catalogue if COMPANY in scopes or d.dept_id in scopes}
+    return [ApplyChoice(d, products, "admitted" if d.dept_id in admitted else "open" if d.dept_id in waiting
+                        else "blacklisted" if d.dept_id in barred else None) for d, products in catalogue]
 
 
 def queue(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50) -> Page:

@@ -9,7 +9,7 @@ from ulid import ULID
 
 from portal.adapters import records
 from portal.adapters.repos.grading import Evaluations, Standings
-from portal.domain.grading import ScorecardError, score
+from portal.domain.grading import ScorecardError, indicator_points, score
 from portal.domain.roles import Perm
 from portal.services import audit
 from portal.services.access import authorize
@@ -27,6 +27,14 @@ def evaluate(ctx: Ctx, dept_id: str, customer_id: str, values: dict, hard: dict[
         if standing is None:
             raise NotFound(_l("This customer is not admitted in this department."))
         scope, card_id, record, card = card_for(uow, dept_id, product_id or None)
+        problems = {}
+        for ind in card.indicators:  # every unanswered or wrong value at once, each at its field
+            try:
+                indicator_points(ind, values.get(ind.key))
+            except ScorecardError as exc:
+                problems.update(scorecard_error_fields(exc, prefix="v_"))
+        if problems:
+            raise Invalid(fields=problems)
         try:
             result = score(card, values, hard)
         except ScorecardError as exc:
@@ -60,3 +68,19 @@ def check_evaluation(uow, dept_id: str, customer_id: str, eval_id: str | None):
     if evaluation is None or (evaluation.dept_id, evaluation.customer_id) != (dept_id, customer_id):
         raise Invalid(fields={"evaluation_id": [_l("Not an evaluation of this customer in this department.")]})
     return evaluation
+
+
+ENTERPRISE_SCALES = {"large": "大型企业", "medium": "中型企业", "small": "小型企业", "micro": "微型企业"}
+
+
+def registered_values(card, customer) -> dict:
+    """What the evaluation form starts with: only facts the customer registered (its hospital level, or its size
+    as an enterprise) where the scorecard has a matching answer; every judgement starts blank (issue 17 item 3)."""
+    values = {}
+    for ind in card.indicators:
+        if ind.options:
+            for fact in (customer.hospital_level, ENTERPRISE_SCALES.get(customer.scale or "")):
+                if fact and fact in ind.options:
+                    values[ind.key] = fact
+                    break
+    return values

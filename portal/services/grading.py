@@ -26,7 +26,7 @@ from portal.services.evaluations import check_evaluation
 from portal.services.paging import Page, encode_cursor, parse_cursor
 
 MAX_TRIES = 40
-GRADE_NAMES = {Grade.VIP: "VIP", Grade.PREFERRED: "优选 Preferred", Grade.QUALIFIED: "合格 Qualified"}
+GRADE_NAMES = {Grade.VIP: _l("VIP"), Grade.PREFERRED: _l("Preferred 优选"), Grade.QUALIFIED: _l("Qualified 合格")}
 NOT_ADMITTED = _l("This customer is not admitted in this department.")
 
 
@@ -145,11 +145,21 @@ def _open_proposal(uow, dept_id: str, customer_id: str, proposal_id: str):
     return proposal
 
 
-def decline(ctx: Ctx, dept_id: str, customer_id: str, proposal_id: str, reason: str) -> None:
-    """The leader declines a proposal, with a reason."""
+def accept(ctx: Ctx, dept_id: str, customer_id: str, proposal_id: str, override_reason: str | None = None):
+    """The leader accepts a proposal with one click: the proposed grade goes through the quota check like any
+    change, the proposal closes as accepted, and the history says who proposed it (GRD-6, QTA-1…4)."""
+    authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=customer_id)
+    proposal = _open_proposal(ctx.uow(), dept_id, customer_id, proposal_id)
+    return change(ctx, dept_id, customer_id, proposal.to_grade, proposal.reason,
+                  evaluation_id=proposal.evaluation_id, override_reason=override_reason, proposal_id=proposal_id,
+                  proposed_by=proposal.by)
+
+
+def decline(ctx: Ctx, dept_id: str, customer_id: str, proposal_id: str, reason: str):
+    """The leader declines a proposal, with a reason; returns the proposal as it now stands."""
     authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=customer_id)
     with ctx.uow() as uow:
-        _open_proposal(uow, dept_id, customer_id, proposal_id)
+        proposal = _open_proposal(uow, dept_id, customer_id, proposal_id)
         uow.repo(GradeChanges).decide_proposal(customer_id, proposal_id, "declined")
         audit.stage(uow, ctx, "grade.proposal_declined", target_type="customer", target_id=customer_id,
                     dept_id=dept_id, detail={"proposal": proposal_id, "reason": reason})
@@ -157,6 +167,8 @@ def decline(ctx: Ctx, dept_id: str, customer_id: str, proposal_id: str, reason: 
             uow.commit()
         except WriteConflict as exc:
             raise Conflict(_l("This proposal was decided already.")) from exc
+    proposal.status = "declined"
+    return proposal
 
 
 # --- grade changes ----------------------------------------------------------------------------------
@@ -168,7 +180,7 @@ def _quota_message(new: Grade, counts: Counts) -> str:
 
 
 def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *, evaluation_id: str | None = None,
-           override_reason: str | None = None, proposal_id: str | None = None):
+           override_reason: str | None = None, proposal_id: str | None = None, proposed_by: str | None = None):
     """The department leader changes a grade within the quotas; counters move in the same transaction (QTA-4)."""
     authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=customer_id)
     new = _grade(grade)
@@ -178,7 +190,8 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
     override = (override_reason or "").strip() or None
     for _attempt in range(MAX_TRIES):
         with ctx.uow() as uow:
-            record = _stage_change(uow, ctx, dept_id, customer_id, new, reason, evaluation_id, override, proposal_id)
+            record = _stage_change(uow, ctx, dept_id, customer_id, new, reason, evaluation_id, override, proposal_id,
+                                   proposed_by)
             try:
                 uow.commit()
                 return record
@@ -190,7 +203,7 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
 
 
 def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, reason: str, evaluation_id, override,
-                  proposal_id):
+                  proposal_id, proposed_by=None):
     """Check a grade change against what is stored now and stage its writes; return the history record."""
     if blocked_scope(uow, customer_id, dept_id):
         raise Forbidden(_l("The customer is blacklisted in this department and cannot be graded."))
@@ -215,7 +228,8 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     record = records.GradeChange(
         customer_id=customer_id, change_id=str(ULID.from_datetime(ctx.now)), dept_id=dept_id, kind="change",
         from_grade=old.value, to_grade=new.value, reason=reason, override_reason=override if crowded else None,
-        evaluation_id=evaluation.eval_id if evaluation else None, by=ctx.actor.email, at=ctx.now)
+        evaluation_id=evaluation.eval_id if evaluation else None, by=ctx.actor.email, at=ctx.now,
+        proposed_by=proposed_by if proposal_id else None)
     counters.move(dept_id, standing.products, old, new, expected=counts)
     uow.repo(Standings).set_grade(standing, new)
     uow.repo(GradeChanges).record(record)
@@ -226,7 +240,7 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
             uow.repo(Incidents).downgrade_done(incident, ctx.now)
     audit.stage(uow, ctx, "grade.changed", target_type="customer", target_id=customer_id, dept_id=dept_id,
                 detail={"from": old.value, "to": new.value, "reason": reason, "evaluation": record.evaluation_id,
-                        "override": record.override_reason})
+                        "override": record.override_reason, "proposal": proposal_id, "proposed_by": proposed_by})
     return record
 
 

@@ -49,6 +49,12 @@ def department_names(uow=None) -> dict:
     return {d.dept_id: d for d in (uow or UnitOfWork()).repo(Catalogue).read().departments}
 
 
+def product_names(uow=None) -> dict:
+    """Every department's products by (department id, product id), for showing names; the same GetItem of the
+    catalogue's read copy as department_names (a request reads it once)."""
+    return {(p.dept_id, p.product_id): p for p in (uow or UnitOfWork()).repo(Catalogue).read().products}
+
+
 def get_department(ctx: Ctx, dept_id: str, uow=None):
     """One department, if the actor may see it."""
     authorize(ctx, Perm.VIEW_DEPARTMENT, dept_id, target=dept_id)

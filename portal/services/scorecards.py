@@ -7,6 +7,7 @@ import json
 from flask_babel import lazy_gettext as _l
 
 from portal.adapters import records
+from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.grading import Scorecards
 from portal.adapters.repos.org import Products
 from portal.adapters.uow import WriteConflict
@@ -143,5 +144,10 @@ def get_or_start(ctx: Ctx, scope: str, card_id: str):
     try:
         return get(ctx, scope, card_id)
     except NotFound:
-        _scope, _card_id, current, _card = card_for(ctx.uow(), scope, None if card_id == "default" else card_id)
+        uow = ctx.uow()
+        catalogue = uow.repo(Catalogue).read()  # one GetItem: no such department or product → 404
+        if scope == COMPANY or catalogue.department(scope) is None or (
+                card_id != "default" and card_id not in {p.product_id for p in catalogue.products_of(scope)}):
+            raise
+        _scope, _card_id, current, _card = card_for(uow, scope, None if card_id == "default" else card_id)
         return records.ScorecardRecord(scope=scope, card_id=card_id, definition=current.definition, version=0)

@@ -82,8 +82,10 @@ def _review_page(app_id: str, **forms):
     condition_forms = {}
     recorded = applications.conditions_of(app)
     for code in Condition:
-        form = forms.get(f"condition_{code.value}") or ConditionForm(code=code.value, version=app.version,
-                                                                      prefix=f"c{code.value}")
+        found = recorded.get(code.value)  # a recorded finding shows as it stands; an unrecorded one as blank
+        form = forms.get(f"condition_{code.value}") or ConditionForm(
+            code=code.value, version=app.version, prefix=f"c{code.value}",
+            met=None if found is None else ("yes" if found.get("met") else "no"))
         form.evidence_doc.choices = [SelectChoice("", "—")] + [
             SelectChoice(d.doc_id, f"{localized_name(types[d.type_id], locale)} · {d.original_name}")
             for d in verified if d.type_id in types]

@@ -74,7 +74,9 @@ def blacklist_new(customer_id: str):
             flash(_("Listed. The customer's standing in scope has ended."), "success")
             return redirect(url_for("staff.blacklist_page"))
     return render_template("staff/form.html", form=form, problem=problem,
-                           title=_("Blacklist %(name)s", name=customer.name))
+                           title=_("Blacklist %(name)s", name=customer.name), submit_label=_("Blacklist"),
+                           confirm=_("Blacklist %(name)s? Its standing in this scope ends at once and cannot be "
+                                     "restored; coming back needs a new application.", name=customer.name))
 
 
 @bp.post("/blacklist/<entry_id>/lift")

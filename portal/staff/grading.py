@@ -14,21 +14,22 @@ from portal.services import customers, evaluations, grading, org, scorecards
 from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import csv_response, ctx, staff_required
-from portal.web.forms import FORM_ERRORS, apply_errors
-from portal.web.forms.staff import DeclineForm, EndStandingForm, GradeForm, ScorecardForm
+from portal.web.forms import FORM_ERRORS, apply_errors, first_message
+from portal.web.forms.scorecard import ScorecardEditorForm, editor_data
+from portal.web.forms.staff import AcceptForm, DeclineForm, EndStandingForm, GradeForm
 
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
     page = staff_pages.standing_page(ctx(), dept_id, customer_id)
     standing, found = page.standing, page.evaluations
-    form = grade_form or GradeForm()
+    form = grade_form or GradeForm(grade=standing.grade)  # starts on the current grade, not on the best one
     form.evaluation_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {e.proposed}") for e in found]
     return render_template(
         "staff/standing.html", standing=standing, dept=page.dept, evaluations=found,
         latest_points=json.loads(found[0].points) if found else {},
         latest_card=scorecard_from_dict(json.loads(found[0].card_definition)) if found else None,
-        grade_form=form, end_form=end_form or EndStandingForm(), decline_form=DeclineForm(),
+        grade_form=form, end_form=end_form or EndStandingForm(prefix="end"), decline_form=DeclineForm(),
         proposals=page.proposals, products=page.products,
         quota=page.quota, priority=rank(Grade(standing.grade)), problem=problem,
         can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id), can_propose=may(g.actor, Perm.PROPOSE_GRADES, dept_id),
@@ -64,6 +65,21 @@ def grade(dept_id: str, customer_id: str):
     return _standing_page(dept_id, customer_id, grade_form=form)
 
 
+@bp.post("/departments/<dept_id>/customers/<customer_id>/accept")
+@staff_required(Perm.DECIDE_GRADES)
+def accept(dept_id: str, customer_id: str):
+    """The leader accepts a proposal with one click (GRD-6: the history names who proposed it)."""
+    form = AcceptForm()
+    if form.validate_on_submit():
+        try:
+            grading.accept(ctx(), dept_id, customer_id, form.proposal_id.data)
+        except FORM_ERRORS as exc:
+            flash(first_message(exc), "error")
+        else:
+            flash(_("The proposal has been accepted and the grade changed."), "success")
+    return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
+
+
 @bp.post("/departments/<dept_id>/customers/<customer_id>/decline")
 @staff_required(Perm.DECIDE_GRADES)
 def decline(dept_id: str, customer_id: str):
@@ -83,7 +99,7 @@ def decline(dept_id: str, customer_id: str):
 @staff_required(Perm.DECIDE_GRADES)
 def end_standing(dept_id: str, customer_id: str):
     """The customer leaves the department (QTA-5: never blocked by a quota)."""
-    form = EndStandingForm()
+    form = EndStandingForm(prefix="end")  # its own field ids: the grade form on the same page has a reason too
     if form.validate_on_submit():
         try:
             grading.end_standing(ctx(), dept_id, customer_id, form.reason.data)
@@ -101,7 +117,8 @@ def evaluate(dept_id: str, customer_id: str):
     standing = grading.get_standing(ctx(), dept_id, customer_id)
     product = request.values.get("product") or None
     scope, card_id, _record, card = scorecards.card_for(ctx().uow(), dept_id, product)
-    errors, values, hard = {}, {}, {}
+    errors, hard = {}, {}
+    values = evaluations.registered_values(card, customers.get_customer(ctx(), customer_id))
     if request.method == "POST":
         values = {i.key: request.form.get(f"v_{i.key}", "") for i in card.indicators}
         hard = {key: request.form.get(f"hard_{key}") == "y" for key in card.caps}
@@ -152,22 +169,25 @@ def scorecard_list():
 @bp.route("/scorecards/<scope>/<card_id>", methods=["GET", "POST"])
 @staff_required(Perm.VIEW_CUSTOMERS)
 def scorecard(scope: str, card_id: str):
-    """One scorecard: its table, and its JSON for those who may change it (stale edits refused)."""
+    """One scorecard: its table, and a structured editor for those who may change it (stale edits refused; the
+    JSON form stays in the API)."""
     record = scorecards.get_or_start(ctx(), scope, card_id)
     if request.method == "POST":
         scorecards.check_may_save(ctx(), scope, card_id)
-    form = ScorecardForm(obj=record)
-    if request.method == "GET":
-        form.definition.data = json.dumps(json.loads(record.definition), ensure_ascii=False, indent=2)
+        form = ScorecardEditorForm()
+    else:
+        form = ScorecardEditorForm(data={**editor_data(json.loads(record.definition)), "version": record.version})
     problem = None
     if request.method == "POST" and form.validate_on_submit():
         try:
-            scorecards.save(ctx(), scope, card_id, form.definition.data, form.version.data)
+            scorecards.save(ctx(), scope, card_id, json.dumps(form.definition, ensure_ascii=False), form.version.data)
         except FORM_ERRORS as exc:
             problem = apply_errors(form, exc)
         else:
             flash(_("Scorecard saved. Earlier evaluations keep the version they were scored with."), "success")
             return redirect(url_for("staff.scorecard", scope=scope, card_id=card_id))
+    elif request.method == "POST":
+        problem = form.form_errors[0] if form.form_errors else _("Please correct the marked fields.")
     may_edit = may(g.actor, Perm.MANAGE_COMPANY_STANDARDS) if scope == "company" else \
         may(g.actor, Perm.MANAGE_SCORECARDS, scope)
     return render_template("staff/scorecard.html", record=record, form=form, problem=problem, may_edit=may_edit,

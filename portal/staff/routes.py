@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from portal.auth.forms import ConfirmForm
 from portal.domain.roles import DepartmentKind, Perm, Role, may, may_grant, may_manage_user
@@ -26,6 +28,7 @@ from portal.web.forms.staff import (
     StaffEditForm,
     StaffForm,
 )
+from portal.web.labels import localized_name
 
 
 def grantable_choices(dept) -> list:
@@ -224,6 +227,8 @@ def product_edit(dept_id: str, product_id: str):
 def audit_log():
     """MD browses the audit trail by day, filtered by who, department and action."""
     form = AuditFilterForm(request.args)
+    form.dept.choices = [SelectChoice("", _("All departments"))] + [
+        SelectChoice(d.dept_id, localized_name(d, str(get_locale()))) for d in org.list_departments(ctx())]
     form.validate()
     day = form.day.data or shanghai_day(ctx().now)
     actor_key = None
@@ -240,4 +245,16 @@ def audit_log():
     except Invalid as exc:  # a day outside the trail: said next to the day field
         apply_errors(form, exc)
         page = None
-    return render_template("staff/audit.html", form=form, page=page, day=day, unknown_actor=unknown_actor)
+    details = [_readable(e.detail) for e in page.items] if page else []
+    return render_template("staff/audit.html", form=form, page=page, day=day, unknown_actor=unknown_actor,
+                           details=details)
+
+
+def _readable(detail: str | None) -> str:
+    """An event's detail as indented JSON (shown on demand), or as it was stored if it is not JSON."""
+    import json
+
+    try:
+        return json.dumps(json.loads(detail), ensure_ascii=False, indent=2) if detail else ""
+    except ValueError:
+        return detail

@@ -29,6 +29,9 @@ STATUS_LABELS = {
     "QUALIFIED": _l("Qualified 合格"),
     "PREFERRED": _l("Preferred 优选"),
     "VIP": _l("VIP"),
+    "proposal_open": _l("awaiting the leader"),
+    "proposal_accepted": _l("accepted"),
+    "proposal_declined": _l("declined"),
 }
 CONDITION_LABELS = {
     "a": _l("(a) Independent civil liability: valid business licence and tax registration, or the medical "

@@ -97,7 +97,9 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
     shot(leader, "15-review-conditions")
     leader.select_option("#decision", "admit")
     leader.fill("#reason", "六项基本条件均满足，同意准入。")
-    leader.get_by_role("button", name="记录决定").click()
+    leader.once("dialog", lambda dialog: dialog.accept())  # a decision is final: the page asks first
+    with leader.expect_navigation():
+        leader.get_by_role("button", name="记录决定").click()
     assert leader.locator("#app-status").inner_text() == "已准入"
     shot(leader, "16-review-admitted")
     leader.goto(f"{portal_url}/staff/departments/ortho/customers")

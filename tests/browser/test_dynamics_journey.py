@@ -31,7 +31,8 @@ def test_incident_listing_timeline_and_review(browser, portal_url, shot):
     md = signed_in(browser, portal_url, "md.admin@demo.local")
     md.goto(f"{portal_url}/staff/customers/{customers[1]}/blacklist?scope=company")
     md.fill("#reason", "经核实存在欺诈行为")
-    md.get_by_role("button", name="保存").click()
+    md.once("dialog", lambda dialog: dialog.accept())  # listing is irreversible: the page asks first
+    md.get_by_role("button", name="列入黑名单").click()
     assert "客户001" in md.locator("#list-company").inner_text()
     shot(md, "31-blacklists-md")
 

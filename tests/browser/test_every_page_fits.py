@@ -89,6 +89,9 @@ def test_every_page_fits_the_screen_and_its_menu_works(browser, portal_url, worl
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                                   is_mobile=size == "phone", has_touch=size == "phone", bypass_csp=True)
     page = context.new_page()
+    failed = []  # a stylesheet, script or icon a page asks for and does not get (a missing favicon, say)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document" else None)
     email = CUSTOMER_EMAIL if role == "customer" else role
     sign_in(page, portal_url, email, PASSWORD if role == "customer" else None)
     problems = [f"home: {p}" for p in check_menu(page, width)]  # the header is one layout: checked once a role
@@ -113,6 +116,7 @@ def test_every_page_fits_the_screen_and_its_menu_works(browser, portal_url, worl
         context.close()
     assert visited >= 5, f"only {visited} pages opened for {role}"
     assert problems == []
+    assert failed == []
 
 
 def test_the_accessibility_check_sees_a_planted_violation(browser):

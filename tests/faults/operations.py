@@ -73,6 +73,12 @@ def job(run: Callable, after: timedelta = timedelta()) -> Callable:
     return call
 
 
+def _proposed(world):
+    """An open proposal to make a standing customer 优选 (room in the quota)."""
+    customer_id = _standing_customer(world)[0]
+    return grading.propose(world.ctx(REP), "ortho", customer_id, "PREFERRED", "回款及时", None)
+
+
 def _standing_customer(world, depts=("ortho",), grade="QUALIFIED", n=6):
     """A customer with its user, standing (counted) in `depts`, among `n` others in ortho (quota room)."""
     from tests.factories import admitted, stand_counted
@@ -368,6 +374,10 @@ OPERATIONS: list[Operation] = [
               lambda w, c: grading.change(w.ctx(LEADER), "ortho", c, "VIP", "年度评审优秀")),
     Operation("proposal", lambda w: _standing_customer(w)[0],
               lambda w, c: grading.propose(w.ctx(REP), "ortho", c, "PREFERRED", "回款及时", None)),
+    Operation("proposal_accepted", lambda w: _proposed(w),
+              lambda w, p: grading.accept(w.ctx(LEADER), "ortho", p.customer_id, p.change_id)),
+    Operation("proposal_declined", lambda w: _proposed(w),
+              lambda w, p: grading.decline(w.ctx(LEADER), "ortho", p.customer_id, p.change_id, "暂不调整")),
     Operation("evaluation", lambda w: _standing_customer(w)[0],
               lambda w, c: evaluations.evaluate(w.ctx(REP), "ortho", c, GOOD, {})),
     # --- dynamic management ---

@@ -311,3 +311,18 @@ def test_GRD_5_an_open_ended_last_band_is_finite_enough():
     card = scorecard_from_dict(volume_bands((-5, 0, 0), (0, None, 100)))
     assert score(card, {**GOOD, "annual_volume": -5}, {}).points["annual_volume"] == 0
     assert score(card, {**GOOD, "annual_volume": 1e300}, {}).points["annual_volume"] == 30
+
+
+def test_GRD_5_choices_have_optional_english_wording_kept_with_the_scorecard():
+    data = {**DEFAULT_SCORECARD, "indicators": [
+        {**DEFAULT_SCORECARD["indicators"][2], "options": {"按时": 100, "逾期": 0},
+         "options_en": {"按时": "On time", "逾期": " ", "早已删除": "Gone"}},
+        *DEFAULT_SCORECARD["indicators"][:2], *DEFAULT_SCORECARD["indicators"][3:]]}
+    card = scorecard_from_dict(data)
+    payment = card.indicators[0]
+    assert payment.options_en == {"按时": "On time"}  # blank wording and wording of no choice dropped
+    assert [payment.option_label(c, "en") for c in payment.options] == ["On time", "逾期"]
+    assert [payment.option_label(c, "zh") for c in payment.options] == ["按时", "逾期"]
+    assert scorecard_to_dict(card)["indicators"][0]["options_en"] == {"按时": "On time"}
+    assert "options_en" not in scorecard_to_dict(card)["indicators"][2]  # a number indicator has none
+    assert scorecard_from_dict(scorecard_to_dict(card)) == card

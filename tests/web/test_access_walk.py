@@ -38,6 +38,7 @@ EXPECTED = {
     "staff.customer_documents": ORTHO_VIEW,
     "staff.document_open": ORTHO_VIEW, "staff.document_types": MD,
     "staff.standing": ORTHO_VIEW, "staff.grade": ORTHO_REVIEW, "staff.decline": ORTHO_DECIDE,
+    "staff.accept": ORTHO_DECIDE, "api.grade_proposal_accept": ORTHO_DECIDE, "api.grade_proposal_decline": ORTHO_DECIDE,
     "staff.end_standing": ORTHO_DECIDE, "staff.evaluate": ORTHO_REVIEW, "staff.grade_history": ORTHO_VIEW,
     "staff.customers_csv": ORTHO_VIEW, "staff.scorecard_list": STAFF, "staff.scorecard": ORTHO_VIEW,
     "staff.scorecard POST": {"md.admin", "ortho.leader"},

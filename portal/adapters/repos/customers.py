@@ -225,6 +225,10 @@ class Applications(Repo):
         self.save(app, tag="stale")
         self.uow.repo(_OpenClaims).release(app.customer_id, app.dept_id)
 
+    def open_in(self, customer_id: str, dept_ids: list[str]) -> set[str]:
+        """The departments among `dept_ids` where the customer has an open application (one BatchGetItem)."""
+        return self.uow.repo(_OpenClaims).open_in(customer_id, dept_ids)
+
 
 class _OpenClaims(Repo):
     """One open application per customer and department: a claim written and freed with the application."""
@@ -240,4 +244,9 @@ class _OpenClaims(Repo):
 
     def release(self, customer_id: str, dept_id: str) -> None:
         self.uow.repo(Uniques).release(self._claim(customer_id, dept_id))
+
+    def open_in(self, customer_id: str, dept_ids: list[str]) -> set[str]:
+        """The departments among `dept_ids` where the customer has an open application (one BatchGetItem)."""
+        held = {u.key for u in self.many([(self._claim(customer_id, d),) for d in dept_ids])} if dept_ids else set()
+        return {d for d in dept_ids if self._claim(customer_id, d) in held}
 

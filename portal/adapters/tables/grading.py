@@ -168,6 +168,7 @@ class GradeChange(BaseModel):
     reason = UnicodeAttribute()
     evaluation_id = UnicodeAttribute(null=True)
     override_reason = UnicodeAttribute(null=True)  # QTA-3: a leader's written reason for exceeding a product limit
+    proposed_by = UnicodeAttribute(null=True)  # a change that accepted a proposal: who proposed it (GRD-6)
     by = UnicodeAttribute()
     at = UTCDateTimeAttribute()
     open_of = UnicodeAttribute(null=True)

@@ -90,7 +90,7 @@ class AuditFilterForm(PortalForm):
 
     day = DateField(_l("Day"), validators=[Optional()])
     actor = EmailField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
-    dept = StringField(_l("Department id"), validators=[Optional(), Length(max=32)])
+    dept = SelectField(_l("Department"), validators=[Optional(), Length(max=32)], validate_choice=False)
     action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=64)])
 
 
@@ -120,8 +120,9 @@ class ConditionForm(VersionedForm):
     """One ADM-2 condition, met or not, with its evidence."""
 
     code = HiddenField(validators=[DataRequired()])
-    met = SelectField(_l("Finding"), choices=[SelectChoice("yes", _l("Met")), SelectChoice("no", _l("Not met"))],
-                      validators=[DataRequired()])
+    met = SelectField(_l("Finding"), choices=[SelectChoice("", _l("— not recorded —")), SelectChoice("yes", _l("Met")),
+                                              SelectChoice("no", _l("Not met"))],
+                      validators=[DataRequired()])  # starts on "not recorded": a careless click records nothing
     evidence_doc = SelectField(_l("Evidence document"), validators=[Optional()], validate_choice=False)
     contract_no = StringField(_l("Purchase contract number"), validators=[Optional(), Length(max=100)])
     note = StringField(_l("Note"), validators=[FreeText(), Optional(), Length(max=1000)])
@@ -130,7 +131,8 @@ class ConditionForm(VersionedForm):
 class DecisionForm(VersionedForm):
     """The department leader admits or rejects, with a reason."""
 
-    decision = SelectField(_l("Decision"), choices=[SelectChoice("admit", _l("Admit")),
+    decision = SelectField(_l("Decision"), choices=[SelectChoice("", _l("— choose —")),
+                                                    SelectChoice("admit", _l("Admit")),
                                                     SelectChoice("reject", _l("Reject"))],
                            validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
@@ -169,18 +171,17 @@ class EndStandingForm(PortalForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
+class AcceptForm(PortalForm):
+    """The leader accepts a proposal as it stands (its grade through the quota check)."""
+
+    proposal_id = HiddenField(validators=[DataRequired()])
+
+
 class DeclineForm(PortalForm):
     """The leader declines a proposal."""
 
     proposal_id = HiddenField(validators=[DataRequired()])
     reason = StringField(_l("Reason"), validators=[FreeText(), DataRequired(), Length(max=500)])
-
-
-class ScorecardForm(PortalForm):
-    """A scorecard in its JSON form (indicators, weights, bands or options, thresholds, caps)."""
-
-    definition = TextAreaField(_l("Scorecard (JSON)"), validators=[DataRequired(), Length(max=50000)])
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class BlacklistForm(PortalForm):

@@ -254,3 +254,35 @@ def test_GRD_1_a_grade_is_one_of_three_and_nothing_else_is_recorded(world):
         assert "grade" in exc.value.fields
     assert standing(world, "ortho", customer).grade == "QUALIFIED" and counter(world) == (1, 0, 0)
     assert grading.history(world.ctx(LEADER), customer) == []
+
+
+def test_GRD_6_the_leader_accepts_a_proposal_in_one_step_and_the_history_names_who_proposed(world):
+    customer = admitted("ortho", 20, store=world.store)[0]  # 20 customers: 6 优选 places
+    rep = world.ctx("ortho.rep@demo.local")
+    proposal = grading.propose(rep, "ortho", customer, "PREFERRED", "回款及时，业务量增长", None)
+    change = grading.accept(world.ctx(LEADER), "ortho", customer, proposal.change_id)
+    assert (change.kind, change.from_grade, change.to_grade, change.reason, change.proposed_by, change.by) == (
+        "change", "QUALIFIED", "PREFERRED", "回款及时，业务量增长", "ortho.rep@demo.local", LEADER)
+    assert world.repo(GradeChanges).get(customer, proposal.change_id).status == "accepted"
+    assert standing(world, "ortho", customer).grade == "PREFERRED" and counter(world, "ortho")[2] == 1
+    with pytest.raises(Conflict):  # accepted once: a second click changes nothing
+        grading.accept(world.ctx(LEADER), "ortho", customer, proposal.change_id)
+    with pytest.raises(Forbidden):  # a rep proposes, never accepts (GRD-6)
+        grading.accept(rep, "ortho", customer, proposal.change_id)
+    assert counter(world, "ortho")[2] == 1
+
+
+def test_QTA_1_an_accepted_proposal_goes_through_the_quota_and_stays_open_when_it_is_full(world):
+    customers = admitted("rehab", 20, products=("walker",), store=world.store)
+    leader = world.ctx("rehab.leader@demo.local")
+    for customer_id in customers[:3]:
+        grading.change(leader, "rehab", customer_id, "VIP", "优秀")
+    proposal = grading.propose(world.ctx("rehab.rep@demo.local"), "rehab", customers[3], "VIP", "大客户", None)
+    with pytest.raises(Conflict) as exc:
+        grading.accept(leader, "rehab", customers[3], proposal.change_id)
+    assert "quota of this department is full: 3 of 3" in str(exc.value.message)
+    assert world.repo(GradeChanges).get(customers[3], proposal.change_id).status == "open"
+    assert standing(world, "rehab", customers[3]).grade == "QUALIFIED" and counter(world, "rehab")[1] == 3
+    declined = grading.decline(leader, "rehab", customers[3], proposal.change_id, "名额已满")
+    assert declined.status == "declined"
+    assert world.repo(GradeChanges).get(customers[3], proposal.change_id).status == "declined"
