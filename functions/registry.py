@@ -14,6 +14,7 @@ def registry() -> dict[str, Callable[[dict], dict]]:
         expire_blacklist,
         finish_uploads,
         licence_expiry,
+        notification_digest,
         open_review_cycle,
         ticket_sla,
     )
@@ -21,4 +22,4 @@ def registry() -> dict[str, Callable[[dict], dict]]:
     return {"open_review_cycle": open_review_cycle.run, "expire_blacklist": expire_blacklist.run,
             "escalate_downgrades": escalate_downgrades.run, "escalate_reviews": escalate_reviews.run,
             "ticket_sla": ticket_sla.run, "licence_expiry": licence_expiry.run, "finish_uploads": finish_uploads.run,
-            "deliver_outbox": deliver_outbox.run}
+            "deliver_outbox": deliver_outbox.run, "notification_digest": notification_digest.run}

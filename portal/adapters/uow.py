@@ -45,6 +45,7 @@ class UnitOfWork:
         self._ops: list[Op] = []
         self._tags: list[str] = []
         self._repos: dict[type, Any] = {}
+        self._keyed: dict[Any, int] = {}
 
     def repo(self, cls: type):
         """The repository `cls` bound to this unit of work (one per class)."""
@@ -75,6 +76,16 @@ class UnitOfWork:
         self._ops.append(op)
         self._tags.append(tag)
 
+    def stage_keyed(self, key: Any, make, tag: str = "conflict") -> None:
+        """Stage the write `make(previous)` under `key`, replacing the one staged under it before (a transaction
+        may touch an item once: e.g. an inbox counter bumped by two notifications of one use case)."""
+        if key in self._keyed:
+            position = self._keyed[key]
+            self._ops[position] = make(self._ops[position])
+            return
+        self._keyed[key] = len(self._ops)
+        self.stage(make(None), tag)
+
     @property
     def staged(self) -> int:
         """How many writes wait for the commit."""
@@ -83,7 +94,7 @@ class UnitOfWork:
     def commit(self) -> None:
         """Write everything staged in one transaction; WriteConflict or Unavailable when it could not be done."""
         ops, tags = self._ops, self._tags
-        self._ops, self._tags = [], []
+        self._ops, self._tags, self._keyed = [], [], {}
         try:
             self.store.write(ops)
         except ConditionFailed as exc:
@@ -91,7 +102,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         """Forget what is staged."""
-        self._ops, self._tags = [], []
+        self._ops, self._tags, self._keyed = [], [], {}
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -180,6 +180,22 @@ def _staged_mail(world):
         uow.commit()
 
 
+def _notified(world, mode: str = "immediate"):
+    """Two notifications in the rep's inbox (mailed at once, or waiting for the digest)."""
+    from portal.services import notifications
+
+    if mode != "immediate":
+        notifications.set_preferences(world.ctx(REP), {"applications": mode}, "zh")
+    ctx = system_ctx(world.now, store=world.store)
+    with world.uow() as uow:
+        ids = notifications.notify(uow, ctx, [world.user(REP), world.user(LEADER)], "application_new",
+                                   "/staff/applications/A1", customer="上海仁济", dept="骨科")
+        ids += notifications.notify(uow, ctx, [world.user(REP)], "ticket_new", "/staff/tickets/T1",
+                                    customer="上海仁济", subject="破损")
+        uow.commit()
+    return ids
+
+
 def _open_cycle(world):
     from portal.services import reviews
     from tests.factories import admitted
@@ -278,4 +294,18 @@ OPERATIONS: list[Operation] = [
               job(lambda e: __import__("functions.finish_uploads").finish_uploads.run(e), timedelta(hours=2))),
     Operation("job_deliver_outbox", _staged_mail,
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
+    # --- notifications (issue 16) ---
+    Operation("notification_read", _notified,
+              lambda w, ids: __import__("portal.services.notifications").services.notifications.mark_read(
+                  w.ctx(REP), ids[-1])),
+    Operation("notifications_all_read", _notified,
+              lambda w, _ids: __import__("portal.services.notifications").services.notifications.mark_all_read(
+                  w.ctx(REP))),
+    Operation("notification_preferences", lambda w: None,
+              lambda w, _s: __import__("portal.services.notifications").services.notifications.set_preferences(
+                  w.ctx(REP), {"applications": "digest", "tickets": "off"}, "en")),
+    Operation("job_deliver_notifications", _notified,
+              job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
+    Operation("job_notification_digest", lambda w: _notified(w, "digest"),
+              job(lambda e: __import__("functions.notification_digest").notification_digest.run(e))),
 ]
