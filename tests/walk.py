@@ -39,4 +39,5 @@ def build_world() -> dict:
             "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default", "cycle_id": "2027H1",
             "incident_id": incident.incident_id, "entry_id": entry.entry_id,
             "ticket_id": ticket.ticket_id, "file_id": attach(ctx, ticket.ticket_id).event_id,
-            "visit_id": visit.visit_id, "token": "no-such-link"}
+            "visit_id": visit.visit_id, "token": "no-such-link",
+            "nid": "01JNOBODYSNOTIFICATION0000"}  # a notification id nobody has: 404 for everyone

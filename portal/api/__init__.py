@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from portal.api import admission, dynamics, grading, routes, tickets, visits  # noqa: E402,F401
+from portal.api import admission, dynamics, grading, inbox, routes, tickets, visits  # noqa: E402,F401

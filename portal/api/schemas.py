@@ -131,6 +131,14 @@ SCHEMAS = {
     "Visit": VISIT,
     "VisitList": items_of(ref("Visit")),
     "AuditPage": items_of(AUDIT_EVENT, paged=True),
+    "Notification": obj(("id", "kind", "title", "read"), id=S, kind=S, title=S, detail=S, link=S, read=BOOL,
+                        created_at=opt(TIME)),
+    "NotificationPage": {**items_of(ref("Notification"), paged=True),
+                         "properties": {**items_of(ref("Notification"), paged=True)["properties"], "unread": INT}},
+    "Status": obj(("status",), status=S),
+    "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
+                                   modes={"type": "object", "additionalProperties": {
+                                       "type": "string", "enum": ["immediate", "digest", "off"]}}),
 }
 
 QUERY_PARAMS = {

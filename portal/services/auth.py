@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from portal.adapters import records
 from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.identity import Sessions, Users
+from portal.adapters.repos.notifications import INBOX, Notifications
 from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.passwords import password_problem
 from portal.domain.roles import Actor, Role
@@ -159,17 +160,23 @@ def start_session(ctx: Ctx, user, lifetime: timedelta) -> str:
     return raw
 
 
-def load_session(raw: str, now: datetime, uow=None, user_id: str | None = None, with_catalogue: bool = False):
+def load_session(raw: str, now: datetime, uow=None, user_id: str | None = None, with_catalogue: bool = False,
+                 inbox: dict | None = None):
     """The active user behind a session secret, or None when it is unknown, expired or disabled.
 
     With the user id the signed cookie also carries, the session and the account are read together (one
     BatchGetItem) and must name each other; without it (older cookies), one after the other. `with_catalogue`
-    reads the catalogue in the same BatchGetItem, for a request cache to keep (pages name departments).
+    reads the catalogue in the same BatchGetItem, for a request cache to keep (pages name departments); `inbox`
+    (a dict) receives the user's unread notification count from the same BatchGetItem (the header's bell).
     """
     uow = uow or UnitOfWork()
     if user_id and len(user_id) <= 64:
         also = [(Catalogue, [Catalogue.key])] if with_catalogue else []
-        sessions, users, *_ = uow.fetch((Sessions, [(_sid_hash(raw),)]), (Users, [(user_id,)]), *also)
+        if inbox is not None:
+            also.append((Notifications, [(user_id, INBOX)]))
+        sessions, users, *more = uow.fetch((Sessions, [(_sid_hash(raw),)]), (Users, [(user_id,)]), *also)
+        if inbox is not None:
+            inbox["unread"] = max(int(next(iter(more[-1]), None).unread or 0), 0) if more[-1] else 0
         session, user = next(iter(sessions), None), next(iter(users), None)
         if session is None or session.user_id != user_id:
             return None

@@ -96,14 +96,32 @@ def _item(record, inbox, locale: str) -> Item:
     return Item(record.nid, record.kind, text.title, text.detail, record.target, read, record.created_at)
 
 
-def inbox_page(ctx: Ctx, locale: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
+@dataclass(frozen=True)
+class InboxPage(Page):
+    """A page of the inbox, and how many notifications are unread in all."""
+
+    unread: int = 0
+
+
+def inbox_page(ctx: Ctx, locale: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> InboxPage:
     """A page of the signed-in user's notifications, newest first, in `locale` (a Query and a GetItem)."""
     after = parse_cursor(cursor)
     uow = ctx.uow()
     repo = uow.repo(Notifications)
     records, last = repo.page(ctx.actor.user_id, after, limit)
     inbox = repo.inbox(ctx.actor.user_id)
-    return Page([_item(r, inbox, locale) for r in records], encode_cursor(last) if last else None)
+    return InboxPage([_item(r, inbox, locale) for r in records], encode_cursor(last) if last else None,
+                     unread_count(inbox))
+
+
+def opened(ctx: Ctx, nid: str) -> str:
+    """Mark a notification read and give the portal path it links to (NotFound for someone else's)."""
+    record = ctx.uow().repo(Notifications).item(ctx.actor.user_id, nid)
+    if record is None:
+        raise NotFound(_l("No such notification."))
+    mark_read(ctx, nid)
+    target = record.target or "/notifications"
+    return target if target.startswith("/") and not target.startswith("//") else "/notifications"
 
 
 def unread_count(inbox) -> int:
@@ -161,7 +179,8 @@ def set_preferences(ctx: Ctx, modes: dict[str, str], locale: str) -> Preferences
     if bad:
         raise Invalid(fields=bad)
     with ctx.uow() as uow:
-        uow.repo(Notifications).set_preferences(ctx.actor.user_id, json.dumps(modes, sort_keys=True), locale)
+        merged = preferences_of(uow.repo(Notifications).inbox(ctx.actor.user_id)) | modes
+        uow.repo(Notifications).set_preferences(ctx.actor.user_id, json.dumps(merged, sort_keys=True), locale)
         uow.commit()
     return preferences(ctx)
 

@@ -40,7 +40,7 @@ class StrictJSON(DefaultJSONProvider):
 
 def identify() -> None:
     """Set g.actor from the API bearer token or the browser session; None when anonymous."""
-    g.actor, g.must_change_password = None, False
+    g.actor, g.must_change_password, g.unread = None, False, None
     if request.endpoint == "static":
         return
     if request.path.startswith("/api/"):
@@ -52,8 +52,10 @@ def identify() -> None:
     raw = session.get("sid")
     if raw:
         store = request_store()  # a GET keeps what it read: the catalogue comes with the session, for its pages
+        inbox: dict = {}  # the bell's unread count, read in the same BatchGetItem (issue 16)
         user = load_session(raw, request_now(), UnitOfWork(store), user_id=session.get("uid"),
-                            with_catalogue=store is not None)
+                            with_catalogue=store is not None, inbox=inbox)
+        g.unread = inbox.get("unread")
         if user is None:
             session.clear()  # ended, expired or disabled: the old cookie is worthless
         else:

@@ -81,6 +81,10 @@ EXPECTED = {
     "staff.application_confirm": ORTHO_REVIEW, "api.application_assign": ORTHO_DECIDE,
     "api.application_background": ORTHO_REVIEW, "api.application_confirm": ORTHO_REVIEW,
     "api.document_type_list": PUBLIC, "api.reentry_approve": {"leader"},
+    "inbox.inbox": SIGNED_IN, "inbox.open_item": SIGNED_IN, "inbox.mark_read": SIGNED_IN,
+    "inbox.mark_all_read": SIGNED_IN, "inbox.preferences": SIGNED_IN, "api.notification_list": SIGNED_IN,
+    "api.notification_read": SIGNED_IN, "api.notification_read_all": SIGNED_IN,
+    "api.notification_preferences": SIGNED_IN, "api.notification_preferences_set": SIGNED_IN,
 }
 
 
@@ -102,6 +106,8 @@ PAGE_CONTENT_ERRORS = {
     "staff.ticket_file_request POST": 422,
     "auth.reset_password GET": 404,  # the walked token is no reset link: the page says so, next to a new-link button
     "auth.reset_password POST": 404,
+    "inbox.open_item POST": 404,  # the walked notification id is nobody's (someone else's is a 404 too)
+    "inbox.mark_read POST": 404,
 }
 
 
