@@ -1,0 +1,64 @@
+"""Issue 16 item 1: the events of the admission, ticket and dynamic-management walks reach the right inboxes."""
+
+from portal.services import applications, notifications
+from tests.factories import applied, review_to_admission
+
+LEADER, CLERK, REP = "ortho.leader@demo.local", "ortho.clerk@demo.local", "ortho.rep@demo.local"
+
+
+def kinds(fake, ctx_or_email) -> list[str]:
+    """The kinds in someone's inbox, newest first."""
+    ctx = fake.ctx(ctx_or_email) if isinstance(ctx_or_email, str) else ctx_or_email
+    return [i.kind for i in notifications.inbox_page(ctx, "zh").items]
+
+
+def test_an_application_is_received_queued_and_decided(fake):
+    customer, ctx, app = applied(fake=fake)
+    assert kinds(fake, ctx) == ["application_received"]
+    assert kinds(fake, LEADER) == kinds(fake, CLERK) == ["application_new"]
+    assert kinds(fake, REP) == [] and kinds(fake, "rehab.leader@demo.local") == []
+    [item] = notifications.inbox_page(fake.ctx(LEADER), "zh").items
+    assert item.target == f"/staff/applications/{app.app_id}" and customer.name in item.title
+    app = review_to_admission(app, fake=fake)
+    applications.decide(fake.ctx(LEADER), app.app_id, True, "六项条件均满足", app.version)
+    assert kinds(fake, ctx) == ["application_admitted", "application_received"]
+    [decided, _received] = notifications.inbox_page(ctx, "zh").items
+    assert decided.target == f"/customer/applications/{app.app_id}" and "准入通过" in decided.title
+    assert [m[0] for m in fake.mails("准入通过")] == [customer.email]
+    assert "http://127.0.0.1:5000/customer/applications/" in fake.mails("准入通过")[0][2]
+
+
+def test_a_refusal_says_why(fake):
+    customer, ctx, app = applied(fake=fake)
+    app = review_to_admission(app, codes="abc", fake=fake)
+    applications.decide(fake.ctx(LEADER), app.app_id, False, "资质不全", app.version)
+    [refused, _received] = notifications.inbox_page(ctx, "en").items
+    assert refused.kind == "application_rejected" and refused.detail == "Reason: 资质不全"
+
+
+def test_a_ticket_walk_tells_the_customer_each_answer_and_the_department_each_new_or_reopened_ticket(fake):
+    from portal.services import ticket_lifecycle, tickets
+    from tests.unit.services import ticket_world
+
+    _customer_id, ctx = ticket_world.customer(fake)
+    ticket = tickets.file(ctx, "ortho", "complaint", "交货延迟", "订单延迟两周")
+    assert kinds(fake, LEADER) == kinds(fake, CLERK) == ["ticket_new"] and kinds(fake, ctx) == []
+    tickets.advance(fake.ctx(REP), ticket.ticket_id, "acknowledged", None)
+    ticket_lifecycle.reply(fake.ctx(REP), ticket.ticket_id, "正在安排补发")
+    ticket_lifecycle.reply(ctx, ticket.ticket_id, "谢谢")  # the customer's own reply tells nobody new
+    tickets.advance(fake.ctx(REP), ticket.ticket_id, "resolved", "已补发")
+    assert kinds(fake, ctx) == ["ticket_resolved", "ticket_replied", "ticket_acknowledged"]
+    resolved = notifications.inbox_page(ctx, "zh").items[0]
+    assert resolved.target == f"/customer/tickets/{ticket.ticket_id}" and "请确认" in resolved.title
+    assert "自动关闭" in resolved.detail  # the day it closes by itself unless confirmed (7 days after this)
+    ticket_lifecycle.reopen(ctx, ticket.ticket_id, "问题仍在")
+    assert kinds(fake, LEADER) == ["ticket_reopened", "ticket_new"]
+
+
+def test_a_company_ticket_goes_to_md(fake):
+    from portal.services import tickets
+    from tests.unit.services import ticket_world
+
+    _customer_id, ctx = ticket_world.customer(fake)
+    tickets.file(ctx, "company", "complaint", "销售过程", "内容")
+    assert kinds(fake, "md.admin@demo.local") == ["ticket_new"] and kinds(fake, LEADER) == []
