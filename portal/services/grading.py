@@ -13,10 +13,11 @@ from ulid import ULID
 from portal.adapters import records
 from portal.adapters.repos.dynamics import Incidents
 from portal.adapters.repos.grading import Counters, GradeChanges, Standings
+from portal.adapters.repos.org import Departments
 from portal.adapters.uow import WriteConflict
 from portal.domain.grading import Counts, Grade, change_allowed, maximum, over_quota, places_left, rank
 from portal.domain.roles import Perm
-from portal.services import audit, visits
+from portal.services import audiences, audit, notifications, visits
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
@@ -226,6 +227,9 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     audit.stage(uow, ctx, "grade.changed", target_type="customer", target_id=customer_id, dept_id=dept_id,
                 detail={"from": old.value, "to": new.value, "reason": reason, "evaluation": record.evaluation_id,
                         "override": record.override_reason})
+    dept = uow.repo(Departments).find(dept_id)  # issue 16: the customer hears of its new grade and price tier
+    notifications.notify(uow, ctx, audiences.customer_users(uow, customer_id=customer_id), "grade_changed",
+                         "/customer/", grade=GRADE_NAMES[new], dept_zh=dept.name_zh, dept_en=dept.name_en)
     return record
 
 

@@ -62,3 +62,18 @@ def test_a_company_ticket_goes_to_md(fake):
     _customer_id, ctx = ticket_world.customer(fake)
     tickets.file(ctx, "company", "complaint", "销售过程", "内容")
     assert kinds(fake, "md.admin@demo.local") == ["ticket_new"] and kinds(fake, LEADER) == []
+
+
+def test_a_grade_change_tells_the_customer_its_new_grade(fake):
+    from portal.services import grading
+    from tests.factories import admitted
+    from tests.unit.services.dynamics_world import customer
+
+    admitted("ortho", 6, store=fake.store)
+    customer_id, email = customer(fake)
+    from tests.factories import stand_counted
+
+    stand_counted(customer_id, "上海康健医疗器械有限公司", "ortho", ("bone-plate",), store=fake.store)
+    grading.change(fake.ctx(LEADER), "ortho", customer_id, "PREFERRED", "年度评审优秀")
+    [item] = notifications.inbox_page(fake.ctx(email), "zh").items
+    assert item.kind == "grade_changed" and "优选" in item.title and item.target == "/customer/"
