@@ -106,6 +106,11 @@ def _drop(ctx: Ctx, message, run: DeliveryRun) -> None:
 
 def given_up(ctx: Ctx, limit: int = 100) -> list:
     """Messages given up after MAX_ATTEMPTS failed attempts, newest first (MD's list; one Query)."""
+    from portal.domain.roles import Perm
+    from portal.services.access import authorize
+
+    if ctx.actor is None or ctx.actor.kind != "system":
+        authorize(ctx, Perm.VIEW_AUDIT, target="failed mail")
     return ctx.uow().repo(Outbox).given_up(limit)
 
 

@@ -85,6 +85,7 @@ EXPECTED = {
     "inbox.mark_all_read": SIGNED_IN, "inbox.preferences": SIGNED_IN, "api.notification_list": SIGNED_IN,
     "api.notification_read": SIGNED_IN, "api.notification_read_all": SIGNED_IN,
     "api.notification_preferences": SIGNED_IN, "api.notification_preferences_set": SIGNED_IN,
+    "staff.failed_mail": MD,
 }
 
 

@@ -96,3 +96,29 @@ def test_a_notification_about_a_record_the_user_may_no_longer_see_stays_readable
     target = client.post(f"/notifications/{nid}/open", data={"csrf_token": token}).headers["Location"]
     assert client.get(target).status_code in (403, 404)
     assert "上海仁济" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_md_sees_mail_given_up_after_five_failures(client, monkeypatch):
+    from datetime import timedelta
+
+    from portal.adapters import mail
+    from portal.adapters.clock import utc_now
+    from portal.adapters.store.expr import StoreUnavailable
+    from portal.services import outbox
+
+    _notify(REP)
+
+    def down(*args, **kwargs):
+        raise StoreUnavailable("ses: MessageRejected")
+
+    monkeypatch.setattr(mail, "send", down)
+    now = utc_now()
+    for attempt in range(1, 6):
+        outbox.deliver_due(system_ctx(now))
+        now += outbox.pause_after(attempt)
+    sign_in(client, "md.admin@demo.local")
+    page = client.get("/staff/mail/failed").get_data(as_text=True)
+    assert REP in page and "MessageRejected" in page and "上海仁济" in page
+    sign_in(client, LEADER)
+    assert client.get("/staff/mail/failed").status_code == 403
+    assert outbox.deliver_due(system_ctx(now + timedelta(days=1))).sent == []
