@@ -35,3 +35,19 @@ def user(uow, user_id: str | None) -> list:
     """One account as a list of recipients (empty when unknown)."""
     found = uow.repo(Users).find(user_id) if user_id else None
     return [found] if found is not None else []
+
+
+def leaders_and_md(uow, dept_id: str, cache: dict | None = None) -> list:
+    """The department's leaders and MD (INC-2/3, REV-2 escalations); `cache` keeps them across a job's items."""
+    cache = {} if cache is None else cache
+    if "md" not in cache:
+        cache["md"] = marketing_division(uow)
+    if dept_id not in cache:
+        cache[dept_id] = department_staff(uow, dept_id, {"dm"})
+    return cache[dept_id] + cache["md"]
+
+
+def dept_names(uow, dept_id: str) -> dict:
+    """A department's names as notification parameters (`dept` in the reader's language)."""
+    dept = uow.repo(Departments).find(dept_id)
+    return {"dept_zh": dept.name_zh, "dept_en": dept.name_en} if dept else {"dept": dept_id}

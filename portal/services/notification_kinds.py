@@ -73,6 +73,14 @@ KINDS = {k.name: k for k in [
          _l("The restriction in %(dept)s has ended"), _l("You may apply for admission again.")),
     Kind("blacklist_listed", "staff", "blacklist",
          _l("%(customer)s was blacklisted (%(dept)s)"), _l("Reason: %(reason)s")),
+    Kind("review_overdue", "staff", "reviews",
+         _l("Reviews overdue: %(count)s in %(dept)s"), _l("Customers: %(customers)s")),
+    Kind("downgrade_overdue", "staff", "reviews",
+         _l("VIP downgrade overdue: %(customer)s (%(dept)s)"),
+         _l("After the incident, the downgrade was due by %(due)s.")),
+    Kind("incident_major_loss", "staff", "reviews",
+         _l("Major loss reported: %(customer)s (%(dept)s)"),
+         _l("Check it and decide whether to list the customer on the company blacklist.")),
     Kind("security_password_reset", "everyone", "security",
          _l("Your password was reset"),
          _l("If this was not you, reset it again at once and tell the Marketing Division."), security=True),
@@ -80,7 +88,7 @@ KINDS = {k.name: k for k in [
 
 GROUPS = {"applications": _l("Applications"), "tickets": _l("Tickets"), "deadlines": _l("Ticket deadlines"),
           "documents": _l("Documents"), "licences": _l("Licences expiring"), "grades": _l("Grades"),
-          "blacklist": _l("Blacklist"), "security": _l("Security")}
+          "blacklist": _l("Blacklist"), "reviews": _l("Reviews and incidents"), "security": _l("Security")}
 MODES = ("immediate", "digest", "off")
 MODE_LABELS = {"immediate": _l("Mail at once"), "digest": _l("Daily digest"), "off": _l("No mail (inbox only)")}
 

@@ -77,3 +77,17 @@ def test_a_grade_change_tells_the_customer_its_new_grade(fake):
     grading.change(fake.ctx(LEADER), "ortho", customer_id, "PREFERRED", "年度评审优秀")
     [item] = notifications.inbox_page(fake.ctx(email), "zh").items
     assert item.kind == "grade_changed" and "优选" in item.title and item.target == "/customer/"
+
+
+def test_a_listed_customer_hears_its_standing_ended_and_later_that_the_restriction_ended(fake):
+    from portal.services import blacklist
+    from tests.factories import stand_counted
+    from tests.unit.services.dynamics_world import customer
+
+    customer_id, email = customer(fake)
+    stand_counted(customer_id, "上海康健医疗器械有限公司", "ortho", ("bone-plate",), store=fake.store)
+    entry = blacklist.list_customer(fake.ctx(LEADER), customer_id, "ortho", "违约")
+    [item] = notifications.inbox_page(fake.ctx(email), "zh").items
+    assert item.kind == "blacklisted" and "违约" not in item.title + item.detail
+    blacklist.lift(fake.ctx(LEADER), entry.entry_id, "已整改")
+    assert kinds(fake, email) == ["blacklist_ended", "blacklisted"]
