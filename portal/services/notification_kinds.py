@@ -81,6 +81,10 @@ KINDS = {k.name: k for k in [
     Kind("incident_major_loss", "staff", "reviews",
          _l("Major loss reported: %(customer)s (%(dept)s)"),
          _l("Check it and decide whether to list the customer on the company blacklist.")),
+    Kind("change_reported", "staff", "changes",
+         _l("%(customer)s reported a change of its registration"), _l("Apply it to the record, or end the standing.")),
+    Kind("change_done", "customer", "changes",
+         _l("%(dept)s has handled your change report"), _l("Note: %(note)s")),
     Kind("security_password_reset", "everyone", "security",
          _l("Your password was reset"),
          _l("If this was not you, reset it again at once and tell the Marketing Division."), security=True),
@@ -88,7 +92,8 @@ KINDS = {k.name: k for k in [
 
 GROUPS = {"applications": _l("Applications"), "tickets": _l("Tickets"), "deadlines": _l("Ticket deadlines"),
           "documents": _l("Documents"), "licences": _l("Licences expiring"), "grades": _l("Grades"),
-          "blacklist": _l("Blacklist"), "reviews": _l("Reviews and incidents"), "security": _l("Security")}
+          "blacklist": _l("Blacklist"), "reviews": _l("Reviews and incidents"), "changes": _l("Change reports"),
+          "security": _l("Security")}
 MODES = ("immediate", "digest", "off")
 MODE_LABELS = {"immediate": _l("Mail at once"), "digest": _l("Daily digest"), "off": _l("No mail (inbox only)")}
 

@@ -91,3 +91,18 @@ def test_a_listed_customer_hears_its_standing_ended_and_later_that_the_restricti
     assert item.kind == "blacklisted" and "违约" not in item.title + item.detail
     blacklist.lift(fake.ctx(LEADER), entry.entry_id, "已整改")
     assert kinds(fake, email) == ["blacklist_ended", "blacklisted"]
+
+
+def test_a_change_report_reaches_the_department_and_its_handling_the_customer(fake):
+    from portal.services import changes
+    from tests.factories import stand_counted
+    from tests.unit.services.dynamics_world import customer, verified_document
+
+    customer_id, email = customer(fake)
+    stand_counted(customer_id, "上海康健医疗器械有限公司", "ortho", ("bone-plate",), store=fake.store)
+    [task] = changes.report(fake.ctx(email), "change", {"address": "上海市新地址1号"},
+                            verified_document(fake, customer_id))
+    assert kinds(fake, LEADER) == kinds(fake, CLERK) == ["change_reported"]
+    changes.handle(fake.ctx(LEADER), "ortho", task.task_id, "已更新档案")
+    [item] = notifications.inbox_page(fake.ctx(email), "zh").items
+    assert item.kind == "change_done" and "已更新档案" in item.detail and item.target == "/customer/changes"
