@@ -50,6 +50,9 @@ def assign(ctx: Ctx, app_id: str, assignee_id: str, version: int):
         if person is None or person.kind != "staff" or person.dept_id != app.dept_id or not person.active:
             raise Invalid(fields={"assignee_id": [_l("Choose an active member of this department.")]})
         app.assignee_id = assignee_id
+        if assignee_id != ctx.actor.user_id:  # issue 16: the designated person hears of it (not one's own choice)
+            notifications.notify(uow, ctx, [person], "designated", f"/staff/applications/{app.app_id}",
+                                 customer=app.customer_name)
         return save_step(uow, ctx, app, "application.assigned", {"assignee": person.email})
 
 

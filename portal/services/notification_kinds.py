@@ -36,6 +36,8 @@ KINDS = {k.name: k for k in [
          _l("Your application to %(dept)s was not admitted"), _l("Reason: %(reason)s")),
     Kind("application_new", "staff", "applications",
          _l("New application from %(customer)s"), _l("It waits in the queue of %(dept)s.")),
+    Kind("designated", "staff", "applications",
+         _l("You are designated for %(customer)s"), _l("Check the background and review the application.")),
     Kind("ticket_acknowledged", "customer", "tickets",
          _l("Your ticket “%(subject)s” was acknowledged"), _l("Staff of %(dept)s are working on it.")),
     Kind("ticket_replied", "customer", "tickets",

@@ -16,10 +16,11 @@ def test_an_application_is_received_queued_and_decided(fake):
     customer, ctx, app = applied(fake=fake)
     assert kinds(fake, ctx) == ["application_received"]
     assert kinds(fake, LEADER) == kinds(fake, CLERK) == ["application_new"]
-    assert kinds(fake, REP) == [] and kinds(fake, "rehab.leader@demo.local") == []
+    assert kinds(fake, REP) == [] and kinds(fake, "rehab.leader@demo.local") == []  # not the queue's roles
     [item] = notifications.inbox_page(fake.ctx(LEADER), "zh").items
     assert item.target == f"/staff/applications/{app.app_id}" and customer.name in item.title
-    app = review_to_admission(app, fake=fake)
+    app = review_to_admission(app, fake=fake)  # the leader designates the rep: the rep hears of it
+    assert kinds(fake, REP) == ["designated"]
     applications.decide(fake.ctx(LEADER), app.app_id, True, "六项条件均满足", app.version)
     assert kinds(fake, ctx) == ["application_admitted", "application_received"]
     [decided, _received] = notifications.inbox_page(ctx, "zh").items
