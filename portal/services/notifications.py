@@ -7,9 +7,11 @@ Reading and marking the inbox, preferences, and the daily digest live here too. 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from ulid import ULID
@@ -18,6 +20,7 @@ from portal.adapters import channels
 from portal.adapters.repos.identity import Users
 from portal.adapters.repos.notifications import Notifications, new_item
 from portal.adapters.uow import Unavailable, WriteConflict
+from portal.domain.timeutil import SHANGHAI, shanghai_day
 from portal.services import outbox
 from portal.services.context import Ctx
 from portal.services.errors import Invalid, NotFound
@@ -41,10 +44,13 @@ def mode_for(inbox, kind: str) -> str:
     return "immediate" if spec.security else preferences_of(inbox)[spec.group]
 
 
-def notify(uow, ctx: Ctx, recipients: Iterable, kind: str, target: str, **params) -> list[str]:
+def notify(uow, ctx: Ctx, recipients: Iterable, kind: str, target: str, *, once: str | None = None,
+           **params) -> list[str]:
     """Write a `kind` notification linking to `target` (a portal path) into each active recipient's inbox, in
     `uow`, and stage its mail at once, for the daily digest, or not at all, per the recipient's preference.
-    `recipients` are user records; disabled accounts get nothing. Returns the new notification ids."""
+    `recipients` are user records; disabled accounts get nothing. `once`: a key that makes the ids the same
+    for every run of a scheduled reminder on one day, so a second run's commit fails (tag "notification")
+    instead of telling twice. Returns the new notification ids."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     users = {u.user_id: u for u in recipients if u is not None and u.active}
@@ -56,13 +62,21 @@ def notify(uow, ctx: Ctx, recipients: Iterable, kind: str, target: str, **params
     ids = []
     for user_id in sorted(users):
         user, inbox = users[user_id], inboxes.get(user_id)
-        nid = str(ULID.from_datetime(ctx.now))
+        nid = _once_id(ctx, once, user_id) if once else str(ULID.from_datetime(ctx.now))
         mode = mode_for(inbox, kind)
         repo.add(new_item(user_id, nid, kind, target, text, ctx.now), digest=mode == "digest")
         if mode == "immediate":
             _stage_mail(uow, ctx, user, inbox, [(kind, params, channels.link(target))], nid)
         ids.append(nid)
     return ids
+
+
+def _once_id(ctx: Ctx, once: str, user_id: str) -> str:
+    """A ULID fixed by the day (Asia/Shanghai) and `once` for one user: the same on every run that day."""
+    day = shanghai_day(ctx.now)
+    start = datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+    digest = hashlib.sha256(f"{once}|{user_id}".encode()).digest()[:10]
+    return str(ULID.from_bytes(int(start.timestamp() * 1000).to_bytes(6, "big") + digest))
 
 
 def _stage_mail(uow, ctx: Ctx, user, inbox, items: list, nid: str | None, digest: bool = False) -> None:

@@ -144,6 +144,14 @@ def _visit(world):
                        purpose="季度回访", assignee_id=world.user(REP).user_id)
 
 
+def _reminders_due(world):
+    """A department listing that expires in 7 days and a visit planned for today (T0 is 2027-03-10 in Shanghai)."""
+    _listed(world, expires_on=date(2027, 3, 17))
+    customer_id, _email = _standing_customer(world)
+    return visits.plan(world.ctx(REP), "ortho", customer_id, planned_on=date(2027, 3, 10), mode="phone",
+                       purpose="回访", assignee_id=world.user(REP).user_id)
+
+
 def _with_licence(world):
     customer_id, email = _standing_customer(world)
     return customer_id, email, verified_document(world, customer_id)
@@ -308,4 +316,6 @@ OPERATIONS: list[Operation] = [
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
     Operation("job_notification_digest", lambda w: _notified(w, "digest"),
               job(lambda e: __import__("functions.notification_digest").notification_digest.run(e))),
+    Operation("job_daily_reminders", _reminders_due,
+              job(lambda e: __import__("functions.daily_reminders").daily_reminders.run(e))),
 ]

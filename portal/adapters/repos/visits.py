@@ -34,6 +34,10 @@ class Visits(Repo):
         """The department's visits still to make, by day (one Query on the sparse `planned` index)."""
         return self.all(dept_id, index="planned")
 
+    def planned_on_day(self, dept_id: str, day: str) -> list:
+        """The department's visits still to make on `day` (one Query on the sparse `planned` index)."""
+        return self.all(dept_id, index="planned", sort=attr("planned_key").begins_with(f"{day}#"))
+
     def plan(self, visit) -> None:
         """Stage a new planned visit (its id is a fresh ULID); it waits in `planned` until made or cancelled."""
         visit.status, visit.version = "planned", 1

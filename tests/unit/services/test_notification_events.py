@@ -107,3 +107,40 @@ def test_a_change_report_reaches_the_department_and_its_handling_the_customer(fa
     changes.handle(fake.ctx(LEADER), "ortho", task.task_id, "已更新档案")
     [item] = notifications.inbox_page(fake.ctx(email), "zh").items
     assert item.kind == "change_done" and "已更新档案" in item.detail and item.target == "/customer/changes"
+
+
+def test_daily_reminders_tell_of_listings_expiring_in_7_days_and_visits_due_once(fake):
+    from datetime import date, timedelta
+
+    from functions import daily_reminders
+    from portal.adapters import uow as uow_module
+    from portal.domain.timeutil import shanghai_day
+    from portal.services import blacklist, reminders, visits
+    from portal.services.context import system_ctx
+    from tests.factories import stand_counted
+    from tests.unit.services.dynamics_world import customer
+
+    today = shanghai_day(fake.now)
+    listed_id, _e = customer(fake, email="listed@x.cn")
+    blacklist.list_customer(fake.ctx(LEADER), listed_id, "ortho", "违约", expires_on=today + timedelta(days=7))
+    visited_id, _e = customer(fake)
+    stand_counted(visited_id, "上海康健医疗器械有限公司", "ortho", ("bone-plate",), store=fake.store)
+    visits.plan(fake.ctx(REP), "ortho", visited_id, planned_on=today, mode="phone", purpose="季度回访",
+                assignee_id=fake.user(REP).user_id)
+    visits.plan(fake.ctx(REP), "ortho", visited_id, planned_on=today + timedelta(days=1), mode="phone",
+                purpose="明天", assignee_id=fake.user(REP).user_id)
+    ctx = system_ctx(fake.now, store=fake.store)
+    first = reminders.send_daily(ctx)
+    assert len(first.expiring) == 1 and len(first.visits) == 1 and first.failed == []
+    again = reminders.send_daily(fake.later(ctx, hours=2))  # a second run that day tells nobody twice
+    assert again.expiring == again.visits == []
+    assert kinds(fake, LEADER) == ["blacklist_expiring"] and kinds(fake, "md.admin@demo.local") == [
+        "blacklist_expiring"]
+    assert kinds(fake, REP) == ["visit_due"]
+    previous = uow_module._default["store"]
+    uow_module.configure(fake.store)
+    try:
+        assert daily_reminders.run({"now": fake.now.isoformat()})["failed"] == []
+    finally:
+        uow_module.configure(previous)
+    assert isinstance(today, date)
