@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra deploy rollback teardown rotate-keys bench bench-expiry bench-cold clean
+.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra deploy rollback teardown rotate-keys bench bench-expiry bench-notifications bench-cold clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -88,6 +88,9 @@ rotate-keys:
 
 bench-expiry: $(STAMP)
 	$(PY) -m tests.bench.expiry
+
+bench-notifications: $(STAMP)
+	$(PY) -m tests.bench.notifications
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.page_calls

@@ -8,12 +8,14 @@ from collections.abc import Callable
 def registry() -> dict[str, Callable[[dict], dict]]:
     """Job name -> its `run(event)` (imported on first use, not when the portal starts)."""
     from functions import (
+        daily_reminders,
         deliver_outbox,
         escalate_downgrades,
         escalate_reviews,
         expire_blacklist,
         finish_uploads,
         licence_expiry,
+        notification_digest,
         open_review_cycle,
         ticket_sla,
     )
@@ -21,4 +23,5 @@ def registry() -> dict[str, Callable[[dict], dict]]:
     return {"open_review_cycle": open_review_cycle.run, "expire_blacklist": expire_blacklist.run,
             "escalate_downgrades": escalate_downgrades.run, "escalate_reviews": escalate_reviews.run,
             "ticket_sla": ticket_sla.run, "licence_expiry": licence_expiry.run, "finish_uploads": finish_uploads.run,
-            "deliver_outbox": deliver_outbox.run}
+            "deliver_outbox": deliver_outbox.run, "notification_digest": notification_digest.run,
+            "daily_reminders": daily_reminders.run}

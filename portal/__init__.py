@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.customer import bp as customer_bp
+    from portal.inbox import bp as inbox_bp
     from portal.site import bp as site_bp
     from portal.staff import bp as staff_bp
     from portal.web.errors import register_error_handlers
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(site_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(customer_bp, url_prefix="/customer")
+    app.register_blueprint(inbox_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the API takes bearer tokens, never cookies, so there is nothing to forge
     register_error_handlers(app)
@@ -139,7 +141,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     @app.context_processor
     def _template_globals():
         locale = str(get_locale())
-        return {"actor": g.get("actor"), "locale": locale, "static": _static_url,
+        return {"actor": g.get("actor"), "unread": g.get("unread"), "locale": locale, "static": _static_url,
                 "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label,
                 "status_label": status_label, "app_status": application_status, "condition_labels": CONDITION_LABELS,
                 "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,

@@ -40,4 +40,5 @@ def build_world() -> dict:
             "incident_id": incident.incident_id, "entry_id": entry.entry_id,
             "ticket_id": ticket.ticket_id, "file_id": attach(ctx, ticket.ticket_id).event_id,
             "visit_id": visit.visit_id, "token": "no-such-link",
-            "proposal_id": "no-such-proposal"}
+            "proposal_id": "no-such-proposal",
+            "nid": "01JNOBODYSNOTIFICATION0000"}  # a notification id nobody has: 404 for everyone

@@ -33,16 +33,18 @@ def use_memory(outbox: list | None) -> list | None:
     return previous
 
 
-def send(to: str, subject: str, body: str) -> str:
-    """Send a plain-text mail; return SES's message id."""
+def send(to: str, subject: str, body: str, html: str | None = None) -> str:
+    """Send a plain-text mail (with an HTML alternative when given); return SES's message id."""
     if _memory["outbox"] is not None:
         _memory["outbox"].append((to, subject, body))
         return f"memory-{len(_memory['outbox'])}"
+    content = {"Text": {"Data": body, "Charset": "UTF-8"}}
+    if html:
+        content["Html"] = {"Data": html, "Charset": "UTF-8"}
     try:
         response = aws.client("ses").send_email(
             Source=_sender["from"], Destination={"ToAddresses": [to]},
-            Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
-                     "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}},
+            Message={"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": content},
         )
     except (ClientError, BotoCoreError) as exc:  # the outbox keeps the mail due and tries again later
         raise StoreUnavailable(f"ses: {exc}") from exc

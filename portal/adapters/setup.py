@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from portal.adapters import aws, files, mail, tables, uow
+from portal.adapters import aws, channels, files, mail, tables, uow
 from portal.adapters.store.dynamo import DynamoStore
 
 QUIET = ("botocore", "boto3", "urllib3", "pynamodb", "s3transfer")  # at DEBUG they print whole requests
@@ -45,4 +45,5 @@ def configure_all(settings: AdapterSettings) -> None:
     tables.configure(settings.table_prefix, settings.aws_endpoint, settings.aws_region)
     files.configure(settings.bucket)
     mail.configure(settings.mail_from, show_bodies=settings.is_local)
+    channels.configure(settings.public_url)
     uow.configure(DynamoStore())

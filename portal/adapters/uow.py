@@ -47,6 +47,7 @@ class UnitOfWork:
         self._repos: dict[type, Any] = {}
         self._tallies: dict[tuple, tuple[dict, dict]] = {}  # (table, key) -> the adds and sets staged for it
         self._tally_at: dict[tuple, int] = {}  # (table, key) -> where in _ops its one update is
+        self._keyed: dict[Any, int] = {}
 
     def repo(self, cls: type):
         """The repository `cls` bound to this unit of work (one per class)."""
@@ -96,6 +97,16 @@ class UnitOfWork:
             self._tally_at[where] = len(self._ops)
             self.stage(op, "tally")
 
+    def stage_keyed(self, key: Any, make, tag: str = "conflict") -> None:
+        """Stage the write `make(previous)` under `key`, replacing the one staged under it before (a transaction
+        may touch an item once: e.g. an inbox counter bumped by two notifications of one use case)."""
+        if key in self._keyed:
+            position = self._keyed[key]
+            self._ops[position] = make(self._ops[position])
+            return
+        self._keyed[key] = len(self._ops)
+        self.stage(make(None), tag)
+
     @property
     def staged(self) -> int:
         """How many writes wait for the commit."""
@@ -104,7 +115,7 @@ class UnitOfWork:
     def commit(self) -> None:
         """Write everything staged in one transaction; WriteConflict or Unavailable when it could not be done."""
         ops, tags = self._ops, self._tags
-        self._ops, self._tags, self._tallies, self._tally_at = [], [], {}, {}
+        self._ops, self._tags, self._tallies, self._tally_at, self._keyed = [], [], {}, {}, {}
         try:
             self.store.write(ops)
         except ConditionFailed as exc:
@@ -112,7 +123,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         """Forget what is staged."""
-        self._ops, self._tags, self._tallies, self._tally_at = [], [], {}, {}
+        self._ops, self._tags, self._tallies, self._tally_at, self._keyed = [], [], {}, {}, {}
 
     def __enter__(self) -> UnitOfWork:
         return self

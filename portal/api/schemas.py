@@ -153,6 +153,14 @@ SCHEMAS = {
                         last_seen=TIME, current=BOOL)}),
     "TotpSetup": obj(("secret", "otpauth_uri"), secret=S, otpauth_uri=S),
     "RecoveryCodes": obj(("recovery_codes",), recovery_codes={"type": "array", "items": S}),
+    "Notification": obj(("id", "kind", "title", "read"), id=S, kind=S, title=S, detail=S, link=S, read=BOOL,
+                        created_at=opt(TIME)),
+    "NotificationPage": {**items_of(ref("Notification"), paged=True),
+                         "properties": {**items_of(ref("Notification"), paged=True)["properties"], "unread": INT}},
+    "Status": obj(("status",), status=S),
+    "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
+                                   modes={"type": "object", "additionalProperties": {
+                                       "type": "string", "enum": ["immediate", "digest", "off"]}}),
 }
 
 QUERY_PARAMS = {

@@ -20,7 +20,7 @@ from portal.adapters.uow import WriteConflict
 from portal.domain.customers import Condition, CustomerType, admission_blockers
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm
-from portal.services import audit, outbox
+from portal.services import audiences, audit, notifications
 from portal.services.access import authorize, refuse
 from portal.services.application_access import (
     blacklist_problem,
@@ -50,6 +50,9 @@ def assign(ctx: Ctx, app_id: str, assignee_id: str, version: int):
         if person is None or person.kind != "staff" or person.dept_id != app.dept_id or not person.active:
             raise Invalid(fields={"assignee_id": [_l("Choose an active member of this department.")]})
         app.assignee_id = assignee_id
+        if assignee_id != ctx.actor.user_id:  # issue 16: the designated person hears of it (not one's own choice)
+            notifications.notify(uow, ctx, [person], "designated", f"/staff/applications/{app.app_id}",
+                                 customer=app.customer_name)
         return save_step(uow, ctx, app, "application.assigned", {"assignee": person.email})
 
 
@@ -227,13 +230,9 @@ def _finalise(uow, ctx: Ctx, app, admit: bool, reason: str, customer=None):
 
 
 def _notify_decision(uow, ctx: Ctx, app, customer) -> None:
-    """Stage the customer's e-mail of the decision with the decision itself (the outbox delivers it)."""
+    """Tell the customer of the decision (why, when refused) in the same unit of work (issue 16)."""
     dept = uow.repo(Departments).find(app.dept_id)
-    if app.status == "admitted":
-        subject = f"【准入通过】{dept.name_zh} 已准入贵公司 / Admitted by {dept.name_en}"
-    else:
-        subject = f"【准入未通过】{dept.name_zh} / Application not admitted by {dept.name_en}"
-    outcome = "已准入" if app.status == "admitted" else "未通过"
-    body = (f"{customer.name}：\n\n{dept.name_zh}对贵公司的准入申请已作出决定：{outcome}。\n"
-            f"理由：{app.decision_reason}\n\nDecision: {app.status}. Reason: {app.decision_reason}\n")
-    outbox.stage(uow, ctx, customer.email, subject, body)
+    kind = "application_admitted" if app.status == "admitted" else "application_rejected"
+    notifications.notify(uow, ctx, audiences.customer_users(uow, customer), kind,
+                         f"/customer/applications/{app.app_id}", dept_zh=dept.name_zh, dept_en=dept.name_en,
+                         reason=app.decision_reason)

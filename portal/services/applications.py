@@ -20,7 +20,7 @@ from portal.adapters.repos.org import Departments, Products
 from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.customers import CustomerType, needs_admission_review
 from portal.domain.roles import DepartmentKind, Perm, Role
-from portal.services import audit, org, verification
+from portal.services import audiences, audit, notifications, org, verification
 from portal.services.access import authorize
 from portal.services.application_access import (  # noqa: F401  (part of this module's interface)
     background_of,
@@ -61,7 +61,7 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str], requested_grade: str 
         customer = uow.repo(Customers).find(ctx.actor.customer_id)
         if customer is None:
             raise NotFound()
-        _sales_department(uow, dept_id)
+        dept = _sales_department(uow, dept_id)
         catalogue = {p.product_id for p in uow.repo(Products).of_department(dept_id) if p.active}
         chosen = sorted(set(product_ids or []))
         if not chosen or not set(chosen) <= catalogue:
@@ -81,6 +81,7 @@ def submit(ctx: Ctx, dept_id: str, product_ids: list[str], requested_grade: str 
         audit.stage(uow, ctx, "application.submitted", target_type="application", target_id=app.app_id,
                     dept_id=dept_id, detail={"customer": customer.customer_id, "products": chosen,
                                              "confirm_only": confirm_only})
+        _notify_submitted(uow, ctx, app, dept)
         try:
             uow.commit()
         except WriteConflict as exc:
@@ -111,6 +112,15 @@ def apply_choices(ctx: Ctx) -> list[ApplyChoice]:
     barred = {d.dept_id for d, _p in catalogue if COMPANY in scopes or d.dept_id in scopes}
     return [ApplyChoice(d, products, "admitted" if d.dept_id in admitted else "open" if d.dept_id in waiting
                         else "blacklisted" if d.dept_id in barred else None) for d, products in catalogue]
+
+
+def _notify_submitted(uow, ctx: Ctx, app, dept) -> None:
+    """Issue 16: the customer hears the application was received, the department's queue that it arrived."""
+    names = {"dept_zh": dept.name_zh, "dept_en": dept.name_en}
+    notifications.notify(uow, ctx, audiences.user(uow, ctx.actor.user_id), "application_received",
+                         f"/customer/applications/{app.app_id}", **names)
+    notifications.notify(uow, ctx, audiences.department_staff(uow, app.dept_id), "application_new",
+                         f"/staff/applications/{app.app_id}", customer=app.customer_name, **names)
 
 
 def queue(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int = 50) -> Page:

@@ -16,7 +16,7 @@ from portal.adapters.uow import Unavailable, WriteConflict
 from portal.domain.dynamics import TermError, company_expiry, department_expiry
 from portal.domain.roles import Perm, may
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit, outbox, recipients
+from portal.services import audiences, audit, notifications, outbox, recipients
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -103,6 +103,7 @@ def _listing(ctx: Ctx, customer, scope: str, reason: str, expiry: date | None, s
         if also:
             also(uow)
         _notify_listing(uow, ctx, entry, to)
+        _tell_customer(uow, ctx, entry, "blacklisted", customer)
         return entry
 
     def departure(standing):
@@ -132,6 +133,15 @@ def _notify_listing(uow, ctx: Ctx, entry, to: dict) -> None:
     outbox.stage(uow, ctx, addresses, subject, body)
 
 
+def _tell_customer(uow, ctx: Ctx, entry, kind: str, customer=None) -> None:
+    """Issue 16: the customer hears its standing in scope ended, or that the restriction ended (no reason given:
+    the policy keeps the list to staff)."""
+    names = {"dept_zh": "所有部门", "dept_en": "every department"} if entry.scope == COMPANY else \
+        audiences.dept_names(uow, entry.scope)
+    notifications.notify(uow, ctx, audiences.customer_users(uow, customer, customer_id=entry.customer_id), kind,
+                         "/customer/", **names)
+
+
 def get_entry(ctx: Ctx, entry_id: str):
     """One entry: company entries are for every staff user, department entries for that department and MD."""
     entry = ctx.uow().repo(BlacklistEntries).find(entry_id)
@@ -159,6 +169,7 @@ def _end(ctx: Ctx, entry, how: str, reason: str | None) -> None:
         audit.stage(uow, ctx, f"blacklist.{how}", target_type="customer", target_id=entry.customer_id,
                     dept_id=None if entry.scope == COMPANY else entry.scope,
                     detail={"entry": entry.entry_id, "scope": entry.scope, "reason": reason})
+        _tell_customer(uow, ctx, entry, "blacklist_ended")
         try:
             uow.commit()
         except WriteConflict as exc:

@@ -14,7 +14,7 @@ from portal.adapters.repos.dynamics import ChangeTasks
 from portal.adapters.repos.grading import Standings
 from portal.adapters.uow import WriteConflict
 from portal.domain.roles import Perm
-from portal.services import audit
+from portal.services import audiences, audit, notifications
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -60,6 +60,9 @@ def report(ctx: Ctx, kind: str, changes: dict[str, str], licence_doc: str | None
             uow.repo(ChangeTasks).file(task)
         audit.stage(uow, ctx, f"customer.{kind}_reported", target_type="customer", target_id=customer.customer_id,
                     detail={"changes": changes, "departments": sorted(depts)})
+        for dept_id in sorted(depts):  # issue 16: each department's queue hears of its task
+            notifications.notify(uow, ctx, audiences.department_staff(uow, dept_id), "change_reported",
+                                 f"/staff/departments/{dept_id}/changes", customer=customer.name)
         uow.commit()
     return tasks
 
@@ -102,6 +105,8 @@ def handle(ctx: Ctx, dept_id: str, task_id: str, note: str):
         uow.repo(ChangeTasks).done(task, ctx.actor.email, note)
         audit.stage(uow, ctx, f"customer.{task.kind}_handled", target_type="customer", target_id=task.customer_id,
                     dept_id=dept_id, detail={"note": note})
+        notifications.notify(uow, ctx, audiences.customer_users(uow, customer_id=task.customer_id), "change_done",
+                             "/customer/changes", note=note, **audiences.dept_names(uow, dept_id))
         try:
             uow.commit()
         except WriteConflict as exc:

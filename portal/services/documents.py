@@ -17,7 +17,7 @@ from portal.domain.customers import MAX_UPLOAD_BYTES, CustomerType, Validity, va
 from portal.domain.org import valid_slug
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day, to_iso
-from portal.services import audit, outbox, site, uploads
+from portal.services import audiences, audit, notifications, site, uploads
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
@@ -280,11 +280,9 @@ def watch_expiry(ctx: Ctx) -> ExpiryRun:
 
 
 def _mail_expiry(uow, ctx: Ctx, customer, doc, stage: str, today: date, standings: list) -> None:
-    """Stage the mails telling the customer and the designated staff where it stands (with the warning)."""
+    """Tell the customer and the designated staff where it stands, with the warning (issue 16 notifications)."""
     staff = uow.repo(Users).many([(s.designated_staff,) for s in standings if s.designated_staff])
-    left = (date.fromisoformat(doc.expiry_date) - today).days
-    subject = (f"【资质已过期】{doc.original_name} / Licence expired" if stage == "expired" else
-               f"【资质即将到期】{doc.original_name} 将于 {doc.expiry_date} 到期 / Expires in {left} days")
-    body = (f"{customer.name}：{doc.original_name}（{doc.type_id}）有效期至 {doc.expiry_date}。"
-            f"请上传新的有效文件。\nPlease upload a valid new version.\n")
-    outbox.stage(uow, ctx, {customer.email} | {u.email for u in staff}, subject, body)
+    kind = "licence_expired" if stage == "expired" else "licence_expiring"
+    params = {"document": doc.original_name, "customer": customer.name, "day": doc.expiry_date}
+    notifications.notify(uow, ctx, audiences.customer_users(uow, customer), kind, "/customer/documents", **params)
+    notifications.notify(uow, ctx, staff, kind, f"/staff/customers/{customer.customer_id}", **params)

@@ -16,7 +16,7 @@ from portal.adapters.repos.grading import Counters, GradeChanges, Standings
 from portal.adapters.uow import WriteConflict
 from portal.domain.grading import Counts, Grade, change_allowed, maximum, over_quota, places_left, rank
 from portal.domain.roles import Perm
-from portal.services import audit, visits
+from portal.services import audit, grade_notices, visits
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.customers import check_customer_access
@@ -241,6 +241,7 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     audit.stage(uow, ctx, "grade.changed", target_type="customer", target_id=customer_id, dept_id=dept_id,
                 detail={"from": old.value, "to": new.value, "reason": reason, "evaluation": record.evaluation_id,
                         "override": record.override_reason, "proposal": proposal_id, "proposed_by": proposed_by})
+    grade_notices.grade_changed(uow, ctx, dept_id, customer_id, new)  # issue 16: the customer hears of it
     return record
 
 

@@ -13,8 +13,8 @@ from portal.adapters.uow import Unavailable, WriteConflict
 from portal.domain.dynamics import downgrade_deadline
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm, may
-from portal.domain.timeutil import to_iso
-from portal.services import audit, blacklist, outbox, recipients
+from portal.domain.timeutil import shanghai_day, to_iso
+from portal.services import audiences, audit, blacklist, notifications
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -62,10 +62,9 @@ def _notify_md(uow, ctx: Ctx, incident) -> None:
     """INC-3: a major loss is reported to MD by mail, staged with the incident (the outbox delivers it)."""
     if incident.kind != "major_loss":
         return
-    outbox.stage(uow, ctx, recipients.leaders_and_md(uow).get("md", []),
-                 f"【重大损失报告】{incident.customer_name} / Major loss reported by {incident.dept_id}",
-                 f"{incident.dept_id} 报告：{incident.customer_name} 造成重大损失或损害公司声誉，"
-                 f"请核实并决定是否列入公司黑名单。\n{incident.description}\n")
+    notifications.notify(uow, ctx, audiences.marketing_division(uow), "incident_major_loss",
+                         f"/staff/customers/{incident.customer_id}", customer=incident.customer_name,
+                         **audiences.dept_names(uow, incident.dept_id))
 
 
 def of_customer(ctx: Ctx, customer_id: str, dept_id: str | None = None) -> list:
@@ -89,23 +88,22 @@ class EscalationRun:
 def escalate_overdue_downgrades(ctx: Ctx) -> EscalationRun:
     """INC-2: downgrades still open after their deadline are escalated to the leader and MD, once each."""
     escalated, already, failed = [], 0, []
-    to = None
+    to: dict = {}  # the leaders and MD, read once per department
     for incident in ctx.uow().repo(Incidents).overdue_downgrades(ctx.now):
         if incident.escalated_at:
             already += 1
             continue
         try:
             with ctx.uow() as uow:
-                to = to or recipients.leaders_and_md(uow)
                 uow.repo(Incidents).escalate(incident, ctx.now)
                 audit.stage(uow, ctx, "incident.downgrade_escalated", target_type="customer",
                             target_id=incident.customer_id, dept_id=incident.dept_id,
                             detail={"incident": incident.incident_id})
-                subject = f"【降级逾期】{incident.customer_name} ({incident.dept_id}) / Overdue VIP downgrade"
-                due = incident.downgrade_due_at.isoformat()
-                body = (f"{incident.customer_name} 在 {incident.dept_id} 为 VIP，{incident.at:%Y-%m-%d} 记录事件后"
-                        f"应于 5 日内降级，现已逾期。\nINC-2: the downgrade was due by {due}.\n")
-                outbox.stage(uow, ctx, recipients.leader_and_md(to, incident.dept_id), subject, body)
+                notifications.notify(  # INC-2: the leader and MD, a notification of its kind (issue 16)
+                    uow, ctx, audiences.leaders_and_md(uow, incident.dept_id, to), "downgrade_overdue",
+                    f"/staff/departments/{incident.dept_id}/customers/{incident.customer_id}",
+                    customer=incident.customer_name, due=shanghai_day(incident.downgrade_due_at).isoformat(),
+                    **audiences.dept_names(uow, incident.dept_id))
                 uow.commit()
         except WriteConflict:  # another run escalated it first
             already += 1

@@ -15,13 +15,14 @@ from datetime import timedelta
 
 from ulid import ULID
 
-from portal.adapters import mail, records
+from portal.adapters import channels, records
+from portal.adapters.repos.identity import Users
 from portal.adapters.repos.outbox import Outbox
 from portal.adapters.uow import Unavailable, WriteConflict
 from portal.services.context import Ctx
 
 log = logging.getLogger("portal.outbox")
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 5  # issue 16: after the fifth failed attempt a message is given up and MD sees it
 FIRST_PAUSE = timedelta(minutes=1)
 LONGEST_PAUSE = timedelta(hours=6)
 _local = threading.local()  # messages staged by this thread since the last local delivery (see `staged_here`)
@@ -32,14 +33,17 @@ def pause_after(attempt: int) -> timedelta:
     return min(FIRST_PAUSE * (2 ** (max(attempt, 1) - 1)), LONGEST_PAUSE)
 
 
-def stage(uow, ctx: Ctx, to: str | Iterable[str], subject: str, body: str) -> list[str]:
-    """Stage a mail to each address in `to` (each once) in `uow`: it is delivered after the commit, or never
-    if the commit fails. Returns the staged message ids."""
+def stage(uow, ctx: Ctx, to: str | Iterable[str], subject: str, body: str, *, html: str | None = None,
+          channel: str = "mail", user_id: str | None = None, nid: str | None = None) -> list[str]:
+    """Stage a message to each address in `to` (each once) in `uow` on `channel`: it is delivered after the
+    commit, or never if the commit fails. `user_id`: the recipient's account (nothing is sent once it is
+    disabled). Returns the staged message ids."""
     addresses = [to] if isinstance(to, str) else sorted(set(to))
     ids = []
     for address in addresses:
-        message = records.OutboxMessage(message_id=str(ULID.from_datetime(ctx.now)), channel="mail", to=address,
-                                        subject=subject, body=body, created_at=ctx.now)
+        message = records.OutboxMessage(message_id=str(ULID.from_datetime(ctx.now)), channel=channel, to=address,
+                                        subject=subject, body=body, html=html, user_id=user_id, nid=nid,
+                                        created_at=ctx.now)
         uow.repo(Outbox).stage(message)
         ids.append(message.message_id)
     _local.staged = getattr(_local, "staged", 0) + len(ids)
@@ -72,11 +76,42 @@ def deliver_due(ctx: Ctx, limit: int = 100) -> DeliveryRun:
     uow = ctx.uow()
     try:
         due = uow.repo(Outbox).due_by(ctx.now, limit)
+        disabled = _disabled_recipients(uow, due)
     except Unavailable:
         return DeliveryRun(failed=["(due messages could not be read)"])
     for message in due:
-        _deliver(ctx, message, run)
+        if message.user_id in disabled:
+            _drop(ctx, message, run)
+        else:
+            _deliver(ctx, message, run)
     return run
+
+
+def _disabled_recipients(uow, due: list) -> set[str]:
+    """The ids of due messages' recipients whose accounts are disabled or gone (one BatchGetItem at most)."""
+    ids = {m.user_id for m in due if m.user_id}
+    if not ids:
+        return set()
+    active = {u.user_id for u in uow.repo(Users).many([(i,) for i in sorted(ids)]) if u.active}
+    return ids - active
+
+
+def _drop(ctx: Ctx, message, run: DeliveryRun) -> None:
+    """A disabled account gets nothing: the message leaves the due list unsent."""
+    if _record(ctx, lambda uow: uow.repo(Outbox).drop(message, ctx.now, "recipient disabled")):
+        run.given_up.append(message.message_id)
+    else:
+        run.failed.append(message.message_id)
+
+
+def given_up(ctx: Ctx, limit: int = 100) -> list:
+    """Messages given up after MAX_ATTEMPTS failed attempts, newest first (MD's list; one Query)."""
+    from portal.domain.roles import Perm
+    from portal.services.access import authorize
+
+    if ctx.actor is None or ctx.actor.kind != "system":
+        authorize(ctx, Perm.VIEW_AUDIT, target="failed mail")
+    return ctx.uow().repo(Outbox).given_up(limit)
 
 
 def deliver_locally() -> DeliveryRun | None:
@@ -110,10 +145,15 @@ def _deliver(ctx: Ctx, message, run: DeliveryRun) -> None:
         run.failed.append(message.message_id)  # still due as it was
         return
     try:
-        provider_id = mail.send(message.to, message.subject, message.body or "")
+        provider_id = channels.get(message.channel).send(message.to, message.subject, message.body or "",
+                                                         message.html)
     except Unavailable as exc:
-        run.retrying.append(message.message_id)
         error = str(exc)
+        if attempt >= MAX_ATTEMPTS:  # the fifth failure: given up, listed for MD
+            run.given_up.append(message.message_id)
+            _record(ctx, lambda uow: uow.repo(Outbox).give_up(message, ctx.now, claimed, error))
+            return
+        run.retrying.append(message.message_id)
         _record(ctx, lambda uow: uow.repo(Outbox).failed(message, claimed, error))
         return
     if _record(ctx, lambda uow: uow.repo(Outbox).sent(message, claimed, ctx.now, provider_id)):

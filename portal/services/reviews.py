@@ -17,7 +17,7 @@ from portal.domain.dynamics import DEFAULT_REVIEW_DAYS, cycle_of, review_due
 from portal.domain.grading import Grade
 from portal.domain.roles import DepartmentKind, Perm
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit, grading, outbox, recipients
+from portal.services import audiences, audit, grading, notifications
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -229,7 +229,7 @@ def escalate_overdue(ctx: Ctx, failed: list | None = None) -> list[str]:
     for task in ctx.uow().repo(ReviewTasks).overdue(today):
         if not task.escalated_at:
             due[task.dept_id].append(task)
-    to = recipients.leaders_and_md(ctx.uow()) if due else {}
+    to: dict = {}  # the leaders and MD, read once per department (issue 16 notifications)
     done = []
     for dept_id, tasks in due.items():
         for start in range(0, len(tasks), ESCALATION_CHUNK):
@@ -251,10 +251,10 @@ def _escalate_together(ctx: Ctx, dept_id: str, tasks: list, to: dict) -> list[st
         with ctx.uow() as uow:
             for task in tasks:
                 uow.repo(ReviewTasks).escalate(task, ctx.now)
-            names = "、".join(t.customer_name for t in tasks)
-            outbox.stage(uow, ctx, recipients.leader_and_md(to, dept_id),
-                         f"【评审逾期】{dept_id}: {len(tasks)} 项 / Overdue reviews",
-                         f"{dept_id} 的阶段评价逾期未完成：{names}\n{len(tasks)} review(s) overdue in {dept_id}.\n")
+            notifications.notify(uow, ctx, audiences.leaders_and_md(uow, dept_id, to), "review_overdue",
+                                 f"/staff/reviews/{tasks[0].cycle_id}/{dept_id}", count=len(tasks),
+                                 customers="、".join(t.customer_name for t in tasks),
+                                 **audiences.dept_names(uow, dept_id))
             audit.stage(uow, ctx, "review.escalated", target_type="department", target_id=dept_id,
                         dept_id=dept_id, detail={"tasks": [t.task_key for t in tasks]})
             try:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from portal.adapters import records
 from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.identity import Sessions, Users
+from portal.adapters.repos.notifications import INBOX, Notifications
 from portal.adapters.uow import UnitOfWork, WriteConflict
 from portal.domain.accounts import CompanyRole, company_role
 from portal.domain.roles import Actor, Role
@@ -74,17 +75,22 @@ class Resumed:
 
 
 def resume(raw: str, now: datetime, uow=None, user_id: str | None = None, with_catalogue: bool = False,
-           idle: Callable[[str], timedelta] | None = None) -> Resumed | None:
+           idle: Callable[[str], timedelta] | None = None, inbox: dict | None = None) -> Resumed | None:
     """The live session behind a secret and its active account, or None (unknown, expired, idle, disabled).
 
     With the user id the signed cookie also carries, the session and the account are read together (one
     BatchGetItem) and must name each other; without it (older cookies), one after the other. `with_catalogue`
-    reads the catalogue in the same BatchGetItem, for a request cache to keep (pages name departments).
+    reads the catalogue in the same BatchGetItem, for a request cache to keep (pages name departments); `inbox`
+    (a dict) receives the user's unread notification count from the same BatchGetItem (the header's bell, issue 16).
     """
     uow = uow or UnitOfWork()
     if user_id and len(user_id) <= 64:
         also = [(Catalogue, [Catalogue.key])] if with_catalogue else []
-        sessions, users, *_ = uow.fetch((Sessions, [(sid_hash(raw),)]), (Users, [(user_id,)]), *also)
+        if inbox is not None:
+            also.append((Notifications, [(user_id, INBOX)]))
+        sessions, users, *more = uow.fetch((Sessions, [(sid_hash(raw),)]), (Users, [(user_id,)]), *also)
+        if inbox is not None:
+            inbox["unread"] = max(int(next(iter(more[-1]), None).unread or 0), 0) if more[-1] else 0
         session, user = next(iter(sessions), None), next(iter(users), None)
         if session is None or session.user_id != user_id:
             return None

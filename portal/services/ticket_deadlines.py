@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal.adapters.repos.tickets import COMPANY, Tickets
+from portal.adapters.repos.tickets import Tickets
 from portal.adapters.uow import Unavailable
 from portal.domain.roles import Perm
 from portal.domain.tickets import OPEN, Status
-from portal.services import outbox
+from portal.services import ticket_notices
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict
 from portal.services.paging import Page, encode_cursor, parse_cursor
-from portal.services.recipients import leaders_and_md
 from portal.services.ticket_access import new_event
 from portal.services.ticket_lifecycle import commit_step, stage_step
 
@@ -44,7 +43,7 @@ def _step(ctx: Ctx, ticket, status: str, text: str | None, action: str, detail: 
     return True
 
 
-def _escalate(ctx: Ctx, ticket, what: str, to: list[str]) -> bool:
+def _escalate(ctx: Ctx, ticket, what: str, to: list) -> bool:
     """Record the breach once (CMP-3), and the leader's mail with it; after a late first response the resolution
     is watched next."""
     ticket.breaches = (ticket.breaches or set()) | {what}
@@ -56,18 +55,17 @@ def _escalate(ctx: Ctx, ticket, what: str, to: list[str]) -> bool:
                  also=lambda uow: _tell(uow, ctx, to, ticket, what))
 
 
-def _tell(uow, ctx: Ctx, to: list[str], ticket, what: str) -> None:
-    step = "首次响应" if what == "first_response" else "解决"
-    outbox.stage(uow, ctx, to, f"【工单逾期】{ticket.subject} / Ticket overdue ({what})",
-                 f"{ticket.customer_name} 的工单“{ticket.subject}”{step}已逾期。\n"
-                 f"Ticket {ticket.ticket_id}: {what} overdue.\n")
+def _tell(uow, ctx: Ctx, to: list, ticket, what: str) -> None:
+    """The leaders (MD for the company's tickets) hear of the breach: a notification (issue 16), mailed."""
+    due = ticket.first_response_due if what == "first_response" else ticket.resolution_due
+    ticket_notices.tell_staff(uow, ctx, ticket, "ticket_overdue", recipients=to, what=what, due=due)
 
 
 def escalate_and_autoclose(ctx: Ctx) -> SlaRun:
     """CMP-3: breached first responses and resolutions are escalated to the leader once each; resolved tickets
     without an answer close themselves after the configured days. Reads only what is due (sparse index)."""
     escalated, closed, failed = [], [], []
-    recipients = None
+    recipients: dict[str, list] = {}
     uow = ctx.uow()
     for ticket in uow.repo(Tickets).due_by(ctx.now):
         what = Tickets.watched(ticket)
@@ -80,8 +78,9 @@ def escalate_and_autoclose(ctx: Ctx) -> SlaRun:
                 continue
             if what in (ticket.breaches or set()):
                 continue
-            recipients = recipients or leaders_and_md(uow)
-            to = recipients.get("md", []) if ticket.dept_id == COMPANY else recipients.get(ticket.dept_id, [])
+            if ticket.dept_id not in recipients:  # the leaders (MD for the company's), read once per scope
+                recipients[ticket.dept_id] = ticket_notices.staff_of(uow, ticket, {"dm"})
+            to = recipients[ticket.dept_id]
             if _escalate(ctx, ticket, what, to):
                 escalated.append(f"{ticket.ticket_id}:{what}")
         except Unavailable:  # not done: the ticket stays due, the run reports it (and is retried)

@@ -11,7 +11,7 @@ from portal.adapters.repos.tickets import TicketEvents, Tickets
 from portal.adapters.uow import WriteConflict
 from portal.domain.grading import PRIORITY_RANK, Grade
 from portal.domain.tickets import MAX_DESCRIPTION, Status, staff_may_move
-from portal.services import audit
+from portal.services import audit, ticket_notices
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid
 from portal.services.ticket_access import (
@@ -66,16 +66,21 @@ def advance(ctx: Ctx, ticket_id: str, new_status: str, reply: str | None):
             raise Invalid(fields={"reply": [_l("Tell the customer how it was resolved.")]})
         if ticket.first_response_at is None:
             ticket.first_response_at = ctx.now
-        ticket.status = target.value
+        ticket.status, closes_at = target.value, None
         if target == Status.RESOLVED:
             setting, _sla = sla_of(ticket.dept_id, uow)
             ticket.resolved_at = ctx.now
             Tickets.dequeue(ticket)
-            Tickets.watch(ticket, "autoclose", ctx.now + timedelta(days=int(setting.autoclose_days or 7)))
+            closes_at = ctx.now + timedelta(days=int(setting.autoclose_days or 7))
+            Tickets.watch(ticket, "autoclose", closes_at)
         elif "resolution" not in (ticket.breaches or set()):
             Tickets.watch(ticket, "resolution", ticket.resolution_due)
         event = new_event(ctx, ticket_id, "status", target.value, (reply or "").strip() or None)
         stage_step(uow, ctx, ticket, event, "ticket.advanced", {"status": target.value})
+        if target == Status.ACKNOWLEDGED:
+            ticket_notices.tell_customer(uow, ctx, ticket, "ticket_acknowledged")
+        elif target == Status.RESOLVED:  # the "please confirm" reminder: it closes by itself only days after it
+            ticket_notices.tell_customer(uow, ctx, ticket, "ticket_resolved", closes_at=closes_at)
         commit_step(uow)
     return ticket
 
@@ -92,6 +97,8 @@ def reply(ctx: Ctx, ticket_id: str, text: str):
         uow.repo(TicketEvents).append(event)
         audit.stage(uow, ctx, "ticket.replied", target_type="ticket", target_id=ticket_id,
                     dept_id=dept_of(ticket.dept_id))
+        if ctx.actor.is_staff:
+            ticket_notices.tell_customer(uow, ctx, ticket, "ticket_replied")
         uow.commit()
     return event
 
@@ -128,5 +135,6 @@ def reopen(ctx: Ctx, ticket_id: str, reason: str):
         _watch_resolution(ticket)
         event = new_event(ctx, ticket_id, "status", "reopened", reason.strip())
         stage_step(uow, ctx, ticket, event, "ticket.reopened", {})
+        ticket_notices.tell_staff(uow, ctx, ticket, "ticket_reopened")
         commit_step(uow)
     return ticket

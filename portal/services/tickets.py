@@ -17,7 +17,7 @@ from portal.adapters.repos.tickets import COMPANY, TicketCustomers, TicketEvents
 from portal.domain.grading import PRIORITY_RANK, Grade
 from portal.domain.roles import Perm
 from portal.domain.tickets import MAX_DESCRIPTION, Channel, Kind, Status, after_working_days
-from portal.services import audit, verification
+from portal.services import audit, ticket_notices, verification
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Forbidden, Invalid, NotFound
@@ -113,6 +113,7 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         audit.stage(uow, ctx, "ticket.filed", target_type="ticket", target_id=ticket.ticket_id,
                     dept_id=dept_of(dept_id), detail={"customer": customer.customer_id, "kind": kind,
                                                       "channel": channel})
+        ticket_notices.tell_staff(uow, ctx, ticket, "ticket_new")
         uow.commit()
     return ticket
 

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.domain.roles import Perm
-from portal.services import changes, customers, misconduct, people, ticket_reports, tickets
+from portal.services import changes, customers, misconduct, outbox, people, ticket_reports, tickets
 from portal.services.access import authorize
 from portal.staff import bp
 from portal.web import csv_response, ctx, staff_required
@@ -168,3 +168,10 @@ def change_tasks(dept_id: str):
 
 
 ticket_files_web.add_routes(bp, staff_required(Perm.VIEW_CUSTOMERS))
+
+
+@bp.get("/mail/failed")
+@staff_required(Perm.VIEW_AUDIT)
+def failed_mail():
+    """Issue 16: mail given up after five failed attempts, newest first, for MD to follow up."""
+    return render_template("staff/failed_mail.html", messages=outbox.given_up(ctx()))

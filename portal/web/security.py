@@ -43,7 +43,7 @@ class StrictJSON(DefaultJSONProvider):
 def identify() -> None:
     """Set g.actor from the API bearer token or the browser session; None when anonymous. A session or token unused
     longer than the idle limit ends; "last seen" is written at most once a minute (issue 15 item 7)."""
-    g.actor, g.must_change_password, g.mfa_setup, g.token_sid = None, False, False, None
+    g.actor, g.must_change_password, g.mfa_setup, g.token_sid, g.unread = None, False, False, None, None
     if request.endpoint == "static":
         return
     conf = settings()
@@ -55,8 +55,10 @@ def identify() -> None:
             g.token_sid = found.session.sid_hash
     elif raw := session.get("sid"):
         store = request_store()  # a GET keeps what it read: the catalogue comes with the session, for its pages
+        inbox: dict = {}  # the bell's unread count, read in the same BatchGetItem (issue 16)
         found = resume(raw, request_now(), UnitOfWork(store), user_id=session.get("uid"),
-                       with_catalogue=store is not None, idle=conf.idle_limit)
+                       with_catalogue=store is not None, idle=conf.idle_limit, inbox=inbox)
+        g.unread = inbox.get("unread")
         if found is None:
             session.clear()  # ended, expired, idle or disabled: the old cookie is worthless
     if found is not None:

@@ -171,6 +171,14 @@ def _visit(world):
                        purpose="季度回访", assignee_id=world.user(REP).user_id)
 
 
+def _reminders_due(world):
+    """A department listing that expires in 7 days and a visit planned for today (T0 is 2027-03-10 in Shanghai)."""
+    _listed(world, expires_on=date(2027, 3, 17))
+    customer_id, _email = _standing_customer(world)
+    return visits.plan(world.ctx(REP), "ortho", customer_id, planned_on=date(2027, 3, 10), mode="phone",
+                       purpose="回访", assignee_id=world.user(REP).user_id)
+
+
 def _with_licence(world):
     customer_id, email = _standing_customer(world)
     return customer_id, email, verified_document(world, customer_id)
@@ -295,6 +303,22 @@ def _staged_mail(world):
     with world.uow() as uow:
         outbox.stage(uow, world.ctx(), ["a@x.cn", "b@x.cn"], "【测试】outbox", "正文")
         uow.commit()
+
+
+def _notified(world, mode: str = "immediate"):
+    """Two notifications in the rep's inbox (mailed at once, or waiting for the digest)."""
+    from portal.services import notifications
+
+    if mode != "immediate":
+        notifications.set_preferences(world.ctx(REP), {"applications": mode}, "zh")
+    ctx = system_ctx(world.now, store=world.store)
+    with world.uow() as uow:
+        ids = notifications.notify(uow, ctx, [world.user(REP), world.user(LEADER)], "application_new",
+                                   "/staff/applications/A1", customer="上海仁济", dept="骨科")
+        ids += notifications.notify(uow, ctx, [world.user(REP)], "ticket_new", "/staff/tickets/T1",
+                                    customer="上海仁济", subject="破损")
+        uow.commit()
+    return ids
 
 
 def _open_cycle(world):
@@ -443,4 +467,20 @@ OPERATIONS: list[Operation] = [
               lambda w, _s: backfill.run(system_ctx(T0, store=w.store))),
     Operation("job_deliver_outbox", _staged_mail,
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
+    # --- notifications (issue 16) ---
+    Operation("notification_read", _notified,
+              lambda w, ids: __import__("portal.services.notifications").services.notifications.mark_read(
+                  w.ctx(REP), ids[-1])),
+    Operation("notifications_all_read", _notified,
+              lambda w, _ids: __import__("portal.services.notifications").services.notifications.mark_all_read(
+                  w.ctx(REP))),
+    Operation("notification_preferences", lambda w: None,
+              lambda w, _s: __import__("portal.services.notifications").services.notifications.set_preferences(
+                  w.ctx(REP), {"applications": "digest", "tickets": "off"}, "en")),
+    Operation("job_deliver_notifications", _notified,
+              job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
+    Operation("job_notification_digest", lambda w: _notified(w, "digest"),
+              job(lambda e: __import__("functions.notification_digest").notification_digest.run(e))),
+    Operation("job_daily_reminders", _reminders_due,
+              job(lambda e: __import__("functions.daily_reminders").daily_reminders.run(e))),
 ]

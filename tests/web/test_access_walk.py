@@ -96,6 +96,11 @@ EXPECTED = {
     "api.token_sign_out": SIGNED_IN, "api.security": SIGNED_IN, "api.totp_start": SIGNED_IN,
     "api.totp_confirm": SIGNED_IN, "api.session_end": SIGNED_IN, "api.sessions_end_all": SIGNED_IN,
     "api.staff_totp_reset": MD, "staff.staff_totp_reset": MD,
+    "inbox.inbox": SIGNED_IN, "inbox.open_item": SIGNED_IN, "inbox.mark_read": SIGNED_IN,
+    "inbox.mark_all_read": SIGNED_IN, "inbox.preferences": SIGNED_IN, "api.notification_list": SIGNED_IN,
+    "api.notification_read": SIGNED_IN, "api.notification_read_all": SIGNED_IN,
+    "api.notification_preferences": SIGNED_IN, "api.notification_preferences_set": SIGNED_IN,
+    "staff.failed_mail": MD,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
@@ -127,6 +132,8 @@ PAGE_CONTENT_ERRORS = {
     "api.invitation_get GET": 404,  # the walked token is no invitation: the API says so
     "auth.login_link POST": 404,  # the walked token is no sign-in link
     "auth.session_end POST": 404,  # the walked handle names none of the walker's sessions
+    "inbox.open_item POST": 404,  # the walked notification id is nobody's (someone else's is a 404 too)
+    "inbox.mark_read POST": 404,
 }
 
 

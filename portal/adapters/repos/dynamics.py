@@ -68,6 +68,10 @@ class BlacklistEntries(Repo):
         """Active listings whose expiry day is `day` or earlier (the sparse `due` index: only what is due)."""
         return self.all("due", index="due", sort=attr("due_key").le(f"{day}#~"))
 
+    def expiring_on(self, day: str) -> list:
+        """Active listings whose expiry day is exactly `day` (one Query on the sparse `due` index)."""
+        return self.all("due", index="due", sort=attr("due_key").begins_with(f"{day}#"))
+
     def list(self, entry) -> None:
         """Stage a new listing; one with an expiry day enters the `due` index (BLK-5)."""
         if entry.expires_on:

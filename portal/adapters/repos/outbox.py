@@ -13,6 +13,7 @@ from portal.adapters.store.expr import attr
 from portal.domain.timeutil import to_iso
 
 DUE = "due"
+GIVEN_UP = "given_up"
 KEEP_SENT = timedelta(days=30)
 
 
@@ -50,7 +51,7 @@ class Outbox(Repo):
         """Stage the delivery: out of the `due` index, the body dropped, kept 30 days; only under this claim."""
         self.update((message.message_id,), [
             attr("status").set("sent"), attr("sent_at").set(when), attr("provider_id").set(provider_id),
-            attr("body").remove(), attr("last_error").remove(), attr("due_bucket").remove(),
+            attr("body").remove(), attr("html").remove(), attr("last_error").remove(), attr("due_bucket").remove(),
             attr("due_key").remove(), attr("expires_at").set(when + KEEP_SENT)],
             attr("due_key").eq(claimed_key), tag="claimed")
 
@@ -59,8 +60,25 @@ class Outbox(Repo):
         self.update((message.message_id,), [attr("last_error").set(error[:500])],
                     attr("due_key").eq(claimed_key), tag="claimed")
 
-    def give_up(self, message, when: datetime) -> None:
-        """Stage giving up after too many attempts: out of the `due` index, kept 30 days for the record."""
+    def give_up(self, message, when: datetime, due_key_now: str | None = None, error: str | None = None) -> None:
+        """Stage giving up after too many attempts: out of the `due` index into the sparse `given_up` one (MD's
+        list of failed mail), kept 30 days; only under the claim it was read (or last claimed) with."""
+        actions = [attr("status").set("given_up"), attr("due_bucket").remove(), attr("due_key").remove(),
+                   attr("failed_bucket").set(GIVEN_UP), attr("expires_at").set(when + KEEP_SENT)]
+        if error:
+            actions.append(attr("last_error").set(error[:500]))
+        self.update((message.message_id,), actions, attr("due_key").eq(due_key_now or message.due_key),
+                    tag="claimed")
+
+    def drop(self, message, when: datetime, why: str) -> None:
+        """Stage not sending a message at all (its recipient's account is disabled): out of the `due` index, the
+        body dropped, kept 30 days for the record."""
         self.update((message.message_id,), [
-            attr("status").set("given_up"), attr("due_bucket").remove(), attr("due_key").remove(),
-            attr("expires_at").set(when + KEEP_SENT)], attr("due_key").eq(message.due_key), tag="claimed")
+            attr("status").set("dropped"), attr("last_error").set(why), attr("body").remove(), attr("html").remove(),
+            attr("due_bucket").remove(), attr("due_key").remove(), attr("expires_at").set(when + KEEP_SENT)],
+            attr("due_key").eq(message.due_key), tag="claimed")
+
+    def given_up(self, limit: int = 100) -> list:
+        """Messages given up after too many attempts, newest first (one Query on the sparse `given_up` index)."""
+        records, _last = self.query(GIVEN_UP, index="given_up", forward=False, limit=limit)
+        return records

@@ -10,8 +10,8 @@ from __future__ import annotations
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
 from portal.adapters.store.expr import attr
-from portal.domain.grading import Grade
-from portal.domain.visits import order_key
+from portal.domain.grading import PRIORITY_RANK, Grade
+from portal.domain.visits import NOT_STANDING, order_key
 
 MAX_ID = 64  # ids arrive in URLs and forms: longer ones are nobody's
 
@@ -66,6 +66,13 @@ class Visits(Repo):
         records, last = self.query(dept_id, index="planned", limit=limit,
                                    sort=attr("planned_key").gt(after) if after else None)
         return records, (last["planned_key"] if last else None)
+
+    def planned_on_day(self, dept_id: str, day: str) -> list:
+        """The department's visits still to make on `day`: one Query per grade rank on the sparse `planned` index
+        (its key leads with the rank), at most four."""
+        ranks = sorted(set(PRIORITY_RANK.values()) | {NOT_STANDING})
+        return [v for rank in ranks
+                for v in self.all(dept_id, index="planned", sort=attr("planned_key").begins_with(f"{rank}#{day}#"))]
 
     def plan(self, visit, grade: str | None) -> None:
         """Stage a new planned visit (its id is a fresh ULID) to a customer holding `grade`; it waits in

@@ -61,12 +61,17 @@ from portal.adapters.tables.identity import (  # noqa: F401
     UsersByCustomer,
     UsersByDepartment,
 )
+from portal.adapters.tables.notifications import (  # noqa: F401
+    DigestDue,
+    Notification,
+)
 from portal.adapters.tables.org import (  # noqa: F401
     Department,
     Product,
 )
 from portal.adapters.tables.outbox import (  # noqa: F401
     OutboxDue,
+    OutboxGivenUp,
     OutboxMessage,
 )
 from portal.adapters.tables.tickets import (  # noqa: F401
@@ -92,6 +97,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
     SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask, Visit, OutboxMessage,
+    Notification,
 )
 
 

@@ -19,6 +19,17 @@ class OutboxDue(GlobalSecondaryIndex):
     due_key = UnicodeAttribute(range_key=True)  # "<next attempt, ISO UTC>#<message id>"
 
 
+class OutboxGivenUp(GlobalSecondaryIndex):
+    """Sparse: messages given up after too many failed attempts, newest last (MD's list of failed mail)."""
+
+    class Meta:
+        index_name = "given_up"
+        projection = AllProjection()
+
+    failed_bucket = UnicodeAttribute(hash_key=True)  # "given_up"
+    message_id = UnicodeAttribute(range_key=True)
+
+
 class OutboxMessage(BaseModel):
     """One message to deliver after the commit that staged it (mail now; notifications later): delivered once by
     `functions.deliver_outbox`, retried with backoff while the mail service fails."""
@@ -33,6 +44,9 @@ class OutboxMessage(BaseModel):
     to = UnicodeAttribute()
     subject = UnicodeAttribute()
     body = UnicodeAttribute(null=True)  # removed once delivered (invitation links are secrets)
+    html = UnicodeAttribute(null=True)  # the HTML alternative of the body (notifications), removed with it
+    user_id = UnicodeAttribute(null=True)  # the recipient's account, when known: nothing goes to a disabled one
+    nid = UnicodeAttribute(null=True)  # the notification this message tells of
     created_at = UTCDateTimeAttribute()
     status = UnicodeAttribute(default="due")  # due | sent | given_up
     attempts = NumberAttribute(default=0)
@@ -42,4 +56,6 @@ class OutboxMessage(BaseModel):
     due_bucket = UnicodeAttribute(null=True)
     due_key = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)  # a delivered message is kept 30 days, then DynamoDB removes it
+    failed_bucket = UnicodeAttribute(null=True)
     due = OutboxDue()
+    given_up_index = OutboxGivenUp()

@@ -37,7 +37,9 @@ def test_CMP_3_escalation_once_per_breach_and_auto_close(fake):
     assert job(2026, 12, 11).escalated == []
     sent = fake.mails("工单逾期")
     assert [to for to, _s, _b in sent] == [LEADER, LEADER]
-    assert "first_response" in sent[0][1] and "resolution" in sent[1][1]
+    # issue 16: the breach is named in the reader's language (no raw code), in the mail's text
+    assert "首次响应的期限" in sent[0][2] and "解决的期限" in sent[1][2]
+    assert "/staff/tickets/" in sent[0][2]
     assert fake.repo(Tickets).get(ticket.ticket_id).breaches == {"first_response", "resolution"}
     assert [t.ticket_id for t in tickets.overdue(fake.ctx(MD))] == [ticket.ticket_id]
     assert [t.ticket_id for t in tickets.overdue(fake.ctx(REP))] == [ticket.ticket_id]
