@@ -262,3 +262,27 @@ def test_demo_customers_count_as_verified_administrators():
 
     actor = world.ctx(DEMO_CUSTOMER).actor
     assert actor.verified and actor.company_admin
+
+
+def test_two_administrators_disabling_each_other_leave_one(fake):
+    """The second of two crossing disables would leave no active administrator: refused, nothing changes."""
+    _c, first, second, person, _t = _with_colleague(fake, role="admin")
+    colleagues.set_active(first, person.user_id, False)
+    with pytest.raises(Conflict) as refused:
+        colleagues.set_active(second, first.actor.user_id, False)  # its page was read before it was disabled
+    assert "至少" in str(refused.value.message) or "at least one" in str(refused.value.message)
+    assert fake.repo(Users).get(first.actor.user_id).active
+
+
+def test_a_disabled_colleagues_api_token_ends_too(fake):
+    from portal.services.errors import Unauthenticated
+
+    _c, admin, member, person, _t = _with_colleague(fake)
+    token = auth.issue_token(member, fake.repo(Users).get(person.user_id), "k", timedelta(hours=1))
+    assert auth.read_token(token, "k", fake.now, fake.uow()).user_id == person.user_id
+    colleagues.set_active(_later(admin, timedelta(seconds=1)), person.user_id, False)
+    with pytest.raises(Unauthenticated):
+        auth.read_token(token, "k", fake.now, fake.uow())
+    colleagues.set_active(_later(admin, timedelta(seconds=2)), person.user_id, True)
+    with pytest.raises(Unauthenticated):  # and stays dead after enabling again
+        auth.read_token(token, "k", fake.now + timedelta(seconds=3), fake.uow())
