@@ -94,7 +94,7 @@ def session_end(handle: str):
     return jsonify({"status": "signed_out", "sessions": 1})
 
 
-@operation(bp, "/account/sessions/end-all", "POST", "Sign out everywhere: every session and API token of the "
+@operation(bp, "/account/sign-out-everywhere", "POST", "Sign out everywhere: every session and API token of the "
            "account, this token too", response="SignedOut")
 def sessions_end_all():
     """End every session of the account."""

@@ -123,7 +123,7 @@ def session_end(handle: str):
     return redirect(url_for("auth.security"))
 
 
-@bp.post("/account/security/sessions/end-all")
+@bp.post("/account/security/sign-out-everywhere")
 @signed_in_required
 def sessions_end_all():
     """Sign out everywhere: every session and API token of the account, this one too."""

@@ -63,7 +63,7 @@ def test_signing_one_session_out_and_everywhere(app):
         forged = laptop.post("/account/security/sessions/0123456789abcdef/end",
                              data={"csrf_token": csrf_token(laptop, "/account/security")})
         assert forged.status_code == 404
-        everywhere = laptop.post("/account/security/sessions/end-all",
+        everywhere = laptop.post("/account/security/sign-out-everywhere",
                                  data={"csrf_token": csrf_token(laptop, "/account/security")})
         assert everywhere.status_code == 302 and everywhere.headers["Location"] == "/login"
         assert laptop.get("/staff/").status_code == 302 and tablet.get("/staff/").status_code == 302
