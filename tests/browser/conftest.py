@@ -88,5 +88,7 @@ def sign_in(page, url: str, email: str, password: str | None = None):
     page.goto(f"{url}/login")
     page.fill("#email", email)
     page.fill("#password", password or DEMO_PASSWORD)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():  # the next page, whole: a check right after must not see it half-styled
+        page.click("main button[type=submit]")
+    page.wait_for_load_state("load")
     return page

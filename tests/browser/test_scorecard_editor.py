@@ -33,10 +33,10 @@ def test_leader_edits_the_department_scorecard(browser, portal_url, shot, width)
     assert not new.locator("[data-kind-section=choice]").is_visible()
     page.fill("#indicators-6-bands-0-low", "0")
     page.fill("#indicators-6-bands-0-points", "60")
-    shot(page, f"25-scorecard-editor-{width}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_role("button", name="保存").click()
     assert "评价表已保存" in page.locator(".flash").inner_text()
+    shot(page, f"25-scorecard-editor-{width}")  # after: a full-page shot resizes the window, which moved the button
     card = json.loads(ScorecardRecord.get("rehab", "default").definition)
     added = next(i for i in card["indicators"] if i["name_zh"] == "学术合作")
     assert added["weight"] == 5 and added["bands"] == [{"low": 0.0, "high": None, "points": 60}]
