@@ -43,10 +43,12 @@ def request_customers(ctx: Ctx, dept_id: str, grade: str | None):
         except ValueError as exc:
             raise Invalid(fields={"grade": [_l("Choose VIP, PREFERRED or QUALIFIED.")]}) from exc
     with ctx.uow() as uow:
-        if uow.repo(Departments).find(dept_id) is None:
+        dept = uow.repo(Departments).find(dept_id)
+        if dept is None:
             raise NotFound()
         export = records.Export(export_id=str(ULID.from_datetime(ctx.now)), user_id=ctx.actor.user_id,
-                                kind="customers", dept_id=dept_id, grade=grade or None, created_at=ctx.now)
+                                kind="customers", dept_id=dept_id, dept_name_zh=dept.name_zh,
+                                dept_name_en=dept.name_en, grade=grade or None, created_at=ctx.now)
         uow.repo(Exports).request(export, ctx.now + KEEP)
         audit.stage(uow, ctx, "export.requested", target_type="export", target_id=export.export_id,
                     dept_id=dept_id, detail={"kind": "customers", "grade": grade or None})

@@ -39,6 +39,12 @@ from portal.adapters.tables.dynamics import (  # noqa: F401
     ReviewTask,
     TasksByDepartment,
 )
+from portal.adapters.tables.exports import (  # noqa: F401
+    ExpiringExports,
+    Export,
+    ExportsByUser,
+    PendingExports,
+)
 from portal.adapters.tables.grading import (  # noqa: F401
     Counter,
     Evaluation,
@@ -48,12 +54,6 @@ from portal.adapters.tables.grading import (  # noqa: F401
     Standing,
     StandingsByCustomer,
     StandingsByGrade,
-)
-from portal.adapters.tables.exports import (  # noqa: F401
-    ExpiringExports,
-    Export,
-    ExportsByUser,
-    PendingExports,
 )
 from portal.adapters.tables.identity import (  # noqa: F401
     AuditByActor,

@@ -53,6 +53,8 @@ class Export(BaseModel):
     user_id = UnicodeAttribute()
     kind = UnicodeAttribute(default="customers")
     dept_id = UnicodeAttribute()
+    dept_name_zh = UnicodeAttribute(null=True)  # the department's names when asked for (pages show no ids)
+    dept_name_en = UnicodeAttribute(null=True)
     grade = UnicodeAttribute(null=True)  # only this grade's customers, or every one
     status = UnicodeAttribute(default="pending")
     created_at = UTCDateTimeAttribute()
