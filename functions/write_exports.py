@@ -11,7 +11,7 @@ from portal.services.context import system_ctx
 def run(event: dict) -> dict:
     """Write every pending export (up to a run's share) and remove the expired ones; returns what it did."""
     result = export_jobs.run_exports(system_ctx(now_from(event)))
-    return {"job": "write_exports", "ready": result.ready, "failed": result.failed, "retrying": result.retrying,
+    return {"job": "write_exports", "ready": result.ready, "broken": result.broken, "failed": result.failed,
             "removed": result.removed}
 
 

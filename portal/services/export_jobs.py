@@ -46,9 +46,10 @@ def request_customers(ctx: Ctx, dept_id: str, grade: str | None):
         dept = uow.repo(Departments).find(dept_id)
         if dept is None:
             raise NotFound()
-        export = records.Export(export_id=str(ULID.from_datetime(ctx.now)), user_id=ctx.actor.user_id,
-                                kind="customers", dept_id=dept_id, dept_name_zh=dept.name_zh,
-                                dept_name_en=dept.name_en, grade=grade or None, created_at=ctx.now)
+        export_id = str(ULID.from_datetime(ctx.now))
+        export = records.Export(export_id=export_id, user_id=ctx.actor.user_id, kind="customers", dept_id=dept_id,
+                                dept_name_zh=dept.name_zh, dept_name_en=dept.name_en, grade=grade or None,
+                                s3_key=f"exports/{dept_id}/{secrets.token_urlsafe(24)}.csv", created_at=ctx.now)
         uow.repo(Exports).request(export, ctx.now + KEEP)
         audit.stage(uow, ctx, "export.requested", target_type="export", target_id=export.export_id,
                     dept_id=dept_id, detail={"kind": "customers", "grade": grade or None})
@@ -90,11 +91,12 @@ def download_url(ctx: Ctx, export_id: str) -> str:
 
 @dataclass
 class ExportRun:
-    """What a run of the export job did."""
+    """What a run of the export job did; `failed` lists exports it could not finish now (they stay as they were
+    and the next run tries again), `broken` those marked failed for good."""
 
     ready: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    retrying: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
 
@@ -112,55 +114,66 @@ def customer_rows(uow, dept_id: str, grade: str | None) -> list[list]:
             return rows
 
 
-def _write(ctx: Ctx, export, run: ExportRun) -> None:
-    """Write one export's file and mark it ready (or failed, when it cannot be written at all); a failure of the
-    store leaves it pending for the next run; a second run finds it finished and leaves no file behind."""
-    key = f"exports/{export.dept_id}/{secrets.token_urlsafe(24)}.csv"
+def _write(ctx: Ctx, export) -> str:
+    """Write one export's file under the key it was given when asked for, then mark it ready (or failed, when
+    its rows cannot be written at all). Returns the outcome; a failure of the store raises Unavailable and
+    leaves the export pending (a retry writes the same key again); a second run finds it finished."""
     try:
         rows = customer_rows(ctx.uow(), export.dept_id, export.grade)
-        files.put(key, csv_text(rows).encode("utf-8"), CONTENT_TYPE)
-        outcome = {"status": "ready", "s3_key": key, "rows": len(rows) - 1}
-    except Unavailable:
-        run.retrying.append(export.export_id)
-        return
+        body = csv_text(rows).encode("utf-8")
+        outcome = {"status": "ready", "rows": len(rows) - 1}
     except (ValueError, TypeError, AttributeError) as exc:  # a record the file cannot show: say so, not retry
-        outcome, key = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}, None
+        body, outcome = None, {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+    if body is not None:
+        files.put(export.s3_key, body, CONTENT_TYPE)
     with ctx.uow() as uow:
         uow.repo(Exports).finish(export, when=ctx.now, **outcome)
         audit.stage(uow, ctx, f"export.{outcome['status']}", target_type="export", target_id=export.export_id,
                     dept_id=export.dept_id, detail={"rows": outcome.get("rows")})
         try:
             uow.commit()
-        except (WriteConflict, Unavailable) as exc:  # finished by another run, or the store failed: no orphan
-            if key:
-                files.delete(key)
-            if isinstance(exc, Unavailable):
-                run.retrying.append(export.export_id)
-            return
-    (run.ready if outcome["status"] == "ready" else run.failed).append(export.export_id)
+        except WriteConflict:  # finished by another run (same key, same file), or removed meanwhile
+            if uow.repo(Exports).find(export.export_id) is None:
+                files.delete(export.s3_key)
+            return "done"
+    return outcome["status"]
 
 
-def _remove(ctx: Ctx, export, run: ExportRun) -> None:
-    """Remove an expired export: the record first (nothing points at a missing file), then its file."""
+def _remove(ctx: Ctx, export) -> None:
+    """Remove an expired export: marked expired first (no longer offered, its file may go), then the file, then
+    the record; each step is safe to repeat, so nothing points at a missing file and no file is left behind."""
+    if export.status != "expired":
+        with ctx.uow() as uow:
+            uow.repo(Exports).expire(export)
+            uow.commit()
+    files.delete(export.s3_key)
     with ctx.uow() as uow:
         uow.repo(Exports).remove(export)
         audit.stage(uow, ctx, "export.removed", target_type="export", target_id=export.export_id,
                     dept_id=export.dept_id)
         try:
             uow.commit()
-        except WriteConflict:
-            return
-    if export.s3_key:
-        files.delete(export.s3_key)
-    run.removed.append(export.export_id)
+        except WriteConflict:  # another run removed it
+            pass
 
 
 def run_exports(ctx: Ctx) -> ExportRun:
-    """The export job: write the pending exports (oldest first), then remove the expired ones; idempotent."""
+    """The export job: write the pending exports (oldest first), then remove the expired ones; idempotent. An
+    export the store or bucket failed for is listed under `failed` (the job then fails and is retried)."""
     run = ExportRun()
     uow = ctx.uow()
     for export in uow.repo(Exports).pending(PER_RUN):
-        _write(ctx, export, run)
+        try:
+            outcome = _write(ctx, export)
+        except Unavailable:
+            run.failed.append(export.export_id)
+            continue
+        {"ready": run.ready, "failed": run.broken}.get(outcome, []).append(export.export_id)
     for export in uow.repo(Exports).expired_by(ctx.now):
-        _remove(ctx, export, run)
+        try:
+            _remove(ctx, export)
+        except Unavailable:
+            run.failed.append(export.export_id)
+            continue
+        run.removed.append(export.export_id)
     return run

@@ -41,13 +41,11 @@ class Exports(Repo):
         records, _last = self.query(PENDING, index="pending", limit=limit)
         return records
 
-    def finish(self, export, *, status: str, when: datetime, s3_key: str | None = None, rows: int | None = None,
+    def finish(self, export, *, status: str, when: datetime, rows: int | None = None,
                error: str | None = None) -> None:
         """Stage the outcome (ready with its file, or failed): out of the `pending` index, only if still pending
         (tag "claimed": another run finished it first)."""
         actions = [attr("status").set(status), attr("finished_at").set(when), attr("pending_bucket").remove()]
-        if s3_key is not None:
-            actions.append(attr("s3_key").set(s3_key))
         if rows is not None:
             actions.append(attr("rows").set(rows))
         if error is not None:
@@ -59,6 +57,11 @@ class Exports(Repo):
         records, _last = self.query(KEPT, index="expiring", sort=attr("expire_key").le(f"{to_iso(now)}#~"),
                                     limit=limit)
         return records
+
+    def expire(self, export) -> None:
+        """Stage marking an export expired (no longer offered; its file may be deleted), if it is still there."""
+        self.update((export.export_id,), [attr("status").set("expired"), attr("pending_bucket").remove()],
+                    attr("export_id").exists(), tag="claimed")
 
     def remove(self, export) -> None:
         """Stage removing an expired export's record (only if it is still there: tag "claimed")."""
