@@ -18,10 +18,12 @@ def registry() -> dict[str, Callable[[dict], dict]]:
         notification_digest,
         open_review_cycle,
         ticket_sla,
+        write_exports,
     )
 
     return {"open_review_cycle": open_review_cycle.run, "expire_blacklist": expire_blacklist.run,
             "escalate_downgrades": escalate_downgrades.run, "escalate_reviews": escalate_reviews.run,
             "ticket_sla": ticket_sla.run, "licence_expiry": licence_expiry.run, "finish_uploads": finish_uploads.run,
             "deliver_outbox": deliver_outbox.run, "notification_digest": notification_digest.run,
-            "daily_reminders": daily_reminders.run}
+            "daily_reminders": daily_reminders.run,
+            "write_exports": write_exports.run}

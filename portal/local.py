@@ -162,6 +162,23 @@ def deliver_outbox_every(seconds: float) -> threading.Thread:
     return thread
 
 
+def write_exports_every(seconds: float) -> threading.Thread:
+    """The local stand-in for the every-minute `write_exports` schedule (the jobs page runs it at once too)."""
+    from functions import write_exports
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            try:
+                write_exports.run({})
+            except Exception as exc:  # noqa: BLE001 - a local loop reports and keeps going
+                print(f"write_exports: {exc}", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=loop, name="exports", daemon=True)
+    thread.start()
+    return thread
+
+
 def main() -> int:
     """Bring up the whole portal locally until Ctrl-C."""
     if os.environ.get("PORTAL_ENV") == "production":
@@ -176,6 +193,7 @@ def main() -> int:
                           mfa_required_roles=os.environ.get("PORTAL_MFA_REQUIRED_ROLES") or "none")
     app = create_app(stack.settings)
     deliver_outbox_every(60)
+    write_exports_every(60)
     print(banner(stack, url), flush=True)
     try:
         app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)

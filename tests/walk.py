@@ -41,4 +41,5 @@ def build_world() -> dict:
             "ticket_id": ticket.ticket_id, "file_id": attach(ctx, ticket.ticket_id).event_id,
             "visit_id": visit.visit_id, "token": "no-such-link",
             "proposal_id": "no-such-proposal",
-            "nid": "01JNOBODYSNOTIFICATION0000"}  # a notification id nobody has: 404 for everyone
+            "nid": "01JNOBODYSNOTIFICATION0000",  # a notification id nobody has: 404 for everyone
+            "export_id": "01JNOBODYSEXPORT0000000000"}  # an export nobody asked for: 404 for everyone

@@ -108,6 +108,15 @@ def copy(source: str, target: str) -> bool:
     return True
 
 
+def put(key: str, body: bytes, content_type: str) -> None:
+    """Store a file the portal wrote itself (an export) under `key`."""
+    if _memory["bucket"] is not None:
+        _memory["bucket"].objects[key] = body
+        return
+    with _unavailable_on_failure():
+        aws.client("s3").put_object(Bucket=_bucket["name"], Key=key, Body=body, ContentType=content_type)
+
+
 def delete(key: str) -> None:
     """Remove a stored object (idempotent)."""
     if _memory["bucket"] is not None:

@@ -158,6 +158,10 @@ SCHEMAS = {
     "NotificationPage": {**items_of(ref("Notification"), paged=True),
                          "properties": {**items_of(ref("Notification"), paged=True)["properties"], "unread": INT}},
     "Status": obj(("status",), status=S),
+    "Export": obj(("id", "department", "status", "created_at"), id=S, department=S, grade=opt(GRADE),
+                  status={"type": "string", "enum": ["pending", "ready", "failed", "expired"]}, rows=opt(INT),
+                  created_at=TIME, finished_at=opt(TIME), download_url=opt(S)),
+    "ExportPage": items_of(ref("Export"), paged=True),
     "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
                                    modes={"type": "object", "additionalProperties": {
                                        "type": "string", "enum": ["immediate", "digest", "off"]}}),

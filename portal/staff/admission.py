@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from portal.domain.customers import Condition
 from portal.domain.roles import Perm, may
-from portal.services import applications, customers, documents, grading, org, prospects
+from portal.services import applications, customers, documents, export_jobs, grading, org, prospects
 from portal.services.access import authorize
 from portal.services.pages import staff as staff_pages
 from portal.staff import bp
@@ -182,7 +182,8 @@ def customer_list(dept_id: str):
     grade = request.args.get("grade") or None
     page = grading.by_grade(ctx(), dept_id, grade, request.args.get("cursor"))
     return render_template("staff/customers.html", dept=dept, page=page, grade=grade,
-                           quota=grading.quota(ctx(), dept_id))
+                           quota=grading.quota(ctx(), dept_id),
+                           recent_exports=export_jobs.my_exports(ctx(), limit=5).items)
 
 
 @bp.get("/customers/<customer_id>")

@@ -13,7 +13,7 @@ from portal.domain.roles import Perm, may
 from portal.services import customers, evaluations, grading, org, scorecards
 from portal.services.pages import staff as staff_pages
 from portal.staff import bp
-from portal.web import csv_response, ctx, staff_required
+from portal.web import ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors, first_message
 from portal.web.forms.scorecard import ScorecardEditorForm, editor_data
 from portal.web.forms.staff import AcceptForm, DeclineForm, EndStandingForm, GradeForm
@@ -143,18 +143,6 @@ def grade_history(customer_id: str):
     customer = customers.get_customer(ctx(), customer_id)
     return render_template("staff/grade_history.html", changes=page.items, cursor=page.cursor, dept=dept,
                            customer=customer)
-
-
-@bp.get("/departments/<dept_id>/customers.csv")
-@staff_required(Perm.VIEW_CUSTOMERS)
-def customers_csv(dept_id: str):
-    """The department's admitted customers (optionally of one grade) as CSV, UTF-8 with BOM for Excel."""
-    rows = grading.all_standings(ctx(), dept_id, request.args.get("grade") or None)
-    table = [["customer_id", "name", "grade", "priority_rank", "products", "admitted_at"]]
-    table += [[s.customer_id, s.customer_name, s.grade, rank(Grade(s.grade)), " ".join(sorted(s.products)),
-               s.admitted_at.date().isoformat()] for s in rows]
-    grade = request.args.get("grade")
-    return csv_response(f"{dept_id}-customers{'-' + grade if grade else ''}.csv", table)
 
 
 @bp.get("/scorecards")

@@ -17,7 +17,8 @@ BUDGET = 6  # DynamoDB calls per page or API read, authentication included (DESI
 PAGE = 100  # the largest page a list shows: items read may grow by at most this from 10 to 1,000 records
 ROLES = ["customer", "md.admin", "leader", "ortho.leader", "ortho.clerk", "ortho.rep"]
 SKIP = {"static", "auth.set_language", "auth.index", "api.openapi", "staff.document_open", "customer.document_open",
-        "api.document_download", "customer.ticket_file_open", "staff.ticket_file_open", "api.ticket_file_download"}
+        "api.document_download", "customer.ticket_file_open", "staff.ticket_file_open", "api.ticket_file_download",
+        "staff.export_download"}
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from portal.adapters.tables import (
     BlacklistEntry,
     Customer,
     Document,
+    Export,
     GradeChange,
     ReviewTask,
     Session,
@@ -72,7 +73,7 @@ class Injector:
         store = self.world.store
         for method in ("get", "batch_get", "query", "write"):
             monkeypatch.setattr(store, method, self._wrap(f"store.{method}", getattr(store, method)))
-        for function in ("inspect", "copy", "delete"):
+        for function in ("inspect", "copy", "delete", "put"):
             monkeypatch.setattr(files, function, self._wrap(f"s3.{function}", getattr(files, function)))
         monkeypatch.setattr(mail, "send", self._wrap("ses.send", mail.send))
         return self
@@ -154,6 +155,13 @@ def _bucket(world) -> set[str]:
                 out.add(f"ticket file {event['event_id']} points at missing {event['s3_key']}")
         elif event.get("file_state") == "awaiting_upload":
             pending.add(kept_key(event["s3_key"]))
+    for export in rows(world, Export):  # issue 12 item 4: a ready export's file exists; others may or may not
+        if export["status"] == "ready":
+            referenced.add(export["s3_key"])
+            if export["s3_key"] not in objects:
+                out.add(f"export {export['export_id']} (ready) points at missing {export['s3_key']}")
+        else:
+            pending.add(export["s3_key"])
     for key in objects - referenced - pending:
         if not key.startswith(INCOMING):  # incoming/ is emptied by the bucket's lifecycle rule
             out.add(f"orphan object {key}")

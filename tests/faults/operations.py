@@ -26,6 +26,7 @@ from portal.services import (
     customers,
     documents,
     evaluations,
+    export_jobs,
     grading,
     incidents,
     mfa,
@@ -71,6 +72,14 @@ def job(run: Callable, after: timedelta = timedelta()) -> Callable:
     def call(world, _state):
         return run({"now": (world.now + after).isoformat()})
     return call
+
+
+def _written_export(world):
+    """An export written a while ago (its file in the bucket), to be removed a week later."""
+    _standing_customer(world)
+    export = export_jobs.request_customers(world.ctx(REP), "ortho", None)
+    export_jobs.run_exports(system_ctx(world.now, store=world.store))
+    return export
 
 
 def _proposed(world):
@@ -481,6 +490,14 @@ OPERATIONS: list[Operation] = [
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
     Operation("job_notification_digest", lambda w: _notified(w, "digest"),
               job(lambda e: __import__("functions.notification_digest").notification_digest.run(e))),
+    # --- exports (issue 12 item 4) ---
+    Operation("export_requested", lambda w: _standing_customer(w),
+              lambda w, _s: export_jobs.request_customers(w.ctx(REP), "ortho", None)),
+    Operation("job_write_exports", lambda w: (_standing_customer(w),
+                                              export_jobs.request_customers(w.ctx(REP), "ortho", "QUALIFIED")),
+              job(lambda e: __import__("functions.write_exports").write_exports.run(e))),
+    Operation("job_remove_exports", _written_export,
+              job(lambda e: __import__("functions.write_exports").write_exports.run(e), timedelta(days=8))),
     Operation("job_daily_reminders", _reminders_due,
               job(lambda e: __import__("functions.daily_reminders").daily_reminders.run(e))),
 ]

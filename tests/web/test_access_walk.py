@@ -40,7 +40,7 @@ EXPECTED = {
     "staff.standing": ORTHO_VIEW, "staff.grade": ORTHO_REVIEW, "staff.decline": ORTHO_DECIDE,
     "staff.accept": ORTHO_DECIDE, "api.grade_proposal_accept": ORTHO_DECIDE, "api.grade_proposal_decline": ORTHO_DECIDE,
     "staff.end_standing": ORTHO_DECIDE, "staff.evaluate": ORTHO_REVIEW, "staff.grade_history": ORTHO_VIEW,
-    "staff.customers_csv": ORTHO_VIEW, "staff.scorecard_list": STAFF, "staff.scorecard": ORTHO_VIEW,
+    "staff.scorecard_list": STAFF, "staff.scorecard": ORTHO_VIEW,
     "staff.scorecard POST": {"md.admin", "ortho.leader"},
     "api.standing_get": ORTHO_VIEW, "api.evaluation_create": ORTHO_REVIEW, "api.grade_change": ORTHO_DECIDE,
     "api.grade_propose": ORTHO_REVIEW, "api.standing_end": ORTHO_DECIDE, "api.department_quota": ORTHO_VIEW,
@@ -101,6 +101,9 @@ EXPECTED = {
     "api.notification_read": SIGNED_IN, "api.notification_read_all": SIGNED_IN,
     "api.notification_preferences": SIGNED_IN, "api.notification_preferences_set": SIGNED_IN,
     "staff.failed_mail": MD,
+    # issue 12 item 4: exports are jobs; the walked export is nobody's (a 404 for everyone, tested apart)
+    "staff.export_request": ORTHO_VIEW, "staff.exports": STAFF, "staff.export_download": STAFF,
+    "api.export_create": ORTHO_VIEW, "api.export_list": STAFF, "api.export_get": STAFF,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
@@ -134,6 +137,8 @@ PAGE_CONTENT_ERRORS = {
     "auth.session_end POST": 404,  # the walked handle names none of the walker's sessions
     "inbox.open_item POST": 404,  # the walked notification id is nobody's (someone else's is a 404 too)
     "inbox.mark_read POST": 404,
+    "staff.export_download GET": 404,  # the walked export id is nobody's (someone else's is a 404 too)
+    "api.export_get GET": 404,
 }
 
 

@@ -39,6 +39,12 @@ from portal.adapters.tables.dynamics import (  # noqa: F401
     ReviewTask,
     TasksByDepartment,
 )
+from portal.adapters.tables.exports import (  # noqa: F401
+    ExpiringExports,
+    Export,
+    ExportsByUser,
+    PendingExports,
+)
 from portal.adapters.tables.grading import (  # noqa: F401
     Counter,
     Evaluation,
@@ -97,7 +103,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
     SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask, Visit, OutboxMessage,
-    Notification,
+    Notification, Export,
 )
 
 

@@ -242,3 +242,10 @@ class JobForm(PortalForm):
     """Run a scheduled function by hand (local and dev stages), optionally at another moment."""
 
     now = StringField(_l("As if it were (ISO-8601, optional)"), validators=[Optional(), Length(max=40)])
+
+
+class ExportForm(PortalForm):
+    """Ask for a CSV of the department's admitted customers (issue 12 item 4), optionally of one grade."""
+
+    grade = SelectField(_l("Grade"), choices=[SelectChoice("", _l("All")), *GRADE_CHOICES],
+                        validators=[Optional()])
