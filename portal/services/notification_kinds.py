@@ -97,6 +97,15 @@ KINDS = {k.name: k for k in [
          _l("If this was not you, reset it again at once and tell the Marketing Division."), security=True),
 ]}
 
+# Reasons stored as codes (a parameter `reason_code`) and rendered as `reason` in the reader's language: the
+# upload check's refusals (portal.services.uploads.REJECTIONS, the same msgids).
+REASON_CODES = {
+    "missing": _l("Nothing was uploaded for this file. Please upload it again."),
+    "empty": _l("The uploaded file is empty."),
+    "too_large": _l("The file is larger than 10 MB."),
+    "wrong_type": _l("The file's content is not a real PDF, JPEG or PNG of the declared type."),
+}
+
 GROUPS = {"applications": _l("Applications"), "tickets": _l("Tickets"), "deadlines": _l("Ticket deadlines"),
           "documents": _l("Documents"), "licences": _l("Licences expiring"), "grades": _l("Grades"),
           "blacklist": _l("Blacklist"), "reviews": _l("Reviews and incidents"), "changes": _l("Change reports"),
