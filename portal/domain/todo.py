@@ -27,11 +27,11 @@ def _day(moment: datetime | None) -> str | None:
     return shanghai_day(moment).isoformat() if moment else None
 
 
-def _ticket_day(due_key: str | None) -> str | None:
-    """The Asia/Shanghai day of a ticket's pending deadline (its `due` key starts with the UTC time)."""
-    if not due_key:
-        return None
-    return _day(datetime.fromisoformat(due_key.split("#", 1)[0].replace("Z", "+00:00")))
+def _ticket_day(ticket) -> str | None:
+    """The Asia/Shanghai day of an open ticket's pending SLA deadline (its `due` key names the clock watched)."""
+    what = ticket.due_key.split("#")[1].removeprefix("soon:") if ticket.due_key else None
+    deadline = {"first_response": ticket.first_response_due, "resolution": ticket.resolution_due}.get(what)
+    return _day(deadline) if ticket.queue_dept else None
 
 
 def share(kind: str, record) -> list[tuple[str, str, str]]:
@@ -40,7 +40,7 @@ def share(kind: str, record) -> list[tuple[str, str, str]]:
     if kind == "Application":
         place = (record.queue_dept, ALL, "applications")
     elif kind == "Ticket":
-        day = _ticket_day(record.due_key) if record.queue_dept else None
+        day = _ticket_day(record)
         place = (record.queue_dept, day and DUE + day, "tickets")
     elif kind == "Visit":
         place = (record.planned_dept, record.planned_on and DUE + record.planned_on, "visits")
