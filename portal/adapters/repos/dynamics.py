@@ -132,6 +132,10 @@ class Incidents(Repo):
         """The customer's incidents in `dept_id` whose downgrade is still due."""
         return [i for i in self.all(customer_id, filter=attr("downgrade_open").eq(OPEN)) if i.dept_id == dept_id]
 
+    def downgrades_due_between(self, start: datetime, end: datetime) -> list:
+        """Downgrades still due whose deadline falls from `start` to `end` (the sparse `open_downgrades` index)."""
+        return self.all(OPEN, index="open_downgrades", sort=attr("downgrade_key").between(to_iso(start), to_iso(end)))
+
     def overdue_downgrades(self, now: datetime) -> list:
         """Downgrades still due whose deadline has passed (the sparse `open_downgrades` index)."""
         return self.all(OPEN, index="open_downgrades", sort=attr("downgrade_key").lt(to_iso(now)))

@@ -51,3 +51,8 @@ class TodoCounters(Repo):
         """The scope's buckets up to `horizon` (a bucket key): [(bucket, {measure: n})]."""
         records = self.all(f"todo#{scope}", sort=attr("key").le(horizon))
         return [(r.key, {m: int(getattr(r, m) or 0) for m in todo.MEASURES}) for r in records]
+
+    def bucket(self, scope: str, bucket: str) -> dict[str, int]:
+        """One bucket of the scope's counts (zeros when none)."""
+        record = self.get(f"todo#{scope}", bucket)
+        return {m: int(getattr(record, m) or 0) if record else 0 for m in todo.MEASURES}
