@@ -1,5 +1,5 @@
-"""Every day at 08:30 Asia/Shanghai: blacklist entries expiring in 7 days and visits planned for today are told
-to the people concerned (issue 16), once each whatever the runs."""
+"""Every day at 08:30 Asia/Shanghai: blacklist entries expiring in 7 days, visits planned for today, review tasks
+due in 7 days and VIP downgrades due within 2 days are told to the people concerned (issue 16), once a day."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from portal.services.context import system_ctx
 def run(event: dict) -> dict:
     """Send the day's reminders; returns what was told and what could not be committed (tried again)."""
     result = reminders.send_daily(system_ctx(now_from(event)))
-    return {"job": "daily_reminders", "expiring": result.expiring, "visits": result.visits, "failed": result.failed}
+    return {"job": "daily_reminders", "expiring": result.expiring, "visits": result.visits, "reviews": result.reviews,
+            "downgrades": result.downgrades, "failed": result.failed}
 
 
 handler = scheduled(run)

@@ -11,6 +11,8 @@ import chinese_calendar
 from portal.domain.grading import Grade
 from portal.domain.timeutil import SHANGHAI
 
+SLA_SOON = timedelta(hours=4)  # how long before an SLA deadline the staff are warned it is near (issue 16)
+
 
 class Kind(StrEnum):
     """The four kinds of ticket."""

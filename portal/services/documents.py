@@ -137,6 +137,10 @@ def _finish(uow, ctx: Ctx, document, *, status: str, size: int | None, reason: s
         for standing in uow.repo(Standings).of_customer(document.customer_id):
             if document.type_id in (standing.licence_flags or set()):
                 uow.repo(Standings).flag_licence(standing, document.type_id, False)
+    if status in ("verified", "rejected"):  # the customer hears of it (issue 16), the reason as its code
+        notifications.notify(uow, ctx, audiences.customer_users(uow, customer_id=document.customer_id),
+                             "document_accepted" if status == "verified" else "document_refused",
+                             "/customer/documents", document=document.original_name, reason_code=reason)
     audit.stage(uow, ctx, f"document.{status}", target_type="document", target_id=document.doc_id,
                 detail={"customer": document.customer_id, "type": document.type_id, "reason": reason,
                         "size": size})

@@ -80,6 +80,10 @@ KINDS = {k.name: k for k in [
     Kind("downgrade_overdue", "staff", "reviews",
          _l("VIP downgrade overdue: %(customer)s (%(dept)s)"),
          _l("After the incident, the downgrade was due by %(due)s.")),
+    Kind("review_due", "staff", "reviews",
+         _l("Reviews due on %(day)s: %(count)s in %(dept)s"), _l("Submit and decide them before that day.")),
+    Kind("downgrade_due", "staff", "reviews",
+         _l("VIP downgrade due: %(customer)s (%(dept)s)"), _l("After the incident, the downgrade is due by %(due)s.")),
     Kind("incident_major_loss", "staff", "reviews",
          _l("Major loss reported: %(customer)s (%(dept)s)"),
          _l("Check it and decide whether to list the customer on the company blacklist.")),
@@ -96,6 +100,15 @@ KINDS = {k.name: k for k in [
          _l("Your password was reset"),
          _l("If this was not you, reset it again at once and tell the Marketing Division."), security=True),
 ]}
+
+# Reasons stored as codes (a parameter `reason_code`) and rendered as `reason` in the reader's language: the
+# upload check's refusals (portal.services.uploads.REJECTIONS, the same msgids).
+REASON_CODES = {
+    "missing": _l("Nothing was uploaded for this file. Please upload it again."),
+    "empty": _l("The uploaded file is empty."),
+    "too_large": _l("The file is larger than 10 MB."),
+    "wrong_type": _l("The file's content is not a real PDF, JPEG or PNG of the declared type."),
+}
 
 GROUPS = {"applications": _l("Applications"), "tickets": _l("Tickets"), "deadlines": _l("Ticket deadlines"),
           "documents": _l("Documents"), "licences": _l("Licences expiring"), "grades": _l("Grades"),

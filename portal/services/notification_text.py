@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from portal.services.notification_kinds import KINDS
+from portal.services.notification_kinds import KINDS, REASON_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("zh", "en")
@@ -37,7 +37,8 @@ def _environment(locale: str) -> Environment:
 
 
 class _Params(dict):
-    """Parameters of one locale: `x_<locale>` wins over `x`; a missing one renders as empty."""
+    """Parameters of one locale: `x_<locale>` wins over `x`; `x_code` renders as the text of the code (REASON_CODES)
+    translated; a missing one renders as empty."""
 
     def __init__(self, params: dict, locale: str):
         super().__init__({k: v for k, v in params.items()})
@@ -47,6 +48,9 @@ class _Params(dict):
         return ""
 
     def __getitem__(self, key: str):
+        if f"{key}_code" in self and key not in self:  # a code rendered in the reader's language
+            code = super().__getitem__(f"{key}_code")
+            return translations(self.locale).gettext(REASON_CODES[code]) if code in REASON_CODES else ""
         localized = f"{key}_{self.locale}"
         return super().__getitem__(localized) if localized in self else super().__getitem__(key)
 

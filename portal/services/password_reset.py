@@ -11,14 +11,14 @@ from flask_babel import lazy_gettext as _l
 from portal.adapters.repos.identity import Sessions, Users
 from portal.adapters.uow import WriteConflict
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import audit, link_tokens, outbox, signin_guard
+from portal.services import audit, link_tokens, notifications, outbox, signin_guard
 from portal.services.auth import actor_for, check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import NotFound, Throttled
 from portal.services.throttling import count_failure, locked_until
 
 LIFETIME = timedelta(minutes=30)
-SESSIONS_IN_COMMIT = 90  # with the account, its audit and its mail: within DynamoDB's 100 items a transaction
+SESSIONS_IN_COMMIT = 90  # with the account, audit, notice, inbox, mail: within DynamoDB's 100 items a transaction
 # Requests are counted per client address (a high limit: an office shares one) and per account (a mailbox is not
 # flooded); an account over its limit gets no more mail, silently, so the answer still says nothing about it.
 CLIENT_LIMIT = ThrottlePolicy(max_failures=30, window=timedelta(minutes=15), lock=timedelta(minutes=15))
@@ -84,11 +84,8 @@ def reset_password(ctx: Ctx, token: str, password: str):
         uow.repo(Users).finish_reset(user.user_id, _hash(token), hash_password(password), ctx.now)
         audit.stage(uow, ctx, "auth.password_reset", target_type="user", target_id=user.user_id,
                     actor_email=user.email)
-        outbox.stage(uow, ctx, user.email, "【客户门户】您的密码已重设 / Your password was reset",
-                     f"{user.name}：\n\n您的门户密码已于刚才重设，所有已登录的设备和接口令牌均已退出。"
-                     f"如果这不是您本人操作，请立即联系公司市场部。\n\n"
-                     f"Your portal password has just been reset; every session and API token was signed out. "
-                     f"If this was not you, contact the Marketing Division at once.\n")
+        # the owner is told in its inbox and by mail at once, whatever its preferences (a security kind)
+        notifications.notify(uow, ctx, [user], "security_password_reset", "/account/security")
         try:
             uow.commit()
         except WriteConflict as exc:  # used (or replaced) meanwhile

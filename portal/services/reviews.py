@@ -58,8 +58,9 @@ def open_cycle(ctx: Ctx, review_days: int = DEFAULT_REVIEW_DAYS) -> OpenRun:
         missing = [records.ReviewTask(cycle_id=cycle_id, dept_id=dept.dept_id, customer_id=s.customer_id,
                                       customer_name=s.customer_name, grade_at_open=s.grade, due_on=due)
                    for s in uow.repo(Standings).everyone(dept.dept_id) if s.customer_id not in have]
-        for start in range(0, len(missing), MAX_ITEMS - 1):  # and the cycle's progress counter
-            created += _create_tasks(ctx, missing[start:start + MAX_ITEMS - 1])
+        # and the cycle's progress counter and the to-dos' of the department and the company (one due day)
+        for start in range(0, len(missing), MAX_ITEMS - 3):
+            created += _create_tasks(ctx, missing[start:start + MAX_ITEMS - 3])
         total += len(have) + len(missing)
     with ctx.uow() as uow:
         uow.repo(ReviewCycles).open(records.ReviewCycle(cycle_id=cycle_id, opened_at=ctx.now, due_on=due,
@@ -74,7 +75,7 @@ def open_cycle(ctx: Ctx, review_days: int = DEFAULT_REVIEW_DAYS) -> OpenRun:
 
 
 def _create_tasks(ctx: Ctx, tasks: list) -> int:
-    """Write up to 99 new tasks (and their count) in one transaction; when another run wrote some meanwhile, one
+    """Write up to 97 new tasks (and their counts) in one transaction; when another run wrote some meanwhile, one
     by one."""
     with ctx.uow() as uow:
         for task in tasks:

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from portal.auth.forms import ConfirmForm
 from portal.domain.roles import DepartmentKind, Perm, Role, may, may_grant, may_manage_user
 from portal.domain.timeutil import shanghai_day
-from portal.services import audit_trail, grading, mfa, org
+from portal.services import audit_trail, grading, mfa, org, todo
 from portal.services.access import refuse
 from portal.services.auth import find_user_by_email
 from portal.services.errors import Invalid
@@ -40,8 +40,8 @@ def grantable_choices(dept) -> list:
 @bp.get("/")
 @staff_required()
 def home():
-    """The staff home: one's department, or every department for MD and leadership."""
-    return render_template("staff/home.html", departments=org.list_departments(ctx()))
+    """The staff home: one's to-dos (issue 16 item 5) and department, or every department's for MD and leadership."""
+    return render_template("staff/home.html", departments=org.list_departments(ctx()), to_dos=todo.home(ctx()))
 
 
 @bp.get("/departments")

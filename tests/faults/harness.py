@@ -128,6 +128,7 @@ def violations(world) -> set[str]:
     found |= _bucket(world)
     found |= _counters(world)
     found |= _tallies(world)
+    found |= _to_dos(world)
     found |= _histories(world)
     found |= _listings(world)
     found |= _tickets(world)
@@ -206,6 +207,31 @@ def _tallies(world) -> set[str]:
             for measure in ("total", "resolved", "in_time", "rating_sum", "ratings", "open", "submitted", "decided"):
                 actual[(c["dept_id"], c["key"], measure)] += int(c.get(measure) or 0)
     return out | {f"tally {key} is {actual[key]}, records say {expected[key]}"
+                  for key in set(expected) | set(actual) if actual[key] != expected[key]}
+
+
+def _to_dos(world) -> set[str]:
+    """The staff to-do counters (issue 16 item 5) against the records they count: each record's kept share is
+    what it is, and the counters hold the sum of the shares (a record written before them is not counted)."""
+    from portal.adapters.repos.todo_tallies import COUNTED
+    from portal.domain import todo
+
+    expected: dict[tuple, int] = defaultdict(int)
+    out = set()
+    for model in COUNTED:
+        for item in rows(world, model):
+            record = from_item(model, item)
+            kept, now = todo.decode(record.todo_counted), todo.share(model.__name__, record)
+            if record.todo_counted and sorted(kept) != sorted(now):
+                out.add(f"{model.__name__} {item} counted as {kept}, is {now}")
+            for scope, bucket, measure in kept:
+                expected[(f"todo#{scope}", bucket, measure)] += 1
+    actual: dict[tuple, int] = defaultdict(int)
+    for c in rows(world, CounterTable):
+        if c["dept_id"].startswith("todo#"):
+            for measure in todo.MEASURES:
+                actual[(c["dept_id"], c["key"], measure)] += int(c.get(measure) or 0)
+    return out | {f"to-do {key} is {actual[key]}, records say {expected[key]}"
                   for key in set(expected) | set(actual) if actual[key] != expected[key]}
 
 

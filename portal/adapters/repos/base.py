@@ -66,7 +66,12 @@ class Repo:
     # --- staged writes --------------------------------------------------------------------------
 
     def put(self, record, cond: Cond | None = None, tag: str = "conflict") -> None:
-        """Write the whole record (replacing any with its key) when `cond` holds."""
+        """Write the whole record (replacing any with its key) when `cond` holds; a record the staff to-dos count
+        moves their counters in the same unit of work."""
+        from portal.adapters.repos import todo_tallies
+
+        if self.model in todo_tallies.COUNTED:
+            todo_tallies.count(self.uow, record)
         self.uow.stage(Put(self.model, to_item(record), cond), tag)
 
     def add(self, record, tag: str = "exists") -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from portal.adapters import tables
+from portal.adapters.repos import todo_tallies
 from portal.adapters.repos.base import Repo
 from portal.adapters.repos.grading import Counters
 from portal.adapters.repos.identity import Uniques
@@ -131,6 +132,10 @@ class Incidents(Repo):
         """The customer's incidents in `dept_id` whose downgrade is still due."""
         return [i for i in self.all(customer_id, filter=attr("downgrade_open").eq(OPEN)) if i.dept_id == dept_id]
 
+    def downgrades_due_between(self, start: datetime, end: datetime) -> list:
+        """Downgrades still due whose deadline falls from `start` to `end` (the sparse `open_downgrades` index)."""
+        return self.all(OPEN, index="open_downgrades", sort=attr("downgrade_key").between(to_iso(start), to_iso(end)))
+
     def overdue_downgrades(self, now: datetime) -> list:
         """Downgrades still due whose deadline has passed (the sparse `open_downgrades` index)."""
         return self.all(OPEN, index="open_downgrades", sort=attr("downgrade_key").lt(to_iso(now)))
@@ -151,8 +156,10 @@ class Incidents(Repo):
 
     def downgrade_done(self, incident, when) -> None:
         """Stage: the due downgrade is done (it leaves the sparse `open_downgrades` index)."""
+        todo = todo_tallies.changed(self.uow, incident, downgrade_open=None, downgrade_key=None)
         self.update((incident.customer_id, incident.incident_id),
-                    [attr("downgrade_open").remove(), attr("downgrade_key").remove(), attr("downgraded_at").set(when)])
+                    [attr("downgrade_open").remove(), attr("downgrade_key").remove(), attr("downgraded_at").set(when),
+                     *todo])
 
     def escalate(self, incident, when: datetime) -> None:
         """Stage the overdue downgrade's escalation, once (tag "escalated" when it was escalated already)."""
@@ -232,10 +239,11 @@ class ReviewTasks(Repo):
 
     def decide(self, task, grade: str, by: str, when: datetime) -> None:
         """Stage the decision: only on the submitted task as read (tag "task"); it leaves `open_by_due`."""
+        todo = todo_tallies.changed(self.uow, task, status="decided", open_bucket=None, due_key=None)
         self.update((task.cycle_id, task.task_key),
                     [attr("status").set("decided"), attr("decided_grade").set(grade), attr("decided_by").set(by),
                      attr("decided_at").set(when), attr("open_bucket").remove(), attr("due_key").remove(),
-                     attr("version").add(1)],
+                     attr("version").add(1), *todo],
                     attr("status").eq("submitted") & attr("version").eq(task.version), tag="task")
         self.uow.repo(Counters).move_review(task, "submitted", "decided")
 

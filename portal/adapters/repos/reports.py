@@ -7,6 +7,7 @@ Key formats live here: the sparse `open` indexes' marker "open" and a department
 from __future__ import annotations
 
 from portal.adapters import tables
+from portal.adapters.repos import todo_tallies
 from portal.adapters.repos.base import Repo
 from portal.adapters.store.expr import attr
 
@@ -38,7 +39,9 @@ class ChangeTasks(Repo):
 
     def mark_open(self, task) -> None:
         """Stage an open task's place in the sparse `open` index (only while it is open)."""
-        self.update((task.dept_id, task.task_id), [attr("open_dept").set(task.dept_id)], attr("status").eq("open"))
+        todo = todo_tallies.changed(self.uow, task, open_dept=task.dept_id)
+        self.update((task.dept_id, task.task_id), [attr("open_dept").set(task.dept_id), *todo],
+                    attr("status").eq("open"))
 
     def file(self, task) -> None:
         """Stage a new task; it waits in the sparse `open` index until handled."""
@@ -47,9 +50,10 @@ class ChangeTasks(Repo):
 
     def done(self, task, by: str, note: str) -> None:
         """Stage the task as handled, only while it is open (tag "task")."""
+        todo = todo_tallies.changed(self.uow, task, status="done", open_dept=None)
         self.update((task.dept_id, task.task_id),
                     [attr("status").set("done"), attr("handled_by").set(by), attr("note").set(note),
-                     attr("open_dept").remove()],
+                     attr("open_dept").remove(), *todo],
                     attr("status").eq("open"), tag="task")
 
 

@@ -17,10 +17,11 @@ from portal.adapters import tables
 from portal.adapters.repos.base import Repo
 from portal.adapters.repos.ticket_tallies import TicketTallies
 from portal.adapters.store.expr import attr
-from portal.domain.tickets import queue_key
+from portal.domain.tickets import SLA_SOON, queue_key
 from portal.domain.timeutil import to_iso
 
 DUE = "due"  # the `due` index's one partition
+SLA_CLOCKS = ("first_response", "resolution")
 OVERDUE = "overdue"  # the `overdue` index's one partition: open tickets with an escalated breach
 PENDING = "up"  # the `pending` indexes' one partition (the same as documents')
 COMPANY = "company"
@@ -113,8 +114,12 @@ class Tickets(Repo):
         ticket.overdue_key = f"{ticket.queue_dept}#{ticket.queue_key}" if overdue else None
 
     @staticmethod
-    def watch(ticket, what: str, deadline: datetime) -> None:
-        """The ticket's next deadline: `what` ("first_response", "resolution", "autoclose") falls due at `deadline`."""
+    def watch(ticket, what: str, deadline: datetime, soon: bool = True) -> None:
+        """The ticket's next deadline: `what` ("first_response", "resolution", "autoclose") falls due at `deadline`.
+        An SLA deadline is first watched SLA_SOON before it (`what` "soon:<what>": the staff are warned, then
+        the deadline itself is watched) unless `soon` is False."""
+        if soon and what in SLA_CLOCKS:
+            deadline, what = deadline - SLA_SOON, f"soon:{what}"
         ticket.due_bucket, ticket.due_key = DUE, f"{to_iso(deadline)}#{what}#{ticket.ticket_id}"
 
     @staticmethod

@@ -8,6 +8,7 @@ partition (RGT-2: VIP first, then 优选, then 合格, each by day), moved when 
 from __future__ import annotations
 
 from portal.adapters import tables
+from portal.adapters.repos import todo_tallies
 from portal.adapters.repos.base import Repo
 from portal.adapters.store.expr import attr
 from portal.domain.grading import PRIORITY_RANK, Grade
@@ -110,7 +111,8 @@ class Visits(Repo):
         """Stage a visit's outcome ("done" or "cancelled"), only if nobody changed it since it was read; a visit
         made enters the sparse `made` index."""
         made = (_made_of(visit), _made_key(visit)) if status == "done" else (None, None)
-        self.update((visit.visit_id,), [attr("status").set(status), attr("notes").set(notes),
+        todo = todo_tallies.changed(self.uow, visit, status=status, planned_dept=None, planned_key=None)
+        self.update((visit.visit_id,), [attr("status").set(status), attr("notes").set(notes), *todo,
                                         attr("finished_by").set(by), attr("finished_at").set(when),
                                         attr("planned_dept").remove(), attr("planned_key").remove(),
                                         *([attr("made_of").set(made[0]), attr("made_key").set(made[1])]

@@ -223,5 +223,6 @@ class Application(BaseModel):
     decided_at = UTCDateTimeAttribute(null=True)
     submitted_at = UTCDateTimeAttribute()
     version = VersionAttribute()
+    todo_counted = UnicodeAttribute(null=True)  # JSON: its share of the staff to-dos (domain.todo)
     by_customer = ApplicationsByCustomer()
     open_by_dept = OpenApplicationsByDepartment()

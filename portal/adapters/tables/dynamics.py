@@ -134,6 +134,7 @@ class Incident(BaseModel):
     escalated_at = UTCDateTimeAttribute(null=True)  # set once: an overdue downgrade is escalated once
     md_report = UnicodeAttribute(null=True)
     md_decision = UnicodeAttribute(null=True)
+    todo_counted = UnicodeAttribute(null=True)  # JSON: its share of the staff to-dos (domain.todo)
     open_downgrades = OpenDowngrades()
     open_reports = OpenReports()
 
@@ -203,6 +204,7 @@ class ReviewTask(BaseModel):
     decided_at = UTCDateTimeAttribute(null=True)
     escalated_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
+    todo_counted = UnicodeAttribute(null=True)  # JSON: its share of the staff to-dos (domain.todo)
     by_dept = TasksByDepartment()
     overdue = OverdueTasks()
 
@@ -239,4 +241,5 @@ class ChangeTask(BaseModel):
     handled_by = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
     open_dept = UnicodeAttribute(null=True)
+    todo_counted = UnicodeAttribute(null=True)  # JSON: its share of the staff to-dos (domain.todo)
     open = OpenChangeTasks()

@@ -63,7 +63,7 @@ class Counter(BaseModel):
     """Counts moved in the same transaction as what they count: admitted customers by grade in a department
     (`key` "all") or per product (`key` "product#<id>"); files kept on a ticket (`ticket#<id>`, `key` "files");
     review tasks by status in a cycle (`review#<cycle>`, `key` "<dept>#<due day>"); the ticket report's counters
-    and lines (see portal.adapters.repos.ticket_tallies)."""
+    and lines (see portal.adapters.repos.ticket_tallies); staff to-dos (`todo#<scope>`, see .todo_tallies)."""
 
     base_name = "counters"
 
@@ -84,6 +84,12 @@ class Counter(BaseModel):
     ratings = NumberAttribute(null=True)
     name = UnicodeAttribute(null=True)
     line = UnicodeAttribute(null=True)  # JSON: one ticket's share of the report
+    applications = NumberAttribute(null=True)  # to-dos (portal.adapters.repos.todo_tallies)
+    tickets = NumberAttribute(null=True)
+    visits = NumberAttribute(null=True)
+    reviews = NumberAttribute(null=True)
+    downgrades = NumberAttribute(null=True)
+    changes = NumberAttribute(null=True)
 
 
 class ScorecardRecord(BaseModel):

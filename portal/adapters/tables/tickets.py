@@ -126,6 +126,7 @@ class Ticket(BaseModel):
     overdue_key = UnicodeAttribute(null=True)
     tallied = UnicodeAttribute(null=True)  # JSON: its share of the report as counted (portal.domain.ticket_tally)
     version = VersionAttribute()
+    todo_counted = UnicodeAttribute(null=True)  # JSON: its share of the staff to-dos (domain.todo)
     by_customer = TicketsByCustomer()
     by_dept = TicketsByDepartment()
     queue = TicketQueue()

@@ -73,6 +73,7 @@ class Visit(BaseModel):
     made_of = UnicodeAttribute(null=True)
     made_key = UnicodeAttribute(null=True)
     version = VersionAttribute()
+    todo_counted = UnicodeAttribute(null=True)  # JSON: its share of the staff to-dos (domain.todo)
     planned = PlannedVisits()
     by_customer = VisitsByCustomer()
     made = MadeVisits()

@@ -9,7 +9,7 @@ import pytest
 
 from portal.adapters.repos.identity import AuditTrail, Sessions, Users
 from portal.domain.timeutil import shanghai_day
-from portal.services import auth, org, password_reset
+from portal.services import auth, notifications, org, password_reset
 from portal.services.errors import Invalid, NotFound, Throttled, Unauthenticated
 
 URL = "https://portal.example.cn"
@@ -56,6 +56,9 @@ def test_SEC_1_a_reset_link_sets_a_new_password_once_and_ends_every_session_and_
     with pytest.raises(Unauthenticated, match="no longer valid"):
         auth.read_token(token, SECRET, fake.now + timedelta(minutes=2), fake.uow())
     assert [m[0] for m in fake.mails("已重设")] == [REP]  # the owner is told
+    [notice] = notifications.inbox_page(fake.ctx(REP), "zh").items  # ...in its inbox too (issue 16)
+    assert (notice.kind, notice.target) == ("security_password_reset", "/account/security")
+    assert notice.title == "您的密码已重设"
     with pytest.raises(NotFound, match="not valid or has expired"):  # single use
         reset(fake, secret, "another phrase entirely 1")
     assert signs_in(fake, REP, NEW, minutes=3)
