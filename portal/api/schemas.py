@@ -158,6 +158,15 @@ SCHEMAS = {
     "NotificationPage": {**items_of(ref("Notification"), paged=True),
                          "properties": {**items_of(ref("Notification"), paged=True)["properties"], "unread": INT}},
     "Status": obj(("status",), status=S),
+    "SearchResults": items_of(obj(("id", "name"), id=S, name=S, contact_name=opt(S), credit_code=opt(S),
+                                  kind=opt(S)), paged=True),
+    "Register": items_of(obj(("id", "name", "departments"), id=S, name=S, credit_code=opt(S), kind=opt(S),
+                             registered_at=opt(S), company_blacklisted=BOOL,
+                             departments={"type": "array", "items": obj(
+                                 ("department", "status"), department=S,
+                                 status={"type": "string", "enum": ["registered", "applied", "admitted",
+                                                                    "blacklisted"]},
+                                 grade=opt(GRADE))}), paged=True),
     "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
                                    modes={"type": "object", "additionalProperties": {
                                        "type": "string", "enum": ["immediate", "digest", "off"]}}),
@@ -175,4 +184,8 @@ QUERY_PARAMS = {
     "scope": {"type": "string", "maxLength": 32, "description": "`company` (default) or a department id"},
     "all": {"type": "boolean", "description": "ended entries too (default false)"},
     "grade": GRADE,
+    "q": {"type": "string", "minLength": 2, "maxLength": 100,
+          "description": "two or more characters of a name, or a credit code, mobile or e-mail"},
+    "status": {"type": "string", "enum": ["registered", "applied", "admitted", "blacklisted"]},
+    "kind": {"type": "string", "enum": ["enterprise", "medical", "retail", "internal"]},
 }

@@ -242,3 +242,29 @@ class JobForm(PortalForm):
     """Run a scheduled function by hand (local and dev stages), optionally at another moment."""
 
     now = StringField(_l("As if it were (ISO-8601, optional)"), validators=[Optional(), Length(max=40)])
+
+
+class SearchForm(PortalForm):
+    """The staff header's customer search (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search customers"), validators=[DataRequired(), Length(min=2, max=100)],
+                    description=_l("Two or more characters of the name, or a credit code, contact, mobile or e-mail"))
+
+
+REGISTER_STATUS_CHOICES = [("", _l("Any status")), ("registered", _l("Registered, never applied")),
+                           ("applied", _l("Applied")), ("admitted", _l("Admitted")),
+                           ("blacklisted", _l("Blacklisted"))]
+
+
+class RegisterFilterForm(PortalForm):
+    """Filters of MD's customer register (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), choices=REGISTER_STATUS_CHOICES, validators=[Optional()])
+    department = SelectField(_l("Department"), validators=[Optional(), Length(max=32)], validate_choice=False)
+    kind = SelectField(_l("Customer type"), validators=[Optional()], validate_choice=False)
