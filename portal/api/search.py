@@ -15,7 +15,7 @@ from portal.web import ctx
            "Customers the user may see whose name has the query (two or more consecutive characters), or whose "
            "credit code, contact, mobile or e-mail is the query (MD: all; a department: its customers)",
            response="SearchResults", query=("q", "cursor"), perm=Perm.VIEW_CUSTOMERS)
-def customer_search():
+def search_customers():
     """A page of customers found."""
     found = search.search(ctx(), request.args.get("q"), request.args.get("cursor"))
     return jsonify({"items": [{"id": h.customer_id, "name": h.name, "contact_name": h.contact_name,
@@ -27,7 +27,7 @@ def customer_search():
            "MD's register: every registered company, newest first, with its status in each sales department "
            "(registered, applied, admitted with grade, blacklisted); filters drop rows of the page read",
            response="Register", query=("status", "department", "kind", "cursor"), perm=Perm.VIEW_REGISTER)
-def customer_register():
+def register_of_companies():
     """A page of the register."""
     page = register.register_page(ctx(), status=request.args.get("status") or None,
                                   dept_id=request.args.get("department") or None,

@@ -30,12 +30,19 @@ def _registered_key(customer) -> str:
     return f"{customer.created_at.isoformat()}#{customer.customer_id}"
 
 
+def entries_of(customer) -> list:
+    """Every index entry of `customer` as it is now: its search terms and its register entry."""
+    return [SearchIndex._entry(customer, term, customer.customer_id) for term in sorted(_terms(customer))] + [
+        SearchIndex._entry(customer, REGISTER, _registered_key(customer))]
+
+
 class SearchIndex(Repo):
     """Index entries kept with their customer: staged in the same transaction as every change of what they hold."""
 
     model = tables.SearchEntry
 
-    def _entry(self, customer, term: str, sk: str):
+    @staticmethod
+    def _entry(customer, term: str, sk: str):
         return records.SearchEntry(
             term=term, sk=sk, customer_id=customer.customer_id, name=customer.name, name_f=folded(customer.name),
             contact_name=customer.contact_name, contact_f=folded(customer.contact_name),
@@ -47,12 +54,10 @@ class SearchIndex(Repo):
         """Stage the entries of `customer` as it is now (and its register entry); entries of `before` (the customer
         as it was read) that no longer apply are deleted. Unconditional puts: the customer's own write carries the
         condition, so a lost race writes nothing at all."""
-        now = _terms(customer)
-        for term in sorted(now):
-            self.put(self._entry(customer, term, customer.customer_id))
-        for term in sorted(_terms(before) - now):
+        for entry in entries_of(customer):
+            self.put(entry)
+        for term in sorted(_terms(before) - _terms(customer)):
             self.delete((term, customer.customer_id))
-        self.put(self._entry(customer, REGISTER, _registered_key(customer)))
 
     def indexed(self, customer) -> bool:
         """Has the customer its register entry (written with its index entries)?"""
