@@ -16,7 +16,9 @@ from portal.web import ctx
            "credit code, contact, mobile or e-mail is the query (MD: all; a department: its customers)",
            response="SearchResults", query=("q", "cursor"), perm=Perm.VIEW_CUSTOMERS)
 def search_customers():
-    """A page of customers found."""
+    """A page of customers found (no `q`: nothing asked, nothing found)."""
+    if request.args.get("q") is None:
+        return jsonify({"items": [], "cursor": None})
     found = search.search(ctx(), request.args.get("q"), request.args.get("cursor"))
     return jsonify({"items": [{"id": h.customer_id, "name": h.name, "contact_name": h.contact_name,
                                "credit_code": h.credit_code, "kind": h.kind} for h in found.items],

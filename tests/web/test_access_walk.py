@@ -101,6 +101,9 @@ EXPECTED = {
     "api.notification_read": SIGNED_IN, "api.notification_read_all": SIGNED_IN,
     "api.notification_preferences": SIGNED_IN, "api.notification_preferences_set": SIGNED_IN,
     "staff.failed_mail": MD,
+    # issue 17 items 5 and 6: customer search for every staff member (each sees only its own), MD's register
+    "staff.customer_search": STAFF, "api.search_customers": STAFF, "staff.customer_register": MD,
+    "staff.customer_register_csv": MD, "staff.customer_register_xlsx": MD, "api.register_of_companies": MD,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}

@@ -254,9 +254,10 @@ class SearchForm(PortalForm):
                     description=_l("Two or more characters of the name, or a credit code, contact, mobile or e-mail"))
 
 
-REGISTER_STATUS_CHOICES = [("", _l("Any status")), ("registered", _l("Registered, never applied")),
-                           ("applied", _l("Applied")), ("admitted", _l("Admitted")),
-                           ("blacklisted", _l("Blacklisted"))]
+REGISTER_STATUS_CHOICES = [SelectChoice("", _l("Any status")),
+                           SelectChoice("registered", _l("Registered, never applied")),
+                           SelectChoice("applied", _l("Applied")), SelectChoice("admitted", _l("Admitted")),
+                           SelectChoice("blacklisted", _l("Blacklisted"))]
 
 
 class RegisterFilterForm(PortalForm):
