@@ -184,7 +184,7 @@ QUERY_PARAMS = {
     "scope": {"type": "string", "maxLength": 32, "description": "`company` (default) or a department id"},
     "all": {"type": "boolean", "description": "ended entries too (default false)"},
     "grade": GRADE,
-    "q": {"type": "string", "minLength": 2, "maxLength": 100,
+    "q": {"type": "string", "minLength": 2, "maxLength": 100, "pattern": "\\S.*\\S",
           "description": "two or more characters of a name, or a credit code, mobile or e-mail"},
     "status": {"type": "string", "enum": ["registered", "applied", "admitted", "blacklisted"]},
     "kind": {"type": "string", "enum": ["enterprise", "medical", "retail", "internal"]},

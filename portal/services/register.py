@@ -17,7 +17,7 @@ from portal.domain.customers import CustomerType
 from portal.domain.roles import DepartmentKind, Perm
 from portal.services.access import authorize
 from portal.services.context import Ctx
-from portal.services.errors import Invalid
+from portal.services.errors import Invalid, NotFound
 from portal.services.paging import encode_cursor, parse_cursor
 
 STATUSES = ("registered", "applied", "admitted", "blacklisted")
@@ -59,8 +59,8 @@ def _check_filters(status: str | None, dept_id: str | None, kind: str | None, de
     problems = {}
     if status and status not in STATUSES:
         problems["status"] = [_l("Choose a status from the list.")]
-    if dept_id and dept_id not in dept_ids:
-        problems["department"] = [_l("Choose a department from the list.")]
+    if dept_id and dept_id not in dept_ids:  # no such sales department: nothing to list (404)
+        raise NotFound(fields={"department": [_l("Choose a department from the list.")]})
     if kind and kind not in {k.value for k in CustomerType}:
         problems["kind"] = [_l("Choose a customer type.")]
     if problems:
