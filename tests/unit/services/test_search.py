@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from portal.adapters import records
+from portal.adapters.repos.customers import Customers
 from portal.adapters.repos.search import SearchIndex
 from portal.services import profile, search
 from portal.services.errors import Forbidden, Invalid
@@ -97,3 +98,22 @@ def test_a_page_of_results_costs_at_most_eight_calls_at_any_size(fake, size):
         fake.store.calls.clear()
         search.search(ctx, "第9999号")  # a rare name: still read by its first bigram, filtered
         assert len(fake.store.calls) <= search.MAX_CALLS
+
+
+def test_a_name_changed_by_an_obl_1_report_is_found_by_its_new_name_only(fake):
+    from portal.services import changes
+    from tests.unit.services.dynamics_world import customer, verified_document
+
+    customer_id, email = customer(fake)
+    cust = fake.repo(Customers).find(customer_id)
+    uow = fake.uow()
+    uow.repo(SearchIndex).keep(cust)  # this world writes its customer straight into the table
+    uow.commit()
+    stand(cust, "ortho", store=fake.store)
+    old = cust.name
+    task = changes.report(fake.ctx(email), "change", {"name": "温岭新名称器械有限公司"},
+                          verified_document(fake, customer_id))[0]
+    changes.handle(fake.ctx("ortho.leader@demo.local"), "ortho", task.task_id, "已更新档案")
+    md = fake.ctx(MD)
+    assert [h.name for h in search.search(md, "新名称").items] == ["温岭新名称器械有限公司"]
+    assert customer_id not in {h.customer_id for h in search.search(md, old).items}
