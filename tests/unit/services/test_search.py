@@ -117,3 +117,10 @@ def test_a_name_changed_by_an_obl_1_report_is_found_by_its_new_name_only(fake):
     md = fake.ctx(MD)
     assert [h.name for h in search.search(md, "新名称").items] == ["温岭新名称器械有限公司"]
     assert customer_id not in {h.customer_id for h in search.search(md, old).items}
+
+
+def test_a_query_is_read_by_its_rarest_known_bigram():
+    from portal.domain.search import lookups
+
+    assert lookups("医疗器械瑞康", [])[-1].term == "g#械瑞"  # not 医疗, which most names share
+    assert lookups("有限公司", [])[-1].term == "g#有限"  # only common ones: the first
