@@ -16,6 +16,7 @@ from ulid import ULID
 from portal.adapters import records as r
 from portal.adapters import tables
 from portal.adapters.records import to_item
+from portal.adapters.repos.search import entries_of
 from portal.adapters.repos.visits import planned_key
 from portal.adapters.store.expr import Put, attr
 from portal.adapters.uow import default_store
@@ -162,6 +163,8 @@ def _customers(writer: _Writer, now: datetime, hash_password: Callable[[str], st
                     customer_id=customer.customer_id, password_hash=hash_password(DEMO_PASSWORD), created_at=now,
                     active=True, version=1))
             writer.new(customer)
+            for entry in entries_of(customer):  # issue 17: found by search, listed in MD's register
+                writer.new(entry)
             writer.new(r.Unique(key=f"uscc#{customer.credit_code}", owner_id=customer.customer_id))
             writer.new(r.Standing(dept_id=dept_id, customer_id=customer.customer_id, customer_name=name, grade=grade,
                                   dept_grade=f"{dept_id}#{grade}", products={product}, admitted_at=now, version=1))

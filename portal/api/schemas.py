@@ -162,6 +162,15 @@ SCHEMAS = {
                   status={"type": "string", "enum": ["pending", "ready", "failed", "expired"]}, rows=opt(INT),
                   created_at=TIME, finished_at=opt(TIME), download_url=opt(S)),
     "ExportPage": items_of(ref("Export"), paged=True),
+    "SearchResults": items_of(obj(("id", "name"), id=S, name=S, contact_name=opt(S), credit_code=opt(S),
+                                  kind=opt(S)), paged=True),
+    "Register": items_of(obj(("id", "name", "departments"), id=S, name=S, credit_code=opt(S), kind=opt(S),
+                             registered_at=opt(S), company_blacklisted=BOOL,
+                             departments={"type": "array", "items": obj(
+                                 ("department", "status"), department=S,
+                                 status={"type": "string", "enum": ["registered", "applied", "admitted",
+                                                                    "blacklisted"]},
+                                 grade=opt(GRADE))}), paged=True),
     "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
                                    modes={"type": "object", "additionalProperties": {
                                        "type": "string", "enum": ["immediate", "digest", "off"]}}),
@@ -179,4 +188,8 @@ QUERY_PARAMS = {
     "scope": {"type": "string", "maxLength": 32, "description": "`company` (default) or a department id"},
     "all": {"type": "boolean", "description": "ended entries too (default false)"},
     "grade": GRADE,
+    "q": {"type": "string", "minLength": 2, "maxLength": 100, "pattern": "\\S.*\\S",
+          "description": "two or more characters of a name, or a credit code, mobile or e-mail"},
+    "status": {"type": "string", "enum": ["registered", "applied", "admitted", "blacklisted"]},
+    "kind": {"type": "string", "enum": ["enterprise", "medical", "retail", "internal"]},
 }

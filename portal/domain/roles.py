@@ -50,6 +50,7 @@ class Perm(StrEnum):
     REVIEW_CUSTOMERS = "review_customers"
     RUN_JOBS = "run_jobs"
     RESET_TWO_FACTOR = "reset_two_factor"
+    VIEW_REGISTER = "view_register"
 
 
 ALL_STAFF = frozenset(Role)
@@ -67,6 +68,7 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_PRODUCTS: frozenset({Role.MD, Role.DM}),
     Perm.VIEW_AUDIT: frozenset({Role.MD}),
     Perm.VIEW_CUSTOMERS: ALL_STAFF,
+    Perm.VIEW_REGISTER: frozenset({Role.MD}),  # ONB-1: every registered company (issue 17 item 6)
     Perm.MANAGE_PROSPECTS: frozenset({Role.MD, Role.DM, Role.CLERK, Role.REP}),
     Perm.REVIEW_APPLICATIONS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # ONB-3, ADM-2: the department's staff
     Perm.DECIDE_APPLICATIONS: frozenset({Role.DM}),  # the department leader admits or rejects

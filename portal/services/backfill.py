@@ -9,14 +9,21 @@ changes nothing. It reads whole lists on purpose: it is a one-off, never a page 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 
+from portal.adapters.repos.customers import Customers
 from portal.adapters.repos.dynamics import BlacklistEntries, ChangeTasks, ReviewCycles, ReviewTasks
 from portal.adapters.repos.grading import Counters, Standings
+from portal.adapters.repos.identity import AuditTrail
 from portal.adapters.repos.org import Departments
+from portal.adapters.repos.search import SearchIndex
 from portal.adapters.repos.tickets import COMPANY, Tickets
 from portal.adapters.repos.visits import Visits
 from portal.adapters.uow import WriteConflict
+from portal.domain.timeutil import shanghai_day
 from portal.services.context import Ctx
+
+SEARCH_FROM = date(2026, 1, 1)  # the portal's first day: registrations are found in the audit trail from then
 
 
 def _each(ctx: Ctx, repo: type, method: str, *args) -> int:
@@ -57,4 +64,26 @@ def run(ctx: Ctx) -> dict[str, int]:
             if kept.get((scope, due_on)) == by_status:
                 continue
             done["review_counters"] += _each(ctx, Counters, "set_review", cycle.cycle_id, scope, due_on, by_status)
+    for customer_id in sorted(_registered(ctx, scopes)):  # issue 17 items 5 and 6: search index and register
+        customer = uow.repo(Customers).find(customer_id)
+        if customer is not None and not uow.repo(SearchIndex).indexed(customer):
+            done["search_index"] += _each(ctx, SearchIndex, "keep", customer)
     return {kind: n for kind, n in done.items() if n}
+
+
+def _registered(ctx: Ctx, scopes: list[str]) -> set[str]:
+    """Every customer that registered (its audit event, day by day from SEARCH_FROM) or stands in a department
+    (demo and imported customers), without a Scan."""
+    uow = ctx.uow()
+    found = {s.customer_id for scope in scopes for s in uow.repo(Standings).everyone(scope)}
+    day, today = SEARCH_FROM, shanghai_day(ctx.now)
+    while day <= today:
+        before = None
+        while True:
+            events, before = uow.repo(AuditTrail).of_day(day, action="customer.registered", before=before,
+                                                         limit=200)
+            found |= {e.target_id for e in events if e.action == "customer.registered" and e.target_id}
+            if before is None:
+                break
+        day += timedelta(days=1)
+    return found

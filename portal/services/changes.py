@@ -3,6 +3,7 @@ deals with gets a task to update the record and re-grade, or to end its standing
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +13,7 @@ from portal.adapters import records
 from portal.adapters.repos.customers import Applications, Customers, Documents
 from portal.adapters.repos.dynamics import ChangeTasks
 from portal.adapters.repos.grading import Standings
+from portal.adapters.repos.search import SearchIndex
 from portal.adapters.uow import WriteConflict
 from portal.domain.roles import Perm
 from portal.services import audiences, audit, notifications
@@ -101,7 +103,11 @@ def handle(ctx: Ctx, dept_id: str, task_id: str, note: str):
                 _stage_end_of_standing(uow, ctx, standing, f"OBL-1 注销: {note}")
             customer_records.cancel(task.customer_id)
         else:
-            customer_records.apply_reported(task.customer_id, json.loads(task.changes))
+            reported = json.loads(task.changes)
+            customer_records.apply_reported(task.customer_id, reported)
+            before = customer_records.find(task.customer_id)
+            if before is not None:  # issue 17 item 5: the search index follows a new name
+                uow.repo(SearchIndex).keep(dataclasses.replace(before, **reported), before=before)
         uow.repo(ChangeTasks).done(task, ctx.actor.email, note)
         audit.stage(uow, ctx, f"customer.{task.kind}_handled", target_type="customer", target_id=task.customer_id,
                     dept_id=dept_id, detail={"note": note})

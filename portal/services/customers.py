@@ -16,6 +16,7 @@ from portal.adapters.repos.dynamics import BlacklistEntries
 from portal.adapters.repos.grading import Standings
 from portal.adapters.repos.identity import Users
 from portal.adapters.repos.org import Prospects
+from portal.adapters.repos.search import SearchIndex
 from portal.adapters.uow import WriteConflict
 from portal.domain.accounts import PROSPECT_INVITATION_LIFETIME, CompanyRole
 from portal.domain.customers import (
@@ -135,6 +136,7 @@ def register(ctx: Ctx, reg: Registration, portal_url: str = "",
         verification.stage_link(uow, ctx, user, email, portal_url, new_account=True)  # issue 15 item 2
         uow.repo(CreditCodes).claim(code, customer.customer_id)
         uow.repo(Customers).register(customer)
+        uow.repo(SearchIndex).keep(customer)  # issue 17 item 5: found by staff from the first moment
         uow.repo(Users).create(user)
         if prospect:
             uow.repo(Prospects).registered(prospect, customer.customer_id)

@@ -29,3 +29,17 @@ def csv_text(rows: Iterable[Iterable[object]]) -> str:
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
     return "\ufeff" + out.getvalue()
+
+
+def xlsx_bytes(rows: Iterable[Iterable[object]], sheet: str = "Sheet1") -> bytes:
+    """Rows as an Excel workbook, every cell made safe: text is stored as text (a leading ' where it would start a
+    formula), never as a formula."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    page = book.create_sheet(title=sheet[:31])
+    for row in rows:
+        page.append([safe_cell(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

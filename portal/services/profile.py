@@ -5,12 +5,14 @@ change report (portal/services/changes.py). Every change is audited."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from portal.adapters.repos.customers import Customers
 from portal.adapters.repos.identity import Users
+from portal.adapters.repos.search import SearchIndex
 from portal.adapters.uow import WriteConflict
 from portal.domain.accounts import LANGUAGES
 from portal.domain.customers import mainland_mobile
@@ -130,6 +132,7 @@ def edit_company(ctx: Ctx, values: dict, version: int | None):
         return customer
     with ctx.uow() as uow:
         uow.repo(Customers).edit_contact(customer.customer_id, changed, version or customer.version)
+        uow.repo(SearchIndex).keep(dataclasses.replace(customer, **changed), before=customer)  # issue 17 item 5
         audit.stage(uow, ctx, "customer.contact_changed", target_type="customer", target_id=customer.customer_id,
                     detail={"fields": sorted(changed)})
         try:

@@ -104,6 +104,9 @@ EXPECTED = {
     # issue 12 item 4: exports are jobs; the walked export is nobody's (a 404 for everyone, tested apart)
     "staff.export_request": ORTHO_VIEW, "staff.exports": STAFF, "staff.export_download": STAFF,
     "api.export_create": ORTHO_VIEW, "api.export_list": STAFF, "api.export_get": STAFF,
+    # issue 17 items 5 and 6: customer search for every staff member (each sees only its own), MD's register
+    "staff.customer_search": STAFF, "api.search_customers": STAFF, "staff.customer_register": MD,
+    "staff.customer_register_csv": MD, "staff.customer_register_xlsx": MD, "api.register_of_companies": MD,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}

@@ -80,6 +80,7 @@ from portal.adapters.tables.outbox import (  # noqa: F401
     OutboxGivenUp,
     OutboxMessage,
 )
+from portal.adapters.tables.search import SearchEntry  # noqa: F401
 from portal.adapters.tables.tickets import (  # noqa: F401
     MisconductReport,
     OpenMisconduct,
@@ -103,7 +104,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
     SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask, Visit, OutboxMessage,
-    Notification, Export,
+    Notification, Export, SearchEntry,
 )
 
 

@@ -249,3 +249,30 @@ class ExportForm(PortalForm):
 
     grade = SelectField(_l("Grade"), choices=[SelectChoice("", _l("All")), *GRADE_CHOICES],
                         validators=[Optional()])
+
+
+class SearchForm(PortalForm):
+    """The staff header's customer search (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search customers"), validators=[DataRequired(), Length(min=2, max=100)],
+                    description=_l("Two or more characters of the name, or a credit code, contact, mobile or e-mail"))
+
+
+REGISTER_STATUS_CHOICES = [SelectChoice("", _l("Any status")),
+                           SelectChoice("registered", _l("Registered, never applied")),
+                           SelectChoice("applied", _l("Applied")), SelectChoice("admitted", _l("Admitted")),
+                           SelectChoice("blacklisted", _l("Blacklisted"))]
+
+
+class RegisterFilterForm(PortalForm):
+    """Filters of MD's customer register (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), choices=REGISTER_STATUS_CHOICES, validators=[Optional()])
+    department = SelectField(_l("Department"), validators=[Optional(), Length(max=32)], validate_choice=False)
+    kind = SelectField(_l("Customer type"), validators=[Optional()], validate_choice=False)
