@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 import segno
 from flask_babel import lazy_gettext as _l
 
-from portal.adapters.repos.identity import Sessions, Users
 from portal.adapters.repos.identity import Throttles as ThrottleRecords
+from portal.adapters.repos.identity import Users
 from portal.adapters.uow import WriteConflict
 from portal.domain import totp
 from portal.domain.roles import Perm
@@ -22,11 +22,11 @@ from portal.services.access import authorize
 from portal.services.auth import actor_for, end_all_sessions
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.sessions import stage_ending
 from portal.services.signin_guard import Throttles, check, failed
 
 ON_ALREADY = _l("Two-factor sign-in is on already.")
 USED_CODE = _l("This code was used already. Wait for the next code in your app.")
-SESSIONS_IN_COMMIT = 90  # with the account, its audit and its mail: within DynamoDB's 100 items a transaction
 WRONG_CODE = _l("The code is wrong or was used already. Enter the current code from your app, or a recovery code.")
 
 
@@ -150,10 +150,7 @@ def reset(ctx: Ctx, user_id: str) -> None:
     if user is None or user.kind != "staff":
         raise NotFound()
     with ctx.uow() as uow:  # TOTP off, sessions ended, audit and mail: one commit (the rest, if many, after)
-        sessions = uow.repo(Sessions)
-        ending = sessions.of_user(user.user_id)
-        for session in ending[:SESSIONS_IN_COMMIT]:
-            sessions.end(session.sid_hash)
+        more_left = stage_ending(uow, user.user_id)
         uow.repo(Users).clear_totp(user.user_id)
         audit.stage(uow, ctx, "auth.totp_reset", target_type="user", target_id=user.user_id,
                     dept_id=user.dept_id)
@@ -163,5 +160,5 @@ def reset(ctx: Ctx, user_id: str) -> None:
                      f"The Marketing Division reset your two-factor sign-in (for a lost device). Set it up again at "
                      f"your next sign-in. If you did not ask for this, contact the Marketing Division at once.\n")
         uow.commit()
-    if len(ending) > SESSIONS_IN_COMMIT:
+    if more_left:  # more sessions than one transaction holds: the rest after it
         end_all_sessions(ctx, user.user_id)

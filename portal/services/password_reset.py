@@ -8,17 +8,17 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from portal.adapters.repos.identity import Sessions, Users
+from portal.adapters.repos.identity import Users
 from portal.adapters.uow import WriteConflict
 from portal.domain.throttle import ThrottlePolicy
 from portal.services import audit, link_tokens, notifications, outbox, signin_guard
 from portal.services.auth import actor_for, check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
 from portal.services.errors import NotFound, Throttled
+from portal.services.sessions import stage_ending
 from portal.services.throttling import count_failure, locked_until
 
 LIFETIME = timedelta(minutes=30)
-SESSIONS_IN_COMMIT = 90  # with the account, audit, notice, inbox, mail: within DynamoDB's 100 items a transaction
 # Requests are counted per client address (a high limit: an office shares one) and per account (a mailbox is not
 # flooded); an account over its limit gets no more mail, silently, so the answer still says nothing about it.
 CLIENT_LIMIT = ThrottlePolicy(max_failures=30, window=timedelta(minutes=15), lock=timedelta(minutes=15))
@@ -77,10 +77,7 @@ def reset_password(ctx: Ctx, token: str, password: str):
     user = _holder(ctx, token)
     check_new_password(password, user.email)
     with ctx.uow() as uow:  # password, link closed, sessions ended, audit and mail: one transaction
-        sessions = uow.repo(Sessions)
-        ending = sessions.of_user(user.user_id)
-        for session in ending[:SESSIONS_IN_COMMIT]:
-            sessions.end(session.sid_hash)
+        more_left = stage_ending(uow, user.user_id)
         uow.repo(Users).finish_reset(user.user_id, _hash(token), hash_password(password), ctx.now)
         audit.stage(uow, ctx, "auth.password_reset", target_type="user", target_id=user.user_id,
                     actor_email=user.email)
@@ -90,6 +87,6 @@ def reset_password(ctx: Ctx, token: str, password: str):
             uow.commit()
         except WriteConflict as exc:  # used (or replaced) meanwhile
             raise NotFound(BAD_LINK) from exc
-    if len(ending) > SESSIONS_IN_COMMIT:  # more sessions than one transaction holds: the rest after it
+    if more_left:  # more sessions than one transaction holds: the rest after it
         end_all_sessions(ctx, user.user_id)
     return actor_for(user)

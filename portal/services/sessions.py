@@ -102,6 +102,19 @@ def resume(raw: str, now: datetime, uow=None, user_id: str | None = None, with_c
     return None if idle_out(session, user, now, idle) else Resumed(session, user)
 
 
+SESSIONS_IN_COMMIT = 90  # with the account, its audit, notice and mail: within DynamoDB's 100 items a transaction
+
+
+def stage_ending(uow, user_id: str) -> bool:
+    """Stage ending the user's sessions and API tokens in `uow`, as many as one transaction holds with the change
+    that ends them; True when more are left for `end_all_sessions` after the commit."""
+    sessions = uow.repo(Sessions)
+    ending = sessions.of_user(user_id)
+    for session in ending[:SESSIONS_IN_COMMIT]:
+        sessions.end(session.sid_hash)
+    return len(ending) > SESSIONS_IN_COMMIT
+
+
 def seen(sid: str, now: datetime, store=None) -> None:
     """Write "last seen" (a session that ended meanwhile stays ended)."""
     with UnitOfWork(store) as uow:

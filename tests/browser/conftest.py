@@ -26,9 +26,9 @@ def portal_url(portal_app):
     return portal_app.config["PORTAL_URL_FOR_TESTS"]
 
 
-@pytest.fixture(scope="module")
-def portal_app():
-    """The whole portal as `make run` starts it, on spare ports; the Flask app (its URL in config)."""
+def serve_portal(**backend):
+    """Run the whole portal as `make run` starts it, on spare ports, until the generator is closed; yields the Flask
+    app (its URL in config). `backend`: more settings for start_backend (e.g. mfa_required_roles)."""
     from werkzeug.serving import make_server
 
     from portal import create_app
@@ -38,7 +38,7 @@ def portal_app():
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     stack = start_backend(moto_port=free_port(), portal_url=url, env="test", demo_customers=False,
-                          prefix=f"portal-b{port}-")  # every module its own tables: moto's state is per process
+                          prefix=f"portal-b{port}-", **backend)  # own tables per module: moto's state is per process
     app = create_app(stack.settings)
     app.config["PORTAL_URL_FOR_TESTS"] = url
     server = make_server("127.0.0.1", port, app, threaded=True)
@@ -47,6 +47,12 @@ def portal_app():
     yield app
     server.shutdown()
     stack.stop()
+
+
+@pytest.fixture(scope="module")
+def portal_app():
+    """The whole portal as `make run` starts it, on spare ports; the Flask app (its URL in config)."""
+    yield from serve_portal()
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,12 @@ leaders): a department leader is sent to set-up after the password, scans (reads
 computed by pyotp, keeps the recovery codes, signs out and signs in again with a code; /account/security and
 the code step at 1280 and 390 px."""
 
-import logging
-import threading
 import time
 
 import pyotp
 import pytest
 
-from tests.browser.conftest import free_port, sign_in
+from tests.browser.conftest import serve_portal, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,24 +18,7 @@ LEADER = "rehab.leader@demo.local"
 @pytest.fixture(scope="module")
 def portal_app():
     """The portal as `make run` starts it, but with two-factor required of md, lead and dm (production's)."""
-    from werkzeug.serving import make_server
-
-    from portal import create_app
-    from portal.local import start_backend
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    stack = start_backend(moto_port=free_port(), portal_url=url, env="test", demo_customers=False,
-                          prefix=f"portal-b{port}-", mfa_required_roles="md,lead,dm")
-    app = create_app(stack.settings)
-    app.config["PORTAL_URL_FOR_TESTS"] = url
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app
-    server.shutdown()
-    stack.stop()
+    yield from serve_portal(mfa_required_roles="md,lead,dm")
 
 
 def test_a_department_leader_sets_up_totp_and_signs_in_with_it(page, portal_url, shot):
