@@ -49,6 +49,7 @@ from tests.unit.services import ticket_world
 from tests.unit.services.dynamics_world import customer, verified_document
 
 LEADER, REP, MD, LEAD = "ortho.leader@demo.local", "ortho.rep@demo.local", "md.admin@demo.local", "leader@demo.local"
+CLERK = "ortho.clerk@demo.local"
 GOOD = {"scale": "三级甲等", "annual_volume": 800, "payment": "按时回款，无逾期", "reputation": "信誉良好，无违规",
         "loyalty_years": 5, "qualification": "齐全有效"}
 T0 = datetime(2027, 3, 10, 2, tzinfo=UTC)  # the world's clock: a Wednesday, 10:00 in Shanghai
@@ -266,6 +267,13 @@ def _totp_on(world):
     return secret, codes
 
 
+def _totp_on_optional(world):
+    from portal.services import mfa
+
+    secret = mfa.start_setup(world.ctx(CLERK)).secret
+    return secret, mfa.confirm_setup(world.ctx(CLERK), pyotp.TOTP(secret).at(world.now))
+
+
 def _later(world, email=None, **delta):
     return world.later(world.ctx(email), **delta)
 
@@ -377,6 +385,10 @@ OPERATIONS: list[Operation] = [
                                            pyotp.TOTP(s[0]).at(w.now + timedelta(seconds=60)))),
     Operation("recovery_code_sign_in", _totp_on,
               lambda w, s: mfa.verify_code(_later(w, seconds=60), w.user(LEADER).user_id, s[1][0])),
+    Operation("totp_turned_off", _totp_on_optional,
+              lambda w, s: mfa.turn_off(_later(w, CLERK, seconds=60),
+                                        pyotp.TOTP(s[0]).at(w.now + timedelta(seconds=60)), frozenset({"md"})),
+              sends_mail=True),
     Operation("totp_reset_by_md", lambda w: (_totp_on(w), _two_sessions(w)),
               lambda w, _: mfa.reset(w.ctx(MD), w.user(LEADER).user_id), sends_mail=True),
     Operation("signin_link_sent", lambda w: None,
