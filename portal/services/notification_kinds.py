@@ -69,6 +69,10 @@ KINDS = {k.name: k for k in [
          _l("Until a valid new version is verified, the admission conditions (a)/(e) are not met.")),
     Kind("grade_changed", "customer", "grades",
          _l("Your grade in %(dept)s is now %(grade)s"), _l("Your price tier follows the new grade.")),
+    Kind("review_kept", "customer", "grades",  # REV-3: a review's result, as far as the customer is told
+         _l("Half-yearly review in %(dept)s: your grade stays %(grade)s"), _l("Your price tier stays as it is.")),
+    Kind("review_regraded", "customer", "grades",
+         _l("Half-yearly review in %(dept)s: your grade is now %(grade)s"), _l("Your price tier follows the new grade.")),
     Kind("blacklisted", "customer", "blacklist",
          _l("Your standing in %(dept)s has ended"), _l("Please contact the department for details.")),
     Kind("blacklist_ended", "customer", "blacklist",

@@ -17,7 +17,7 @@ from portal.domain.dynamics import DEFAULT_REVIEW_DAYS, cycle_of, review_due
 from portal.domain.grading import Grade
 from portal.domain.roles import DepartmentKind, Perm
 from portal.domain.timeutil import shanghai_day
-from portal.services import audiences, audit, grading, notifications
+from portal.services import audiences, audit, grade_notices, grading, notifications
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -200,9 +200,11 @@ def decide(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, grade: str, 
         except ValueError as exc:
             raise Invalid(fields={"grade": [_l("Choose VIP, PREFERRED or QUALIFIED.")]}) from exc
         standing = grading.get_standing(ctx, dept_id, customer_id, uow=uow)
-        if standing.grade != target.value:
+        changed = standing.grade != target.value
+        if changed:
             stage_grade_change(uow, ctx, dept_id, customer_id, target.value,
-                               f"{cycle_id} 阶段评价 / review: {reason.strip()}")
+                               f"{cycle_id} 阶段评价 / review: {reason.strip()}", False)  # told below
+        grade_notices.review_result(uow, ctx, dept_id, customer_id, target, changed)  # issue 16: one notice
         uow.repo(ReviewTasks).decide(task, target.value, ctx.actor.email, ctx.now)
         audit.stage(uow, ctx, "review.decided", target_type="customer", target_id=customer_id, dept_id=dept_id,
                     detail={"cycle": cycle_id, "grade": target.value, "reason": reason.strip()})

@@ -1,0 +1,51 @@
+"""Issue 16 item 1, the events finished last: review results (customers), review tasks assigned (staff),
+incidents and misconduct reports (MD). Each is written in the unit of work of the change that causes it; each
+test checks the recipients, the language and the link."""
+
+from datetime import UTC, datetime
+
+from portal.services import notifications, reviews
+from portal.services.context import system_ctx
+from tests.factories import admitted, stand_counted
+from tests.unit.services.dynamics_world import LEADER, MD, customer
+
+JAN_1 = datetime(2027, 1, 1, 1, tzinfo=UTC)
+REP = "ortho.rep@demo.local"
+GOOD = reviews.StageEvaluation("good", "on_time", "good", 0, 92, "PREFERRED", "表现优秀")
+
+
+def inbox(world, email: str, locale: str = "zh", now=JAN_1) -> list:
+    """Someone's inbox items, newest first."""
+    return notifications.inbox_page(world.ctx(email, now=now), locale).items
+
+
+def _reviewed(world, grade: str):
+    """A customer with a user, standing in ortho (6 others there: room for one 优选), reviewed and decided."""
+    admitted("ortho", 6, store=world.store)
+    customer_id, email = customer(world)
+    stand_counted(customer_id, "上海康健医疗器械有限公司", "ortho", ("bone-plate",), store=world.store)
+    reviews.open_cycle(system_ctx(JAN_1, store=world.store))
+    task = reviews.get_task(world.ctx(LEADER, now=JAN_1), "2027H1", "ortho", customer_id)
+    task = reviews.submit(world.ctx(REP, now=JAN_1), "2027H1", "ortho", customer_id, GOOD, task.version)
+    reviews.decide(world.ctx(LEADER, now=JAN_1), "2027H1", "ortho", customer_id, grade, "内部理由：评分92",
+                   task.version)
+    return customer_id, email
+
+
+def test_REV_3_a_review_that_changes_the_grade_tells_the_customer_once_with_its_price_tier(fake):
+    _customer_id, email = _reviewed(fake, "PREFERRED")
+    [item] = inbox(fake, email)  # one notice: the review's result, not a second "grade changed"
+    assert item.kind == "review_regraded" and item.target == "/customer/"
+    assert "优选" in item.title and "骨科" in item.title and "价格" in item.detail
+    [english] = inbox(fake, email, "en")
+    assert english.title.startswith("Half-yearly review in") and "Preferred" in english.title
+    assert "price tier follows" in english.detail
+    assert "92" not in item.title + item.detail + english.detail  # the score and the reasons stay internal
+    assert [m[0] for m in fake.mails("半年度评审")] == [email]
+
+
+def test_REV_3_a_review_that_keeps_the_grade_tells_the_customer_it_stays(fake):
+    _customer_id, email = _reviewed(fake, "QUALIFIED")
+    [item] = inbox(fake, email)
+    assert item.kind == "review_kept" and "合格" in item.title and item.target == "/customer/"
+    assert inbox(fake, email, "en")[0].title.endswith("your grade stays Qualified")
