@@ -338,6 +338,24 @@ def _open_cycle(world):
     return reviews.open_cycle(system_ctx(datetime(2027, 7, 1, 1, tzinfo=UTC), store=world.store))
 
 
+def _submitted_review(world):
+    """A standing customer's review task of 2027H2, submitted (issue 16: its decision tells the customer)."""
+    from portal.services import reviews
+
+    customer_id, _email = _standing_customer(world)
+    reviews.open_cycle(system_ctx(datetime(2027, 7, 1, 1, tzinfo=UTC), store=world.store))
+    form = reviews.StageEvaluation("good", "on_time", "good", 0, 88, "PREFERRED")
+    task = reviews.get_task(world.ctx(LEADER), "2027H2", "ortho", customer_id)
+    return reviews.submit(world.ctx(REP), "2027H2", "ortho", customer_id, form, task.version)
+
+
+def _decide_review(world, task):
+    from portal.services import reviews
+
+    return reviews.decide(world.ctx(LEADER), "2027H2", "ortho", task.customer_id, "PREFERRED", "表现良好",
+                          task.version)
+
+
 OPERATIONS: list[Operation] = [
     # --- customers ---
     Operation("registration", lambda w: registration(),
@@ -421,6 +439,9 @@ OPERATIONS: list[Operation] = [
     Operation("lifting", _listed, lambda w, e: blacklist.lift(w.ctx(LEADER), e.entry_id, "整改完成")),
     Operation("incident_major_loss", lambda w: _standing_customer(w)[0],
               lambda w, c: incidents.record(w.ctx(LEADER), "ortho", c, "major_loss", "造成重大损失")),
+    Operation("incident_filed_with_md", lambda w: _standing_customer(w)[0],
+              lambda w, c: incidents.record(w.ctx(LEADER), "ortho", c, "late_payment", "逾期回款")),
+    Operation("review_decided", _submitted_review, _decide_review),
     Operation("report_decided_by_listing", _major_loss,
               lambda w, i: incidents.decide_report(w.ctx(MD), i.customer_id, i.incident_id, True, "核实属实")),
     Operation("misconduct_report", lambda w: (_standing_customer(w), customer(w, email="reporter@x.cn")),

@@ -49,3 +49,31 @@ def test_REV_3_a_review_that_keeps_the_grade_tells_the_customer_it_stays(fake):
     [item] = inbox(fake, email)
     assert item.kind == "review_kept" and "合格" in item.title and item.target == "/customer/"
     assert inbox(fake, email, "en")[0].title.endswith("your grade stays Qualified")
+
+
+def test_INC_1_every_incident_reaches_md_in_its_language_and_a_major_loss_as_a_report(fake):
+    from portal.services import incidents
+
+    customers = admitted("ortho", 2, store=fake.store)
+    incidents.record(fake.ctx(LEADER), "ortho", customers[0], "late_payment", "逾期三个月")
+    [item] = inbox(fake, MD, now=fake.now)
+    assert item.kind == "incident_recorded" and item.target == f"/staff/customers/{customers[0]}"
+    assert "客户000" in item.title and "骨科" in item.title and item.detail == "类型：逾期付款"
+    [english] = inbox(fake, MD, "en", now=fake.now)
+    assert english.detail == "Kind: Late payment" and "Orthopaedic" in english.title
+    assert inbox(fake, LEADER, now=fake.now) == [] and inbox(fake, "rehab.leader@demo.local", now=fake.now) == []
+    incidents.record(fake.ctx(LEADER), "ortho", customers[1], "major_loss", "重大损失")
+    assert [i.kind for i in inbox(fake, MD, now=fake.now)] == ["incident_major_loss", "incident_recorded"]
+    assert {m[0] for m in fake.mails("事件")} >= {MD}
+
+
+def test_RGT_1_c_a_misconduct_report_reaches_md_without_the_reporter(fake):
+    from portal.services import misconduct
+
+    _customer_id, email = customer(fake)
+    misconduct.submit(fake.ctx(email), "某某贸易公司", None, "串货并伪造发票")
+    [item] = inbox(fake, MD, now=fake.now)
+    assert item.kind == "misconduct_reported" and item.target == "/staff/misconduct"
+    assert "某某贸易公司" in item.title and email not in item.title + item.detail and "康健" not in item.title
+    assert inbox(fake, MD, "en", now=fake.now)[0].title == "Misconduct reported about 某某贸易公司"
+    assert inbox(fake, LEADER, now=fake.now) == []  # departments never read the reports
