@@ -77,3 +77,60 @@ def test_RGT_1_c_a_misconduct_report_reaches_md_without_the_reporter(fake):
     assert "某某贸易公司" in item.title and email not in item.title + item.detail and "康健" not in item.title
     assert inbox(fake, MD, "en", now=fake.now)[0].title == "Misconduct reported about 某某贸易公司"
     assert inbox(fake, LEADER, now=fake.now) == []  # departments never read the reports
+
+
+def _designated(world, dept: str, customer_id: str, user_id: str) -> None:
+    """Make `user_id` the customer's designated person in the department (ONB-4)."""
+    from portal.adapters.repos.grading import Standings
+
+    uow = world.uow()
+    found = uow.repo(Standings).get(dept, customer_id)
+    found.designated_staff = user_id
+    uow.repo(Standings).put(found)
+    uow.commit()
+
+
+def test_REV_2_an_opened_cycle_tells_each_responsible_person_once_how_many_reviews_are_theirs(fake):
+    ortho = admitted("ortho", 3, store=fake.store)
+    admitted("rehab", 1, products=("walker",), store=fake.store)
+    rep = fake.user(REP)
+    _designated(fake, "ortho", ortho[0], rep.user_id)
+    _designated(fake, "ortho", ortho[1], rep.user_id)
+    run = reviews.open_cycle(system_ctx(JAN_1, store=fake.store))
+    assert run.created == 4
+    [mine] = inbox(fake, REP)
+    assert mine.kind == "review_assigned" and mine.target == "/staff/reviews/2027H1/ortho"
+    assert mine.title == "待您评审：骨科产品销售部 的 2 家客户" and "2027-01-31" in mine.detail
+    [leaders] = inbox(fake, LEADER)  # the customer without a designated person falls to the leader
+    assert "1 家客户" in leaders.title
+    assert inbox(fake, LEADER, "en")[0].title == "Reviews for you: 1 customers of Orthopaedic Products Sales"
+    assert [i.kind for i in inbox(fake, "rehab.leader@demo.local")] == ["review_assigned"]
+    assert inbox(fake, MD) == [] and inbox(fake, "ortho.clerk@demo.local") == []
+    reviews.open_cycle(system_ctx(JAN_1, store=fake.store))  # a second run tells nobody twice
+    assert len(inbox(fake, REP)) == 1 and len(inbox(fake, LEADER)) == 1
+
+
+def test_REV_2_a_large_department_in_several_transactions_still_tells_each_person_once_with_the_total(fake):
+    customers = admitted("ortho", 130, store=fake.store)
+    rep = fake.user(REP)
+    for customer_id in customers[::2]:
+        _designated(fake, "ortho", customer_id, rep.user_id)
+    reviews.open_cycle(system_ctx(JAN_1, store=fake.store))
+    assert [i.title for i in inbox(fake, REP)] == ["待您评审：骨科产品销售部 的 65 家客户"]
+    assert [i.title for i in inbox(fake, LEADER)] == ["待您评审：骨科产品销售部 的 65 家客户"]
+
+
+def test_REV_2_after_a_crash_half_way_only_those_not_yet_told_are_told_with_their_whole_count(fake):
+    from portal.adapters import records
+    from portal.adapters.repos.dynamics import ReviewTasks
+
+    customers = admitted("ortho", 3, store=fake.store)
+    _designated(fake, "ortho", customers[0], fake.user(REP).user_id)
+    uow = fake.uow()  # an earlier run wrote one of the leader's tasks, then stopped
+    uow.repo(ReviewTasks).create(records.ReviewTask(cycle_id="2027H1", dept_id="ortho", customer_id=customers[1],
+                                                    customer_name="客户001", grade_at_open="QUALIFIED",
+                                                    due_on="2027-01-31"))
+    uow.commit()
+    reviews.open_cycle(system_ctx(JAN_1, store=fake.store))
+    assert [i.title for i in inbox(fake, LEADER)] == ["待您评审：骨科产品销售部 的 2 家客户"]
+    assert [i.title for i in inbox(fake, REP)] == ["待您评审：骨科产品销售部 的 1 家客户"]
