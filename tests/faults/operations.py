@@ -495,6 +495,8 @@ OPERATIONS: list[Operation] = [
               job(lambda e: __import__("functions.finish_uploads").finish_uploads.run(e), timedelta(hours=2))),
     Operation("backfill_page_indexes", _before_the_backfill,
               lambda w, _s: backfill.run(system_ctx(T0, store=w.store))),
+    Operation("job_fan_out_a_listing", lambda w: _listed(w, scope="company"),  # issue 16 item 4: inbox items
+              job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
     Operation("job_deliver_outbox", _staged_mail,
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
     # --- notifications (issue 16) ---
