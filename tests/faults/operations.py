@@ -338,6 +338,30 @@ def _open_cycle(world):
     return reviews.open_cycle(system_ctx(datetime(2027, 7, 1, 1, tzinfo=UTC), store=world.store))
 
 
+def _before_the_todo_counters(world):
+    """A ticket and a planned visit as written before the staff to-do counters (issue 16 item 5)."""
+    from portal.adapters import tables
+    from portal.adapters.repos.todo_tallies import COUNTED
+
+    _ticket(world)
+    _visit(world)
+    for model in COUNTED:
+        for item in world.store._tables.get(model, {}).values():
+            item.pop("todo_counted", None)
+    for key in [k for k, i in world.store._tables[tables.Counter].items() if i["dept_id"].startswith("todo#")]:
+        del world.store._tables[tables.Counter][key]
+
+
+def _empty_past_buckets(world):
+    """Two to-do day buckets of a past day that count nothing any more (issue 16 item 5)."""
+    from portal.adapters import tables
+
+    for scope in ("ortho", "*"):
+        uow = world.uow()
+        uow.tally(tables.Counter, {"dept_id": f"todo#{scope}", "key": "due#2026-01-05"}, {"visits": 0})
+        uow.commit()
+
+
 def _submitted_review(world):
     """A standing customer's review task of 2027H2, submitted (issue 16: its decision tells the customer)."""
     from portal.services import reviews
@@ -497,6 +521,10 @@ OPERATIONS: list[Operation] = [
               lambda w, _s: backfill.run(system_ctx(T0, store=w.store))),
     Operation("job_fan_out_a_listing", lambda w: _listed(w, scope="company"),  # issue 16 item 4: inbox items
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
+    Operation("backfill_todo_counters", _before_the_todo_counters,
+              lambda w, _s: backfill.todo_counters(system_ctx(T0, store=w.store))),
+    Operation("job_daily_reminders_prunes", _empty_past_buckets,
+              job(lambda e: __import__("functions.daily_reminders").daily_reminders.run(e))),
     Operation("job_deliver_outbox", _staged_mail,
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
     # --- notifications (issue 16) ---
