@@ -19,6 +19,7 @@ from portal.adapters.repos.outbox import Outbox
 from portal.adapters.uow import Unavailable, WriteConflict
 from portal.services import notifications, outbox
 from portal.services.context import Ctx
+from portal.services.notification_text import render
 from portal.services.review_assignment import notice_writes
 
 CHANNEL = "fanout"
@@ -34,7 +35,8 @@ def stage(uow, ctx: Ctx, dept_id: str, kind: str, target: str, roles: list[str] 
     """Stage a `kind` notification to every active member of `dept_id` (only `roles`, when given), in `uow`."""
     body = json.dumps({"dept_id": dept_id, "roles": roles, "kind": kind, "target": target, "params": params},
                       ensure_ascii=False, sort_keys=True)
-    outbox.stage(uow, ctx, f"dept:{dept_id}", kind, body, channel=CHANNEL)
+    subject = render(kind, params, "zh").title  # what MD's list of failed mail shows, should it come to that
+    outbox.stage(uow, ctx, f"dept:{dept_id}", subject, body, channel=CHANNEL)
 
 
 def deliver(ctx: Ctx, message, run) -> None:
