@@ -86,7 +86,7 @@ KINDS = {k.name: k for k in [
          _l("VIP downgrade overdue: %(customer)s (%(dept)s)"),
          _l("After the incident, the downgrade was due by %(due)s.")),
     Kind("review_assigned", "staff", "reviews",  # REV-1/2: when a cycle opens, to whom each task falls
-         _l("Reviews for you: %(count)s customers of %(dept)s"),
+         _l("Reviews for you in %(dept)s: %(count)s"),
          _l("Cycle %(cycle)s is open: submit their stage evaluations by %(day)s.")),
     Kind("review_due", "staff", "reviews",
          _l("Reviews due on %(day)s: %(count)s in %(dept)s"), _l("Submit and decide them before that day.")),
