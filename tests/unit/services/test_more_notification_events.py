@@ -103,7 +103,7 @@ def test_REV_2_an_opened_cycle_tells_each_responsible_person_once_how_many_revie
     assert mine.title == "待您评审：骨科产品销售部 的 2 家客户" and "2027-01-31" in mine.detail
     [leaders] = inbox(fake, LEADER)  # the customer without a designated person falls to the leader
     assert "1 家客户" in leaders.title
-    assert inbox(fake, LEADER, "en")[0].title == "Reviews for you: 1 customers of Orthopaedic Products Sales"
+    assert inbox(fake, LEADER, "en")[0].title == "Reviews for you in Orthopaedic Products Sales: 1"
     assert [i.kind for i in inbox(fake, "rehab.leader@demo.local")] == ["review_assigned"]
     assert inbox(fake, MD) == [] and inbox(fake, "ortho.clerk@demo.local") == []
     reviews.open_cycle(system_ctx(JAN_1, store=fake.store))  # a second run tells nobody twice
