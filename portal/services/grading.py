@@ -203,8 +203,9 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
 
 
 def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, reason: str, evaluation_id, override,
-                  proposal_id, proposed_by=None):
-    """Check a grade change against what is stored now and stage its writes; return the history record."""
+                  proposal_id, proposed_by=None, tell: bool = True):
+    """Check a grade change against what is stored now and stage its writes; return the history record.
+    `tell`: the customer hears of it (False: the caller tells it otherwise, e.g. a review's result)."""
     if blocked_scope(uow, customer_id, dept_id):
         raise Forbidden(_l("The customer is blacklisted in this department and cannot be graded."))
     evaluation = check_evaluation(uow, dept_id, customer_id, evaluation_id)
@@ -241,7 +242,8 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     audit.stage(uow, ctx, "grade.changed", target_type="customer", target_id=customer_id, dept_id=dept_id,
                 detail={"from": old.value, "to": new.value, "reason": reason, "evaluation": record.evaluation_id,
                         "override": record.override_reason, "proposal": proposal_id, "proposed_by": proposed_by})
-    grade_notices.grade_changed(uow, ctx, dept_id, customer_id, new)  # issue 16: the customer hears of it
+    if tell:
+        grade_notices.grade_changed(uow, ctx, dept_id, customer_id, new)  # issue 16: the customer hears of it
     return record
 
 
