@@ -1,7 +1,7 @@
 """Issue 12 item 4: records written before the page indexes and counters get their place in them, once.
 
 Open change tasks, active listings and overdue tickets get their sparse index marker, planned visits their
-grade-first key, tickets their share of the report counters, review cycles their progress counters (set from a
+by-day key, tickets their share of the report counters, review cycles their progress counters (set from a
 count of the tasks). Run after the deploy that adds them (`python -m portal.tools.backfill`); a second run
 changes nothing. It reads whole lists on purpose: it is a one-off, never a page or a scheduled job.
 """
@@ -51,9 +51,8 @@ def run(ctx: Ctx) -> dict[str, int]:
             done["listings"] += _each(ctx, BlacklistEntries, "mark_active", entry)
         for ticket in uow.repo(Tickets).untallied(scope):
             done["tickets"] += _each(ctx, Tickets, "tally", ticket)
-        grades = {s.customer_id: s.grade for s in uow.repo(Standings).everyone(scope)}
-        for visit in uow.repo(Visits).planned_in(scope):
-            done["visits"] += _each(ctx, Visits, "rekey", visit, grades.get(visit.customer_id))
+        for visit in uow.repo(Visits).planned_in(scope):  # keys that led with a grade rank: by day
+            done["visits"] += _each(ctx, Visits, "rekey", visit)
     for cycle in uow.repo(ReviewCycles).every():
         counted: dict[tuple, dict[str, int]] = defaultdict(lambda: {"open": 0, "submitted": 0, "decided": 0})
         for scope in scopes:

@@ -450,7 +450,8 @@ OPERATIONS: list[Operation] = [
               lambda w, c: visits.plan(w.ctx(REP), "ortho", c, planned_on=date(2027, 3, 20), mode="on_site",
                                        purpose="季度回访", assignee_id=w.user(REP).user_id)),
     Operation("visit_recorded", _visit,
-              lambda w, v: visits.record(w.ctx(REP), v.visit_id, "done", "客户反馈良好", v.version)),
+              lambda w, v: visits.record(w.later(w.ctx(REP), days=10), v.visit_id, "done", "客户反馈良好",
+                                         v.version)),  # on its day (2027-03-20)
     # --- every scheduled function ---
     Operation("job_open_review_cycle", lambda w: _standing_customer(w),
               job(lambda e: __import__("functions.open_review_cycle").open_review_cycle.run(
