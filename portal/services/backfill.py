@@ -3,7 +3,8 @@
 Open change tasks, active listings and overdue tickets get their sparse index marker, planned visits their
 by-day key, tickets their share of the report counters, review cycles their progress counters (set from a
 count of the tasks), and audited changes of a customer's records their place on its timeline (issue 17). Run
-after the deploy that adds them (`python -m portal.tools.backfill`); a second run changes nothing. It reads whole lists on purpose: it is a one-off, never a page or a scheduled job.
+after the deploy that adds them (`python -m portal.tools.backfill`); a second run changes nothing. It reads
+whole lists on purpose: it is a one-off, never a page or a scheduled job.
 """
 
 from __future__ import annotations
