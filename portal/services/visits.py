@@ -19,7 +19,7 @@ from portal.domain.grading import Grade
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
 from portal.domain.visits import MAX_NOTES, MAX_PURPOSE, is_overdue, may_be_made, outcome_problems, plan_problems
-from portal.services import audit
+from portal.services import audit, notifications
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -73,6 +73,11 @@ def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, m
                               purpose=purpose.strip(), assignee_id=assignee.user_id, assignee_email=assignee.email,
                               created_by=ctx.actor.email, created_at=ctx.now)
         uow.repo(Visits).plan(visit)
+        if planned_on == shanghai_day(ctx.now) and assignee.user_id != ctx.actor.user_id:
+            # issue 16: a visit planned for today, for someone else, may come after the day's 08:30 reminders;
+            # the same key as the reminder's, so whichever comes second tells nobody twice
+            notifications.notify(uow, ctx, [assignee], "visit_due", f"/staff/departments/{dept_id}/visits",
+                                 once=f"visit:{visit.visit_id}", customer=visit.customer_name, purpose=visit.purpose)
         audit.stage(uow, ctx, "visit.planned", target_type="customer", target_id=customer_id, dept_id=dept_id,
                     detail={"visit": visit.visit_id, "on": visit.planned_on, "assignee": assignee.email})
         uow.commit()

@@ -215,3 +215,21 @@ def test_REL_2_the_assignees_offered_are_the_first_hundred_and_the_actor(fake):
     people = visits.assignees(fake.ctx(REP), "ortho")
     assert len(people) == ASSIGNEE_CHOICES and "a000@demo.local" not in {p.email for p in people}  # inactive
     assert people[-1].email == REP  # beyond the first hundred, but it is the actor
+
+
+def test_issue_16_a_visit_planned_for_today_for_someone_else_is_told_at_once_and_only_once(fake):
+    from portal.services import reminders
+    from portal.services.context import system_ctx
+    from tests.unit.services.test_notification_events import kinds
+
+    customer_id, _ = customer(fake)
+    visit = plan(fake, customer_id, on=shanghai_day(fake.ctx(CLERK).now))  # the clerk sends the rep, today
+
+    def told():
+        return kinds(fake, REP)
+
+    assert told() == ["visit_due"]
+    run = reminders.send_daily(system_ctx(fake.now, store=fake.store))  # the day's reminders: nobody twice
+    assert visit.visit_id not in run.visits and told() == ["visit_due"]
+    plan(fake, customer_id, days=2)  # another day: the reminder of that day tells
+    assert told() == ["visit_due"]
