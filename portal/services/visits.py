@@ -51,6 +51,7 @@ class PlannedVisit:
     grade: Grade | None
     overdue: bool = False
     may_be_made: bool = False
+    assignee_name: str | None = None  # who goes, by name (None: the account is gone)
 
 
 def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, mode: str, purpose: str,
@@ -106,8 +107,8 @@ def planned(ctx: Ctx, dept_id: str) -> list[PlannedVisit]:
 
 def planned_page(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int | None = 50) -> Page:
     """A page of the department's visits still to make, by planned day, earliest (and so the overdue) first, each
-    with the grade its customer holds now as a badge (RGT-2; None: the standing ended behind the plan's back):
-    one Query on the by-day index and one BatchGetItem."""
+    with the grade its customer holds now as a badge (RGT-2; None: the standing ended behind the plan's back)
+    and who goes by name: one Query on the by-day index and one BatchGetItem (standings and people together)."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
     uow = ctx.uow()
     if limit is None:
@@ -115,10 +116,13 @@ def planned_page(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int |
     else:
         visits, last = uow.repo(Visits).planned_page(dept_id, after=parse_cursor(cursor), limit=limit)
     keys = sorted({(dept_id, v.customer_id) for v in visits})
-    grades = {s.customer_id: Grade(s.grade) for s in uow.repo(Standings).many(keys)}
+    people = sorted({(v.assignee_id,) for v in visits})
+    standings, found = uow.fetch((Standings, keys), (Users, people)) if visits else ([], [])
+    grades = {s.customer_id: Grade(s.grade) for s in standings}
+    names = {u.user_id: u.name for u in found}
     today = shanghai_day(ctx.now)
     items = [PlannedVisit(v, grades.get(v.customer_id), is_overdue(v.planned_on, today),
-                          may_be_made(v.planned_on, today)) for v in visits]
+                          may_be_made(v.planned_on, today), names.get(v.assignee_id)) for v in visits]
     return Page(items, encode_cursor(last) if last else None)
 
 

@@ -36,6 +36,7 @@ def test_issue_17_the_plan_goes_by_day_with_the_grade_held_now_as_a_badge(fake):
     assert [(p.visit.customer_name, p.grade.value) for p in plan_now] == [
         ("宁波康泰医疗器械有限公司", "QUALIFIED"), ("杭州骨科器械有限公司", "PREFERRED"), ("上海瑞金骨科医院", "VIP")]
     assert [(p.overdue, p.may_be_made) for p in plan_now] == [(False, False)] * 3
+    assert {p.assignee_name for p in plan_now} == {fake.user(REP).name}  # who goes, by name
     # a grade change shows on the badge; the order stays by day
     set_grade(fake, "ortho", qualified, "VIP")
     order = visits.planned(fake.ctx(REP), "ortho")
