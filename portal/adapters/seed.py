@@ -204,5 +204,5 @@ def _visits(writer: _Writer, now: datetime) -> None:
         writer.new(r.Visit(visit_id=visit_id, dept_id="ortho", customer_id=standing["customer_id"],
                            customer_name=standing["customer_name"], planned_on=day, mode=mode, purpose=purpose,
                            assignee_id=rep["user_id"], assignee_email=rep["email"], created_by=rep["email"],
-                           created_at=now, planned_dept="ortho", planned_key=planned_key(grade, day, visit_id),
+                           created_at=now, planned_dept="ortho", planned_key=planned_key(day, visit_id),
                            version=1))

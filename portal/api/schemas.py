@@ -82,7 +82,7 @@ TICKET = obj(("id", "status"), id=S, customer=S, customer_name=S, department=S, 
 TICKET_FILE = obj(("id",), id=S, name=opt(S), content_type=opt(S), size=opt(INT), status=opt(S),
                   reject_reason=opt(S), message=opt(S), by=S, at=TIME)
 VISIT = obj(("id",), id=S, department=S, customer=S, customer_name=S, planned_on=S, mode=S, purpose=S,
-            assignee=S, status=S, notes=opt(S), grade=opt(GRADE), version=INT)
+            assignee=S, status=S, notes=opt(S), grade=opt(GRADE), version=INT, overdue=opt(BOOL))
 AUDIT_EVENT = obj(("id", "at", "action"), id=S, at=TIME, actor=opt(S), actor_email=opt(S), role=opt(S),
                   department=opt(S), action=S, outcome=opt(S), target_type=opt(S), target_id=opt(S),
                   detail=opt(S), ip=opt(S))

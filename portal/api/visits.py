@@ -1,4 +1,5 @@
-"""API for visits: the department's plan, VIP first (RGT-2), planning and recording them (REL-2)."""
+"""API for visits: the department's plan by day with each customer's grade (RGT-2), planning and recording them
+(REL-2; made: not before the planned day)."""
 
 from __future__ import annotations
 
@@ -34,20 +35,21 @@ class ApiVisitOutcomeForm(PortalForm):
     version = IntegerField(validators=[Optional()])
 
 
-def visit_json(v, grade=None) -> dict:
-    """The API's view of a visit."""
+def visit_json(v, grade=None, overdue=None) -> dict:
+    """The API's view of a visit (`overdue` on the plan: its day has passed)."""
     return {"id": v.visit_id, "department": v.dept_id, "customer": v.customer_id, "customer_name": v.customer_name,
             "planned_on": v.planned_on, "mode": v.mode, "purpose": v.purpose, "assignee": v.assignee_email,
-            "status": v.status, "notes": v.notes, "grade": grade.value if grade else None, "version": v.version}
+            "status": v.status, "notes": v.notes, "grade": grade.value if grade else None, "version": v.version,
+            **({"overdue": overdue} if overdue is not None else {})}
 
 
 @operation(bp, "/departments/<dept_id>/visits", "GET",
-           "Visits still to make: VIP first, then 优选, then 合格 (grade held now), each by day (RGT-2)",
+           "Visits still to make by planned day, earliest (overdue) first, each with the grade held now (RGT-2)",
            response="VisitList", query=("cursor",), perm=Perm.VIEW_CUSTOMERS)
 def department_visits(dept_id: str):
     """The department's visit plan, a page at a time."""
     page = visits.planned_page(ctx(), dept_id, request.args.get("cursor"))
-    return jsonify({"items": [visit_json(p.visit, p.grade) for p in page.items], "cursor": page.cursor})
+    return jsonify({"items": [visit_json(p.visit, p.grade, p.overdue) for p in page.items], "cursor": page.cursor})
 
 
 @operation(bp, "/departments/<dept_id>/visits", "POST", "Plan a visit to a customer of the department",
@@ -60,7 +62,8 @@ def visit_create(dept_id: str):
     return jsonify(visit_json(item)), 201
 
 
-@operation(bp, "/visits/<visit_id>/outcome", "POST", "Record a visit as made (with notes) or cancelled",
+@operation(bp, "/visits/<visit_id>/outcome", "POST",
+           "Record a visit as made (from its planned day, with notes) or cancelled",
            form=ApiVisitOutcomeForm, response="Visit", perm=Perm.PROPOSE_GRADES)
 def visit_outcome(visit_id: str):
     """Record a visit."""

@@ -11,6 +11,7 @@ from portal.customer import bp
 from portal.services import applications, documents, org, people
 from portal.services.errors import Invalid
 from portal.services.pages import customer as customer_pages
+from portal.services.pages import timeline as timeline_pages
 from portal.web import ctx, customer_required
 from portal.web.forms import FORM_ERRORS, apply_errors
 from portal.web.forms.customer import ApplicationForm, UploadRequestForm
@@ -25,6 +26,14 @@ def home():
     return render_template("customer/home.html", view=view, departments=view.departments, products=view.products,
                            priorities=view.priorities, listings=view.listings, required=view.required,
                            types=view.types, rejection=documents.rejection_message)
+
+
+@bp.get("/timeline")
+@customer_required
+def timeline():
+    """Issue 17 item 3: the company's own history (what concerns it and is its to know), newest first."""
+    page = timeline_pages.own_timeline(ctx(), request.args.get("cursor"))
+    return render_template("customer/timeline.html", page=page)
 
 
 @bp.get("/documents")

@@ -1,16 +1,14 @@
-"""Visits (拜访/回访) a department plans to its customers: what a plan needs, and their order (RGT-2, REL-2)."""
+"""Visits (拜访/回访) a department plans to its customers: what a plan needs, their order (by day) and when one
+may be recorded as made (not before its day) (RGT-2, REL-2)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
 
-from portal.domain.grading import PRIORITY_RANK, Grade
-
 MAX_PURPOSE = 500
 MAX_NOTES = 5_000
 PLAN_AHEAD = timedelta(days=366)  # a plan is for the coming year at most
-NOT_STANDING = len(PRIORITY_RANK) + 1  # the customer no longer stands in the department: last
 
 
 class Mode(StrEnum):
@@ -21,10 +19,34 @@ class Mode(StrEnum):
     ONLINE = "online"
 
 
-def order_key(grade: Grade | None, planned_on: str, visit_id: str) -> tuple[int, str, str]:
-    """RGT-2 四优先 for visits: VIP first, then 优选, then 合格 (by the grade the customer holds now), each by
-    planned day; visits to customers that no longer stand in the department come last."""
-    return PRIORITY_RANK.get(grade, NOT_STANDING), planned_on, visit_id
+def order_key(planned_on: str, visit_id: str) -> tuple[str, str]:
+    """The plan's order: by planned day, earliest (and so the overdue) first, then by when it was planned. The
+    grade shows as a badge beside each visit (RGT-2 四优先 is the staff's to weigh within a day)."""
+    return planned_on, visit_id
+
+
+def is_overdue(planned_on: str, today: date) -> bool:
+    """A planned visit whose day (Asia/Shanghai) has passed without it being recorded."""
+    return planned_on < today.isoformat()
+
+
+def may_be_made(planned_on: str, today: date) -> bool:
+    """A visit can be recorded as made on its planned day (Asia/Shanghai) or later, never before."""
+    return planned_on <= today.isoformat()
+
+
+def outcome_problems(outcome: str, notes: str, planned_on: str, today: date) -> dict[str, str]:
+    """Field -> problem code for recording a visit: `outcome` (neither made nor cancelled), `early` (made before
+    its day), `notes` (empty or too long). Cancelling is possible any day."""
+    problems = {}
+    if outcome not in ("done", "cancelled"):
+        problems["outcome"] = "outcome"
+    elif outcome == "done" and not may_be_made(planned_on, today):
+        problems["outcome"] = "early"
+    text = (notes or "").strip()
+    if not text or len(text) > MAX_NOTES:
+        problems["notes"] = "notes"
+    return problems
 
 
 def plan_problems(planned_on: date | None, today: date, mode: str, purpose: str) -> dict[str, str]:

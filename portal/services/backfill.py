@@ -1,14 +1,16 @@
 """Issue 12 item 4: records written before the page indexes and counters get their place in them, once.
 
 Open change tasks, active listings and overdue tickets get their sparse index marker, planned visits their
-grade-first key, tickets their share of the report counters, review cycles their progress counters (set from a
-count of the tasks), and (issue 16 item 5) every record still to do its share of the staff to-do counters. Run
-after the deploy that adds them (`python -m portal.tools.backfill`); a second run changes nothing. It reads whole
-lists on purpose: it is a one-off, never a page or a scheduled job.
+by-day key, tickets their share of the report counters, review cycles their progress counters (set from a count of
+the tasks), (issue 16 item 5) every record still to do its share of the staff to-do counters, and (issue 17)
+audited changes of a customer's records their place on its timeline. Run after the deploy that adds them
+(`python -m portal.tools.backfill`); a second run changes nothing. It reads whole lists on purpose: it is a
+one-off, never a page or a scheduled job.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -19,9 +21,11 @@ from portal.adapters.repos.identity import AuditTrail
 from portal.adapters.repos.org import Departments
 from portal.adapters.repos.search import SearchIndex
 from portal.adapters.repos.tickets import COMPANY, Tickets
+from portal.adapters.repos.timeline import CustomerTimeline
 from portal.adapters.repos.todo_tallies import TodoCounters
 from portal.adapters.repos.visits import Visits
 from portal.adapters.uow import WriteConflict
+from portal.domain.timeline import place_of
 from portal.domain.timeutil import shanghai_day
 from portal.services.context import Ctx
 
@@ -53,9 +57,8 @@ def run(ctx: Ctx) -> dict[str, int]:
             done["listings"] += _each(ctx, BlacklistEntries, "mark_active", entry)
         for ticket in uow.repo(Tickets).untallied(scope):
             done["tickets"] += _each(ctx, Tickets, "tally", ticket)
-        grades = {s.customer_id: s.grade for s in uow.repo(Standings).everyone(scope)}
-        for visit in uow.repo(Visits).planned_in(scope):
-            done["visits"] += _each(ctx, Visits, "rekey", visit, grades.get(visit.customer_id))
+        for visit in uow.repo(Visits).planned_in(scope):  # keys that led with a grade rank: by day
+            done["visits"] += _each(ctx, Visits, "rekey", visit)
     for cycle in uow.repo(ReviewCycles).every():
         counted: dict[tuple, dict[str, int]] = defaultdict(lambda: {"open": 0, "submitted": 0, "decided": 0})
         for scope in scopes:
@@ -71,6 +74,8 @@ def run(ctx: Ctx) -> dict[str, int]:
         customer = uow.repo(Customers).find(customer_id)
         if customer is not None and not uow.repo(SearchIndex).indexed(customer):
             done["search_index"] += _each(ctx, SearchIndex, "keep", customer)
+    for event, place in _unplaced(ctx):  # issue 17 item 3: changes audited before timelines join them
+        done["timeline"] += _each(ctx, CustomerTimeline, "place", event, place)
     return {kind: n for kind, n in done.items() if n}
 
 
@@ -80,6 +85,27 @@ def todo_counters(ctx: Ctx, scopes: list[str] | None = None) -> int:
     uow = ctx.uow()
     scopes = scopes or [d.dept_id for d in uow.repo(Departments).every()] + [COMPANY]
     return sum(_each(ctx, TodoCounters, "backfill", record) for record in uow.repo(TodoCounters).uncounted(scopes))
+
+
+def _unplaced(ctx: Ctx):
+    """Audited changes of a customer's records (day by day from SEARCH_FROM) not yet on its timeline, each with
+    its place there."""
+    uow = ctx.uow()
+    day, today = SEARCH_FROM, shanghai_day(ctx.now)
+    while day <= today:
+        before = None
+        while True:
+            events, before = uow.repo(AuditTrail).of_day(day, before=before, limit=200)
+            for event in events:
+                if event.customer_key:
+                    continue
+                place = place_of(event.action, event.outcome, event.target_type, event.target_id, event.dept_id,
+                                 json.loads(event.detail) if event.detail else {})
+                if place is not None:
+                    yield event, place
+            if before is None:
+                break
+        day += timedelta(days=1)
 
 
 def _registered(ctx: Ctx, scopes: list[str]) -> set[str]:

@@ -52,7 +52,7 @@ def stage_incident(uow, ctx: Ctx, standing, kind: str, description: str):
         downgrade_due_at=downgrade_deadline(ctx.now) if standing.grade == Grade.VIP.value else None)  # INC-2
     uow.repo(Incidents).record(incident, report_to_md=kind == "major_loss")  # INC-3
     audit.stage(uow, ctx, "incident.recorded", target_type="customer", target_id=customer_id, dept_id=dept_id,
-                detail={"incident": incident.incident_id, "kind": kind,
+                detail={"incident": incident.incident_id, "kind": kind, "description": incident.description,
                         "downgrade_due": to_iso(incident.downgrade_due_at) if incident.downgrade_due_at else None})
     _notify_md(uow, ctx, incident)
     return incident

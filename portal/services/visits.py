@@ -1,5 +1,6 @@
-"""Visits: a department plans visits to the customers it deals with, works through them VIP first (RGT-2),
-and records what came of each; the customer's archive keeps them (REL-1, REL-2)."""
+"""Visits: a department plans visits to the customers it deals with, works through them by day (each with the
+grade its customer holds, RGT-2), and records what came of each, not before its day; the customer's archive keeps
+them (REL-1, REL-2)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from portal.adapters.uow import WriteConflict
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
-from portal.domain.visits import MAX_NOTES, MAX_PURPOSE, order_key, plan_problems
-from portal.services import audit
+from portal.domain.visits import MAX_NOTES, MAX_PURPOSE, is_overdue, may_be_made, outcome_problems, plan_problems
+from portal.services import audit, notifications
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -34,12 +35,23 @@ PROBLEMS = {
 }
 
 
+OUTCOME_PROBLEMS = {
+    "outcome": _l("Choose made or cancelled."),
+    "early": _l("A visit can be recorded as made from its planned day (Beijing time); cancel it or wait."),
+    "notes": _l("Write 1 to %(n)s characters.", n=MAX_NOTES),
+}
+
+
 @dataclass(frozen=True)
 class PlannedVisit:
-    """A visit still to make, with the grade its customer holds in the department now (None: no longer)."""
+    """A visit still to make, with the grade its customer holds in the department now (None: no longer), whether
+    its day has passed, and whether it may be recorded as made today."""
 
     visit: object
     grade: Grade | None
+    overdue: bool = False
+    may_be_made: bool = False
+    assignee_name: str | None = None  # who goes, by name (None: the account is gone)
 
 
 def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, mode: str, purpose: str,
@@ -61,7 +73,12 @@ def plan(ctx: Ctx, dept_id: str, customer_id: str, *, planned_on: date | None, m
                               customer_name=standing.customer_name, planned_on=planned_on.isoformat(), mode=mode,
                               purpose=purpose.strip(), assignee_id=assignee.user_id, assignee_email=assignee.email,
                               created_by=ctx.actor.email, created_at=ctx.now)
-        uow.repo(Visits).plan(visit, standing.grade)
+        uow.repo(Visits).plan(visit)
+        if planned_on == shanghai_day(ctx.now) and assignee.user_id != ctx.actor.user_id:
+            # issue 16: a visit planned for today, for someone else, may come after the day's 08:30 reminders;
+            # the same key as the reminder's, so whichever comes second tells nobody twice
+            notifications.notify(uow, ctx, [assignee], "visit_due", f"/staff/departments/{dept_id}/visits",
+                                 once=f"visit:{visit.visit_id}", customer=visit.customer_name, purpose=visit.purpose)
         audit.stage(uow, ctx, "visit.planned", target_type="customer", target_id=customer_id, dept_id=dept_id,
                     detail={"visit": visit.visit_id, "on": visit.planned_on, "assignee": assignee.email})
         uow.commit()
@@ -84,15 +101,14 @@ def assignees(ctx: Ctx, dept_id: str) -> list:
 
 
 def planned(ctx: Ctx, dept_id: str) -> list[PlannedVisit]:
-    """RGT-2: the department's visits still to make, VIP first, then 优选, then 合格, each by day (every page)."""
+    """The department's visits still to make, by day, earliest first, each with its grade (every page)."""
     return planned_page(ctx, dept_id, limit=None).items
 
 
 def planned_page(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int | None = 50) -> Page:
-    """RGT-2: a page of the department's visits still to make, VIP first, then 优选, then 合格, each by day. The
-    index keeps them in the order of the grade held now (a grade change moves them in the same transaction); the
-    page shows each visit's grade read now and, should a standing have ended behind the plan's back, puts its
-    visits last: one Query and one BatchGetItem."""
+    """A page of the department's visits still to make, by planned day, earliest (and so the overdue) first, each
+    with the grade its customer holds now as a badge (RGT-2; None: the standing ended behind the plan's back)
+    and who goes by name: one Query on the by-day index and one BatchGetItem (standings and people together)."""
     authorize(ctx, Perm.VIEW_CUSTOMERS, dept_id, target=dept_id)
     uow = ctx.uow()
     if limit is None:
@@ -100,9 +116,13 @@ def planned_page(ctx: Ctx, dept_id: str, cursor: str | None = None, limit: int |
     else:
         visits, last = uow.repo(Visits).planned_page(dept_id, after=parse_cursor(cursor), limit=limit)
     keys = sorted({(dept_id, v.customer_id) for v in visits})
-    grades = {s.customer_id: Grade(s.grade) for s in uow.repo(Standings).many(keys)}
-    items = [PlannedVisit(v, grades.get(v.customer_id)) for v in visits]
-    items.sort(key=lambda p: order_key(p.grade, p.visit.planned_on, p.visit.visit_id))
+    people = sorted({(v.assignee_id,) for v in visits})
+    standings, found = uow.fetch((Standings, keys), (Users, people)) if visits else ([], [])
+    grades = {s.customer_id: Grade(s.grade) for s in standings}
+    names = {u.user_id: u.name for u in found}
+    today = shanghai_day(ctx.now)
+    items = [PlannedVisit(v, grades.get(v.customer_id), is_overdue(v.planned_on, today),
+                          may_be_made(v.planned_on, today), names.get(v.assignee_id)) for v in visits]
     return Page(items, encode_cursor(last) if last else None)
 
 
@@ -115,24 +135,26 @@ def get(ctx: Ctx, visit_id: str, uow=None):
     return visit
 
 
+def made_from_today(ctx: Ctx, visit) -> bool:
+    """Whether the visit may be recorded as made now: its planned day (Beijing date) has come."""
+    return may_be_made(visit.planned_on, shanghai_day(ctx.now))
+
+
 def check_may_record(ctx: Ctx, visit) -> None:
     """The department's clerks, reps and leader record what came of a visit."""
     authorize(ctx, Perm.PROPOSE_GRADES, visit.dept_id, target=visit.visit_id)
 
 
 def record(ctx: Ctx, visit_id: str, outcome: str, notes: str, version: int | None):
-    """Record a visit as made (with notes: what the customer said, needs, problems) or cancelled (why)."""
+    """Record a visit as made (with notes: what the customer said, needs, problems), from its planned day on
+    (Beijing date), or cancelled (why) any day."""
     with ctx.uow() as uow:
         visit = get(ctx, visit_id, uow)
         check_may_record(ctx, visit)
-        problems = {}
-        if outcome not in ("done", "cancelled"):
-            problems["outcome"] = [_l("Choose made or cancelled.")]
-        text = (notes or "").strip()
-        if not text or len(text) > MAX_NOTES:
-            problems["notes"] = [_l("Write 1 to %(n)s characters.", n=MAX_NOTES)]
+        problems = outcome_problems(outcome, notes, visit.planned_on, shanghai_day(ctx.now))
         if problems:
-            raise Invalid(fields=problems)
+            raise Invalid(fields={field: [OUTCOME_PROBLEMS[code]] for field, code in problems.items()})
+        text = notes.strip()
         if visit.status != "planned" or (version is not None and int(version) != int(visit.version)):
             raise Conflict(RECORDED)
         uow.repo(Visits).finish(visit, outcome, text, ctx.actor.email, ctx.now)  # of two recording it, one wins

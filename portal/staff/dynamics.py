@@ -207,9 +207,10 @@ def reentry_approve(app_id: str):
 @bp.get("/customers/<customer_id>/timeline")
 @staff_required(Perm.VIEW_CUSTOMERS)
 def timeline(customer_id: str):
-    """BLK-7, GRD-6: grade changes, listings, liftings, expiries and incidents, newest first."""
+    """Issue 17 item 3 (BLK-7, GRD-6): the customer's whole timeline in the departments the actor sees, newest
+    first."""
     page = timeline_pages.customer_timeline(ctx(), customer_id, request.args.get("cursor"))
-    return render_template("staff/timeline.html", customer=page.customer, events=page.events, cursor=page.cursor)
+    return render_template("staff/timeline.html", page=page)
 
 
 @bp.route("/jobs", methods=["GET", "POST"])

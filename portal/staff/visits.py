@@ -1,4 +1,5 @@
-"""Staff pages for visits: the department's plan, VIP first (RGT-2), planning one, recording what came of it."""
+"""Staff pages for visits: the department's plan by day with grade badges (RGT-2), planning one, recording what
+came of it (made: not before its day)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from portal.domain.grading import PRIORITY_RANK
 from portal.domain.roles import Perm, may
 from portal.services import grading, org, visits
 from portal.staff import bp
@@ -18,10 +18,10 @@ from portal.web.forms.service import VisitForm, VisitOutcomeForm
 @bp.get("/departments/<dept_id>/visits")
 @staff_required(Perm.VIEW_CUSTOMERS)
 def visit_plan(dept_id: str):
-    """RGT-2: visits still to make, VIP first, then 优选, then 合格, each by day."""
+    """Visits still to make by day, earliest (overdue) first, each with its customer's grade (RGT-2)."""
     page = visits.planned_page(ctx(), dept_id, request.args.get("cursor"))
     return render_template("staff/visits.html", dept=org.get_department(ctx(), dept_id),
-                           items=page.items, cursor=page.cursor, ranks=PRIORITY_RANK)
+                           items=page.items, cursor=page.cursor)
 
 
 @bp.route("/departments/<dept_id>/customers/<customer_id>/visits/new", methods=["GET", "POST"])
@@ -56,6 +56,9 @@ def visit(visit_id: str):
     if request.method == "POST":
         visits.check_may_record(ctx(), item)  # before the form is read
     form = VisitOutcomeForm()
+    made_now = visits.made_from_today(ctx(), item)
+    if not made_now:  # before its day only cancelling is offered (the server refuses "made" anyway)
+        form.outcome.choices = [c for c in form.outcome.choices if c.value != "done"]
     if request.method == "GET":
         form.version.data = item.version
     problem = None
@@ -67,5 +70,5 @@ def visit(visit_id: str):
         else:
             flash(_("Visit recorded."), "success")
             return redirect(url_for("staff.visit_plan", dept_id=item.dept_id))
-    return render_template("staff/visit.html", item=item, form=form, problem=problem,
+    return render_template("staff/visit.html", item=item, form=form, problem=problem, made_now=made_now,
                            may_record=item.status == "planned" and may(ctx().actor, Perm.PROPOSE_GRADES, item.dept_id))

@@ -2,7 +2,7 @@
 `PORTAL_ENV=… python -m portal.tools.backfill` once after the deploy that adds them; a rerun changes nothing.
 
 Two parts. The services' backfill (portal/services/backfill.py) walks each department's lists: open change tasks,
-active listings and overdue tickets get their sparse index marker, planned visits their grade-first key, tickets
+active listings and overdue tickets get their sparse index marker, planned visits their by-day key, tickets
 their report counters, review cycles their progress counters. `mark_sparse_indexes` then reads three tables whole,
 page by page (a Scan, which no request path or scheduled job does: DESIGN rule 5) and marks each verified document
 (`documents.current`), open proposal (`grade_changes.open_proposals`) and visit made (`visits.made`) that lacks its

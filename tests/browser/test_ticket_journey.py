@@ -66,7 +66,7 @@ def test_complaint_from_filing_to_close(browser, portal_url, shot, tmp_path):
     shot(page, "42-ticket-closed")
 
 
-def test_visits_are_planned_and_worked_vip_first(browser, portal_url, shot):
+def test_visits_are_planned_by_day_with_grade_badges_and_made_not_before_the_day(browser, portal_url, shot):
     from datetime import timedelta
 
     from portal.domain.timeutil import shanghai_day
@@ -78,7 +78,7 @@ def test_visits_are_planned_and_worked_vip_first(browser, portal_url, shot):
     rep = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     sign_in(rep, portal_url, "ortho.rep@demo.local")
     today = shanghai_day(utc_now())
-    for customer, days, purpose in ((plain, 1, "了解康复器材需求"), (vip, 20, "季度高层拜访")):
+    for customer, days, purpose in ((plain, 1, "了解康复器材需求"), (vip, 0, "季度高层拜访")):
         rep.goto(f"{portal_url}/staff/departments/ortho/customers/{customer.customer_id}")
         rep.click("text=安排拜访")
         rep.fill("#planned_on", (today + timedelta(days=days)).isoformat())
@@ -89,8 +89,14 @@ def test_visits_are_planned_and_worked_vip_first(browser, portal_url, shot):
         rep.get_by_role("button", name="保存").click()
         rep.wait_for_url(f"{portal_url}/staff/departments/ortho/visits")
     rows = rep.locator("#visit-plan tbody tr").all_inner_texts()
-    assert "苏州大学附属骨科医院" in rows[0] and "杭州康复器材有限公司" in rows[1]  # VIP first, though later
-    shot(rep, "44-visit-plan-vip-first")
+    # by day, earliest first, each with its grade in words (issue 17)
+    assert "苏州大学附属骨科医院" in rows[0] and "VIP" in rows[0] and "今天" in rows[0]
+    assert "杭州康复器材有限公司" in rows[1] and "合格" in rows[1]
+    shot(rep, "44-visit-plan-by-day")
+    rep.click("text=杭州康复器材有限公司")  # tomorrow's: only cancelling is offered today
+    assert rep.locator("#outcome option").all_inner_texts() == ["已取消"]
+    assert rep.locator("#made-from").is_visible()
+    rep.goto(f"{portal_url}/staff/departments/ortho/visits")
     rep.click("text=苏州大学附属骨科医院")
     rep.select_option("#outcome", "done")
     rep.fill("#notes", "院方明年计划扩建骨科，需求增加。")

@@ -89,7 +89,7 @@ def test_the_last_visit_made_comes_from_the_made_index_and_visits_page_newest_fi
     for n, day in days.items():
         repo.plan(records.Visit(visit_id=_id(n), dept_id="rehab" if n == 4 else "ortho", customer_id="c1",
                                 customer_name="客户", planned_on=day, mode="phone", purpose="回访", assignee_id="x",
-                                assignee_email="x@demo.local", created_by="x", created_at=T0), "QUALIFIED")
+                                assignee_email="x@demo.local", created_by="x", created_at=T0))
     uow.commit()
     assert repo.last_made("c1", "ortho") is None
     for n, status in ((1, "done"), (2, "cancelled"), (3, "done"), (4, "done")):

@@ -506,8 +506,12 @@ OPERATIONS: list[Operation] = [
     Operation("visit_planned", lambda w: _standing_customer(w)[0],
               lambda w, c: visits.plan(w.ctx(REP), "ortho", c, planned_on=date(2027, 3, 20), mode="on_site",
                                        purpose="季度回访", assignee_id=w.user(REP).user_id)),
+    Operation("visit_planned_today_for_another", lambda w: _standing_customer(w)[0],  # with its visit_due notice
+              lambda w, c: visits.plan(w.ctx(LEADER), "ortho", c, planned_on=date(2027, 3, 10), mode="phone",
+                                       purpose="当天回访", assignee_id=w.user(REP).user_id)),
     Operation("visit_recorded", _visit,
-              lambda w, v: visits.record(w.ctx(REP), v.visit_id, "done", "客户反馈良好", v.version)),
+              lambda w, v: visits.record(w.later(w.ctx(REP), days=10), v.visit_id, "done", "客户反馈良好",
+                                         v.version)),  # on its day (2027-03-20)
     # --- every scheduled function ---
     Operation("job_open_review_cycle", lambda w: _standing_customer(w),
               job(lambda e: __import__("functions.open_review_cycle").open_review_cycle.run(

@@ -1,6 +1,6 @@
 """Issue 12 item 4 on moto: the one-off backfill puts records written before the new sparse indexes, the visit
-plan's grade-first key and the ticket report's counters in their place (the same DynamoDB expressions as in
-production), and a second run changes nothing."""
+plan's by-day key (it led with the grade rank before issue 17) and the ticket report's counters in their place
+(the same DynamoDB expressions as in production), and a second run changes nothing."""
 
 from datetime import timedelta
 
@@ -25,7 +25,7 @@ def test_backfill_on_dynamodb(app):
     visit_id = str(ULID())
     Visit(visit_id=visit_id, dept_id="ortho", customer_id=vip.customer_id, customer_name="客户", planned_on=day,
           mode="phone", purpose="回访", assignee_id="x", assignee_email="x@demo.local", created_by="x",
-          created_at=now, status="planned", planned_dept="ortho", planned_key=f"{day}#{visit_id}").save()
+          created_at=now, status="planned", planned_dept="ortho", planned_key=f"3#{day}#{visit_id}").save()
     ChangeTask(dept_id="ortho", task_id=str(ULID()), customer_id=vip.customer_id, customer_name="客户",
                kind="change", changes="{}", reported_by="x", at=now, status="open").save()
     BlacklistEntry(entry_id=str(ULID()), customer_id="c1", customer_name="旧名单", scope="ortho", active=True,
@@ -45,6 +45,6 @@ def test_backfill_on_dynamodb(app):
     assert [e.customer_name for e in blacklist.entry_page(leader, "ortho").items] == ["旧名单"]
     assert ticket_reports.build(md, None, 30).total == ticket_reports.recount(md, None, 30).total == 1
     assert [t.ticket_id for t in tickets.overdue(md)] == [old.ticket_id]
-    assert Visit.get(visit_id).planned_key.startswith("3#")  # 合格 (the factory's grade) comes third
+    assert Visit.get(visit_id).planned_key == f"{day}#{visit_id}"  # by day, no grade rank in front
     assert [p.visit.visit_id for p in visits.planned(leader, "ortho")] == [visit_id]
     assert backfill.run(system_ctx(now)) == {}

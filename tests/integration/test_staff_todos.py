@@ -66,6 +66,10 @@ def test_to_do_counts_equal_a_recount_through_every_kind_of_change(app):
     counted, recounted = both("ortho", LEADER)
     assert counted == recounted
     assert (counted.applications, counted.visits, counted.visits_late, counted.downgrades) == (2, 2, 1, 1)
+    # issue 17: the plan shows the same visits due: today's and the overdue (marked), before next week's
+    plan = visits.planned(staff_ctx(LEADER), "ortho")
+    assert sum(p.may_be_made for p in plan) == counted.visits and sum(p.overdue for p in plan) == counted.visits_late
+    assert [p.may_be_made for p in plan] == sorted((p.may_be_made for p in plan), reverse=True)
 
     # and fewer: the second application decided, the overdue visit made
     decided = review_to_admission(second)
@@ -76,6 +80,8 @@ def test_to_do_counts_equal_a_recount_through_every_kind_of_change(app):
     counted, recounted = both("ortho", LEADER)
     assert counted == recounted
     assert (counted.applications, counted.visits, counted.visits_late) == (1, 1, 0)
+    plan = visits.planned(staff_ctx(LEADER), "ortho")
+    assert (sum(p.may_be_made for p in plan), sum(p.overdue for p in plan)) == (1, 0)
     assert both(todo.COMPANY, "md.admin@demo.local")[0] == recount(todo.COMPANY)
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from portal.adapters.repos.dynamics import Incidents
 from portal.adapters.repos.grading import GradeChanges
+from portal.adapters.repos.timeline import CustomerTimeline
 from portal.adapters.uow import UnitOfWork
 from portal.services import grading, visits
 from tests.conftest import api_token, bearer, sign_in, staff_ctx
@@ -21,6 +21,20 @@ def _world(n: int = MORE) -> dict:
     ids = build_world()
     add_records(n, ids)
     return ids
+
+
+def _incidents_audited(customer: str, n: int) -> None:
+    """n audited incidents of the customer (their audit events only: what its timeline shows)."""
+    from portal.adapters.clock import utc_now
+    from portal.adapters.tables import AuditEvent
+    from portal.services import audit
+    from portal.services.context import Ctx
+
+    with AuditEvent.batch_write() as batch:
+        for i in range(n):
+            batch.save(AuditEvent(**audit.event_fields(
+                Ctx(None, utc_now()), "incident.recorded", target_type="customer", target_id=customer,
+                dept_id="ortho", detail={"kind": "late_payment", "description": f"逾期{i}"})))
 
 
 def _api_pages(client, path: str, headers: dict) -> tuple[list, int]:
@@ -145,10 +159,12 @@ def test_staff_page_back_through_grades_timeline_visits_and_document_versions(cl
     grades = _html_pages(client, f"/staff/customers/{customer}/grades")
     assert len(grades) >= 2 and sum(p.split("<tbody>")[1].count("<tr>") for p in grades) == len(
         UnitOfWork().repo(GradeChanges).of_customer(customer))
+    _incidents_audited(customer, MORE)  # the timeline: the audited changes (grade changes came with the world)
     timeline = _html_pages(client, f"/staff/customers/{customer}/timeline")
     events = sum(p.count('<li class="tl-') for p in timeline)
-    expected = len(UnitOfWork().repo(GradeChanges).of_customer(customer)) + len(
-        UnitOfWork().repo(Incidents).of_customer(customer))
+    # issue 17: the timeline is every audited change of the customer's records (MD sees them all), each once
+    expected = len(UnitOfWork().repo(CustomerTimeline).all(customer, index="by_customer"))
+    assert expected > 2 * MORE
     assert len(timeline) >= 3 and timeline[0].count('<li class="tl-') == 40 and events == expected
     archive = _html_pages(client, f"/staff/customers/{customer}")
     visit_rows = [p.split('id="customer-visits"')[1].split("</tbody>")[0].count("<tr><td>") for p in archive]

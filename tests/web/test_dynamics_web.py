@@ -167,13 +167,13 @@ def test_BLK_7_lifting_and_expiry_record_who_when_and_why_in_the_audit_and_on_th
     client = app.test_client()
     sign_in(client, "md.admin@demo.local")  # BLK-1: department lists are filed with MD
     page = client.get(f"/staff/customers/{lifted_one}/timeline").get_data(as_text=True)
-    lifted_line = re.search(r'<li class="tl-lifted">.*?</li>', page, re.S).group(0)
+    lifted_line = re.search(r'<li class="tl-blacklist-lifted">.*?</li>', page, re.S).group(0)
     assert "2027-02-01 11:00" in lifted_line and "已整改，情况发生重大变化" in lifted_line
-    assert "ortho.leader@demo.local" in lifted_line
+    assert "李强 (骨科部长)" in lifted_line  # issue 17: people by name, not e-mail
     page = client.get(f"/staff/customers/{expiring_one}/timeline").get_data(as_text=True)
-    expired_line = re.search(r'<li class="tl-expired">.*?</li>', page, re.S).group(0)
+    expired_line = re.search(r'<li class="tl-blacklist-expired">.*?</li>', page, re.S).group(0)
     assert "2027-03-01 00:00" in expired_line and "2027-03-01" in expired_line.split("</span>", 1)[1]
-    assert "system@scheduled-job" in expired_line
+    assert "自动" in expired_line  # issue 17: by the scheduled function, in words
 
 
 def test_BLK_6_api_reentry_needs_both_approvals(client):

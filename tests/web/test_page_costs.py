@@ -20,8 +20,8 @@ API = ["/api/v1/me", "/api/v1/departments", "/api/v1/departments/ortho/staff", "
 
 def add_records(n: int, ids: dict | None = None) -> None:
     """n more records in every list a page shows: `ortho`'s staff, customers, applications, prospects, review
-    tasks, change tasks, blacklist, visits and tickets, today's audit events, and (with the walk world's `ids`)
-    its customer's tickets, documents, incidents, grade changes and evaluations."""
+    tasks, change tasks, blacklist, visits and tickets, today's audit events (changes of the customer: its timeline),
+    and (with the walk world's `ids`) its customer's tickets, documents, incidents, grade changes and evaluations."""
     import json
     from datetime import timedelta
 
@@ -43,7 +43,10 @@ def add_records(n: int, ids: dict | None = None) -> None:
                                      created_by="seed", created_at=now),
         User: lambda i: User(user_id=str(uuid.uuid4()), email=f"bulk{i:05d}-{ULID()}@demo.local", name=f"员工{i}",
                              kind="staff", role="rep", dept_id="ortho", password_hash="x", created_at=now),
-        AuditEvent: lambda i: AuditEvent(**audit.event_fields(Ctx(None, now), "bulk.test", detail={"i": i})),
+        # today's audit events, each a change of the customer's records: its timeline grows too (issue 17)
+        AuditEvent: lambda i: AuditEvent(**audit.event_fields(
+            Ctx(None, now), "grade.changed", target_type="customer", target_id=customer, dept_id="ortho",
+            detail={"from": "QUALIFIED", "to": "PREFERRED", "reason": f"批量{i}"})),
         t.Ticket: lambda i: _ticket(customer, now, i),
         t.Visit: lambda i: (lambda vid: t.Visit(
             visit_id=vid, dept_id="ortho", customer_id=customer, customer_name="客户", planned_on=day, mode="phone",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from portal.adapters import tables
 from portal.adapters.repos.base import Repo
-from portal.adapters.repos.visits import Visits
 from portal.adapters.store.expr import attr
 from portal.domain.grading import Counts, Grade
 
@@ -58,7 +57,6 @@ class Standings(Repo):
         self.update((standing.dept_id, standing.customer_id),
                     [attr("grade").set(new.value), attr("dept_grade").set(f"{standing.dept_id}#{new.value}")],
                     attr("grade").eq(standing.grade), tag="standing")
-        self.uow.repo(Visits).regrade(standing.customer_id, standing.dept_id, new.value)  # RGT-2: their order
 
     def end(self, standing) -> None:
         """Stage the end of the standing."""

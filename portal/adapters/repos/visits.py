@@ -1,8 +1,8 @@
 """Visits planned and made (RGT-2, REL-1, REL-2).
 
-Key formats live here: the sparse `planned` index's key "<grade rank>#<planned day>#<visit>" in the department's
-partition (RGT-2: VIP first, then 优选, then 合格, each by day), moved when the customer's grade changes; the sparse
-`made` index's partition "<dept>#<customer>" and key "<planned day>#<visit>".
+Key formats live here: the sparse `planned` index's key "<planned day>#<visit>" in the department's partition (the
+plan by day, earliest first; a grade change moves nothing: the page reads the grade held now for its badge); the
+sparse `made` index's partition "<dept>#<customer>" and key "<planned day>#<visit>".
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from portal.adapters import tables
 from portal.adapters.repos import todo_tallies
 from portal.adapters.repos.base import Repo
 from portal.adapters.store.expr import attr
-from portal.domain.grading import PRIORITY_RANK, Grade
-from portal.domain.visits import NOT_STANDING, order_key
+from portal.domain.visits import order_key
 
 MAX_ID = 64  # ids arrive in URLs and forms: longer ones are nobody's
 
@@ -25,10 +24,10 @@ def _made_key(visit) -> str:
     return f"{visit.planned_on}#{visit.visit_id}"
 
 
-def planned_key(grade: str | None, planned_on: str, visit_id: str) -> str:
-    """The `planned` index's sort key: the RGT-2 order of a visit to a customer holding `grade` (None: none)."""
-    rank, day, visit = order_key(Grade(grade) if grade else None, planned_on, visit_id)
-    return f"{rank}#{day}#{visit}"
+def planned_key(planned_on: str, visit_id: str) -> str:
+    """The `planned` index's sort key: the plan's order, by day then by when planned."""
+    day, visit = order_key(planned_on, visit_id)
+    return f"{day}#{visit}"
 
 
 class Visits(Repo):
@@ -58,28 +57,25 @@ class Visits(Repo):
         return self.get(visit_id) if visit_id and len(visit_id) <= MAX_ID else None
 
     def planned_in(self, dept_id: str) -> list:
-        """The department's visits still to make, VIP first, each by day (the sparse `planned` index)."""
+        """The department's visits still to make, by day, earliest first (the sparse `planned` index)."""
         return self.all(dept_id, index="planned")
 
     def planned_page(self, dept_id: str, *, after: str | None = None, limit: int = 50) -> tuple[list, str | None]:
-        """A page of the department's visits still to make, VIP first, each by day, and the key the next page
+        """A page of the department's visits still to make, by day, earliest first, and the key the next page
         starts after (one Query on the sparse `planned` index)."""
         records, last = self.query(dept_id, index="planned", limit=limit,
                                    sort=attr("planned_key").gt(after) if after else None)
         return records, (last["planned_key"] if last else None)
 
     def planned_on_day(self, dept_id: str, day: str) -> list:
-        """The department's visits still to make on `day`: one Query per grade rank on the sparse `planned` index
-        (its key leads with the rank), at most four."""
-        ranks = sorted(set(PRIORITY_RANK.values()) | {NOT_STANDING})
-        return [v for rank in ranks
-                for v in self.all(dept_id, index="planned", sort=attr("planned_key").begins_with(f"{rank}#{day}#"))]
+        """The department's visits still to make on `day`: one Query on the sparse `planned` index (its key leads
+        with the day)."""
+        return self.all(dept_id, index="planned", sort=attr("planned_key").begins_with(f"{day}#"))
 
-    def plan(self, visit, grade: str | None) -> None:
-        """Stage a new planned visit (its id is a fresh ULID) to a customer holding `grade`; it waits in
-        `planned` until made or cancelled."""
+    def plan(self, visit) -> None:
+        """Stage a new planned visit (its id is a fresh ULID); it waits in `planned` until made or cancelled."""
         visit.status, visit.version = "planned", 1
-        visit.planned_dept, visit.planned_key = visit.dept_id, planned_key(grade, visit.planned_on, visit.visit_id)
+        visit.planned_dept, visit.planned_key = visit.dept_id, planned_key(visit.planned_on, visit.visit_id)
         self.add(visit, tag="exists")
 
     def backfill_made(self, visit) -> bool:
@@ -91,21 +87,14 @@ class Visits(Repo):
                     attr("status").eq("done"))
         return True
 
-    def rekey(self, visit, grade: str | None) -> bool:
-        """Stage a planned visit's key for a customer holding `grade` when it differs (backfill); True if so."""
-        key = planned_key(grade, visit.planned_on, visit.visit_id)
+    def rekey(self, visit) -> bool:
+        """Stage a planned visit's by-day key when it differs (backfill of keys that led with a grade rank); True
+        if so."""
+        key = planned_key(visit.planned_on, visit.visit_id)
         if visit.planned_key == key:
             return False
         self.update((visit.visit_id,), [attr("planned_key").set(key)], attr("status").eq("planned"), tag="visit")
         return True
-
-    def regrade(self, customer_id: str, dept_id: str, grade: str) -> None:
-        """Stage the move of the customer's planned visits in the department to the place of its new grade (in
-        the unit of work that changes the grade); a visit recorded meanwhile fails the commit (tag "visit")."""
-        for visit in self.all(customer_id, index="by_customer", filter=attr("planned_dept").eq(dept_id)):
-            self.update((visit.visit_id,), [attr("planned_key").set(planned_key(grade, visit.planned_on,
-                                                                                 visit.visit_id))],
-                        attr("status").eq("planned"), tag="visit")
 
     def finish(self, visit, status: str, notes: str, by: str, when) -> None:
         """Stage a visit's outcome ("done" or "cancelled"), only if nobody changed it since it was read; a visit

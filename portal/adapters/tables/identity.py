@@ -164,6 +164,17 @@ class AuditByDepartment(GlobalSecondaryIndex):
     event_id = UnicodeAttribute(range_key=True)
 
 
+class AuditByCustomer(GlobalSecondaryIndex):
+    """Sparse: the changes that concern one customer, its timeline (issue 17 item 3; portal.domain.timeline)."""
+
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_key = UnicodeAttribute(hash_key=True)
+    event_id = UnicodeAttribute(range_key=True)
+
+
 class AuditEvent(BaseModel):
     """Append-only audit record: who, when, what, from where (DESIGN rule 10)."""
 
@@ -186,5 +197,10 @@ class AuditEvent(BaseModel):
     detail = UnicodeAttribute(null=True)  # JSON text; never a password or a document's content
     ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
+    customer_key = UnicodeAttribute(null=True)  # the customer a change concerns (its timeline), else absent
+    customer_scope = UnicodeAttribute(null=True)  # who sees it there: "*", a department id, or "company"
+    shared = BooleanAttribute(null=True)  # the customer's own users see it on their timeline
+    actor_name = UnicodeAttribute(null=True)  # the actor's name when it happened (timelines name people)
     by_actor = AuditByActor()
     by_dept = AuditByDepartment()
+    by_customer = AuditByCustomer()

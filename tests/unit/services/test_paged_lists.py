@@ -113,7 +113,7 @@ def test_active_listings_and_the_history_page_separately(fake):
         blacklist.entry_page(leader, "ortho", True, "{nope")
 
 
-def test_the_visit_plan_pages_vip_first_and_a_grade_change_moves_the_visits(fake):
+def test_the_visit_plan_pages_by_day_and_a_grade_change_shows_on_the_badge(fake):
     people = {grade: customer(fake, grade=grade)[0] for grade in ("QUALIFIED", "VIP", "PREFERRED")}
     rehab, _ = customer(fake, dept="rehab")
     clerk = fake.ctx("ortho.clerk@demo.local")
@@ -125,16 +125,16 @@ def test_the_visit_plan_pages_vip_first_and_a_grade_change_moves_the_visits(fake
     visits.plan(fake.ctx(REHAB), "rehab", rehab, planned_on=today, mode="phone", purpose="回访",
                 assignee_id=fake.user(REHAB).user_id)
     pages = every_page(lambda c, n: visits.planned_page(fake.ctx(REP), "ortho", c, n))
-    order = [(p.grade.value, p.visit.planned_on) for page in pages for p in page]
-    assert [g for g, _d in order] == ["VIP", "VIP", "PREFERRED", "PREFERRED", "QUALIFIED", "QUALIFIED"]
-    assert all(order[i][1] < order[i + 1][1] for i in (0, 2, 4))  # each grade by day
+    order = [(p.visit.planned_on, p.visit.visit_id) for page in pages for p in page]
+    assert order == sorted(order) and len(order) == len(set(order)) == 6  # issue 17: by day, each once
+    assert [p.grade.value for page in pages for p in page][:3] == ["QUALIFIED", "VIP", "PREFERRED"]  # as planned
     assert all(p.visit.dept_id == "ortho" for page in pages for p in page)
     from tests.unit.services.ticket_world import set_grade
 
-    set_grade(fake, "ortho", people["QUALIFIED"], "VIP")  # moved up in the index, in the same transaction
-    pages = every_page(lambda c, n: visits.planned_page(fake.ctx(REP), "ortho", c, n))
-    assert [p.grade.value for page in pages for p in page] == ["VIP"] * 4 + ["PREFERRED"] * 2
-    assert {p.visit.customer_id for p in pages[0] + pages[1]} == {people["QUALIFIED"], people["VIP"]}
+    set_grade(fake, "ortho", people["QUALIFIED"], "VIP")  # the badge shows the grade held now; the order stays
+    again = every_page(lambda c, n: visits.planned_page(fake.ctx(REP), "ortho", c, n))
+    assert [(p.visit.planned_on, p.visit.visit_id) for page in again for p in page] == order
+    assert [p.grade.value for page in again for p in page].count("VIP") == 4
     for forged in FORGED:
         with pytest.raises(Invalid):
             visits.planned_page(fake.ctx(REP), "ortho", forged)

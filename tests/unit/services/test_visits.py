@@ -1,13 +1,14 @@
-"""RGT-2 / REL-1 / REL-2 / SEC-1 on the in-memory store: planning visits, their VIP-first order by the grade
-held now, recording them, and a plan that never keeps a former customer."""
+"""RGT-2 / REL-1 / REL-2 / SEC-1 on the in-memory store: planning visits, the plan by day with the grade held
+now, recording them (made: not before the day), and a plan that never keeps a former customer."""
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, timedelta
 
 import pytest
 
 from portal.adapters.repos.identity import AuditTrail
 from portal.adapters.repos.visits import Visits
-from portal.domain.timeutil import shanghai_day
+from portal.domain.timeutil import SHANGHAI, shanghai_day
 from portal.services import grading, visits
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.factories import admitted, stand_counted
@@ -24,22 +25,49 @@ def plan(fake, customer_id, days=1, who=CLERK, **kw):
                        assignee_id=kw.pop("assignee_id", fake.user(REP).user_id))
 
 
-def test_RGT_2_planned_visits_go_vip_first_by_the_grade_held_now(fake):
+def test_issue_17_the_plan_goes_by_day_with_the_grade_held_now_as_a_badge(fake):
     qualified, _ = customer(fake, name="宁波康泰医疗器械有限公司")
     vip, _ = customer(fake, grade="VIP", name="上海瑞金骨科医院")
     preferred, _ = customer(fake, grade="PREFERRED", name="杭州骨科器械有限公司")
     first = plan(fake, qualified, days=1)
     plan(fake, vip, days=20)
     plan(fake, preferred, days=5)
-    names = [p.visit.customer_name for p in visits.planned(fake.ctx(REP), "ortho")]
-    assert names == ["上海瑞金骨科医院", "杭州骨科器械有限公司", "宁波康泰医疗器械有限公司"]
-    # a grade change moves the planned visit: the order follows the grade held today
+    plan_now = visits.planned(fake.ctx(REP), "ortho")
+    assert [(p.visit.customer_name, p.grade.value) for p in plan_now] == [
+        ("宁波康泰医疗器械有限公司", "QUALIFIED"), ("杭州骨科器械有限公司", "PREFERRED"), ("上海瑞金骨科医院", "VIP")]
+    assert [(p.overdue, p.may_be_made) for p in plan_now] == [(False, False)] * 3
+    assert {p.assignee_name for p in plan_now} == {fake.user(REP).name}  # who goes, by name
+    # a grade change shows on the badge; the order stays by day
     set_grade(fake, "ortho", qualified, "VIP")
     order = visits.planned(fake.ctx(REP), "ortho")
-    assert order[0].visit.visit_id == first.visit_id and order[0].grade.value == "VIP"  # VIP, earliest day
-    set_grade(fake, "ortho", vip, None)  # no longer a customer here: its visit goes last
+    assert order[0].visit.visit_id == first.visit_id and order[0].grade.value == "VIP"
+    set_grade(fake, "ortho", vip, None)  # no longer a customer here: no badge, still in its day's place
     last = visits.planned(fake.ctx(REP), "ortho")[-1]
     assert (last.visit.customer_id, last.grade) == (vip, None)
+    # three weeks on: every visit's day has passed; they are overdue and may be recorded as made
+    later = visits.planned(fake.later(fake.ctx(REP), days=21), "ortho")
+    assert [(p.overdue, p.may_be_made) for p in later] == [(True, True)] * 3
+
+
+def test_issue_17_a_visit_is_not_recorded_as_made_before_its_day_beijing_date(fake):
+    customer_id, _ = customer(fake)
+    visit = plan(fake, customer_id, days=1)
+    with pytest.raises(Invalid) as exc:
+        visits.record(fake.ctx(REP), visit.visit_id, "done", "提前记录", visit.version)
+    assert set(exc.value.fields) == {"outcome"}
+    assert exc.value.fields["outcome"] == [visits.OUTCOME_PROBLEMS["early"]]
+    assert fake.repo(Visits).get(visit.visit_id).status == "planned"  # nothing changed
+    rep = fake.ctx(REP)
+    # one minute before midnight in Beijing on the eve: still refused; one minute after: recorded
+    eve = rep.now.astimezone(SHANGHAI).replace(hour=23, minute=59, second=0, microsecond=0)
+    with pytest.raises(Invalid):
+        visits.record(replace(rep, now=eve.astimezone(UTC)), visit.visit_id, "done", "提前记录", visit.version)
+    on_the_day = replace(rep, now=(eve + timedelta(minutes=2)).astimezone(UTC))
+    assert visits.made_from_today(on_the_day, visit) and not visits.made_from_today(rep, visit)
+    done = visits.record(on_the_day, visit.visit_id, "done", "按期拜访", visit.version)
+    assert done.status == "done"
+    cancelled = plan(fake, customer_id, days=5)  # cancelling needs no waiting
+    assert visits.record(fake.ctx(REP), cancelled.visit_id, "cancelled", "客户要求改期", None).status == "cancelled"
 
 
 def test_RGT_2_the_plan_is_one_query_and_one_batch_read(fake):
@@ -83,7 +111,7 @@ def test_REL_2_recording_a_visit_keeps_notes_and_the_last_visit_day(fake):
     today = shanghai_day(fake.ctx(CLERK).now)
     visit = plan(fake, customer_id, on=today)
     assert visits.last_made(fake.ctx(REP), "ortho", customer_id) is None
-    done = visits.record(fake.ctx(REP), visit.visit_id, "done", "客户反馈良好，明年增加采购", visit.version)
+    done = visits.record(fake.ctx(REP), visit.visit_id, "done", "客户反馈良好，明年增加采购", visit.version)  # today
     assert (done.status, done.finished_by, done.version) == ("done", REP, 2)
     stored = fake.repo(Visits).get(visit.visit_id)
     assert (stored.status, stored.notes, stored.planned_key) == ("done", "客户反馈良好，明年增加采购", None)
@@ -127,17 +155,17 @@ def test_SEC_1_other_departments_neither_see_nor_record(fake):
 def test_stale_version_loses(fake):
     customer_id, _ = customer(fake)
     visit = plan(fake, customer_id)
-    visits.record(fake.ctx(REP), visit.visit_id, "done", "已拜访", visit.version)
+    visits.record(fake.later(fake.ctx(REP), days=1), visit.visit_id, "done", "已拜访", visit.version)
     with pytest.raises(Conflict):
-        visits.record(fake.ctx(CLERK), visit.visit_id, "done", "我也去了", visit.version)
+        visits.record(fake.later(fake.ctx(CLERK), days=1), visit.visit_id, "done", "我也去了", visit.version)
     assert fake.repo(Visits).get(visit.visit_id).notes == "已拜访"
 
 
 def test_two_people_recording_a_visit_at_once_one_wins(fake):
     customer_id, _ = customer(fake)
     visit = plan(fake, customer_id)
-    results = race(lambda n: visits.record(fake.later(fake.ctx(REP), seconds=n), visit.visit_id, "done", f"记录{n}",
-                                           None))
+    results = race(lambda n: visits.record(fake.later(fake.ctx(REP), days=1, seconds=n), visit.visit_id, "done",
+                                           f"记录{n}", None))
     assert results == ["conflict"] * 7 + ["ok"]
     assert fake.repo(Visits).get(visit.visit_id).version == 2
 
@@ -167,7 +195,7 @@ def test_REL_1_the_archive_keeps_every_departments_visits_and_shows_each_its_own
     rehab_ctx = fake.later(fake.ctx("rehab.rep@demo.local"), seconds=1)
     rehab = visits.plan(rehab_ctx, "rehab", customer_id, planned_on=shanghai_day(rehab_ctx.now) + timedelta(days=1),
                         mode="online", purpose="使用培训", assignee_id=fake.user("rehab.rep@demo.local").user_id)
-    visits.record(fake.ctx(REP), ortho.visit_id, "done", "需要新规格接骨板", None)
+    visits.record(fake.later(fake.ctx(REP), days=2), ortho.visit_id, "done", "需要新规格接骨板", None)
     md = [(v.dept_id, v.status, v.notes) for v in visits.of_customer(fake.ctx("md.admin@demo.local"), customer_id)]
     assert md == [("rehab", "planned", None), ("ortho", "done", "需要新规格接骨板")]  # newest first
     assert [v.visit_id for v in visits.of_customer(fake.ctx(REP), customer_id)] == [ortho.visit_id]
@@ -188,3 +216,21 @@ def test_REL_2_the_assignees_offered_are_the_first_hundred_and_the_actor(fake):
     people = visits.assignees(fake.ctx(REP), "ortho")
     assert len(people) == ASSIGNEE_CHOICES and "a000@demo.local" not in {p.email for p in people}  # inactive
     assert people[-1].email == REP  # beyond the first hundred, but it is the actor
+
+
+def test_issue_16_a_visit_planned_for_today_for_someone_else_is_told_at_once_and_only_once(fake):
+    from portal.services import reminders
+    from portal.services.context import system_ctx
+    from tests.unit.services.test_notification_events import kinds
+
+    customer_id, _ = customer(fake)
+    visit = plan(fake, customer_id, on=shanghai_day(fake.ctx(CLERK).now))  # the clerk sends the rep, today
+
+    def told():
+        return kinds(fake, REP)
+
+    assert told() == ["visit_due"]
+    run = reminders.send_daily(system_ctx(fake.now, store=fake.store))  # the day's reminders: nobody twice
+    assert visit.visit_id not in run.visits and told() == ["visit_due"]
+    plan(fake, customer_id, days=2)  # another day: the reminder of that day tells
+    assert told() == ["visit_due"]
