@@ -60,9 +60,9 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
             customer.click("#upload-button")
         customer.wait_for_load_state("networkidle")
     badges = customer.locator("#current-documents table.table .badge").all_inner_texts()  # the versions in force
-    assert badges.count("已核验") == 3, badges
+    assert badges.count("文件已检查") == 3, badges  # issue 17: the portal checked the file; no person yet
     assert "营业执照.pdf" in customer.locator("#current-documents table.table").inner_text()
-    assert customer.locator("#document-history table.table .badge").all_inner_texts().count("已核验") == 3
+    assert customer.locator("#document-history table.table .badge").all_inner_texts().count("文件已检查") == 3
     shot(customer, "12-documents-verified")
 
     # 3. apply to ortho for a product

@@ -27,13 +27,19 @@ def test_an_application_walk_fills_the_right_inboxes(browser, portal_url):
     from tests.factories import PASSWORD, applied, review_to_admission
 
     customer_obj, ctx, app = applied(email="zhao@kangning.cn", name="杭州康宁医疗器械有限公司", password=PASSWORD)
+    from portal.adapters.repos.customers import Documents
+    from portal.services import document_review
+
+    rep = staff_ctx("ortho.rep@demo.local")  # issue 17: "accepted" is told once a person reviewed the content
+    for document in ctx.uow().repo(Documents).verified_of(customer_obj.customer_id):
+        document_review.review(rep, document.doc_id, accept=True)
     customer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     sign_in(customer, portal_url, "zhao@kangning.cn", PASSWORD)
     customer.wait_for_url(f"{portal_url}/customer/")
     from portal.services import notifications
 
     docs = sum(i.kind == "document_accepted" for i in notifications.inbox_page(ctx, "zh").items)
-    assert docs >= 2  # the documents uploaded to apply were accepted: told too (older than the application)
+    assert docs >= 2  # the documents uploaded to apply were reviewed: told too
     assert _bell(customer) == str(1 + docs)
     customer.click(".bell")
     customer.wait_for_url(f"{portal_url}/notifications")

@@ -141,7 +141,7 @@ def _bucket(world) -> set[str]:
     objects = set(world.bucket.objects)
     referenced, pending = set(), set()
     for doc in rows(world, Document):
-        if doc["status"] in ("verified", "superseded"):
+        if doc["status"] in ("verified", "superseded", "refused"):  # a refused file is kept: what was reviewed
             referenced.add(doc["s3_key"])
             if doc["s3_key"] not in objects:
                 out.add(f"document {doc['doc_id']} ({doc['status']}) points at missing {doc['s3_key']}")

@@ -24,6 +24,7 @@ from portal.services import (
     changes,
     colleagues,
     customers,
+    document_review,
     documents,
     evaluations,
     export_jobs,
@@ -109,6 +110,15 @@ def _upload_waiting(world):
                                       expiry_date=None, long_term=True)
     world.bucket.objects[ticket.document.s3_key] = PDF
     return ctx, ticket.document.doc_id
+
+
+def _checked_document(world):
+    """A customer standing in ortho with a file-checked document waiting for a person's review (issue 17)."""
+    from tests.factories import stand, upload
+
+    customer_, ctx = register(world)
+    stand(customer_, "ortho", store=world.store)
+    return upload(ctx, "business-licence", fake=world).doc_id
 
 
 def _ticket(world, **kw):
@@ -392,6 +402,10 @@ OPERATIONS: list[Operation] = [
               lambda w, raws: sessions.seen(sessions.sid_hash(raws[0]), w.now + timedelta(minutes=2), w.store)),
     Operation("document_upload_confirm", _upload_waiting,
               lambda w, s: documents.confirm(s[0], s[1])),
+    Operation("document_review_confirm", _checked_document,
+              lambda w, doc_id: document_review.review(w.ctx(REP), doc_id, accept=True)),
+    Operation("document_review_refuse", _checked_document,
+              lambda w, doc_id: document_review.review(w.ctx(MD), doc_id, accept=False, reason="名称与注册不符")),
     Operation("prospect_invitation",
               lambda w: prospects.create(w.ctx(REP), "ortho", name="上海某医院", email="p@hospital.cn",
                                          contact_name="王主任", note="展会"),

@@ -107,6 +107,9 @@ EXPECTED = {
     # issue 17 items 5 and 6: customer search for every staff member (each sees only its own), MD's register
     "staff.customer_search": STAFF, "api.search_customers": STAFF, "staff.customer_register": MD,
     "staff.customer_register_csv": MD, "staff.customer_register_xlsx": MD, "api.register_of_companies": MD,
+    # issue 17: a person reviews file-checked documents: MD, or a department the customer deals with
+    "staff.document_review_queue": STAFF - {"leader"}, "staff.document_review": ORTHO_PROSPECTS,
+    "api.document_review": ORTHO_PROSPECTS,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
