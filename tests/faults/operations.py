@@ -126,6 +126,19 @@ def _ticket(world, **kw):
     return ctx, tickets.file(ctx, "ortho", "complaint", "交货延迟", "订单延迟两周", **kw)
 
 
+def _drafts_uploaded(world):
+    """A customer's user with two files uploaded for the ticket it is writing (issue 17: nothing recorded yet)."""
+    from portal.services import ticket_drafts
+
+    _customer_id, ctx = ticket_world.customer(world)
+    files = []
+    for name in ("送货单.pdf", "破损照片.pdf"):
+        draft = ticket_drafts.request_draft(ctx, name, "application/pdf")
+        world.bucket.objects[draft.fields["key"]] = PDF
+        files.append((draft.upload_id, name))
+    return ctx, files
+
+
 def _file_waiting(world):
     ctx, ticket = _ticket(world)
     upload = ticket_files.request(ctx, ticket.ticket_id, "送货单.pdf", "application/pdf")
@@ -448,6 +461,8 @@ OPERATIONS: list[Operation] = [
     # --- tickets and visits ---
     Operation("ticket_filing", lambda w: ticket_world.customer(w)[1],
               lambda w, ctx: tickets.file(ctx, "ortho", "complaint", "交货延迟", "订单延迟两周")),
+    Operation("ticket_filing_with_files", _drafts_uploaded,
+              lambda w, s: tickets.file(s[0], "ortho", "complaint", "货损", "两箱破损", files=s[1])),
     Operation("ticket_file_confirm", _file_waiting,
               lambda w, s: ticket_files.confirm(s[0], s[1], s[2])),
     Operation("ticket_acknowledged", lambda w: _ticket(w)[1],
