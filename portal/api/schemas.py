@@ -132,6 +132,7 @@ SCHEMAS = {
     "Ticket": TICKET,
     "TicketList": items_of(ref("Ticket")),
     "TicketFileUpload": obj(("file_id", "url", "fields"), file_id=S, **UPLOAD),
+    "TicketDraftUpload": obj(("upload_id", "url", "fields"), upload_id=S, **UPLOAD),
     "TicketFile": TICKET_FILE,
     "Visit": VISIT,
     "VisitList": items_of(ref("Visit"), paged=True),

@@ -26,7 +26,7 @@ from portal.adapters.repos.grading import Counters
 from portal.adapters.repos.identity import Uniques
 from portal.adapters.repos.tickets import TicketEvents, Tickets
 from portal.domain.customers import ACCEPTED_TYPES, MAX_UPLOAD_BYTES, upload_problem
-from portal.domain.tickets import MAX_ATTACHMENTS
+from portal.domain.tickets import MAX_ATTACHMENTS, UPLOAD_ID_PATTERN
 from portal.services import uploads, verification
 from portal.services.access import refuse
 from portal.services.context import Ctx
@@ -34,8 +34,7 @@ from portal.services.errors import Conflict, Invalid
 from portal.services.ticket_access import new_event
 
 DRAFTS = "ticket-drafts"
-UPLOAD_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}-[0-9a-f]{16}\.(pdf|jpg|png)$(?!\n)")
-UPLOAD_ID_PATTERN = UPLOAD_ID.pattern
+UPLOAD_ID = re.compile(UPLOAD_ID_PATTERN)
 TYPE_OF = {ext: content_type for content_type, ext in ACCEPTED_TYPES.items()}
 
 
@@ -66,11 +65,16 @@ def _claim(customer_id: str, upload_id: str) -> str:
     return f"ticket-upload#{customer_id}#{upload_id}"
 
 
-def request_draft(ctx: Ctx, filename: str, content_type: str) -> DraftUpload:
-    """A customer's user uploads a file for the ticket it is writing (nothing recorded until it files it)."""
+def check_may_draft(ctx: Ctx) -> None:
+    """Only a customer's users file tickets with files (staff attach them once the ticket exists): 403 else."""
     if ctx.actor is None or not ctx.actor.is_customer:
         raise refuse(ctx, "ticket.draft_upload")
     verification.require_verified(ctx)
+
+
+def request_draft(ctx: Ctx, filename: str, content_type: str) -> DraftUpload:
+    """A customer's user uploads a file for the ticket it is writing (nothing recorded until it files it)."""
+    check_may_draft(ctx)
     problems = uploads.file_problems(filename, content_type)
     if problems:
         raise Invalid(fields=problems)

@@ -94,13 +94,7 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         problems["customer_id"] = [_l("Required.")]
     if problems:
         raise Invalid(fields=problems)
-    drafts = ticket_drafts.resolve(ctx, list(files))
     with ctx.uow() as uow:
-        if drafts and (done := ticket_drafts.filed_already(uow, ctx, drafts)) is not None:
-            ticket_drafts.finish(ctx, done)  # the same filing again (a retry): its ticket, its files finished
-            return done
-        if drafts and (problems := ticket_drafts.problems(drafts)):
-            raise Invalid(fields=problems)  # a bad file: nothing written
         customer = uow.repo(TicketCustomers).find(customer_id)
         if customer is None:
             raise NotFound()
@@ -108,6 +102,12 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         if category and category not in categories_of(dept_id, uow):
             raise Invalid(fields={"category": [_l("Not one of this department's categories.")]})
         _setting, sla = sla_of(dept_id, uow)
+        drafts = ticket_drafts.resolve(ctx, list(files))
+        if drafts and (done := ticket_drafts.filed_already(uow, ctx, drafts)) is not None:
+            ticket_drafts.finish(ctx, done)  # the same filing again (a retry): its ticket, its files finished
+            return done
+        if drafts and (problems := ticket_drafts.problems(drafts)):
+            raise Invalid(fields=problems)  # a bad file: nothing written
         first_days, resolve_days = sla.for_grade(grade)
         ticket = records.Ticket(
             ticket_id=str(ULID.from_datetime(ctx.now)), customer_id=customer.customer_id,
