@@ -27,8 +27,7 @@ class ApiTicketForm(TicketFilesMixin, PortalForm):
     customer_id = StringField(validators=[Optional(), Length(max=64)], description="staff only")
     channel = SelectField(choices=CHANNEL_CHOICES, validators=[Optional()], description="staff only")
 
-    json_schema = {"dependentRequired": {"customer_id": ["channel"], "channel": ["customer_id"],
-                                         **TicketFilesMixin.json_schema["dependentRequired"]}}
+    json_schema = {"dependentRequired": {"customer_id": ["channel"], "channel": ["customer_id"]}}
 
 
 class ApiStepForm(PortalForm):

@@ -2,8 +2,9 @@
 
 Open change tasks, active listings and overdue tickets get their sparse index marker, planned visits their
 grade-first key, tickets their share of the report counters, review cycles their progress counters (set from a
-count of the tasks). Run after the deploy that adds them (`python -m portal.tools.backfill`); a second run
-changes nothing. It reads whole lists on purpose: it is a one-off, never a page or a scheduled job.
+count of the tasks), file-checked documents nobody reviewed their place in the review queue (issue 17). Run
+after the deploy that adds them (`python -m portal.tools.backfill`); a second run changes nothing. It reads
+whole lists on purpose: it is a one-off, never a page or a scheduled job.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from portal.adapters.repos.customers import Customers
+from portal.adapters.repos.customers import Customers, Documents
+from portal.adapters.repos.document_reviews import DocumentReviews
 from portal.adapters.repos.dynamics import BlacklistEntries, ChangeTasks, ReviewCycles, ReviewTasks
 from portal.adapters.repos.grading import Counters, Standings
 from portal.adapters.repos.identity import AuditTrail
@@ -68,6 +70,9 @@ def run(ctx: Ctx) -> dict[str, int]:
         customer = uow.repo(Customers).find(customer_id)
         if customer is not None and not uow.repo(SearchIndex).indexed(customer):
             done["search_index"] += _each(ctx, SearchIndex, "keep", customer)
+        for document in uow.repo(Documents).verified_of(customer_id):  # issue 17: checked before the review
+            if not document.reviewed_at and not document.review_bucket:
+                done["documents_to_review"] += _each(ctx, DocumentReviews, "enqueue", document)
     return {kind: n for kind, n in done.items() if n}
 
 

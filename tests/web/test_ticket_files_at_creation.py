@@ -77,8 +77,9 @@ def test_CMP_1_the_api_files_a_ticket_with_files_as_its_document_says(app):
     upload_id = draft.get_json()["upload_id"]
     body = {"dept_id": "ortho", "kind": "service", "subject": "维修", "description": "需要上门",
             "files": [upload_id], "file_names": ["送货单.pdf"]}
-    unnamed = api.post("/api/v1/tickets", headers=headers, json={**body, "file_names": []})
-    assert unnamed.status_code == 422 and _tickets_of(customer.customer_id) == []
+    bad = api.post("/api/v1/tickets", headers=headers, json={**body, "files": ["../" + upload_id]})
+    assert bad.status_code == 422 and "files" in bad.get_json()["error"]["fields"]
+    assert _tickets_of(customer.customer_id) == []
     filed = api.post("/api/v1/tickets", headers=headers, json=body)
     assert filed.status_code == 201
     again = api.post("/api/v1/tickets", headers=headers, json=body)  # the same filing: its ticket, not a second

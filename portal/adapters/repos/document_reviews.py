@@ -23,6 +23,16 @@ class DocumentReviews(Repo):
         (one Query on the sparse `awaiting_review` index)."""
         return self.page(REVIEW, index="awaiting_review", newest_first=False, after=after, limit=limit)
 
+    def enqueue(self, document) -> bool:
+        """Stage a file-checked version checked before the review existed into the queue (the backfill); False
+        when it is reviewed, queued already or no longer current."""
+        if document.status != "verified" or document.reviewed_at or document.review_bucket or \
+                not document.current_of:
+            return False
+        self.update((document.doc_id,), [attr("review_bucket").set(REVIEW)],
+                    attr("status").eq("verified") & attr("reviewed_at").not_exists())
+        return True
+
     def _outcome(self, document, actions: list, *, by: str, name: str, when) -> None:
         actions += [attr("reviewed_at").set(when), attr("reviewed_by").set(by), attr("reviewed_by_name").set(name),
                     attr("review_bucket").remove(), attr("version").add(1)]

@@ -116,26 +116,20 @@ TICKET_KIND_CHOICES = [SelectChoice("complaint", _l("Complaint")), SelectChoice(
 
 class TicketFilesMixin:
     """Files uploaded while the ticket is written (issue 17), shared by the page's and the API's ticket forms:
-    the upload ids and, in the same order, the names the files had."""
+    the upload ids and, in the same order, the names the files had (a file without one is named by its place)."""
 
     files = SelectMultipleField(_l("Files"), validators=[Optional(), Length(max=MAX_ATTACHMENTS), UploadIds()],
                                 validate_choice=False,
                                 description="ids from POST /ticket-uploads, each file already sent to its url")
     file_names = SelectMultipleField(validators=[Optional(), Length(max=MAX_ATTACHMENTS), Items(max_length=200)],
-                                     validate_choice=False, description="the name of each file, in the same order")
-    json_schema = {"dependentRequired": {"files": ["file_names"], "file_names": ["files"]}}
-
-    def validate(self, extra_validators=None) -> bool:
-        """The fields, then one name per file."""
-        valid = super().validate(extra_validators)
-        if valid and len(self.files.data or []) != len(self.file_names.data or []):
-            self.files.errors = [*self.files.errors, _l("Choose the files again: one of them has no name.")]
-            return False
-        return valid
+                                     validate_choice=False,
+                                     description="the name of each file, in the same order (missing: its number)")
 
     def named_files(self) -> list[tuple[str, str]]:
         """(upload id, name) of each file."""
-        return list(zip(self.files.data or [], self.file_names.data or [], strict=False))
+        names = list(self.file_names.data or [])
+        return [(upload_id, names[i] if i < len(names) else f"{i + 1}.{upload_id.rsplit('.', 1)[-1]}")
+                for i, upload_id in enumerate(self.files.data or [])]
 
 
 class TicketForm(TicketFilesMixin, PortalForm):

@@ -85,3 +85,20 @@ def test_SEC_1_a_customer_cannot_review_and_a_forged_id_is_404(fake):
 def test_ADM_4_admission_still_relies_on_file_checked_documents(fake):
     _customer, _ctx, app = applied("ortho", fake=fake)  # applied with unreviewed, file-checked documents
     assert app.status == "submitted"
+
+
+def test_ADM_2_a_documents_checked_before_the_review_existed_join_the_queue_once(fake):
+    from portal.adapters.store.expr import attr
+    from portal.services import backfill
+    from portal.services.context import system_ctx
+
+    _customer, ctx = register(fake)
+    doc = upload(ctx, "business-licence", fake=fake)
+    uow = fake.uow()  # as a version checked before this change left it: current, unreviewed, not queued
+    uow.repo(Documents).update((doc.doc_id,), [attr("review_bucket").remove()])
+    uow.commit()
+    md = fake.ctx("md.admin@demo.local")
+    assert pages.review_queue(md).items == []
+    assert backfill.run(system_ctx(fake.now, store=fake.store)).get("documents_to_review") == 1
+    assert [w.document.doc_id for w in pages.review_queue(md).items] == [doc.doc_id]
+    assert "documents_to_review" not in backfill.run(system_ctx(fake.now, store=fake.store))  # a second run: none
