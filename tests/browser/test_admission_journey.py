@@ -87,7 +87,8 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
         row = leader.locator(f"#condition-{code}")
         row.locator(f"#c{code}-met").select_option("yes")
         if code in "ae":
-            row.locator(f"#c{code}-evidence_doc").select_option(label="营业执照 · 营业执照.pdf")
+            # issue 17: the evidence list says whether a person reviewed the document (here: only file-checked)
+            row.locator(f"#c{code}-evidence_doc").select_option(label="营业执照 · 营业执照.pdf · 文件已检查")
         elif code == "c":
             row.locator(f"#c{code}-contract_no").fill("RK-2027-0018")
         else:
