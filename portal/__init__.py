@@ -122,6 +122,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         TICKET_LABELS,
         VISIT_LABELS,
         application_status,
+        document_status,
         file_size,
         kind_label,
         localized_name,
@@ -143,7 +144,8 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         locale = str(get_locale())
         return {"actor": g.get("actor"), "unread": g.get("unread"), "locale": locale, "static": _static_url,
                 "role_label": role_label, "kind_label": kind_label, "outcome_label": outcome_label,
-                "status_label": status_label, "app_status": application_status, "condition_labels": CONDITION_LABELS,
+                "status_label": status_label, "app_status": application_status, "doc_status": document_status,
+                "condition_labels": CONDITION_LABELS,
                 "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,
                 "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
                 "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),

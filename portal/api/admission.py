@@ -14,9 +14,11 @@ from portal.auth.routes import registration_of
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
 from portal.services import applications, customers, documents, grading
+from portal.services import document_review as document_review_service
 from portal.web import ctx, settings
 from portal.web.forms import FreeText, PortalForm
 from portal.web.forms.customer import RegistrationForm, UploadRequestForm
+from portal.web.forms.documents import DocumentReviewForm
 from portal.web.validators import Items
 
 
@@ -78,7 +80,9 @@ def document_json(d) -> dict:
     return {"id": d.doc_id, "customer": d.customer_id, "type": d.type_id, "status": d.status,
             "original_name": d.original_name, "content_type": d.content_type, "size": d.size,
             "issue_date": d.issue_date, "expiry_date": d.expiry_date, "long_term": d.expiry_date is None,
-            "reject_reason": d.reject_reason, "message": documents.rejection_message(d)}
+            "reject_reason": d.reject_reason, "message": documents.rejection_message(d),
+            "reviewed": d.reviewed_at is not None, "reviewed_at": d.reviewed_at.isoformat() if d.reviewed_at else None,
+            "reviewed_by": d.reviewed_by_name, "refusal_note": d.refusal_note, "version": d.version}
 
 
 def application_json(a) -> dict:
@@ -141,6 +145,19 @@ def document_create(customer_id: str):
 def document_confirm(doc_id: str):
     """Confirm an upload."""
     return jsonify(document_json(documents.confirm(ctx(), doc_id)))
+
+
+@operation(bp, "/documents/<doc_id>/review", "POST",
+           "A person's review of a file-checked document (issue 17): `confirm` marks it reviewed (已审核, the customer "
+           "is told it was accepted), `refuse` takes it out of use with a `reason` the customer reads. MD, or staff "
+           "of a department the customer applied to or stands in; 404 for any other document; 409 once reviewed",
+           form=DocumentReviewForm, response="Document", perm=Perm.REVIEW_DOCUMENTS)
+def document_review(doc_id: str):
+    """Review a document."""
+    document_review_service.reviewable(ctx(), doc_id, ctx().uow())  # the record first: 404 before the body
+    form = parse(DocumentReviewForm)
+    return jsonify(document_json(document_review_service.review(
+        ctx(), doc_id, accept=form.decision.data == "confirm", reason=form.reason.data, version=form.version.data)))
 
 
 @operation(bp, "/documents/<doc_id>/download", "GET", "A presigned link (minutes) to the file; audited",

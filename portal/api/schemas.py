@@ -63,7 +63,8 @@ COLLEAGUE = obj(("id", "status", "role"), id=S, name=opt(S), email=S, role=COMPA
                 invite_expires=opt(TIME), version=INT)
 DOCUMENT = obj(("id",), id=S, customer=S, type=S, status=S, original_name=opt(S), content_type=opt(S),
                size=opt(INT), issue_date=opt(S), expiry_date=opt(S), long_term=BOOL, reject_reason=opt(S),
-               message=opt(S))
+               message=opt(S), reviewed=BOOL, reviewed_at=opt(TIME), reviewed_by=opt(S), refusal_note=opt(S),
+               version=opt(INT))
 APPLICATION = obj(("id", "status"), id=S, customer=S, customer_name=S, department=S, products={
     "type": "array", "items": S}, status={"type": "string", "enum": ["submitted", "admitted", "rejected"]},
     assignee=opt(S), background_check={"type": ["object", "null"]}, conditions={"type": "object"},
@@ -131,6 +132,7 @@ SCHEMAS = {
     "Ticket": TICKET,
     "TicketList": items_of(ref("Ticket")),
     "TicketFileUpload": obj(("file_id", "url", "fields"), file_id=S, **UPLOAD),
+    "TicketDraftUpload": obj(("upload_id", "url", "fields"), upload_id=S, **UPLOAD),
     "TicketFile": TICKET_FILE,
     "Visit": VISIT,
     "VisitList": items_of(ref("Visit"), paged=True),

@@ -10,14 +10,14 @@ from portal.api import bp
 from portal.api.spec import operation
 from portal.api.validation import parse
 from portal.domain.roles import Perm
-from portal.services import ticket_files, tickets, uploads
+from portal.services import ticket_drafts, ticket_files, tickets, uploads
 from portal.web import ctx
 from portal.web.forms import FreeText, PortalForm
-from portal.web.forms.customer import TICKET_KIND_CHOICES, AttachmentForm
+from portal.web.forms.customer import TICKET_KIND_CHOICES, AttachmentForm, TicketFilesMixin
 from portal.web.forms.service import CHANNEL_CHOICES, STEP_CHOICES
 
 
-class ApiTicketForm(PortalForm):
+class ApiTicketForm(TicketFilesMixin, PortalForm):
     """File a ticket (customers), or enter one received offline (staff: customer_id and channel, together)."""
 
     dept_id = StringField(validators=[DataRequired(), Length(max=32)], description='a department, or "company"')
@@ -59,14 +59,32 @@ def ticket_json(t) -> dict:
             "breaches": sorted(t.breaches or []), "version": t.version}
 
 
-@operation(bp, "/tickets", "POST", "File a ticket (customers) or enter an offline one (staff)", form=ApiTicketForm,
-           response="Ticket", status=201)
+@operation(bp, "/tickets", "POST",
+           "File a ticket (customers) or enter an offline one (staff). Customers may attach files at creation: "
+           "for each file POST /ticket-uploads, send the file to the `url` with the `fields` (a presigned POST "
+           "straight to S3), then give the ids here in `files` and the files' names in `file_names`, same order. "
+           "Every file is checked before anything is written: one missing or unsound file refuses the filing "
+           "(422 naming it under `files`) and no ticket is created. The same filing sent again returns its ticket",
+           form=ApiTicketForm, response="Ticket", status=201)
 def ticket_create():
     """File a ticket."""
     form = parse(ApiTicketForm)
     item = tickets.file(ctx(), form.dept_id.data, form.kind.data, form.subject.data, form.description.data,
-                        customer_id=form.customer_id.data or None, channel=form.channel.data or "portal")
+                        customer_id=form.customer_id.data or None, channel=form.channel.data or "portal",
+                        files=form.named_files())
     return jsonify(ticket_json(item)), 201
+
+
+@operation(bp, "/ticket-uploads", "POST",
+           "Upload a file for a ticket not filed yet (customers): the presigned POST that sends it straight to S3 "
+           "and the `upload_id` POST /tickets names it by in `files`; nothing is recorded until the filing",
+           form=AttachmentForm, response="TicketDraftUpload", status=201)
+def ticket_upload_create():
+    """Start an upload for a ticket being written."""
+    ticket_drafts.check_may_draft(ctx())
+    form = parse(AttachmentForm)
+    draft = ticket_drafts.request_draft(ctx(), form.filename.data, form.content_type.data or "")
+    return jsonify({"upload_id": draft.upload_id, "url": draft.url, "fields": draft.fields}), 201
 
 
 def file_json(e) -> dict:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.customer import bp
-from portal.services import changes, customers, misconduct, people, tickets
+from portal.services import changes, customers, misconduct, people, ticket_drafts, tickets
 from portal.services.pages import customer as customer_pages
 from portal.web import ctx, customer_required
 from portal.web import ticket_files as ticket_files_web
+from portal.web.errors import api_error
 from portal.web.forms import FORM_ERRORS, apply_errors
-from portal.web.forms.customer import ChangeReportForm, CloseForm, MisconductForm, ReopenForm, ReplyForm, TicketForm
+from portal.web.forms.customer import (
+    AttachmentForm,
+    ChangeReportForm,
+    CloseForm,
+    MisconductForm,
+    ReopenForm,
+    ReplyForm,
+    TicketForm,
+)
 
 
 @bp.route("/tickets", methods=["GET", "POST"])
@@ -34,7 +43,7 @@ def ticket_list():
         else:
             try:
                 ticket = tickets.file(ctx(), form.dept_id.data, form.kind.data, form.subject.data,
-                                      form.description.data, category=category or None)
+                                      form.description.data, category=category or None, files=form.named_files())
             except FORM_ERRORS as exc:
                 problem = apply_errors(form, exc)
             else:
@@ -43,6 +52,18 @@ def ticket_list():
     page = tickets.customer_page(ctx(), request.args.get("cursor"))
     return render_template("customer/tickets.html", form=form, problem=problem, items=page.items,
                            cursor=page.cursor, people=people.names(ctx(), customer_id=g.actor.customer_id))
+
+
+@bp.post("/tickets/files")
+@customer_required
+def ticket_draft_request():
+    """JSON for the new-ticket script (issue 17): the presigned POST of a file for the ticket being written."""
+    ticket_drafts.check_may_draft(ctx())
+    form = AttachmentForm()
+    if not form.validate():
+        return api_error(422, "invalid", "", form.errors)
+    draft = ticket_drafts.request_draft(ctx(), form.filename.data, form.content_type.data or "")
+    return jsonify({"upload_id": draft.upload_id, "url": draft.url, "fields": draft.fields}), 201
 
 
 @bp.route("/tickets/<ticket_id>", methods=["GET", "POST"])

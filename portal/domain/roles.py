@@ -36,6 +36,7 @@ class Perm(StrEnum):
     VIEW_CUSTOMERS = "view_customers"
     MANAGE_PROSPECTS = "manage_prospects"
     REVIEW_APPLICATIONS = "review_applications"
+    REVIEW_DOCUMENTS = "review_documents"
     DECIDE_APPLICATIONS = "decide_applications"
     MANAGE_DOCUMENT_TYPES = "manage_document_types"
     MANAGE_SCORECARDS = "manage_scorecards"
@@ -72,6 +73,8 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_PROSPECTS: frozenset({Role.MD, Role.DM, Role.CLERK, Role.REP}),
     Perm.REVIEW_APPLICATIONS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # ONB-3, ADM-2: the department's staff
     Perm.DECIDE_APPLICATIONS: frozenset({Role.DM}),  # the department leader admits or rejects
+    # issue 17: a person confirms a document's content (已审核): MD, or a department the customer deals with
+    Perm.REVIEW_DOCUMENTS: frozenset({Role.MD, Role.DM, Role.CLERK, Role.REP}),
     Perm.MANAGE_DOCUMENT_TYPES: frozenset({Role.MD}),
     Perm.MANAGE_SCORECARDS: frozenset({Role.MD, Role.DM}),  # GRD-5: MD the company default, leaders their own
     Perm.MANAGE_COMPANY_STANDARDS: frozenset({Role.MD}),  # the company default scorecard

@@ -50,6 +50,8 @@ STAFF_MOVES = {
 OPEN = frozenset({Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS})
 MAX_DESCRIPTION = 10_000
 MAX_ATTACHMENTS = 10  # files kept on one ticket (rejected ones do not count)
+# a file uploaded while its ticket is written (issue 17): "<ULID>-<16 hex>.<pdf|jpg|png>", never the user's name
+UPLOAD_ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}-[0-9a-f]{16}\.(pdf|jpg|png)$(?!\n)"
 
 
 def staff_may_move(current: Status, new: Status) -> bool:

@@ -2,8 +2,9 @@
 
 Open change tasks, active listings and overdue tickets get their sparse index marker, planned visits their
 by-day key, tickets their share of the report counters, review cycles their progress counters (set from a count of
-the tasks), (issue 16 item 5) every record still to do its share of the staff to-do counters, and (issue 17)
-audited changes of a customer's records their place on its timeline. Run after the deploy that adds them
+the tasks), (issue 16 item 5) every record still to do its share of the staff to-do counters, (issue 17)
+audited changes of a customer's records their place on its timeline, and file-checked documents nobody
+reviewed their place in the review queue. Run after the deploy that adds them
 (`python -m portal.tools.backfill`); a second run changes nothing. It reads whole lists on purpose: it is a
 one-off, never a page or a scheduled job.
 """
@@ -14,7 +15,8 @@ import json
 from collections import defaultdict
 from datetime import date, timedelta
 
-from portal.adapters.repos.customers import Customers
+from portal.adapters.repos.customers import Customers, Documents
+from portal.adapters.repos.document_reviews import DocumentReviews
 from portal.adapters.repos.dynamics import BlacklistEntries, ChangeTasks, ReviewCycles, ReviewTasks
 from portal.adapters.repos.grading import Counters, Standings
 from portal.adapters.repos.identity import AuditTrail
@@ -74,6 +76,9 @@ def run(ctx: Ctx) -> dict[str, int]:
         customer = uow.repo(Customers).find(customer_id)
         if customer is not None and not uow.repo(SearchIndex).indexed(customer):
             done["search_index"] += _each(ctx, SearchIndex, "keep", customer)
+        for document in uow.repo(Documents).verified_of(customer_id):  # issue 17: checked before the review
+            if not document.reviewed_at and not document.review_bucket:
+                done["documents_to_review"] += _each(ctx, DocumentReviews, "enqueue", document)
     for event, place in _unplaced(ctx):  # issue 17 item 3: changes audited before timelines join them
         done["timeline"] += _each(ctx, CustomerTimeline, "place", event, place)
     return {kind: n for kind, n in done.items() if n}

@@ -137,10 +137,11 @@ def _finish(uow, ctx: Ctx, document, *, status: str, size: int | None, reason: s
         for standing in uow.repo(Standings).of_customer(document.customer_id):
             if document.type_id in (standing.licence_flags or set()):
                 uow.repo(Standings).flag_licence(standing, document.type_id, False)
-    if status in ("verified", "rejected"):  # the customer hears of it (issue 16), the reason as its code
+    if status == "rejected":  # the customer hears of it (issue 16), the reason as its code; a sound file is
+        # only "file checked": "accepted" is told when a person reviews it (issue 17, services.document_review)
         notifications.notify(uow, ctx, audiences.customer_users(uow, customer_id=document.customer_id),
-                             "document_accepted" if status == "verified" else "document_refused",
-                             "/customer/documents", document=document.original_name, reason_code=reason)
+                             "document_refused", "/customer/documents", document=document.original_name,
+                             reason_code=reason)
     audit.stage(uow, ctx, f"document.{status}", target_type="document", target_id=document.doc_id,
                 detail={"customer": document.customer_id, "type": document.type_id, "reason": reason,
                         "size": size})
@@ -165,9 +166,10 @@ def rejection_message(document) -> str | None:
 
 
 def open_document(ctx: Ctx, doc_id: str) -> str:
-    """Staff (and the customer itself) open a verified document through a short-lived presigned GET; audited."""
+    """Staff (and the customer itself) open a checked document (current, history, or refused by a reviewer: kept as
+    what was reviewed) through a short-lived presigned GET; audited."""
     document = get_document(ctx, doc_id)
-    if document.status not in ("verified", "superseded"):
+    if document.status not in ("verified", "superseded", "refused"):
         raise NotFound()
     if ctx.actor.is_staff:
         authorize(ctx, Perm.VIEW_CUSTOMERS, target=doc_id)

@@ -14,6 +14,7 @@ from portal.adapters import records
 from portal.adapters.repos.customers import Applications
 from portal.adapters.repos.grading import Standings
 from portal.adapters.repos.tickets import COMPANY, TicketCustomers, TicketEvents, Tickets
+from portal.adapters.uow import WriteConflict
 from portal.domain.grading import PRIORITY_RANK, Grade
 from portal.domain.roles import Perm
 from portal.domain.tickets import MAX_DESCRIPTION, Channel, Kind, Status, after_working_days
@@ -80,9 +81,12 @@ def _who_files(ctx: Ctx, dept_id: str, customer_id: str | None, channel: str) ->
 
 
 def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, category: str | None = None,
-         customer_id: str | None = None, channel: str = Channel.PORTAL.value):
+         customer_id: str | None = None, channel: str = Channel.PORTAL.value, files: list | tuple = ()):
     """A customer files a ticket (or staff enter one received offline, CMP-1) to a department it deals with,
-    or to the company about a department's sales process (RGT-1 b)."""
+    or to the company about a department's sales process (RGT-1 b); `files`: (upload id, name) of files the
+    customer uploaded while writing it (issue 17, `ticket_drafts`): all sound, or no ticket."""
+    from portal.services import ticket_drafts
+
     verification.require_verified(ctx)  # issue 15 item 2: a customer with an unverified address files nothing
     customer_id, channel = _who_files(ctx, dept_id, customer_id, channel)
     problems = _problems(kind, subject, description)
@@ -98,6 +102,12 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         if category and category not in categories_of(dept_id, uow):
             raise Invalid(fields={"category": [_l("Not one of this department's categories.")]})
         _setting, sla = sla_of(dept_id, uow)
+        drafts = ticket_drafts.resolve(ctx, list(files))
+        if drafts and (done := ticket_drafts.filed_already(uow, ctx, drafts)) is not None:
+            ticket_drafts.finish(ctx, done)  # the same filing again (a retry): its ticket, its files finished
+            return done
+        if drafts and (problems := ticket_drafts.problems(drafts)):
+            raise Invalid(fields=problems)  # a bad file: nothing written
         first_days, resolve_days = sla.for_grade(grade)
         ticket = records.Ticket(
             ticket_id=str(ULID.from_datetime(ctx.now)), customer_id=customer.customer_id,
@@ -112,9 +122,17 @@ def file(ctx: Ctx, dept_id: str, kind: str, subject: str, description: str, *, c
         uow.repo(TicketEvents).append(new_event(ctx, ticket.ticket_id, "status", Status.SUBMITTED.value, None))
         audit.stage(uow, ctx, "ticket.filed", target_type="ticket", target_id=ticket.ticket_id,
                     dept_id=dept_of(dept_id), detail={"customer": customer.customer_id, "kind": kind,
-                                                      "channel": channel})
+                                                      "channel": channel, "files": len(drafts)})
         ticket_notices.tell_staff(uow, ctx, ticket, "ticket_new")
-        uow.commit()
+        events = ticket_drafts.stage(uow, ctx, ticket, drafts)
+        try:
+            uow.commit()
+        except WriteConflict as exc:
+            if "filed" not in exc.tags or (done := ticket_drafts.filed_already(ctx.uow(), ctx, drafts)) is None:
+                raise
+            ticket_drafts.finish(ctx, done)  # the same filing sent twice at once: the other one filed it
+            return done
+    ticket_drafts.finish(ctx, ticket, events)
     return ticket
 
 

@@ -24,7 +24,7 @@ from portal.web.forms.staff import (
     ProspectForm,
     VersionedForm,
 )
-from portal.web.labels import CUSTOMER_KIND_LABELS, localized_name
+from portal.web.labels import CUSTOMER_KIND_LABELS, document_status, localized_name
 
 
 @bp.route("/departments/<dept_id>/prospects", methods=["GET", "POST"])
@@ -87,7 +87,8 @@ def _review_page(app_id: str, **forms):
             code=code.value, version=app.version, prefix=f"c{code.value}",
             met=None if found is None else ("yes" if found.get("met") else "no"))
         form.evidence_doc.choices = [SelectChoice("", "—")] + [
-            SelectChoice(d.doc_id, f"{localized_name(types[d.type_id], locale)} · {d.original_name}")
+            SelectChoice(d.doc_id, f"{localized_name(types[d.type_id], locale)} · {d.original_name} · "
+                                   f"{document_status(d)}")  # issue 17: reviewed (已审核) or only file-checked
             for d in verified if d.type_id in types]
         condition_forms[code.value] = form
     return render_template(

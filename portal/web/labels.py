@@ -24,7 +24,9 @@ STATUS_LABELS = {
     "admitted": _l("Admitted"),
     "rejected": _l("Not admitted"),
     "awaiting_upload": _l("Awaiting upload"),
-    "verified": _l("Verified"),
+    "verified": _l("File checked"),  # issue 17: type, size and first bytes; a person's review is "reviewed"
+    "reviewed": _l("Reviewed"),
+    "refused": _l("Refused by the reviewer"),
     "superseded": _l("Replaced (history)"),
     "QUALIFIED": _l("Qualified 合格"),
     "PREFERRED": _l("Preferred 优选"),
@@ -83,6 +85,13 @@ def kind_label(kind: str) -> str:
 def status_label(status: str) -> str:
     """The name of an application, document or grade status in the current language."""
     return str(STATUS_LABELS.get(status, status))
+
+
+def document_status(document) -> str:
+    """A document's status for people (issue 17): 文件已检查 until a person confirms it (已审核), or why not."""
+    if document.status == "verified" and document.reviewed_at:
+        return status_label("reviewed")
+    return str(_l("Rejected")) if document.status == "rejected" else status_label(document.status)
 
 
 def application_status(app) -> str:

@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 from portal.domain.customers import INVITATION_PATTERN, mainland_mobile, valid_credit_code
 from portal.domain.org import ID_PATTERN, valid_slug
 from portal.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from portal.domain.tickets import UPLOAD_ID_PATTERN
 
 # JSON Schema patterns are searched, and `$` also matches before a final newline (Python and jsonschema alike):
 # `(?!\n)` after it makes the end the real end, in ECMA 262 as in Python.
@@ -106,6 +107,16 @@ class Items:
         for item in field.data or []:
             if not item.strip() or len(item) > self.max_length:
                 raise ValidationError(_l("Each item: some text of at most %(n)s characters.", n=self.max_length))
+
+
+class UploadIds:
+    """Each item of a list field: the id of a file uploaded for a ticket being written (issue 17)."""
+
+    json_schema = {"items": {"pattern": UPLOAD_ID_PATTERN}}
+
+    def __call__(self, form, field):
+        if any(not re.search(UPLOAD_ID_PATTERN, item or "") for item in field.data or []):
+            raise ValidationError(_l("Choose the files again: one of them is not an upload of yours."))
 
 
 class InvitationToken:

@@ -60,9 +60,9 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
             customer.click("#upload-button")
         customer.wait_for_load_state("networkidle")
     badges = customer.locator("#current-documents table.table .badge").all_inner_texts()  # the versions in force
-    assert badges.count("已核验") == 3, badges
+    assert badges.count("文件已检查") == 3, badges  # issue 17: the portal checked the file; no person yet
     assert "营业执照.pdf" in customer.locator("#current-documents table.table").inner_text()
-    assert customer.locator("#document-history table.table .badge").all_inner_texts().count("已核验") == 3
+    assert customer.locator("#document-history table.table .badge").all_inner_texts().count("文件已检查") == 3
     shot(customer, "12-documents-verified")
 
     # 3. apply to ortho for a product
@@ -87,7 +87,8 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
         row = leader.locator(f"#condition-{code}")
         row.locator(f"#c{code}-met").select_option("yes")
         if code in "ae":
-            row.locator(f"#c{code}-evidence_doc").select_option(label="营业执照 · 营业执照.pdf")
+            # issue 17: the evidence list says whether a person reviewed the document (here: only file-checked)
+            row.locator(f"#c{code}-evidence_doc").select_option(label="营业执照 · 营业执照.pdf · 文件已检查")
         elif code == "c":
             row.locator(f"#c{code}-contract_no").fill("RK-2027-0018")
         else:

@@ -23,18 +23,22 @@ def _bell(pg) -> str:
 
 
 def test_an_application_walk_fills_the_right_inboxes(browser, portal_url):
-    from portal.services import applications
+    from portal.services import applications, document_review
     from tests.conftest import staff_ctx
-    from tests.factories import PASSWORD, applied, review_to_admission
+    from tests.factories import PASSWORD, all_required_documents, fresh, register, review_to_admission
 
-    customer_obj, ctx, app = applied(email="zhao@kangning.cn", name="杭州康宁医疗器械有限公司", password=PASSWORD)
+    customer_obj, ctx = register(email="zhao@kangning.cn", name="杭州康宁医疗器械有限公司", password=PASSWORD)
+    md = staff_ctx("md.admin@demo.local")  # issue 17: "accepted" is told once a person reviewed the content
+    for document in all_required_documents(ctx):
+        document_review.review(md, document.doc_id, accept=True)
+    app = applications.submit(fresh(ctx), "ortho", ["bone-plate"])  # after the reviews (a clock read now)
     customer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     sign_in(customer, portal_url, "zhao@kangning.cn", PASSWORD)
     customer.wait_for_url(f"{portal_url}/customer/")
     from portal.services import notifications
 
     docs = sum(i.kind == "document_accepted" for i in notifications.inbox_page(ctx, "zh").items)
-    assert docs >= 2  # the documents uploaded to apply were accepted: told too (older than the application)
+    assert docs >= 2  # the documents uploaded to apply were reviewed: told too
     assert _bell(customer) == str(1 + docs)
     customer.click(".bell")
     customer.wait_for_url(f"{portal_url}/notifications")

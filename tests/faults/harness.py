@@ -141,7 +141,7 @@ def _bucket(world) -> set[str]:
     objects = set(world.bucket.objects)
     referenced, pending = set(), set()
     for doc in rows(world, Document):
-        if doc["status"] in ("verified", "superseded"):
+        if doc["status"] in ("verified", "superseded", "refused"):  # a refused file is kept: what was reviewed
             referenced.add(doc["s3_key"])
             if doc["s3_key"] not in objects:
                 out.add(f"document {doc['doc_id']} ({doc['status']}) points at missing {doc['s3_key']}")
@@ -297,6 +297,7 @@ def _uniques(world) -> set[str]:
     users = {u["user_id"]: u for u in rows(world, User)}
     customers = {c["customer_id"]: c for c in rows(world, Customer)}
     applications = {a["app_id"]: a for a in rows(world, Application)}
+    tickets = {t["ticket_id"] for t in rows(world, Ticket)}
     claims = {u["key"]: u["owner_id"] for u in rows(world, Unique)}
     for key, owner in claims.items():
         kind, _, value = key.partition("#")
@@ -306,6 +307,8 @@ def _uniques(world) -> set[str]:
             out.add(f"claim {key} points at {owner}, not its customer")
         elif kind == "open-app" and applications.get(owner, {}).get("status") != "submitted":
             out.add(f"claim {key} points at {owner}, no open application")
+        elif kind == "ticket-upload" and owner not in tickets:  # issue 17: a file filed with its ticket
+            out.add(f"claim {key} points at {owner}, no ticket")
     for user in users.values():
         if user.get("invite_hash"):
             continue  # an invitation not accepted yet claims nothing (issue 15): it is no account

@@ -24,6 +24,7 @@ from portal.services import (
     changes,
     colleagues,
     customers,
+    document_review,
     documents,
     evaluations,
     export_jobs,
@@ -112,9 +113,31 @@ def _upload_waiting(world):
     return ctx, ticket.document.doc_id
 
 
+def _checked_document(world):
+    """A customer standing in ortho with a file-checked document waiting for a person's review (issue 17)."""
+    from tests.factories import stand, upload
+
+    customer_, ctx = register(world)
+    stand(customer_, "ortho", store=world.store)
+    return upload(ctx, "business-licence", fake=world).doc_id
+
+
 def _ticket(world, **kw):
     customer_id, ctx = ticket_world.customer(world)
     return ctx, tickets.file(ctx, "ortho", "complaint", "交货延迟", "订单延迟两周", **kw)
+
+
+def _drafts_uploaded(world):
+    """A customer's user with two files uploaded for the ticket it is writing (issue 17: nothing recorded yet)."""
+    from portal.services import ticket_drafts
+
+    _customer_id, ctx = ticket_world.customer(world)
+    files = []
+    for name in ("送货单.pdf", "破损照片.pdf"):
+        draft = ticket_drafts.request_draft(ctx, name, "application/pdf")
+        world.bucket.objects[draft.fields["key"]] = PDF
+        files.append((draft.upload_id, name))
+    return ctx, files
 
 
 def _file_waiting(world):
@@ -446,6 +469,10 @@ OPERATIONS: list[Operation] = [
               lambda w, raws: sessions.seen(sessions.sid_hash(raws[0]), w.now + timedelta(minutes=2), w.store)),
     Operation("document_upload_confirm", _upload_waiting,
               lambda w, s: documents.confirm(s[0], s[1])),
+    Operation("document_review_confirm", _checked_document,
+              lambda w, doc_id: document_review.review(w.ctx(REP), doc_id, accept=True)),
+    Operation("document_review_refuse", _checked_document,
+              lambda w, doc_id: document_review.review(w.ctx(MD), doc_id, accept=False, reason="名称与注册不符")),
     Operation("prospect_invitation",
               lambda w: prospects.create(w.ctx(REP), "ortho", name="上海某医院", email="p@hospital.cn",
                                          contact_name="王主任", note="展会"),
@@ -491,6 +518,8 @@ OPERATIONS: list[Operation] = [
     # --- tickets and visits ---
     Operation("ticket_filing", lambda w: ticket_world.customer(w)[1],
               lambda w, ctx: tickets.file(ctx, "ortho", "complaint", "交货延迟", "订单延迟两周")),
+    Operation("ticket_filing_with_files", _drafts_uploaded,
+              lambda w, s: tickets.file(s[0], "ortho", "complaint", "货损", "两箱破损", files=s[1])),
     Operation("ticket_file_confirm", _file_waiting,
               lambda w, s: ticket_files.confirm(s[0], s[1], s[2])),
     Operation("ticket_acknowledged", lambda w: _ticket(w)[1],

@@ -109,6 +109,11 @@ EXPECTED = {
     # issue 17 items 5 and 6: customer search for every staff member (each sees only its own), MD's register
     "staff.customer_search": STAFF, "api.search_customers": STAFF, "staff.customer_register": MD,
     "staff.customer_register_csv": MD, "staff.customer_register_xlsx": MD, "api.register_of_companies": MD,
+    # issue 17: a person reviews file-checked documents: MD, or a department the customer deals with
+    "staff.document_review_queue": STAFF - {"leader"}, "staff.document_review": ORTHO_PROSPECTS,
+    "api.document_review": ORTHO_PROSPECTS,
+    # issue 17: files uploaded while a ticket is written (customers only; staff attach once it exists)
+    "customer.ticket_draft_request": CUSTOMER, "api.ticket_upload_create": CUSTOMER,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
@@ -129,6 +134,7 @@ PAGE_CONTENT_ERRORS = {
     "customer.ticket_file_confirm POST": 409,  # the walked ticket file too
     "customer.document_request POST": 422,  # JSON answers to the upload script: the empty form's fields
     "customer.ticket_file_request POST": 422,
+    "customer.ticket_draft_request POST": 422,  # the same JSON answer for a new ticket's files
     "staff.ticket_file_request POST": 422,
     "auth.reset_password GET": 404,  # the walked token is no reset link: the page says so, next to a new-link button
     "auth.reset_password POST": 404,

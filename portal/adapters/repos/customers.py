@@ -3,7 +3,8 @@
 Key formats live here and nowhere else: a credit code's claim "uscc#<code>", an open application's claim
 "open-app#<customer>#<dept>", the document types' one partition "org", the sparse `expiring` index's partition
 "exp" and key "<expiry day>#<doc id>", the sparse `pending` index's partition "up" and key
-"<requested at>#<doc id>", the sparse `current` index's partition: the customer's id.
+"<requested at>#<doc id>", the sparse `current` index's partition: the customer's id, the sparse
+`awaiting_review` index's partition "rev".
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from portal.adapters.store.expr import attr
 ORG = "org"  # document types are few: one partition
 EXPIRING = "exp"  # verified documents with an expiry day, until it has passed (the licence-expiry job)
 PENDING = "up"  # uploads requested and not checked yet (the clean-up job); ticket files share the partition name
+REVIEW = "rev"  # file-checked documents waiting for a person's review (the sparse `awaiting_review` index)
 LAST = "~"  # sorts after every id: "<day>#~" ends the day's keys
 
 
@@ -152,8 +154,8 @@ class Documents(Repo):
                    attr("version").add(1)]
         if key:
             actions.append(attr("s3_key").set(key))
-        if status == "verified":
-            actions.append(attr("current_of").set(document.customer_id))
+        if status == "verified":  # file checked: current, and waiting for a person's review (issue 17)
+            actions += [attr("current_of").set(document.customer_id), attr("review_bucket").set(REVIEW)]
         if status == "verified" and document.expiry_date:
             actions += [attr("expiry_bucket").set(EXPIRING),
                         attr("expiry_key").set(f"{document.expiry_date}#{document.doc_id}")]
@@ -171,7 +173,7 @@ class Documents(Repo):
         """Stage: an older verified version becomes history (and leaves the `expiring` index)."""
         self.update((document.doc_id,), [attr("status").set("superseded"), attr("current_of").remove(),
                                          attr("expiry_bucket").remove(), attr("expiry_key").remove(),
-                                         attr("version").add(1)],
+                                         attr("review_bucket").remove(), attr("version").add(1)],
                     attr("version").eq(document.version), tag="stale")
 
     def expiring_by(self, day: str) -> list:
@@ -229,6 +231,10 @@ class Applications(Repo):
         """The departments among `dept_ids` where the customer has an open application (one BatchGetItem)."""
         return self.uow.repo(_OpenClaims).open_in(customer_id, dept_ids)
 
+    def open_of(self, dept_id: str, customer_ids: list[str]) -> set[str]:
+        """The customers among `customer_ids` with an open application in the department (one BatchGetItem)."""
+        return self.uow.repo(_OpenClaims).open_of(dept_id, customer_ids)
+
 
 class _OpenClaims(Repo):
     """One open application per customer and department: a claim written and freed with the application."""
@@ -249,4 +255,8 @@ class _OpenClaims(Repo):
         """The departments among `dept_ids` where the customer has an open application (one BatchGetItem)."""
         held = {u.key for u in self.many([(self._claim(customer_id, d),) for d in dept_ids])} if dept_ids else set()
         return {d for d in dept_ids if self._claim(customer_id, d) in held}
+
+    def open_of(self, dept_id: str, customer_ids: list[str]) -> set[str]:
+        held = {u.key for u in self.many([(self._claim(c, dept_id),) for c in set(customer_ids)])}
+        return {c for c in customer_ids if self._claim(c, dept_id) in held}
 

@@ -127,6 +127,12 @@ class Counters(Repo):
         self.update((f"ticket#{ticket_id}", "files"), [attr("total").add(1)],
                     attr("total").not_exists() | attr("total").lt(cap), tag="cap")
 
+    def take_ticket_file_places(self, ticket_id: str, n: int, cap: int) -> None:
+        """Stage `n` more files on a ticket at once (its files attached at creation, issue 17), only while at most
+        `cap` are then kept (tag "cap", CMP-1)."""
+        self.update((f"ticket#{ticket_id}", "files"), [attr("total").add(n)],
+                    attr("total").not_exists() | attr("total").le(cap - n), tag="cap")
+
     def free_ticket_file_place(self, ticket_id: str) -> None:
         """Stage one file fewer on a ticket (a refused file)."""
         self.update((f"ticket#{ticket_id}", "files"), [attr("total").add(-1)])

@@ -17,6 +17,7 @@ from portal.adapters.tables.customers import (  # noqa: F401
     ApplicationsByCustomer,
     Customer,
     Document,
+    DocumentsAwaitingReview,
     DocumentsByCustomer,
     DocumentType,
     ExpiringDocuments,

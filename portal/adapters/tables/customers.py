@@ -138,6 +138,17 @@ class PendingUploads(GlobalSecondaryIndex):
     pending_key = UnicodeAttribute(range_key=True)  # "<requested at, ISO>#<record id>"
 
 
+class DocumentsAwaitingReview(GlobalSecondaryIndex):
+    """Sparse: file-checked documents nobody has reviewed yet, oldest first (the staff review queue)."""
+
+    class Meta:
+        index_name = "awaiting_review"
+        projection = AllProjection()
+
+    review_bucket = UnicodeAttribute(hash_key=True)  # "rev" while file-checked, current and not yet reviewed
+    doc_id = UnicodeAttribute(range_key=True)
+
+
 class Document(BaseModel):
     """One uploaded version of a qualification document; the file itself lives in S3 under a random key."""
 
@@ -149,7 +160,7 @@ class Document(BaseModel):
     doc_id = UnicodeAttribute(hash_key=True)  # ULID
     customer_id = UnicodeAttribute()
     type_id = UnicodeAttribute()
-    status = UnicodeAttribute()  # awaiting_upload | verified | rejected | superseded
+    status = UnicodeAttribute()  # awaiting_upload | verified (file checked) | rejected | refused | superseded
     original_name = UnicodeAttribute()  # kept as data only, never in the key
     content_type = UnicodeAttribute()
     s3_key = UnicodeAttribute()
@@ -166,11 +177,17 @@ class Document(BaseModel):
     pending_bucket = UnicodeAttribute(null=True)
     pending_key = UnicodeAttribute(null=True)
     current_of = UnicodeAttribute(null=True)
+    reviewed_at = UTCDateTimeAttribute(null=True)  # a person confirmed (or refused) the content: 已审核
+    reviewed_by = UnicodeAttribute(null=True)
+    reviewed_by_name = UnicodeAttribute(null=True)  # as shown then (the audit keeps the id)
+    refusal_note = UnicodeAttribute(null=True)  # why a reviewer refused it, in the reviewer's words
+    review_bucket = UnicodeAttribute(null=True)
     version = VersionAttribute()
     by_customer = DocumentsByCustomer()
     current = CurrentDocuments()
     expiring = ExpiringDocuments()
     pending = PendingUploads()
+    awaiting_review = DocumentsAwaitingReview()
 
 
 class ApplicationsByCustomer(GlobalSecondaryIndex):

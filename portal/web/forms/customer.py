@@ -19,9 +19,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.domain.customers import HOSPITAL_LEVELS, CustomerType
 from portal.domain.passwords import MAX_LENGTH
+from portal.domain.tickets import MAX_ATTACHMENTS
 from portal.web.forms import PortalForm
 from portal.web.labels import SCALE_LABELS
-from portal.web.validators import CreditCode, InvitationToken, MainlandMobile, NewPassword
+from portal.web.validators import CreditCode, InvitationToken, Items, MainlandMobile, NewPassword, UploadIds
 
 KIND_CHOICES = [
     SelectChoice(CustomerType.ENTERPRISE.value, _l("Enterprise (distributor, dealer)")),
@@ -113,7 +114,25 @@ TICKET_KIND_CHOICES = [SelectChoice("complaint", _l("Complaint")), SelectChoice(
                        SelectChoice("dispute", _l("Dispute")), SelectChoice("consultation", _l("Consultation"))]
 
 
-class TicketForm(PortalForm):
+class TicketFilesMixin:
+    """Files uploaded while the ticket is written (issue 17), shared by the page's and the API's ticket forms:
+    the upload ids and, in the same order, the names the files had (a file without one is named by its place)."""
+
+    files = SelectMultipleField(_l("Files"), validators=[Optional(), Length(max=MAX_ATTACHMENTS), UploadIds()],
+                                validate_choice=False,
+                                description="ids from POST /ticket-uploads, each file already sent to its url")
+    file_names = SelectMultipleField(validators=[Optional(), Length(max=MAX_ATTACHMENTS), Items(max_length=200)],
+                                     validate_choice=False,
+                                     description="the name of each file, in the same order (missing: its number)")
+
+    def named_files(self) -> list[tuple[str, str]]:
+        """(upload id, name) of each file."""
+        names = list(self.file_names.data or [])
+        return [(upload_id, names[i] if i < len(names) else f"{i + 1}.{upload_id.rsplit('.', 1)[-1]}")
+                for i, upload_id in enumerate(self.files.data or [])]
+
+
+class TicketForm(TicketFilesMixin, PortalForm):
     """A ticket to a department the customer deals with, or to the company (RGT-1 b)."""
 
     dept_id = SelectField(_l("To"), validators=[DataRequired()], validate_choice=False)

@@ -1,14 +1,16 @@
 """Issue 16 item 1: a customer hears that a document was accepted or refused; the refusal's reason is kept as its
 code and rendered in the reader's language."""
 
-from portal.services import notifications
+from portal.services import document_review, notifications
 from portal.services.notification_text import render
 from tests.factories import register, upload
 
 
 def test_accepted_and_refused_documents_reach_the_customer_with_the_reason_in_its_language(fake):
     customer, ctx = register(fake)
-    upload(ctx, "business-licence", fake=fake)
+    sound = upload(ctx, "business-licence", fake=fake)
+    # issue 17: "accepted" is told when a person reviews the content, not when the file passes the check
+    document_review.review(fake.ctx("md.admin@demo.local"), sound.doc_id, accept=True)
     upload(ctx, "business-licence", content=b"", filename="空文件.pdf", fake=fake)
     refused, accepted = notifications.inbox_page(ctx, "zh").items  # newest first
     assert (accepted.kind, accepted.target, refused.kind) == ("document_accepted", "/customer/documents",
