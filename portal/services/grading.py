@@ -26,7 +26,7 @@ from portal.services.evaluations import check_evaluation
 from portal.services.paging import Page, encode_cursor, parse_cursor
 
 MAX_TRIES = 40
-GRADE_NAMES = {Grade.VIP: _l("VIP"), Grade.PREFERRED: _l("Preferred 优选"), Grade.QUALIFIED: _l("Qualified 合格")}
+GRADE_NAMES = {Grade.VIP: _l("VIP"), Grade.PREFERRED: _l("Preferred"), Grade.QUALIFIED: _l("Qualified")}
 NOT_ADMITTED = _l("This customer is not admitted in this department.")
 
 

@@ -27,7 +27,7 @@ MESSAGES = {
     "points_range": _l("Points must be between 0 and 100."),
     "thresholds_order": _l("Thresholds need 0 ≤ PREFERRED < VIP ≤ 100."),
     "cap_grade": _l("A hard criterion caps at PREFERRED or QUALIFIED."),
-    "policy_cap": _l("A late payment or an overdue pick-up caps at QUALIFIED (policy GRD-2 b, GRD-3 d)."),
+    "policy_cap": _l("A late payment or an overdue pick-up caps the grade at Qualified."),
     "duplicate_key": _l("Two indicators have the same key."),
     "empty": _l("This part is empty."),
     "malformed": _l("This part is not written as expected."),
