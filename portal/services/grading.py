@@ -87,7 +87,7 @@ def _grade(value: str) -> Grade:
     try:
         return Grade(value)
     except ValueError as exc:
-        raise Invalid(fields={"grade": [_l("Choose VIP, PREFERRED or QUALIFIED.")]}) from exc
+        raise Invalid(fields={"grade": [_l("Choose VIP, Preferred or Qualified.")]}) from exc
 
 
 def by_grade(ctx: Ctx, dept_id: str, grade: str | None, cursor: str | None = None, limit: int = 50) -> Page:

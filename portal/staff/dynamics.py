@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from functions import JOBS
 from functions.registry import registry
 from portal.domain.roles import Perm, may
-from portal.services import applications, audit, blacklist, customers, grading, incidents, org, reviews
+from portal.services import applications, audit, blacklist, customers, grading, incidents, org, people, reviews
 from portal.services.pages import timeline as timeline_pages
 from portal.staff import bp
 from portal.web import ctx, dept_label, settings, staff_required
@@ -50,7 +50,8 @@ def blacklist_page():
     may_lift = {scope: (may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST) if scope == "company"
                         else may(g.actor, Perm.MANAGE_DEPARTMENT_BLACKLIST, scope)) for scope in scopes}
     return render_template("staff/blacklist.html", lists=lists, may_lift=may_lift, lift_form=ReasonOnlyForm(),
-                           everything=everything,
+                           everything=everything, names=people.names_by_email(
+                               ctx(), [e.listed_by for page in lists.values() for e in page.items]),
                            reports=incidents.open_reports(ctx()) if may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST)
                            else [], overdue=incidents.overdue_downgrades(ctx()))
 
@@ -186,6 +187,7 @@ def review_task(cycle_id: str, dept_id: str, customer_id: str):
             problem = apply_errors(decision if request.form.get("step") == "decide" else form, exc)
     return render_template("staff/review_task.html", task=task, form=form, decision=decision, problem=problem,
                            saved=saved, can_review=may(g.actor, Perm.REVIEW_CUSTOMERS, dept_id),
+                           names=people.names_by_email(ctx(), [task.submitted_by]),
                            can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id))
 
 

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from portal.domain.grading import Grade, rank, scorecard_from_dict
 from portal.domain.roles import Perm, may
-from portal.services import customers, evaluations, grading, org, scorecards
+from portal.services import customers, evaluations, grading, org, people, scorecards
 from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import ctx, staff_required
@@ -31,6 +31,7 @@ def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=Non
         latest_card=scorecard_from_dict(json.loads(found[0].card_definition)) if found else None,
         grade_form=form, end_form=end_form or EndStandingForm(prefix="end"), decline_form=DeclineForm(),
         proposals=page.proposals, products=page.products,
+        names=people.names_by_email(ctx(), [e.by for e in found] + [p.by for p in page.proposals]),
         quota=page.quota, priority=rank(Grade(standing.grade)), problem=problem,
         can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id), can_propose=may(g.actor, Perm.PROPOSE_GRADES, dept_id),
         can_evaluate=may(g.actor, Perm.EVALUATE, dept_id), last_visit=page.last_visit)
@@ -142,7 +143,7 @@ def grade_history(customer_id: str):
     page = grading.history_page(ctx(), customer_id, dept, request.args.get("cursor"))
     customer = customers.get_customer(ctx(), customer_id)
     return render_template("staff/grade_history.html", changes=page.items, cursor=page.cursor, dept=dept,
-                           customer=customer)
+                           customer=customer, names=people.names_by_email(ctx(), [c.by for c in page.items]))
 
 
 @bp.get("/scorecards")
@@ -150,8 +151,9 @@ def grade_history(customer_id: str):
 def scorecard_list():
     """The company default and the scorecards of the departments the user sees."""
     departments = [d.dept_id for d in org.list_departments(ctx()) if d.kind == "sales"]
-    return render_template("staff/scorecards.html", records=scorecards.visible(ctx(), departments),
-                           departments=departments)
+    records = scorecards.visible(ctx(), departments)
+    return render_template("staff/scorecards.html", records=records, departments=departments,
+                           names=people.names_by_email(ctx(), [r.updated_by for r in records]))
 
 
 @bp.route("/scorecards/<scope>/<card_id>", methods=["GET", "POST"])

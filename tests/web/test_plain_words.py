@@ -34,16 +34,17 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 BEIJING = {"zh": "北京时间", "en": "Beijing time"}
 TIME_OF_DAY = re.compile(r"\b\d{2}:\d{2}\b")
 
+CODE_FIELDS = {"status", "kind", "grade", "mode", "channel", "outcome", "role", "scale", "recommended"}
 # Pages where a person's e-mail address is shown on purpose, each with its reason.
 EMAIL_PAGES = {
     "staff.staff_member": "the staff member's record: the address they sign in with is one of its fields",
     "staff.department": "the department's staff list: how to reach each person, beside their name",
     "staff.audit_log": "the audit trail names the account that acted, as it was recorded (DESIGN rule 10)",
 }
-# Pages still showing who acted by the e-mail address the record keeps: naming them needs a read of the people
-# that fits each page's budget of 6 calls (DESIGN rule 12). This list may only shrink.
-PENDING_NAMES = {"staff.grade_history", "staff.standing", "staff.blacklist_page", "staff.scorecard_list",
-                 "staff.review_task", "staff.visit_plan", "staff.visit", "staff.timeline"}
+# Pages still showing who acted by the e-mail address the record keeps: the visit pages and the customer's timeline,
+# rewritten on their own branch (issue 17 item 3: the visit plan by date, a complete timeline), which names the
+# people there. This list may only shrink.
+PENDING_NAMES = {"staff.visit", "staff.visit_plan", "staff.timeline"}
 # Elements marked `data-raw` show a stored record as it is, on demand: only the audit page's details do.
 RAW_PAGES = {"staff.audit_log"}
 
@@ -205,12 +206,17 @@ class Findings:
 
     def __init__(self, items: list[dict]):
         self.codes, choices = domain_codes()
+        self.codes |= {v for item in items for key, v in item.items()  # the states and kinds records hold
+                       if (key in CODE_FIELDS or key.endswith(("_grade", "_how", "_status"))) and isinstance(v, str)
+                       and re.fullmatch(r"[a-z]+(?:_[a-z]+)*|[A-Z][A-Z_]+", v)}
         self.ids = {str(v) for item in items for key, value in item.items()
                     if key.endswith("_id") or key == "id"
                     for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and len(v) > 1}
         self.ids -= {"zh", "en"}  # a language's own code names the language switch's target, never shown
         self.words = vocabulary()
-        english = [s for item in items for s in _english(item)]  # English names in the data ("Manual wheelchair"): English words
+        coded = {c for c in self.codes if "_" in c or c.isupper()} - (self.words["zh"] & self.words["en"])
+        self.words = {lang: words - coded for lang, words in self.words.items()}  # "VIP" is a name in both
+        english = [s for item in items for s in _english(item)]  # names in the data ("Manual wheelchair")
         self.words["en"] |= {t.lower() for text in english for t in TOKEN.findall(text)}
         typed = {s.strip() for item in items
                  for s in _strings({k: v for k, v in item.items() if not k.endswith("_id")}, choices)}
@@ -311,3 +317,37 @@ def test_every_page_says_things_by_their_names_in_both_languages(app):
                 findings.check(who, endpoint, lang, text, staff=who not in ("anonymous", "customer"), own_email=own)
     assert opened > 300
     assert findings.found == [], f"{len(findings.found)} problems:\n" + "\n".join(findings.found)
+
+
+def test_the_check_sees_planted_problems(aws):
+    """The checker is live: each kind of problem planted in a page's text is reported, and plain text is not."""
+    items = [{"dept_id": "ortho", "change_id": "x1", "status": "open"},
+             {"dept_id": "ortho", "product_id": "bone-plate", "name_zh": "骨科产品销售部", "name_en": "Orthopaedics"},
+             {"user_id": "u1", "kind": "staff", "email": "rep@demo.local", "name": "刘洋"},
+             {"customer_id": "c1", "name": "上海仁济医疗器械有限公司"}]
+    findings = Findings(items)
+    findings.check("md", "staff.home", "zh", "骨科产品销售部 · 上海仁济医疗器械有限公司 · VIP · 所有时间均为北京时间。",
+                   staff=True, own_email=None)
+    findings.check("md", "staff.home", "en", "Orthopaedics · 上海仁济医疗器械有限公司 · Preferred · Open · 中文",
+                   staff=True, own_email=None)
+    assert findings.found == []
+    planted = {"zh": ["部门 ortho", "产品 bone-plate", "等级 PREFERRED", "事件 late_payment", "状态 open",
+                      "（RGT-1）", "rep@demo.local", "12:00 UTC", "评价 01M8FQJB2ZK6V1T4XQH0ABCDEF",
+                      "北京时间 北京时间"],
+               "en": ["the ortho department", "Preferred 优选", "VIP first (RGT-2)", "grade PREFERRED",
+                      "ticket in_progress", "by rep@demo.local"]}
+    for lang, texts in planted.items():
+        for text in texts:
+            findings.found = []
+            findings.check("md", "staff.home", lang, text, staff=True, own_email=None)
+            assert findings.found, (lang, text)
+    findings.found = []
+    findings.check("rep", "account.profile_page", "en", "rep@demo.local", staff=True, own_email="rep@demo.local")
+    assert findings.found == []  # one's own address on one's own account page
+
+
+def test_visible_text_leaves_out_scripts_attributes_and_raw_records():
+    text, raw = visible_text('<p title="ortho">Hello <b>there</b></p><script>var x = "ortho";</script>'
+                             '<details data-raw><summary>Show</summary><pre>{"dept": "ortho"}</pre></details>'
+                             '<style>.ortho{}</style><p>after</p>')
+    assert text == "Hello\nthere\nafter" and raw
