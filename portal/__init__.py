@@ -120,6 +120,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         TICKET_LABELS,
         VISIT_LABELS,
         application_status,
+        cap_label,
         cycle_label,
         file_size,
         hospital_level_label,
@@ -149,6 +150,17 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else ""
 
+    @app.template_filter("id_time")
+    def _id_time(value: str | None) -> str:
+        """When a record with a ULID was made (its id carries the moment), in Beijing time: a record by its time."""
+        from flask_babel import format_datetime
+        from ulid import ULID
+
+        try:
+            return format_datetime(ULID.from_str(value or "").datetime, "yyyy-MM-dd HH:mm")
+        except ValueError:
+            return ""
+
     @app.context_processor
     def _template_globals():
         locale = str(get_locale())
@@ -161,6 +173,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "dept_label": dept_label, "product_label": product_label,
                 "visit_label": lambda key: str(VISIT_LABELS.get(key, key)), "file_size": file_size,
                 "hospital_level_label": hospital_level_label, "unit_label": unit_label, "cycle_label": cycle_label,
+                "cap_label": cap_label,
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

@@ -31,3 +31,15 @@ SYSTEM = Actor(user_id="system", email="system@scheduled-job", name="scheduled j
 def system_ctx(now: datetime, store: Any = None) -> Ctx:
     """The context scheduled functions act in (audited as `system@scheduled-job`)."""
     return Ctx(actor=SYSTEM, now=now, ip=None, user_agent="scheduled-function", store=store)
+
+
+def names_in_reader_language(records: list):
+    """The names of records with `name_zh` and `name_en` (document types, products), joined, in the language of
+    whoever reads them: a lazy text, like a translated message (no ids in what people read, issue 17 item 2)."""
+    from flask_babel import LazyString, get_locale
+
+    def joined() -> str:
+        english = str(get_locale() or "zh") == "en"
+        return ", ".join((r.name_en if english and r.name_en else r.name_zh) or "" for r in records)
+
+    return LazyString(joined)

@@ -17,6 +17,7 @@ from portal.web import ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors, first_message
 from portal.web.forms.scorecard import ScorecardEditorForm, editor_data
 from portal.web.forms.staff import AcceptForm, DeclineForm, EndStandingForm, GradeForm
+from portal.web.labels import status_label
 
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
@@ -24,7 +25,7 @@ def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=Non
     standing, found = page.standing, page.evaluations
     form = grade_form or GradeForm(grade=standing.grade)  # starts on the current grade, not on the best one
     form.evaluation_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {e.proposed}") for e in found]
+        SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {status_label(e.proposed)}") for e in found]
     return render_template(
         "staff/standing.html", standing=standing, dept=page.dept, evaluations=found,
         latest_points=json.loads(found[0].points) if found else {},
@@ -129,7 +130,7 @@ def evaluate(dept_id: str, customer_id: str):
             errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
         else:
             flash(_("Evaluated: %(total)s points, proposed grade %(grade)s.", total=f"{evaluation.total:g}",
-                    grade=evaluation.proposed), "success")
+                    grade=status_label(evaluation.proposed)), "success")
             return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
     return render_template("staff/evaluate.html", standing=standing, card=card, scope=scope, card_id=card_id,
                            product=product, values=values, hard=hard, errors=errors)

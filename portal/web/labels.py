@@ -75,6 +75,7 @@ HOSPITAL_LEVEL_LABELS = {  # the customer's registered level is stored in its Ch
     "未定级": _l("Hospital not graded"),
 }
 UNIT_LABELS = {"万元": _l("× 10,000 yuan"), "年": _l("years")}  # the default scorecard's units (other units: as typed)
+CAP_LABELS = {"late_payment": _l("Late payment on record"), "overdue_pickup": _l("Overdue pick-up on record")}
 SCALE_LABELS = {"large": _l("Large"), "medium": _l("Medium"), "small": _l("Small"), "micro": _l("Micro")}
 OUTCOME_LABELS = {"ok": _l("done"), "failed": _l("failed"), "refused": _l("refused")}
 
@@ -107,6 +108,11 @@ def hospital_level_label(level: str | None) -> str:
 def unit_label(unit: str | None) -> str:
     """A scorecard unit in the current language (a unit MD typed stays as typed)."""
     return str(UNIT_LABELS.get(unit or "", unit or ""))
+
+
+def cap_label(cap: str | None) -> str:
+    """A scorecard's hard criterion (GRD-2 b) by its name (one a scorecard added: as typed)."""
+    return str(CAP_LABELS.get(cap or "", cap or ""))
 
 
 def cycle_label(cycle_id: str) -> str:

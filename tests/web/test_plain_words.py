@@ -189,16 +189,20 @@ def vocabulary() -> dict[str, set[str]]:
 
 
 def enrich_world(app, ids: dict) -> None:
-    """The walk's world, with the demo customers (grades above 合格, their history, visits) and an open proposal."""
+    """The walk's world, with the demo customers (grades above 合格, their history, visits), an evaluation scored
+    with a late payment (a capped proposal) and an open proposal."""
     from portal.adapters.clock import utc_now
     from portal.adapters.seed import seed_demo
-    from portal.services import grading
+    from portal.services import evaluations, grading
     from portal.services.auth import hash_password
     from tests.conftest import staff_ctx
 
     seed_demo(app.extensions["portal.settings"], utc_now(), hash_password, with_customers=True)
-    grading.propose(staff_ctx("ortho.rep@demo.local"), "ortho", ids["customer_id"], "PREFERRED", "采购量增长",
-                    None)
+    rep = staff_ctx("ortho.rep@demo.local")
+    scored = evaluations.evaluate(rep, "ortho", ids["customer_id"], {
+        "scale": "二级甲等", "annual_volume": 300, "payment": "偶有逾期，已结清", "reputation": "一般",
+        "loyalty_years": 2, "qualification": "齐全有效"}, {"late_payment": True})
+    grading.propose(rep, "ortho", ids["customer_id"], "PREFERRED", "采购量增长", scored.eval_id)
 
 
 class Findings:
