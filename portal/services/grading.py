@@ -18,7 +18,7 @@ from portal.domain.grading import Counts, Grade, change_allowed, maximum, over_q
 from portal.domain.roles import Perm
 from portal.services import audit, grade_notices, visits
 from portal.services.access import authorize
-from portal.services.context import Ctx
+from portal.services.context import Ctx, names_in_reader_language
 from portal.services.customers import check_customer_access
 from portal.services.eligibility import blocked_scope
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -222,8 +222,11 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     per_product = counters.products(dept_id, standing.products)  # one BatchGetItem, not a GetItem per product
     crowded = sorted(p for p in standing.products if not change_allowed(per_product[p], old, new))
     if crowded and not override:  # QTA-3: per product "in principle" — the leader may override in writing
+        from portal.adapters.repos.catalogue import Catalogue
+
+        named = [p for p in uow.repo(Catalogue).read().products_of(dept_id) if p.product_id in crowded]
         message = _l("Over the %(grade)s limit for product(s) %(products)s: give a written override reason.",
-                     grade=GRADE_NAMES[new], products=", ".join(crowded))
+                     grade=GRADE_NAMES[new], products=names_in_reader_language(named))
         raise Conflict(message, fields={"override_reason": [message]})
     record = records.GradeChange(
         customer_id=customer_id, change_id=str(ULID.from_datetime(ctx.now)), dept_id=dept_id, kind="change",

@@ -50,8 +50,7 @@ def blacklist_page():
     may_lift = {scope: (may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST) if scope == "company"
                         else may(g.actor, Perm.MANAGE_DEPARTMENT_BLACKLIST, scope)) for scope in scopes}
     return render_template("staff/blacklist.html", lists=lists, may_lift=may_lift, lift_form=ReasonOnlyForm(),
-                           everything=everything, names=people.names_by_email(
-                               ctx(), [e.listed_by for page in lists.values() for e in page.items]),
+                           everything=everything,
                            reports=incidents.open_reports(ctx()) if may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST)
                            else [], overdue=incidents.overdue_downgrades(ctx()))
 
