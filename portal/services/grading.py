@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
 from portal.adapters import records
+from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.dynamics import Incidents
 from portal.adapters.repos.grading import Counters, GradeChanges, Standings
 from portal.adapters.uow import WriteConflict
@@ -222,8 +223,6 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     per_product = counters.products(dept_id, standing.products)  # one BatchGetItem, not a GetItem per product
     crowded = sorted(p for p in standing.products if not change_allowed(per_product[p], old, new))
     if crowded and not override:  # QTA-3: per product "in principle" — the leader may override in writing
-        from portal.adapters.repos.catalogue import Catalogue
-
         named = [p for p in uow.repo(Catalogue).read().products_of(dept_id) if p.product_id in crowded]
         message = _l("Over the %(grade)s limit for product(s) %(products)s: give a written override reason.",
                      grade=GRADE_NAMES[new], products=names_in_reader_language(named))
