@@ -13,7 +13,6 @@ from portal.staff import bp
 from portal.web import ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors
 from portal.web.forms.service import VisitForm, VisitOutcomeForm
-from portal.web.labels import role_label
 
 
 @bp.get("/departments/<dept_id>/visits")
@@ -32,7 +31,7 @@ def visit_new(dept_id: str, customer_id: str):
     standing = grading.get_standing(ctx(), dept_id, customer_id)
     people = visits.assignees(ctx(), dept_id)
     form = VisitForm()
-    form.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {role_label(u.role)}") for u in people]
+    form.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {u.email}") for u in people]
     if request.method == "GET":
         form.assignee_id.data = ctx().actor.user_id
     problem = None

@@ -46,7 +46,7 @@ EMAIL_PAGES = {
 #   by date, a complete timeline), which names the people there;
 # - the blacklist page reads every list MD sees within its 6 calls already (DESIGN rule 12): the listing person's
 #   name has to be kept with the entry when it is written, not looked up (two more calls: 8).
-PENDING_NAMES = {"staff.visit", "staff.visit_plan", "staff.timeline", "staff.blacklist_page"}
+PENDING_NAMES = {"staff.visit", "staff.visit_new", "staff.visit_plan", "staff.timeline", "staff.blacklist_page"}
 # Elements marked `data-raw` show a stored record as it is, on demand: only the audit page's details do.
 RAW_PAGES = {"staff.audit_log"}
 
