@@ -44,7 +44,8 @@ def colleague_json(person, names: dict) -> dict:
 
 @operation(bp, "/email-verifications/<token>", "POST", "Verify an e-mail address with the token of its mailed link "
            "(once, within 24 hours; a new address then replaces the old). 404 for an expired, used, replaced or "
-           "forged link", response="EmailVerified", auth=False, errors=(404, 409))
+           "forged link; 429 while this address, having tried many bad links, must wait", response="EmailVerified",
+           auth=False, errors=(404, 409, 429))
 def email_verify(token: str):
     """Open a verification link through the API."""
     return jsonify({"status": "verified", "email": verification.verify(ctx(), token)})
@@ -137,7 +138,8 @@ def colleague_enable(user_id: str):
 
 
 @operation(bp, "/invitations/<token>", "GET", "What an invitation link offers: the company and the address. 404 for "
-           "an expired, used, replaced or forged link", response="Invitation", auth=False, errors=(404,))
+           "an expired, used, replaced or forged link; 429 while this address, having tried many bad links, must wait",
+           response="Invitation", auth=False, errors=(404, 429))
 def invitation_get(token: str):
     """Read an invitation."""
     person, customer = colleagues.invitation(ctx(), token)
@@ -147,7 +149,7 @@ def invitation_get(token: str):
 
 @operation(bp, "/invitations/<token>", "POST", "Accept an invitation with one's name and password (once); then "
            "sign in. 409 when the address has an account already", form=AcceptInvitationForm, response="Joined",
-           status=201, auth=False, errors=(404, 409))
+           status=201, auth=False, errors=(404, 409, 429))
 def invitation_accept(token: str):
     """Join one's company."""
     form = parse(AcceptInvitationForm)

@@ -66,7 +66,7 @@ def password_reset_request():
 
 @operation(bp, "/password-resets/<token>", "POST", "Set a new password with a reset link's token (once; every "
            "session and API token of the account ends). 404 for an expired, used, replaced or forged link",
-           form=ResetForm, response="PasswordReset", auth=False, errors=(404,))
+           form=ResetForm, response="PasswordReset", auth=False, errors=(404, 429))
 def password_reset_finish(token: str):
     """Finish a password reset through the API."""
     form = parse(ResetForm)

@@ -86,6 +86,16 @@ def totp_confirm():
     return jsonify({"recovery_codes": mfa.confirm_setup(ctx(), form.code.data, throttles())})
 
 
+@operation(bp, "/account/totp/off", "POST", "Turn one's optional two-factor sign-in off with a current code or a "
+           "recovery code (409 when one's role requires it or it is off already; 422 for a wrong code)",
+           form=CodeForm, response="Security", errors=(429,))
+def totp_off():
+    """Turn two-factor sign-in off; answers the security state after."""
+    form = parse(CodeForm)
+    mfa.turn_off(ctx(), form.code.data, settings().mfa_roles, throttles())
+    return security()
+
+
 @operation(bp, "/account/sessions/<handle>", "DELETE", "Sign one of one's sessions or API tokens out",
            response="SignedOut")
 def session_end(handle: str):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from portal.auth import bp
 from portal.auth.forms import ForgotForm, LoginForm, PasswordChangeForm, ResetForm
+from portal.domain.accounts import LANGUAGES
 from portal.domain.throttle import account_policy, client_policy, pair_policy
 from portal.services import auth, customers, password_reset, signin_link
 from portal.services.errors import Invalid, NotFound, Throttled, Unauthenticated
@@ -30,7 +31,11 @@ def open_session(user, next_url: str | None = None):
     session["sid"] = auth.start_session(ctx(), user, settings().session_lifetime)
     session["uid"] = user.user_id  # signed with the cookie: the session and account are read together
     session.permanent = True
-    return redirect(safe_next(next_url) or home_for(auth.actor_for(user)))
+    response = redirect(safe_next(next_url) or home_for(auth.actor_for(user)))
+    if getattr(user, "language", None) in LANGUAGES:  # the language chosen in the profile, on any device
+        response.set_cookie("lang", user.language, max_age=ONE_YEAR, samesite="Lax", secure=not settings().is_local,
+                            httponly=True)
+    return response
 
 
 def home_for(actor) -> str:

@@ -65,12 +65,35 @@ def login_link(token: str):
 
 @bp.get("/account/security")
 @signed_in_required
-def security():
+def security(off_form=None):
     """Two-factor sign-in and the user's sessions."""
     conf = settings()
     raw = session.get("sid")
     page = security_page(ctx(), conf.mfa_roles, conf.idle_limit, sessions.sid_hash(raw) if raw else None)
-    return render_template("auth/security.html", page=page, form=ConfirmForm())
+    return render_template("auth/security.html", page=page, form=ConfirmForm(), off_form=off_form or CodeForm())
+
+
+@bp.post("/account/security/totp/off")
+@signed_in_required
+def totp_off():
+    """Turn optional two-factor sign-in off with a current code; a wrong code is said next to the field."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            mfa.turn_off(ctx(), form.code.data, settings().mfa_roles, throttles())
+        except Throttled as exc:
+            form.code.errors = [exc.message]
+        except Conflict as exc:
+            if not exc.fields:  # required for the role, or off already: nothing to do here
+                flash(str(exc.message), "error")
+                return redirect(url_for("auth.security"))
+            apply_errors(form, exc)  # a code used already: next to the field
+        except Invalid as exc:  # a wrong code: next to the field
+            apply_errors(form, exc)
+        else:
+            flash(_("Two-factor sign-in is off."), "success")
+            return redirect(url_for("auth.security"))
+    return security(off_form=form)  # errors next to the field, like every page form
 
 
 @bp.post("/account/security/totp/start")

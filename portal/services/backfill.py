@@ -2,8 +2,9 @@
 
 Open change tasks, active listings and overdue tickets get their sparse index marker, planned visits their
 grade-first key, tickets their share of the report counters, review cycles their progress counters (set from a
-count of the tasks). Run after the deploy that adds them (`python -m portal.tools.backfill`); a second run
-changes nothing. It reads whole lists on purpose: it is a one-off, never a page or a scheduled job.
+count of the tasks), and (issue 16 item 5) every record still to do its share of the staff to-do counters. Run
+after the deploy that adds them (`python -m portal.tools.backfill`); a second run changes nothing. It reads whole
+lists on purpose: it is a one-off, never a page or a scheduled job.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from portal.adapters.repos.identity import AuditTrail
 from portal.adapters.repos.org import Departments
 from portal.adapters.repos.search import SearchIndex
 from portal.adapters.repos.tickets import COMPANY, Tickets
+from portal.adapters.repos.todo_tallies import TodoCounters
 from portal.adapters.repos.visits import Visits
 from portal.adapters.uow import WriteConflict
 from portal.domain.timeutil import shanghai_day
@@ -64,11 +66,20 @@ def run(ctx: Ctx) -> dict[str, int]:
             if kept.get((scope, due_on)) == by_status:
                 continue
             done["review_counters"] += _each(ctx, Counters, "set_review", cycle.cycle_id, scope, due_on, by_status)
+    done["todo_counters"] += todo_counters(ctx, scopes)
     for customer_id in sorted(_registered(ctx, scopes)):  # issue 17 items 5 and 6: search index and register
         customer = uow.repo(Customers).find(customer_id)
         if customer is not None and not uow.repo(SearchIndex).indexed(customer):
             done["search_index"] += _each(ctx, SearchIndex, "keep", customer)
     return {kind: n for kind, n in done.items() if n}
+
+
+def todo_counters(ctx: Ctx, scopes: list[str] | None = None) -> int:
+    """Issue 16 item 5: count every record still to do that the staff to-do counters do not count yet (written
+    before them), once; how many were counted."""
+    uow = ctx.uow()
+    scopes = scopes or [d.dept_id for d in uow.repo(Departments).every()] + [COMPANY]
+    return sum(_each(ctx, TodoCounters, "backfill", record) for record in uow.repo(TodoCounters).uncounted(scopes))
 
 
 def _registered(ctx: Ctx, scopes: list[str]) -> set[str]:

@@ -12,11 +12,12 @@ from portal.adapters import records
 from portal.adapters.repos.customers import Customers
 from portal.adapters.repos.dynamics import COMPANY, BlacklistEntries, BlacklistLocks
 from portal.adapters.repos.grading import Standings
+from portal.adapters.repos.org import Departments
 from portal.adapters.uow import Unavailable, WriteConflict
 from portal.domain.dynamics import TermError, company_expiry, department_expiry
-from portal.domain.roles import Perm, may
+from portal.domain.roles import DepartmentKind, Perm, may
 from portal.domain.timeutil import shanghai_day
-from portal.services import audiences, audit, notifications, outbox, recipients
+from portal.services import audiences, audit, fanout, notifications
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -67,7 +68,7 @@ def list_with(ctx: Ctx, customer_id: str, scope: str, reason: str, expires_on: d
     except TermError as exc:
         raise Invalid(fields={"expires_on": [TERM_MESSAGES[exc.code]]}) from exc
     reason = reason.strip()
-    to = recipients.leaders_and_md(uow)  # BLK-3's mails are staged with the listing (DESIGN rule 13)
+    to = uow.repo(Departments).every()  # BLK-3: their staff are told with the listing (DESIGN rule 13)
     for _attempt in range(3):  # a standing that changed while it was read is read again
         standings = [s for s in uow.repo(Standings).of_customer(customer_id) if scope in (COMPANY, s.dept_id)]
         head, parts = _listing(ctx, customer, scope, reason, expiry, standings, also, to)
@@ -117,20 +118,20 @@ def _listing(ctx: Ctx, customer, scope: str, reason: str, expiry: date | None, s
     return head, [departure(s) for s in standings]
 
 
-def _notify_listing(uow, ctx: Ctx, entry, to: dict) -> None:
-    """BLK-3: a company listing is sent to every department and MD; a department's is filed with MD (BLK-1).
-    Staged in the listing's transaction: the outbox delivers them, so a committed listing never loses its mail."""
+def _notify_listing(uow, ctx: Ctx, entry, departments: list) -> None:
+    """BLK-3: a company listing reaches every staff member of every department; a department's, that department's
+    staff and MD (filed with MD, BLK-1). Staged in the listing's transaction as one fan-out per department (a
+    transaction holds 100 writes; a department may have more staff): the delivery job writes each member's inbox
+    item (and their mail, per their preferences) after the commit, once (portal.services.fanout)."""
     if entry.scope == COMPANY:
-        addresses = sorted({a for emails in to.values() for a in emails})
-        subject = f"【公司黑名单】{entry.customer_name} / Company blacklist"
+        names, to = {"dept_zh": "公司黑名单", "dept_en": "company blacklist"}, [(d.dept_id, None) for d in departments]
     else:
-        addresses = recipients.leader_and_md(to, entry.scope)
-        subject = f"【部门黑名单 {entry.scope}】{entry.customer_name} / Department blacklist"
-    which = "公司" if entry.scope == COMPANY else "部门"
-    body = (f"{entry.customer_name} 已列入{which}黑名单。\n理由：{entry.reason}\n"
-            f"期限至：{entry.expires_on or '解除为止'}\n\n{entry.customer_name} was listed ({entry.scope}) "
-            f"until {entry.expires_on or 'lifted'}. Reason: {entry.reason}\n")
-    outbox.stage(uow, ctx, addresses, subject, body)
+        names = audiences.dept_names(uow, entry.scope)
+        to = [(entry.scope, None)] + [(d.dept_id, ["md"]) for d in departments
+                                      if d.kind == DepartmentKind.COMPANY.value]
+    for dept_id, roles in to:
+        fanout.stage(uow, ctx, dept_id, "blacklist_listed", "/staff/blacklist", roles, customer=entry.customer_name,
+                     reason=entry.reason, **names)
 
 
 def _tell_customer(uow, ctx: Ctx, entry, kind: str, customer=None) -> None:

@@ -15,7 +15,7 @@ from portal.adapters.repos.customers import Customers
 from portal.adapters.repos.identity import Users
 from portal.adapters.uow import WriteConflict
 from portal.domain.accounts import INVITATION_LIFETIME, CompanyRole, company_role, leaves_no_admin
-from portal.services import audit, link_tokens, outbox
+from portal.services import audit, link_tokens, outbox, signin_guard
 from portal.services.access import refuse
 from portal.services.auth import check_new_password, end_all_sessions, hash_password, normalise_email
 from portal.services.context import Ctx
@@ -108,11 +108,13 @@ def invite(ctx: Ctx, email: str, role: str, portal_url: str) -> None:
 
 def invitation(ctx: Ctx, token: str):
     """The open invitation a link names, with its company (NotFound: used, expired, replaced or forged)."""
+    signin_guard.check_link(ctx, "invitation")  # guessed links: throttled per client address
     uow = ctx.uow()
     person = uow.repo(Users).find(link_tokens.owner_of(token))
     if person is None or not link_tokens.opens(person.invite_hash, person.invite_expires, token, ctx.now):
         audit.record(ctx, "colleague.invitation_refused", outcome="failed", target_type="user",
                      target_id=person.user_id if person else None)
+        signin_guard.count_bad_link(ctx, "invitation")
         raise NotFound(BAD_INVITATION)
     return person, uow.repo(Customers).find(person.customer_id)
 

@@ -43,3 +43,11 @@ def names_in_reader_language(records: list):
         return ", ".join((r.name_en if english and r.name_en else r.name_zh) or "" for r in records)
 
     return LazyString(joined)
+
+
+def product_names(uow, dept_id: str, product_ids) -> object:
+    """A department's products by name, in the reader's language (the catalogue's read copy)."""
+    from portal.adapters.repos.catalogue import Catalogue
+
+    named = [p for p in uow.repo(Catalogue).read().products_of(dept_id) if p.product_id in set(product_ids)]
+    return names_in_reader_language(named)

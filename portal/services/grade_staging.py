@@ -22,11 +22,13 @@ from portal.services.context import Ctx
 from portal.services.errors import Conflict
 
 
-def stage_grade_change(uow, ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str):
+def stage_grade_change(uow, ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, tell: bool = True):
     """Check a grade change as `grading.change` does (quotas, blacklist, standing) and stage its writes on
-    `uow`; return the history record. The caller commits (see `committing`)."""
+    `uow`; return the history record. The caller commits (see `committing`); `tell=False`: the caller tells the
+    customer itself."""
     authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=customer_id)
-    return grading._stage_change(uow, ctx, dept_id, customer_id, grading._grade(grade), reason, None, None, None)
+    return grading._stage_change(uow, ctx, dept_id, customer_id, grading._grade(grade), reason, None, None, None,
+                                 tell=tell)
 
 
 def committing(ctx: Ctx, stage: Callable[[Any], Any]) -> Any:

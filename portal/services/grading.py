@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from ulid import ULID
 
 from portal.adapters import records
-from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.dynamics import Incidents
 from portal.adapters.repos.grading import Counters, GradeChanges, Standings
 from portal.adapters.uow import WriteConflict
@@ -19,7 +18,7 @@ from portal.domain.grading import Counts, Grade, change_allowed, maximum, over_q
 from portal.domain.roles import Perm
 from portal.services import audit, grade_notices, visits
 from portal.services.access import authorize
-from portal.services.context import Ctx, names_in_reader_language
+from portal.services.context import Ctx, product_names
 from portal.services.customers import check_customer_access
 from portal.services.eligibility import blocked_scope
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -204,8 +203,9 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
 
 
 def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, reason: str, evaluation_id, override,
-                  proposal_id, proposed_by=None):
-    """Check a grade change against what is stored now and stage its writes; return the history record."""
+                  proposal_id, proposed_by=None, tell: bool = True):
+    """Check a grade change against what is stored now and stage its writes; return the history record.
+    `tell`: the customer hears of it (False: the caller tells it otherwise, e.g. a review's result)."""
     if blocked_scope(uow, customer_id, dept_id):
         raise Forbidden(_l("The customer is blacklisted in this department and cannot be graded."))
     evaluation = check_evaluation(uow, dept_id, customer_id, evaluation_id)
@@ -223,9 +223,8 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     per_product = counters.products(dept_id, standing.products)  # one BatchGetItem, not a GetItem per product
     crowded = sorted(p for p in standing.products if not change_allowed(per_product[p], old, new))
     if crowded and not override:  # QTA-3: per product "in principle" — the leader may override in writing
-        named = [p for p in uow.repo(Catalogue).read().products_of(dept_id) if p.product_id in crowded]
         message = _l("Over the %(grade)s limit for product(s) %(products)s: give a written override reason.",
-                     grade=GRADE_NAMES[new], products=names_in_reader_language(named))
+                     grade=GRADE_NAMES[new], products=product_names(uow, dept_id, crowded))
         raise Conflict(message, fields={"override_reason": [message]})
     record = records.GradeChange(
         customer_id=customer_id, change_id=str(ULID.from_datetime(ctx.now)), dept_id=dept_id, kind="change",
@@ -243,7 +242,8 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     audit.stage(uow, ctx, "grade.changed", target_type="customer", target_id=customer_id, dept_id=dept_id,
                 detail={"from": old.value, "to": new.value, "reason": reason, "evaluation": record.evaluation_id,
                         "override": record.override_reason, "proposal": proposal_id, "proposed_by": proposed_by})
-    grade_notices.grade_changed(uow, ctx, dept_id, customer_id, new)  # issue 16: the customer hears of it
+    if tell:
+        grade_notices.grade_changed(uow, ctx, dept_id, customer_id, new)  # issue 16: the customer hears of it
     return record
 
 

@@ -59,12 +59,16 @@ def stage_incident(uow, ctx: Ctx, standing, kind: str, description: str):
 
 
 def _notify_md(uow, ctx: Ctx, incident) -> None:
-    """INC-3: a major loss is reported to MD by mail, staged with the incident (the outbox delivers it)."""
-    if incident.kind != "major_loss":
-        return
-    notifications.notify(uow, ctx, audiences.marketing_division(uow), "incident_major_loss",
-                         f"/staff/customers/{incident.customer_id}", customer=incident.customer_name,
-                         **audiences.dept_names(uow, incident.dept_id))
+    """MD hears of every incident, staged with it (issue 16; the outbox delivers the mail): INC-3's major loss as
+    a report to decide, any other kind (INC-1) as filed with MD. The one who recorded it is not told."""
+    md = [u for u in audiences.marketing_division(uow) if ctx.actor is None or u.user_id != ctx.actor.user_id]
+    names = audiences.dept_names(uow, incident.dept_id)
+    target = f"/staff/customers/{incident.customer_id}"
+    if incident.kind == "major_loss":
+        notifications.notify(uow, ctx, md, "incident_major_loss", target, customer=incident.customer_name, **names)
+    else:
+        notifications.notify(uow, ctx, md, "incident_recorded", target, customer=incident.customer_name,
+                             what_code=incident.kind, **names)
 
 
 def of_customer(ctx: Ctx, customer_id: str, dept_id: str | None = None) -> list:

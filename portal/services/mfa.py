@@ -26,6 +26,8 @@ from portal.services.sessions import stage_ending
 from portal.services.signin_guard import Throttles, check, failed
 
 ON_ALREADY = _l("Two-factor sign-in is on already.")
+OFF_ALREADY = _l("Two-factor sign-in is off already.")
+REQUIRED = _l("Your role must sign in with two factors: it cannot be turned off.")
 USED_CODE = _l("This code was used already. Wait for the next code in your app.")
 WRONG_CODE = _l("The code is wrong or was used already. Enter the current code from your app, or a recovery code.")
 
@@ -140,6 +142,36 @@ def verify_code(ctx: Ctx, user_id: str, code: str, throttles: Throttles | None =
             failed(ctx, user.email, throttles, action="auth.totp", channel=channel, owner=user, what="totp")
             raise Invalid(fields={"code": [WRONG_CODE]}) from None
     return user
+
+
+def turn_off(ctx: Ctx, code: str, required_roles: frozenset[str], throttles: Throttles | None = None) -> None:
+    """Turn one's optional two-factor sign-in off with a current code (or a recovery code); refused for a role
+    that requires it. Checked and written in one commit (a retry after a lost answer finds it off); a wrong code is
+    throttled like a sign-in. Audited; the owner is told by mail (a security notice)."""
+    throttles = throttles or Throttles()
+    user = ctx.uow().repo(Users).get(ctx.actor.user_id)
+    if required_for(user, required_roles):
+        raise Conflict(REQUIRED)
+    if not user.totp_secret:
+        raise Conflict(OFF_ALREADY)
+    check(ctx, user.email, throttles, action="auth.totp_off")
+    code = totp.normalise_code(code)
+    if (totp.matching_step(user.totp_secret, code, ctx.now, user.totp_last_step) is None
+            and (totp.looks_like_totp(code) or _hash(code) not in (user.recovery_hashes or set()))):
+        failed(ctx, user.email, throttles, action="auth.totp_off", owner=user, what="totp")
+        raise Invalid(fields={"code": [WRONG_CODE]})
+    with ctx.uow() as uow:  # TOTP off, audit and mail: one commit
+        uow.repo(Users).turn_off_totp(user.user_id, user.totp_secret)
+        audit.stage(uow, ctx, "auth.totp_disabled", target_type="user", target_id=user.user_id)
+        outbox.stage(uow, ctx, user.email, "【客户门户】已关闭两步验证 / Two-factor sign-in is off",
+                     f"{user.name}：\n\n您的门户账号已关闭两步验证：登录时只需密码。"
+                     f"如果这不是您本人操作，请立即修改密码并联系营销事业部。\n\n"
+                     f"Two-factor sign-in is now off for your portal account. If this was not you, change your "
+                     f"password at once and contact the Marketing Division.\n")
+        try:
+            uow.commit()
+        except WriteConflict as exc:  # turned off (or reset) meanwhile
+            raise Conflict(OFF_ALREADY) from exc
 
 
 def reset(ctx: Ctx, user_id: str) -> None:

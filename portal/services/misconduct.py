@@ -13,7 +13,7 @@ from portal.adapters.repos.grading import Standings
 from portal.adapters.uow import WriteConflict
 from portal.domain.customers import normalise_credit_code
 from portal.domain.roles import Perm
-from portal.services import audit, incidents
+from portal.services import audiences, audit, incidents, notifications
 from portal.services.access import authorize, refuse
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -40,6 +40,9 @@ def submit(ctx: Ctx, subject_name: str, subject_credit_code: str | None, descrip
     with ctx.uow() as uow:
         uow.repo(MisconductReports).file(report)
         audit.stage(uow, ctx, "misconduct.reported", target_type="misconduct_report", target_id=report.report_id)
+        # issue 16: MD hears of it in the report's transaction; the notice names the reported, never the reporter
+        notifications.notify(uow, ctx, audiences.marketing_division(uow), "misconduct_reported", "/staff/misconduct",
+                             subject=report.subject_name)
         uow.commit()
     return report
 

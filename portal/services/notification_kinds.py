@@ -69,6 +69,11 @@ KINDS = {k.name: k for k in [
          _l("Until a valid new version is verified, the admission conditions (a)/(e) are not met.")),
     Kind("grade_changed", "customer", "grades",
          _l("Your grade in %(dept)s is now %(grade)s"), _l("Your price tier follows the new grade.")),
+    Kind("review_kept", "customer", "grades",  # REV-3: a review's result, as far as the customer is told
+         _l("Half-yearly review in %(dept)s: your grade stays %(grade)s"), _l("Your price tier stays as it is.")),
+    Kind("review_regraded", "customer", "grades",
+         _l("Half-yearly review in %(dept)s: your grade is now %(grade)s"),
+         _l("Your price tier follows the new grade.")),
     Kind("blacklisted", "customer", "blacklist",
          _l("Your standing in %(dept)s has ended"), _l("Please contact the department for details.")),
     Kind("blacklist_ended", "customer", "blacklist",
@@ -80,6 +85,9 @@ KINDS = {k.name: k for k in [
     Kind("downgrade_overdue", "staff", "reviews",
          _l("VIP downgrade overdue: %(customer)s (%(dept)s)"),
          _l("After the incident, the downgrade was due by %(due)s.")),
+    Kind("review_assigned", "staff", "reviews",  # REV-1/2: when a cycle opens, to whom each task falls
+         _l("Reviews for you in %(dept)s: %(count)s"),
+         _l("Cycle %(cycle)s is open: submit their stage evaluations by %(day)s.")),
     Kind("review_due", "staff", "reviews",
          _l("Reviews due on %(day)s: %(count)s in %(dept)s"), _l("Submit and decide them before that day.")),
     Kind("downgrade_due", "staff", "reviews",
@@ -87,6 +95,11 @@ KINDS = {k.name: k for k in [
     Kind("incident_major_loss", "staff", "reviews",
          _l("Major loss reported: %(customer)s (%(dept)s)"),
          _l("Check it and decide whether to list the customer on the company blacklist.")),
+    Kind("incident_recorded", "staff", "reviews",  # INC-1: every incident is filed with MD
+         _l("Incident recorded: %(customer)s (%(dept)s)"), _l("Kind: %(what)s")),
+    Kind("misconduct_reported", "staff", "reviews",  # RGT-1 c: only MD reads the reports
+         _l("Misconduct reported about %(subject)s"),
+         _l("A customer reported it. Check the report and turn it into an incident, or close it.")),
     Kind("change_reported", "staff", "changes",
          _l("%(customer)s reported a change of its registration"), _l("Apply it to the record, or end the standing.")),
     Kind("change_done", "customer", "changes",
@@ -101,13 +114,17 @@ KINDS = {k.name: k for k in [
          _l("If this was not you, reset it again at once and tell the Marketing Division."), security=True),
 ]}
 
-# Reasons stored as codes (a parameter `reason_code`) and rendered as `reason` in the reader's language: the
-# upload check's refusals (portal.services.uploads.REJECTIONS, the same msgids).
+# Texts stored as codes (a parameter `x_code`, e.g. `reason_code`) and rendered as `x` in the reader's language:
+# the upload check's refusals (portal.services.uploads.REJECTIONS, the same msgids) and the kinds of incident.
 REASON_CODES = {
     "missing": _l("Nothing was uploaded for this file. Please upload it again."),
     "empty": _l("The uploaded file is empty."),
     "too_large": _l("The file is larger than 10 MB."),
     "wrong_type": _l("The file's content is not a real PDF, JPEG or PNG of the declared type."),
+    # the kinds of incident (INC-1; portal.web.labels.INCIDENT_LABELS, the same msgids)
+    "poor_contract_execution": _l("Poor contract execution"),
+    "late_payment": _l("Late payment"),
+    "operating_crisis": _l("Major operating crisis"),
 }
 
 GROUPS = {"applications": _l("Applications"), "tickets": _l("Tickets"), "deadlines": _l("Ticket deadlines"),

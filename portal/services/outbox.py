@@ -80,7 +80,11 @@ def deliver_due(ctx: Ctx, limit: int = 100) -> DeliveryRun:
     except Unavailable:
         return DeliveryRun(failed=["(due messages could not be read)"])
     for message in due:
-        if message.user_id in disabled:
+        if message.channel == "fanout":  # a notification to a whole department (portal.services.fanout)
+            from portal.services import fanout
+
+            fanout.deliver(ctx, message, run)
+        elif message.user_id in disabled:
             _drop(ctx, message, run)
         else:
             _deliver(ctx, message, run)

@@ -17,7 +17,7 @@ from portal.domain.dynamics import DEFAULT_REVIEW_DAYS, cycle_of, review_due
 from portal.domain.grading import Grade
 from portal.domain.roles import DepartmentKind, Perm
 from portal.domain.timeutil import shanghai_day
-from portal.services import audiences, audit, grading, notifications
+from portal.services import audiences, audit, grade_notices, grading, notifications, review_assignment
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Invalid, NotFound
@@ -55,12 +55,17 @@ def open_cycle(ctx: Ctx, review_days: int = DEFAULT_REVIEW_DAYS) -> OpenRun:
         if dept.kind != DepartmentKind.SALES.value:
             continue
         have = {t.customer_id for t in uow.repo(ReviewTasks).of_department(cycle_id, dept.dept_id)}
+        standings = uow.repo(Standings).everyone(dept.dept_id)
         missing = [records.ReviewTask(cycle_id=cycle_id, dept_id=dept.dept_id, customer_id=s.customer_id,
                                       customer_name=s.customer_name, grade_at_open=s.grade, due_on=due)
-                   for s in uow.repo(Standings).everyone(dept.dept_id) if s.customer_id not in have]
-        # and the cycle's progress counter and the to-dos' of the department and the company (one due day)
-        for start in range(0, len(missing), MAX_ITEMS - 3):
-            created += _create_tasks(ctx, missing[start:start + MAX_ITEMS - 3])
+                   for s in standings if s.customer_id not in have]
+        if missing:  # issue 16: each task's responsible person hears how many are theirs, with their last one
+            owners = review_assignment.responsible(uow, dept.dept_id, standings)
+            counts = review_assignment.assignment_counts(owners, have | {t.customer_id for t in missing})
+            names = audiences.dept_names(uow, dept.dept_id)
+            # each transaction also holds the cycle's progress counter and the department's and company's to-dos
+            for batch in review_assignment.batches(missing, owners, MAX_ITEMS - review_assignment.COUNTERS):
+                created += review_assignment.create_tasks(ctx, batch, counts, names)
         total += len(have) + len(missing)
     with ctx.uow() as uow:
         uow.repo(ReviewCycles).open(records.ReviewCycle(cycle_id=cycle_id, opened_at=ctx.now, due_on=due,
@@ -72,29 +77,6 @@ def open_cycle(ctx: Ctx, review_days: int = DEFAULT_REVIEW_DAYS) -> OpenRun:
         except WriteConflict:  # another run opened it meanwhile
             return OpenRun(cycle_id, created, True)
     return OpenRun(cycle_id, created, False)
-
-
-def _create_tasks(ctx: Ctx, tasks: list) -> int:
-    """Write up to 97 new tasks (and their counts) in one transaction; when another run wrote some meanwhile, one
-    by one."""
-    with ctx.uow() as uow:
-        for task in tasks:
-            uow.repo(ReviewTasks).create(task)
-        try:
-            uow.commit()
-            return len(tasks)
-        except WriteConflict:
-            pass
-    created = 0
-    for task in tasks:
-        with ctx.uow() as uow:
-            uow.repo(ReviewTasks).create(task)
-            try:
-                uow.commit()
-                created += 1
-            except WriteConflict:
-                pass  # written by the other run
-    return created
 
 
 def cycles(ctx: Ctx) -> list:
@@ -200,9 +182,11 @@ def decide(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, grade: str, 
         except ValueError as exc:
             raise Invalid(fields={"grade": [_l("Choose VIP, Preferred or Qualified.")]}) from exc
         standing = grading.get_standing(ctx, dept_id, customer_id, uow=uow)
-        if standing.grade != target.value:
+        changed = standing.grade != target.value
+        if changed:
             stage_grade_change(uow, ctx, dept_id, customer_id, target.value,
-                               f"{cycle_id} 阶段评价 / review: {reason.strip()}")
+                               f"{cycle_id} 阶段评价 / review: {reason.strip()}", False)  # told below
+        grade_notices.review_result(uow, ctx, dept_id, customer_id, target, changed)  # issue 16: one notice
         uow.repo(ReviewTasks).decide(task, target.value, ctx.actor.email, ctx.now)
         audit.stage(uow, ctx, "review.decided", target_type="customer", target_id=customer_id, dept_id=dept_id,
                     detail={"cycle": cycle_id, "grade": target.value, "reason": reason.strip()})

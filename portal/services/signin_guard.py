@@ -125,7 +125,12 @@ def check_link(ctx: Ctx, kind: str) -> None:
         raise Throttled(found[key], WAIT)
 
 
+def count_bad_link(ctx: Ctx, kind: str) -> None:
+    """Count a `kind` link that opened nothing (the caller audits it in its own words)."""
+    count_failure(f"link#{kind}#{ctx.ip or 'unknown'}", LINK_POLICY, ctx.now, ctx.store)
+
+
 def bad_link(ctx: Ctx, kind: str) -> None:
     """Count (and audit) a `kind` link that opened nothing: expired, used, replaced or forged."""
-    count_failure(f"link#{kind}#{ctx.ip or 'unknown'}", LINK_POLICY, ctx.now, ctx.store)
+    count_bad_link(ctx, kind)
     audit.record(ctx, f"auth.{kind}_link", outcome="failed")

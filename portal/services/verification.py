@@ -15,7 +15,7 @@ from portal.adapters.repos.identity import Users
 from portal.adapters.uow import WriteConflict
 from portal.domain.accounts import VERIFICATION_LIFETIME
 from portal.domain.throttle import ThrottlePolicy
-from portal.services import audit, link_tokens, outbox
+from portal.services import audit, link_tokens, outbox, signin_guard
 from portal.services.context import Ctx
 from portal.services.errors import Conflict, Forbidden, NotFound, Throttled, Unauthenticated
 from portal.services.throttling import count_failure, locked_until
@@ -53,12 +53,14 @@ def stage_link(uow, ctx: Ctx, user, address: str, portal_url: str, *, new_accoun
 
 def _holder(ctx: Ctx, token: str):
     """The account whose open verification link this is (NotFound for any other: expired, used, replaced,
-    forged, or issued before the address changed)."""
+    forged, or issued before the address changed); guessed links are throttled per client address."""
+    signin_guard.check_link(ctx, "verify")
     user = ctx.uow().repo(Users).find(link_tokens.owner_of(token))
     if (user is None or not user.active or not user.verify_email
             or not link_tokens.opens(user.verify_hash, user.verify_expires, token, ctx.now)):
         audit.record(ctx, "account.email_verified", outcome="failed", target_type="user",
                      target_id=user.user_id if user else None)
+        signin_guard.count_bad_link(ctx, "verify")
         raise NotFound(BAD_LINK)
     return user
 

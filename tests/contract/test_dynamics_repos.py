@@ -146,3 +146,32 @@ def test_change_tasks_misconduct_reports_and_other_areas_records(uow):
     assert uow.repo(CreditCodes).owner("X1") == "c1" and uow.repo(CreditCodes).owner("X2") is None
     assert uow.repo(Users).emails_of("qa", {"dm"}) == ["dm@x.cn"]
     assert uow.repo(Documents).find("d1").status == "verified"
+
+
+def test_todo_counters_past_buckets_pruning_and_the_backfill(uow):
+    """Issue 16 item 5: an empty past bucket goes only while it counts nothing; a record written before the
+    counters is counted once, only while still uncounted and as read."""
+    from portal.adapters import tables
+    from portal.adapters.records import to_item
+    from portal.adapters.repos.todo_tallies import TodoCounters
+    from portal.adapters.store.expr import Put
+
+    counters = uow.repo(TodoCounters)
+    for bucket, n in (("due#2027-01-01", 0), ("due#2027-01-02", 1), ("due#2027-02-01", 0), ("all", 2)):
+        uow.tally(tables.Counter, {"dept_id": "todo#ortho", "key": bucket}, {"changes": n})
+    uow.commit()
+    assert [b for b, _c in counters.past_buckets("ortho", "2027-01-15")] == ["due#2027-01-01", "due#2027-01-02"]
+    assert committed(uow, lambda: counters.prune("ortho", "due#2027-01-02")) == {"counted"}
+    assert committed(uow, lambda: counters.prune("ortho", "due#2027-01-01")) == set()
+    assert [b for b, _c in counters.buckets("ortho", "~")] == ["all", "due#2027-01-02", "due#2027-02-01"]
+    task = records.ChangeTask(dept_id="ortho", task_id="01T", customer_id="c1", customer_name="客户", kind="change",
+                              changes="{}", reported_by="u", at=T0, status="open", open_dept="ortho")
+    uow.stage(Put(tables.ChangeTask, to_item(task)))  # as written before the counters: no share kept
+    uow.commit()
+    [found] = counters.uncounted(["ortho"])
+    assert committed(uow, lambda: counters.backfill(found)) == set()
+    assert counters.bucket("ortho", "all")["changes"] == 3 and counters.uncounted(["ortho"]) == []
+    assert committed(uow, lambda: counters.backfill(found)) == set() and counters.bucket("ortho", "all")[
+        "changes"] == 3  # the record as read counts already: nothing staged
+    found.todo_counted = None
+    assert committed(uow, lambda: counters.backfill(found)) == {"counted"}  # counted meanwhile: not twice

@@ -49,6 +49,7 @@ from tests.unit.services import ticket_world
 from tests.unit.services.dynamics_world import customer, verified_document
 
 LEADER, REP, MD, LEAD = "ortho.leader@demo.local", "ortho.rep@demo.local", "md.admin@demo.local", "leader@demo.local"
+CLERK = "ortho.clerk@demo.local"
 GOOD = {"scale": "三级甲等", "annual_volume": 800, "payment": "按时回款，无逾期", "reputation": "信誉良好，无违规",
         "loyalty_years": 5, "qualification": "齐全有效"}
 T0 = datetime(2027, 3, 10, 2, tzinfo=UTC)  # the world's clock: a Wednesday, 10:00 in Shanghai
@@ -266,6 +267,13 @@ def _totp_on(world):
     return secret, codes
 
 
+def _totp_on_optional(world):
+    from portal.services import mfa
+
+    secret = mfa.start_setup(world.ctx(CLERK)).secret
+    return secret, mfa.confirm_setup(world.ctx(CLERK), pyotp.TOTP(secret).at(world.now))
+
+
 def _later(world, email=None, **delta):
     return world.later(world.ctx(email), **delta)
 
@@ -338,6 +346,48 @@ def _open_cycle(world):
     return reviews.open_cycle(system_ctx(datetime(2027, 7, 1, 1, tzinfo=UTC), store=world.store))
 
 
+def _before_the_todo_counters(world):
+    """A ticket and a planned visit as written before the staff to-do counters (issue 16 item 5)."""
+    from portal.adapters import tables
+    from portal.adapters.repos.todo_tallies import COUNTED
+
+    _ticket(world)
+    _visit(world)
+    for model in COUNTED:
+        for item in world.store._tables.get(model, {}).values():
+            item.pop("todo_counted", None)
+    for key in [k for k, i in world.store._tables[tables.Counter].items() if i["dept_id"].startswith("todo#")]:
+        del world.store._tables[tables.Counter][key]
+
+
+def _empty_past_buckets(world):
+    """Two to-do day buckets of a past day that count nothing any more (issue 16 item 5)."""
+    from portal.adapters import tables
+
+    for scope in ("ortho", "*"):
+        uow = world.uow()
+        uow.tally(tables.Counter, {"dept_id": f"todo#{scope}", "key": "due#2026-01-05"}, {"visits": 0})
+        uow.commit()
+
+
+def _submitted_review(world):
+    """A standing customer's review task of 2027H2, submitted (issue 16: its decision tells the customer)."""
+    from portal.services import reviews
+
+    customer_id, _email = _standing_customer(world)
+    reviews.open_cycle(system_ctx(datetime(2027, 7, 1, 1, tzinfo=UTC), store=world.store))
+    form = reviews.StageEvaluation("good", "on_time", "good", 0, 88, "PREFERRED")
+    task = reviews.get_task(world.ctx(LEADER), "2027H2", "ortho", customer_id)
+    return reviews.submit(world.ctx(REP), "2027H2", "ortho", customer_id, form, task.version)
+
+
+def _decide_review(world, task):
+    from portal.services import reviews
+
+    return reviews.decide(world.ctx(LEADER), "2027H2", "ortho", task.customer_id, "PREFERRED", "表现良好",
+                          task.version)
+
+
 OPERATIONS: list[Operation] = [
     # --- customers ---
     Operation("registration", lambda w: registration(),
@@ -377,6 +427,10 @@ OPERATIONS: list[Operation] = [
                                            pyotp.TOTP(s[0]).at(w.now + timedelta(seconds=60)))),
     Operation("recovery_code_sign_in", _totp_on,
               lambda w, s: mfa.verify_code(_later(w, seconds=60), w.user(LEADER).user_id, s[1][0])),
+    Operation("totp_turned_off", _totp_on_optional,
+              lambda w, s: mfa.turn_off(_later(w, CLERK, seconds=60),
+                                        pyotp.TOTP(s[0]).at(w.now + timedelta(seconds=60)), frozenset({"md"})),
+              sends_mail=True),
     Operation("totp_reset_by_md", lambda w: (_totp_on(w), _two_sessions(w)),
               lambda w, _: mfa.reset(w.ctx(MD), w.user(LEADER).user_id), sends_mail=True),
     Operation("signin_link_sent", lambda w: None,
@@ -421,6 +475,9 @@ OPERATIONS: list[Operation] = [
     Operation("lifting", _listed, lambda w, e: blacklist.lift(w.ctx(LEADER), e.entry_id, "整改完成")),
     Operation("incident_major_loss", lambda w: _standing_customer(w)[0],
               lambda w, c: incidents.record(w.ctx(LEADER), "ortho", c, "major_loss", "造成重大损失")),
+    Operation("incident_filed_with_md", lambda w: _standing_customer(w)[0],
+              lambda w, c: incidents.record(w.ctx(LEADER), "ortho", c, "late_payment", "逾期回款")),
+    Operation("review_decided", _submitted_review, _decide_review),
     Operation("report_decided_by_listing", _major_loss,
               lambda w, i: incidents.decide_report(w.ctx(MD), i.customer_id, i.incident_id, True, "核实属实")),
     Operation("misconduct_report", lambda w: (_standing_customer(w), customer(w, email="reporter@x.cn")),
@@ -474,6 +531,12 @@ OPERATIONS: list[Operation] = [
               job(lambda e: __import__("functions.finish_uploads").finish_uploads.run(e), timedelta(hours=2))),
     Operation("backfill_page_indexes", _before_the_backfill,
               lambda w, _s: backfill.run(system_ctx(T0, store=w.store))),
+    Operation("job_fan_out_a_listing", lambda w: _listed(w, scope="company"),  # issue 16 item 4: inbox items
+              job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
+    Operation("backfill_todo_counters", _before_the_todo_counters,
+              lambda w, _s: backfill.todo_counters(system_ctx(T0, store=w.store))),
+    Operation("job_daily_reminders_prunes", _empty_past_buckets,
+              job(lambda e: __import__("functions.daily_reminders").daily_reminders.run(e))),
     Operation("job_deliver_outbox", _staged_mail,
               job(lambda e: __import__("functions.deliver_outbox").deliver_outbox.run(e)), sends_mail=True),
     # --- notifications (issue 16) ---

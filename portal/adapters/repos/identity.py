@@ -192,6 +192,12 @@ class Users(Repo):
                                  attr("totp_last_step").remove(), attr("recovery_hashes").remove(),
                                  attr("version").add(1)], attr("user_id").exists(), tag="user")
 
+    def turn_off_totp(self, user_id: str, secret: str) -> None:
+        """Stage turning one's own TOTP off: only while `secret` is still the one on (tag "totp")."""
+        self.update((user_id,), [attr("totp_secret").remove(), attr("totp_pending").remove(),
+                                 attr("totp_last_step").remove(), attr("recovery_hashes").remove(),
+                                 attr("version").add(1)], attr("totp_secret").eq(secret), tag="totp")
+
     def open_signin_link(self, user_id: str, token_hash: str, expires: datetime) -> None:
         """Stage a one-time sign-in link for the account, replacing any earlier one."""
         self.update((user_id,), [attr("signin_hash").set(token_hash), attr("signin_expires").set(expires)],

@@ -55,6 +55,12 @@ class Outbox(Repo):
             attr("due_key").remove(), attr("expires_at").set(when + KEEP_SENT)],
             attr("due_key").eq(claimed_key), tag="claimed")
 
+    def fanned(self, message, claimed_key: str, user_id: str) -> None:
+        """Stage a fan-out's progress: everyone up to `user_id` was told; only under this claim (tag "claimed"),
+        so two runs never tell the same people."""
+        self.update((message.message_id,), [attr("fanned_to").set(user_id)], attr("due_key").eq(claimed_key),
+                    tag="claimed")
+
     def failed(self, message, claimed_key: str, error: str) -> None:
         """Stage why the attempt failed (the message stays due at its claimed retry time)."""
         self.update((message.message_id,), [attr("last_error").set(error[:500])],

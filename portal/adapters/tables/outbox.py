@@ -57,5 +57,6 @@ class OutboxMessage(BaseModel):
     due_key = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)  # a delivered message is kept 30 days, then DynamoDB removes it
     failed_bucket = UnicodeAttribute(null=True)
+    fanned_to = UnicodeAttribute(null=True)  # a fan-out (channel "fanout"): the last user id told so far
     due = OutboxDue()
     given_up_index = OutboxGivenUp()
