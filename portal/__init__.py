@@ -111,9 +111,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
-    from portal.adapters.uow import UnitOfWork
-    from portal.services.org import department_names, product_names
-    from portal.web import request_store
+    from portal.web import dept_label, product_label
     from portal.web.labels import (
         CONDITION_LABELS,
         CUSTOMER_KIND_LABELS,
@@ -122,14 +120,18 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         TICKET_LABELS,
         VISIT_LABELS,
         application_status,
+        cap_label,
+        cycle_label,
         document_status,
         file_size,
+        hospital_level_label,
         kind_label,
         localized_name,
         other_name,
         outcome_label,
         role_label,
         status_label,
+        unit_label,
     )
     from portal.web.security import identify, security_headers
 
@@ -138,6 +140,27 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     if settings.is_local:
         app.after_request(_deliver_mail_now)
     request_log.register(app)
+
+    @app.template_filter("at_time")
+    def _at_time(value) -> str:
+        """A moment stored as ISO 8601 text (or a datetime), in Beijing time like every other time on a page."""
+        from datetime import datetime
+
+        from flask_babel import format_datetime
+
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else ""
+
+    @app.template_filter("id_time")
+    def _id_time(value: str | None) -> str:
+        """When a record with a ULID was made (its id carries the moment), in Beijing time: a record by its time."""
+        from flask_babel import format_datetime
+        from ulid import ULID
+
+        try:
+            return format_datetime(ULID.from_str(value or "").datetime, "yyyy-MM-dd HH:mm")
+        except ValueError:
+            return ""
 
     @app.context_processor
     def _template_globals():
@@ -149,27 +172,12 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "customer_kind_labels": CUSTOMER_KIND_LABELS, "scale_labels": SCALE_LABELS,
                 "show_jobs": settings.env in ("local", "test", "dev"), "incident_labels": INCIDENT_LABELS,
                 "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),
-                "dept_label": lambda dept_id: _dept_label(dept_id, locale),
-                "product_label": lambda dept_id, product_id: _product_label(dept_id, product_id, locale),
+                "dept_label": dept_label, "product_label": product_label,
                 "visit_label": lambda key: str(VISIT_LABELS.get(key, key)), "file_size": file_size,
+                "hospital_level_label": hospital_level_label, "unit_label": unit_label, "cycle_label": cycle_label,
+                "cap_label": cap_label,
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
-
-    def _dept_label(dept_id: str, locale: str) -> str:
-        """A department's name in the reader's language ("company": the Marketing Division); read once a request."""
-        if dept_id == "company":
-            return str(TICKET_LABELS["company"])
-        if "dept_names" not in g:
-            g.dept_names = department_names(UnitOfWork(request_store()))
-        record = g.dept_names.get(dept_id)
-        return localized_name(record, locale) if record else dept_id
-
-    def _product_label(dept_id: str, product_id: str, locale: str) -> str:
-        """A product's name in the reader's language (the catalogue's read copy, read once a request)."""
-        if "product_names" not in g:
-            g.product_names = product_names(UnitOfWork(request_store()))
-        record = g.product_names.get((dept_id, product_id))
-        return localized_name(record, locale) if record else product_id
 
     def _static_url(path: str) -> str:
         """Static files: Flask locally, the bucket or CDN (PORTAL_STATIC_URL) in production."""

@@ -105,7 +105,7 @@ def apply():
                 problem = f"{exc.message} {exc.fields['documents'][0]}"
         else:
             flash(_("Your application has been submitted.") if app.status == "submitted"
-                  else _("Your company has been recorded and admitted as 合格 (Qualified)."), "success")
+                  else _("Your company has been recorded and admitted as Qualified."), "success")
             return redirect(url_for("customer.application", app_id=app.app_id))
     return render_template("customer/apply.html", form=form, choices=choices, open_ones=open_ones, chosen=chosen,
                            problem=problem)

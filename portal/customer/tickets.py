@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -22,6 +23,12 @@ from portal.web.forms.customer import (
     ReplyForm,
     TicketForm,
 )
+from portal.web.labels import localized_name
+
+
+def _name(names: dict, dept_id: str) -> str:
+    """A department's name in the reader's language."""
+    return localized_name(names[dept_id], str(get_locale())) if dept_id in names else dept_id
 
 
 @bp.route("/tickets", methods=["GET", "POST"])
@@ -30,10 +37,10 @@ def ticket_list():
     """The company's tickets, and a form to file a new one."""
     dealing, names = customer_pages.dealings(ctx())
     form = TicketForm()
-    form.dept_id.choices = [SelectChoice(d, names[d].name_zh if d in names else d) for d in dealing] + [
+    form.dept_id.choices = [SelectChoice(d, _name(names, d)) for d in dealing] + [
         SelectChoice("company", _("The company (Marketing Division) — about a department's sales process"))]
     form.category.choices = [SelectChoice("", "—")] + [
-        SelectChoice(f"{d}:{c}", f"{names[d].name_zh if d in names else d} · {c}")
+        SelectChoice(f"{d}:{c}", f"{_name(names, d)} · {c}")
         for d in dealing for c in tickets.categories_of(d)]
     problem = None
     if form.validate_on_submit():

@@ -62,3 +62,13 @@ def cycle_of(day: date) -> tuple[str, date]:
 def review_due(opened_on: date, days: int = DEFAULT_REVIEW_DAYS) -> date:
     """The last day to finish a cycle's reviews (2027H1 opens 2027-01-01 and is due 2027-01-31)."""
     return opened_on + timedelta(days=days)
+
+
+def cycle_names(cycle_id: str) -> dict[str, str]:
+    """A review cycle's name in each language ("2027H1": 2027 年上半年 / the first half of 2027), as the
+    `cycle_zh` / `cycle_en` parameters a notification is rendered with; an unknown id stays as it is."""
+    year, half = cycle_id[:4], cycle_id[4:]
+    if not (year.isdigit() and half in ("H1", "H2")):
+        return {"cycle": cycle_id}
+    return {"cycle_zh": f"{year} 年{'上' if half == 'H1' else '下'}半年",
+            "cycle_en": f"the {'first' if half == 'H1' else 'second'} half of {year}"}

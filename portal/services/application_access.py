@@ -14,7 +14,7 @@ from portal.domain.roles import Perm
 from portal.domain.timeutil import shanghai_day
 from portal.services import audit
 from portal.services.access import authorize, refuse
-from portal.services.context import Ctx
+from portal.services.context import Ctx, names_in_reader_language
 from portal.services.customers import check_customer_access
 from portal.services.documents import required_types, verified_validity
 from portal.services.eligibility import blocked_scope
@@ -52,12 +52,13 @@ def conditions_of(app) -> dict[str, dict]:
 
 def check_documents(uow, customer, ctx: Ctx) -> None:
     """The documents its customer type requires are verified and valid today (ADM-2 a/e; ADM-1 types too)."""
-    required = [t.type_id for t in required_types(customer.kind, uow)]
+    types = {t.type_id: t for t in required_types(customer.kind, uow)}
     validity = verified_validity(customer.customer_id, uow)
-    missing = missing_documents(required, set(validity), shanghai_day(ctx.now), validity)
+    missing = missing_documents(list(types), set(validity), shanghai_day(ctx.now), validity)
     if missing:
         raise Invalid(_l("Upload and verify the required documents first."),
-                      fields={"documents": [_l("Missing or expired: %(types)s", types=", ".join(missing))]})
+                      fields={"documents": [_l("Missing or expired: %(types)s",
+                                               types=names_in_reader_language([types[m] for m in missing]))]})
 
 
 def blacklist_problem(uow, app) -> dict:

@@ -140,7 +140,7 @@ def confirm(ctx: Ctx, app_id: str, version: int):
     with ctx.uow() as uow:
         app = editable(ctx, uow, app_id, Perm.REVIEW_APPLICATIONS, version)
         if not app.confirm_only:
-            raise Conflict(_l("This application needs the full admission review (ADM-2), not a confirmation."))
+            raise Conflict(_l("This application needs the full admission review, not a confirmation."))
         return _confirm(uow, ctx, app)
 
 

@@ -25,7 +25,7 @@ from portal.services.leaving import commit_in_parts, stage_leaving
 from portal.services.paging import Page, encode_cursor, parse_cursor
 
 TERM_MESSAGES = {
-    "longer_than_six_months": _l("A department listing lasts at most 6 months (BLK-4)."),
+    "longer_than_six_months": _l("A department listing lasts at most 6 months."),
     "not_after_listing": _l("The expiry day must come after the listing day."),
 }
 LISTED_ALREADY = _l("This customer is on this blacklist already.")

@@ -100,7 +100,7 @@ def handle(ctx: Ctx, dept_id: str, task_id: str, note: str):
         if task.kind == "cancellation":
             standing = uow.repo(Standings).get(dept_id, task.customer_id)
             if standing is not None:
-                _stage_end_of_standing(uow, ctx, standing, f"OBL-1 注销: {note}")
+                _stage_end_of_standing(uow, ctx, standing, f"注销：{note}")
             customer_records.cancel(task.customer_id)
         else:
             reported = json.loads(task.changes)

@@ -41,7 +41,7 @@ def request_customers(ctx: Ctx, dept_id: str, grade: str | None):
         try:
             grade = Grade(grade).value
         except ValueError as exc:
-            raise Invalid(fields={"grade": [_l("Choose VIP, PREFERRED or QUALIFIED.")]}) from exc
+            raise Invalid(fields={"grade": [_l("Choose VIP, Preferred or Qualified.")]}) from exc
     with ctx.uow() as uow:
         dept = uow.repo(Departments).find(dept_id)
         if dept is None:

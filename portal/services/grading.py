@@ -18,7 +18,7 @@ from portal.domain.grading import Counts, Grade, change_allowed, maximum, over_q
 from portal.domain.roles import Perm
 from portal.services import audit, grade_notices, visits
 from portal.services.access import authorize
-from portal.services.context import Ctx
+from portal.services.context import Ctx, product_names
 from portal.services.customers import check_customer_access
 from portal.services.eligibility import blocked_scope
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -26,7 +26,7 @@ from portal.services.evaluations import check_evaluation
 from portal.services.paging import Page, encode_cursor, parse_cursor
 
 MAX_TRIES = 40
-GRADE_NAMES = {Grade.VIP: _l("VIP"), Grade.PREFERRED: _l("Preferred 优选"), Grade.QUALIFIED: _l("Qualified 合格")}
+GRADE_NAMES = {Grade.VIP: _l("VIP"), Grade.PREFERRED: _l("Preferred"), Grade.QUALIFIED: _l("Qualified")}
 NOT_ADMITTED = _l("This customer is not admitted in this department.")
 
 
@@ -87,7 +87,7 @@ def _grade(value: str) -> Grade:
     try:
         return Grade(value)
     except ValueError as exc:
-        raise Invalid(fields={"grade": [_l("Choose VIP, PREFERRED or QUALIFIED.")]}) from exc
+        raise Invalid(fields={"grade": [_l("Choose VIP, Preferred or Qualified.")]}) from exc
 
 
 def by_grade(ctx: Ctx, dept_id: str, grade: str | None, cursor: str | None = None, limit: int = 50) -> Page:
@@ -224,7 +224,7 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     crowded = sorted(p for p in standing.products if not change_allowed(per_product[p], old, new))
     if crowded and not override:  # QTA-3: per product "in principle" — the leader may override in writing
         message = _l("Over the %(grade)s limit for product(s) %(products)s: give a written override reason.",
-                     grade=GRADE_NAMES[new], products=", ".join(crowded))
+                     grade=GRADE_NAMES[new], products=product_names(uow, dept_id, crowded))
         raise Conflict(message, fields={"override_reason": [message]})
     record = records.GradeChange(
         customer_id=customer_id, change_id=str(ULID.from_datetime(ctx.now)), dept_id=dept_id, kind="change",

@@ -106,7 +106,7 @@ KINDS = {k.name: k for k in [
          _l("%(dept)s has handled your change report"), _l("Note: %(note)s")),
     Kind("blacklist_expiring", "staff", "blacklist",
          _l("The listing of %(customer)s (%(dept)s) expires on %(day)s"),
-         _l("Expiry ends the ban but does not re-admit (BLK-5).")),
+         _l("Expiry ends the ban but does not re-admit.")),
     Kind("visit_due", "staff", "reviews",
          _l("Visit to %(customer)s planned for today"), _l("Purpose: %(purpose)s")),
     Kind("security_password_reset", "everyone", "security",

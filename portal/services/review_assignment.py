@@ -15,6 +15,7 @@ from portal.adapters import channels
 from portal.adapters.repos.dynamics import ReviewTasks
 from portal.adapters.repos.identity import Users
 from portal.adapters.uow import WriteConflict
+from portal.domain.dynamics import cycle_names
 from portal.services import notifications
 from portal.services.context import Ctx
 
@@ -70,7 +71,8 @@ def stage_notices(uow, ctx: Ctx, told: list, counts: dict[str, int], task, names
     for user in told:
         notifications.notify(uow, ctx, [user], "review_assigned", f"/staff/reviews/{task.cycle_id}/{task.dept_id}",
                              once=f"review_assigned:{task.cycle_id}:{task.dept_id}",
-                             count=counts.get(user.user_id, 0), cycle=task.cycle_id, day=task.due_on, **names)
+                             count=counts.get(user.user_id, 0), day=task.due_on, **cycle_names(task.cycle_id),
+                             **names)
 
 
 def create_tasks(ctx: Ctx, batch: Batch, counts: dict[str, int], names: dict) -> int:

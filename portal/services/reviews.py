@@ -133,7 +133,7 @@ def _check(form: StageEvaluation) -> None:
     try:
         Grade(form.recommended)
     except ValueError:
-        problems["recommended"] = [_l("Choose VIP, PREFERRED or QUALIFIED.")]
+        problems["recommended"] = [_l("Choose VIP, Preferred or Qualified.")]
     if problems:
         raise Invalid(fields=problems)
 
@@ -180,7 +180,7 @@ def decide(ctx: Ctx, cycle_id: str, dept_id: str, customer_id: str, grade: str, 
         try:
             target = Grade(grade)
         except ValueError as exc:
-            raise Invalid(fields={"grade": [_l("Choose VIP, PREFERRED or QUALIFIED.")]}) from exc
+            raise Invalid(fields={"grade": [_l("Choose VIP, Preferred or Qualified.")]}) from exc
         standing = grading.get_standing(ctx, dept_id, customer_id, uow=uow)
         changed = standing.grade != target.value
         if changed:

@@ -24,7 +24,7 @@ from portal.web.forms.staff import (
     ProspectForm,
     VersionedForm,
 )
-from portal.web.labels import CUSTOMER_KIND_LABELS, document_status, localized_name
+from portal.web.labels import CUSTOMER_KIND_LABELS, document_status, localized_name, role_label
 
 
 @bp.route("/departments/<dept_id>/prospects", methods=["GET", "POST"])
@@ -78,7 +78,7 @@ def _review_page(app_id: str, **forms):
     verified = [d for d in view.documents if d.status in ("verified", "superseded")]
     locale = str(get_locale())
     assign = forms.get("assign") or AssignForm(obj=app)
-    assign.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {u.email}") for u in staff]
+    assign.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {role_label(u.role)}") for u in staff]
     condition_forms = {}
     recorded = applications.conditions_of(app)
     for code in Condition:
@@ -93,6 +93,7 @@ def _review_page(app_id: str, **forms):
         condition_forms[code.value] = form
     return render_template(
         "staff/application.html", app=app, view=view, staff={u.user_id: u for u in staff},
+        names={**{u.email: u.name for u in staff}, **{u.user_id: u.name for u in staff}},
         assign=assign, background=forms.get("background") or BackgroundForm(version=app.version),
         condition_forms=condition_forms, recorded=recorded,
         decision=forms.get("decision") or DecisionForm(version=app.version),
@@ -171,7 +172,7 @@ def application_confirm(app_id: str):
     except FORM_ERRORS as exc:
         flash(first_message(exc), "error")
         return redirect(url_for("staff.application", app_id=app_id))
-    flash(_("%(name)s is confirmed and now stands in the department as 合格.", name=app.customer_name), "success")
+    flash(_("%(name)s is confirmed and now stands in the department as Qualified.", name=app.customer_name), "success")
     return redirect(url_for("staff.application_queue", dept_id=app.dept_id))
 
 

@@ -11,10 +11,10 @@ from wtforms import SelectChoice
 from functions import JOBS
 from functions.registry import registry
 from portal.domain.roles import Perm, may
-from portal.services import applications, audit, blacklist, customers, grading, incidents, org, reviews
+from portal.services import applications, audit, blacklist, customers, grading, incidents, org, people, reviews
 from portal.services.pages import timeline as timeline_pages
 from portal.staff import bp
-from portal.web import ctx, settings, staff_required
+from portal.web import ctx, dept_label, settings, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors
 from portal.web.forms.staff import (
     BlacklistForm,
@@ -31,7 +31,7 @@ def _scopes() -> list[SelectChoice]:
     if may(g.actor, Perm.MANAGE_COMPANY_BLACKLIST):
         choices.append(SelectChoice("company", _("Company blacklist")))
     if g.actor.dept_id and may(g.actor, Perm.MANAGE_DEPARTMENT_BLACKLIST, g.actor.dept_id):
-        choices.append(SelectChoice(g.actor.dept_id, _("Department blacklist (%(d)s)", d=g.actor.dept_id)))
+        choices.append(SelectChoice(g.actor.dept_id, _("Department blacklist (%(d)s)", d=dept_label(g.actor.dept_id))))
     return choices
 
 
@@ -128,7 +128,7 @@ def incident_new(dept_id: str, customer_id: str):
             problem = apply_errors(form, exc)
         else:
             if incident.downgrade_due_at:
-                flash(_("Incident recorded. The customer is VIP here: a downgrade is due by %(when)s (INC-2).",
+                flash(_("Incident recorded. The customer is VIP here: a downgrade is due by %(when)s.",
                         when=incident.downgrade_due_at.strftime("%Y-%m-%d %H:%M UTC")), "error")
             else:
                 flash(_("Incident recorded."), "success")
@@ -186,6 +186,7 @@ def review_task(cycle_id: str, dept_id: str, customer_id: str):
             problem = apply_errors(decision if request.form.get("step") == "decide" else form, exc)
     return render_template("staff/review_task.html", task=task, form=form, decision=decision, problem=problem,
                            saved=saved, can_review=may(g.actor, Perm.REVIEW_CUSTOMERS, dept_id),
+                           names=people.names_by_email(ctx(), [task.submitted_by]),
                            can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id))
 
 

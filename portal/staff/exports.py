@@ -19,7 +19,7 @@ def export_request(dept_id: str):
     """Ask for the department's customers as CSV; the export job writes it within a minute."""
     form = ExportForm()
     if not form.validate_on_submit():
-        flash(_("Choose VIP, PREFERRED or QUALIFIED."), "error")
+        flash(_("Choose VIP, Preferred or Qualified."), "error")
         return redirect(url_for("staff.customer_list", dept_id=dept_id))
     try:
         export_jobs.request_customers(ctx(), dept_id, form.grade.data or None)

@@ -10,13 +10,14 @@ from wtforms import SelectChoice
 
 from portal.domain.grading import Grade, rank, scorecard_from_dict
 from portal.domain.roles import Perm, may
-from portal.services import customers, evaluations, grading, org, scorecards
+from portal.services import customers, evaluations, grading, org, people, scorecards
 from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors, first_message
 from portal.web.forms.scorecard import ScorecardEditorForm, editor_data
 from portal.web.forms.staff import AcceptForm, DeclineForm, EndStandingForm, GradeForm
+from portal.web.labels import status_label
 
 
 def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=None, problem=None):
@@ -24,13 +25,14 @@ def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=Non
     standing, found = page.standing, page.evaluations
     form = grade_form or GradeForm(grade=standing.grade)  # starts on the current grade, not on the best one
     form.evaluation_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {e.proposed}") for e in found]
+        SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {status_label(e.proposed)}") for e in found]
     return render_template(
         "staff/standing.html", standing=standing, dept=page.dept, evaluations=found,
         latest_points=json.loads(found[0].points) if found else {},
         latest_card=scorecard_from_dict(json.loads(found[0].card_definition)) if found else None,
         grade_form=form, end_form=end_form or EndStandingForm(prefix="end"), decline_form=DeclineForm(),
         proposals=page.proposals, products=page.products,
+        names=people.names_by_email(ctx(), [e.by for e in found] + [p.by for p in page.proposals]),
         quota=page.quota, priority=rank(Grade(standing.grade)), problem=problem,
         can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id), can_propose=may(g.actor, Perm.PROPOSE_GRADES, dept_id),
         can_evaluate=may(g.actor, Perm.EVALUATE, dept_id), last_visit=page.last_visit)
@@ -128,7 +130,7 @@ def evaluate(dept_id: str, customer_id: str):
             errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
         else:
             flash(_("Evaluated: %(total)s points, proposed grade %(grade)s.", total=f"{evaluation.total:g}",
-                    grade=evaluation.proposed), "success")
+                    grade=status_label(evaluation.proposed)), "success")
             return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
     return render_template("staff/evaluate.html", standing=standing, card=card, scope=scope, card_id=card_id,
                            product=product, values=values, hard=hard, errors=errors)
@@ -142,7 +144,7 @@ def grade_history(customer_id: str):
     page = grading.history_page(ctx(), customer_id, dept, request.args.get("cursor"))
     customer = customers.get_customer(ctx(), customer_id)
     return render_template("staff/grade_history.html", changes=page.items, cursor=page.cursor, dept=dept,
-                           customer=customer)
+                           customer=customer, names=people.names_by_email(ctx(), [c.by for c in page.items]))
 
 
 @bp.get("/scorecards")
@@ -150,8 +152,9 @@ def grade_history(customer_id: str):
 def scorecard_list():
     """The company default and the scorecards of the departments the user sees."""
     departments = [d.dept_id for d in org.list_departments(ctx()) if d.kind == "sales"]
-    return render_template("staff/scorecards.html", records=scorecards.visible(ctx(), departments),
-                           departments=departments)
+    records = scorecards.visible(ctx(), departments)
+    return render_template("staff/scorecards.html", records=records, departments=departments,
+                           names=people.names_by_email(ctx(), [r.updated_by for r in records]))
 
 
 @bp.route("/scorecards/<scope>/<card_id>", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from portal.domain.roles import Perm
 from portal.services import changes, customers, misconduct, outbox, people, ticket_reports, tickets
 from portal.services.access import authorize
 from portal.staff import bp
-from portal.web import csv_response, ctx, staff_required
+from portal.web import csv_response, ctx, dept_label, staff_required
 from portal.web import ticket_files as ticket_files_web
 from portal.web.forms import FORM_ERRORS, apply_errors, first_message
 from portal.web.forms.customer import ReplyForm
@@ -109,7 +109,7 @@ def sla(scope: str):
             flash(_("Saved."), "success")
             return redirect(url_for("staff.sla", scope=scope))
     return render_template("staff/form.html", form=form, problem=problem,
-                           title=_("Tickets: categories and times (%(s)s)", s=scope))
+                           title=_("Tickets: categories and times (%(s)s)", s=dept_label(scope)))
 
 
 @bp.route("/misconduct", methods=["GET", "POST"])

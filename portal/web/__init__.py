@@ -9,6 +9,7 @@ from functools import wraps
 from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, flash, g, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.adapters.clock import utc_now
@@ -149,3 +150,29 @@ def csv_response(filename: str, rows: Iterable[Iterable[object]]) -> Response:
     safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
     return Response(csv_text(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{safe_name}"'})
+
+
+def dept_label(dept_id: str) -> str:
+    """A department's name in the reader's language ("company": the Marketing Division); read once a request."""
+    from portal.adapters.uow import UnitOfWork
+    from portal.services.org import department_names
+    from portal.web.labels import TICKET_LABELS, localized_name
+
+    if dept_id == "company":
+        return str(TICKET_LABELS["company"])
+    if "dept_names" not in g:
+        g.dept_names = department_names(UnitOfWork(request_store()))
+    record = g.dept_names.get(dept_id)
+    return localized_name(record, str(get_locale())) if record else dept_id
+
+
+def product_label(dept_id: str, product_id: str) -> str:
+    """A product's name in the reader's language (the catalogue's read copy, read once a request)."""
+    from portal.adapters.uow import UnitOfWork
+    from portal.services.org import product_names
+    from portal.web.labels import localized_name
+
+    if "product_names" not in g:
+        g.product_names = product_names(UnitOfWork(request_store()))
+    record = g.product_names.get((dept_id, product_id))
+    return localized_name(record, str(get_locale())) if record else product_id

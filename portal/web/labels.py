@@ -28,8 +28,8 @@ STATUS_LABELS = {
     "reviewed": _l("Reviewed"),
     "refused": _l("Refused by the reviewer"),
     "superseded": _l("Replaced (history)"),
-    "QUALIFIED": _l("Qualified 合格"),
-    "PREFERRED": _l("Preferred 优选"),
+    "QUALIFIED": _l("Qualified"),
+    "PREFERRED": _l("Preferred"),
     "VIP": _l("VIP"),
     "proposal_open": _l("awaiting the leader"),
     "proposal_accepted": _l("accepted"),
@@ -39,7 +39,7 @@ CONDITION_LABELS = {
     "a": _l("(a) Independent civil liability: valid business licence and tax registration, or the medical "
             "institution's licences"),
     "b": _l("(b) Good commercial reputation"),
-    "c": _l("(c) Relationship set up by a signed purchase contract (购销合同)"),
+    "c": _l("(c) Relationship set up by a signed purchase contract"),
     "d": _l("(d) No record of illegal operation"),
     "e": _l("(e) Holds the licences to deal in or use the products concerned"),
     "f": _l("(f) Agrees to protect the brand"),
@@ -70,6 +70,14 @@ VISIT_LABELS = {
     "on_site": _l("On site"), "phone": _l("By phone"), "online": _l("Online"), "planned": _l("Planned"),
     "done": _l("Made"), "cancelled": _l("Cancelled"),
 }
+HOSPITAL_LEVEL_LABELS = {  # the customer's registered level is stored in its Chinese name (HOSPITAL_LEVELS)
+    "三级甲等": _l("Grade III A hospital"), "三级乙等": _l("Grade III B hospital"),
+    "三级丙等": _l("Grade III C hospital"), "二级甲等": _l("Grade II A hospital"),
+    "二级乙等": _l("Grade II B hospital"), "二级丙等": _l("Grade II C hospital"), "一级": _l("Grade I hospital"),
+    "未定级": _l("Hospital not graded"),
+}
+UNIT_LABELS = {"万元": _l("× 10,000 yuan"), "年": _l("years")}  # the default scorecard's units (other units: as typed)
+CAP_LABELS = {"late_payment": _l("Late payment on record"), "overdue_pickup": _l("Overdue pick-up on record")}
 SCALE_LABELS = {"large": _l("Large"), "medium": _l("Medium"), "small": _l("Small"), "micro": _l("Micro")}
 OUTCOME_LABELS = {"ok": _l("done"), "failed": _l("failed"), "refused": _l("refused")}
 
@@ -99,6 +107,29 @@ def application_status(app) -> str:
     if app.status == "submitted" and app.confirm_only:
         return status_label("awaiting_confirmation")
     return status_label(app.status)
+
+
+def hospital_level_label(level: str | None) -> str:
+    """A hospital level in the current language (the stored Chinese name when it is not a known level)."""
+    return str(HOSPITAL_LEVEL_LABELS.get(level or "", level or ""))
+
+
+def unit_label(unit: str | None) -> str:
+    """A scorecard unit in the current language (a unit MD typed stays as typed)."""
+    return str(UNIT_LABELS.get(unit or "", unit or ""))
+
+
+def cap_label(cap: str | None) -> str:
+    """A scorecard's hard criterion (GRD-2 b) by its name (one a scorecard added: as typed)."""
+    return str(CAP_LABELS.get(cap or "", cap or ""))
+
+
+def cycle_label(cycle_id: str) -> str:
+    """A review cycle ("2027H1") by its name: the first or second half of the year."""
+    if len(cycle_id) == 6 and cycle_id[:4].isdigit() and cycle_id[4:] in ("H1", "H2"):
+        half = _l("first half of %(year)s") if cycle_id[5] == "1" else _l("second half of %(year)s")
+        return str(half) % {"year": cycle_id[:4]}
+    return cycle_id
 
 
 def outcome_label(outcome: str) -> str:

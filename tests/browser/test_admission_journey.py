@@ -79,7 +79,7 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
     leader.goto(f"{portal_url}/staff/departments/ortho/applications")
     shot(leader, "14-queue")
     leader.click("text=上海仁康医疗器械有限公司")
-    leader.select_option("#assignee_id", label="李强 (骨科部长) · ortho.leader@demo.local")
+    leader.select_option("#assignee_id", label="李强 (骨科部长) · 部门领导")
     leader.get_by_role("button", name="指定", exact=True).click()
     leader.fill("#note", "工商登记、涉诉及行政处罚记录均已核查，无异常。")
     leader.get_by_role("button", name="记录背景调查").click()

@@ -199,7 +199,7 @@ def test_ADM_1_api_retail_customer_learns_its_documents_and_is_confirmed_by_the_
     assert needed == ["business-licence"]
     apply = {"dept_id": "rehab", "products": ["walker", "wheelchair"]}
     early = client.post("/api/v1/applications", headers=bearer(token), json=apply)
-    assert early.status_code == 422 and "business-licence" in early.get_json()["error"]["fields"]["documents"][0]
+    assert early.status_code == 422 and "营业执照" in early.get_json()["error"]["fields"]["documents"][0]
     for type_id in needed:
         assert _api_upload(client, token, customer_id, type_id)["status"] == "verified"
     created = client.post("/api/v1/applications", headers=bearer(token), json=apply)

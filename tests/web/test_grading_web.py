@@ -106,7 +106,7 @@ def test_grade_page_proposal_then_leader_accepts_and_history_shows_it(app):
     assert accepted.status_code == 302
     assert Standing.get("ortho", customers[0]).grade == "PREFERRED"
     history = leader.get(f"/staff/customers/{customers[0]}/grades").get_data(as_text=True)
-    assert "同意提议" in history and "ortho.leader@demo.local" in history
+    assert "同意提议" in history and "李强" in history  # the leader by name (issue 17 item 2), no longer by e-mail
     assert 'name="proposal_id" value="' + proposal_id not in leader.get(path).get_data(as_text=True)
 
 

@@ -36,7 +36,7 @@ class CompanyContactForm(PortalForm):
     mobile = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=20), MainlandMobile()])
     email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=100)],
-                         description=_l("Province and city, e.g. 上海市浦东新区"))
+                         description=_l("Province and city, e.g. Shanghai, Pudong New Area"))
     mailing_address = StringField(_l("Mailing address"), validators=[Optional(), Length(max=300)],
                                   description=_l("Where letters and goods go (the registered address is changed "
                                                  "by a change report)."))

@@ -21,7 +21,7 @@ from portal.domain.customers import HOSPITAL_LEVELS, CustomerType
 from portal.domain.passwords import MAX_LENGTH
 from portal.domain.tickets import MAX_ATTACHMENTS
 from portal.web.forms import PortalForm
-from portal.web.labels import SCALE_LABELS
+from portal.web.labels import HOSPITAL_LEVEL_LABELS, SCALE_LABELS
 from portal.web.validators import CreditCode, InvitationToken, Items, MainlandMobile, NewPassword, UploadIds
 
 KIND_CHOICES = [
@@ -42,11 +42,12 @@ class RegistrationForm(PortalForm):
                               description=_l("18 characters, as printed on the business licence."))
     kind = SelectField(_l("Customer type"), choices=KIND_CHOICES, validators=[DataRequired()], validate_choice=False)
     hospital_level = SelectField(_l("Hospital level (medical institutions)"),
-                                 choices=[SelectChoice("", "—")] + [SelectChoice(x, x) for x in HOSPITAL_LEVELS],
+                                 choices=[SelectChoice("", "—")]
+                                 + [SelectChoice(x, HOSPITAL_LEVEL_LABELS[x]) for x in HOSPITAL_LEVELS],
                                  validators=[Optional()], validate_choice=False)
     beds = IntegerField(_l("Beds (medical institutions)"), validators=[Optional(), NumberRange(min=0, max=100000)])
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=100)],
-                         description=_l("Province and city, e.g. 上海市浦东新区"))
+                         description=_l("Province and city, e.g. Shanghai, Pudong New Area"))
     industry = StringField(_l("Industry"), validators=[DataRequired(), Length(max=100)])
     scale = SelectField(_l("Scale"), choices=SCALE_CHOICES, validators=[DataRequired()])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=100)])
@@ -86,7 +87,7 @@ class UploadRequestForm(PortalForm):
     content_type = StringField(_l("File type"), validators=[Optional(), Length(max=100)])
     issue_date = DateField(_l("Issue date"), validators=[Optional()])
     expiry_date = DateField(_l("Expiry date"), validators=[Optional()])
-    long_term = BooleanField(_l("Long-term (长期)"))
+    long_term = BooleanField(_l("Long-term"))
 
 
 class AttachmentForm(PortalForm):
@@ -175,7 +176,7 @@ class ChangeReportForm(PortalForm):
 
     kind = SelectField(_l("Report"), choices=[
         SelectChoice("change", _l("A change to our registration")),
-        SelectChoice("cancellation", _l("Cancellation of our registration (注销)"))], validate_choice=False)
+        SelectChoice("cancellation", _l("Cancellation of our registration"))], validate_choice=False)
     name = StringField(_l("New company name"), validators=[Optional(), Length(max=200)])
     legal_representative = StringField(_l("New legal representative"), validators=[Optional(), Length(max=100)])
     address = StringField(_l("New registered address"), validators=[Optional(), Length(max=300)])

@@ -28,8 +28,8 @@ SPARE_ROWS = 2  # blank bands or choices offered under each indicator
 SPARE_INDICATORS = 1  # blank indicators offered at the end
 KINDS = [SelectChoice("number", _l("A number, scored by ranges")),
          SelectChoice("choice", _l("A choice, scored per answer"))]
-CAP_GRADES = [SelectChoice(Grade.QUALIFIED.value, _l("Qualified 合格")),
-              SelectChoice(Grade.PREFERRED.value, _l("Preferred 优选"))]
+CAP_GRADES = [SelectChoice(Grade.QUALIFIED.value, _l("Qualified")),
+              SelectChoice(Grade.PREFERRED.value, _l("Preferred"))]
 
 
 class BandForm(Form):

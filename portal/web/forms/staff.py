@@ -75,10 +75,10 @@ class ProductEditForm(VersionedForm):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     active = BooleanField(_l("On sale"))
     vip_discount = IntegerField(_l("VIP discount %"), validators=[Optional(), NumberRange(min=0, max=100)],
-                                description=_l("RGT-1 a: each grade buys at its own price."))
-    preferred_discount = IntegerField(_l("Preferred 优选 discount %"),
+                                description=_l("Each grade buys at its own price."))
+    preferred_discount = IntegerField(_l("Preferred discount %"),
                                       validators=[Optional(), NumberRange(min=0, max=100)])
-    qualified_discount = IntegerField(_l("Qualified 合格 discount %"),
+    qualified_discount = IntegerField(_l("Qualified discount %"),
                                       validators=[Optional(), NumberRange(min=0, max=100)])
 
 
@@ -149,8 +149,8 @@ class DocumentTypeForm(PortalForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-GRADE_CHOICES = [SelectChoice("VIP", "VIP"), SelectChoice("PREFERRED", _l("Preferred 优选")),
-                 SelectChoice("QUALIFIED", _l("Qualified 合格"))]
+GRADE_CHOICES = [SelectChoice("VIP", "VIP"), SelectChoice("PREFERRED", _l("Preferred")),
+                 SelectChoice("QUALIFIED", _l("Qualified"))]
 
 
 class GradeForm(PortalForm):
@@ -160,7 +160,7 @@ class GradeForm(PortalForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     evaluation_id = SelectField(_l("Evaluation behind it"), validators=[Optional()], validate_choice=False)
     override_reason = TextAreaField(
-        _l("Product limit override (QTA-3)"), validators=[Optional(), Length(max=2000)],
+        _l("Product limit override"), validators=[Optional(), Length(max=2000)],
         description=_l("Only when a product's limit would be exceeded: the written reason."))
     proposal_id = HiddenField()
 

@@ -42,7 +42,7 @@ def test_ADM_4_applying_without_required_documents_is_refused(fake):
     upload(ctx, "business-licence", fake=fake)
     with pytest.raises(Invalid) as exc:
         applications.submit(ctx, "ortho", ["bone-plate"])
-    assert "tax-registration" in str(exc.value.fields["documents"][0])
+    assert "税务登记证" in str(exc.value.fields["documents"][0])  # named, not by its id (issue 17 item 2)
     assert fake.repo(Applications).of_customer(ctx.actor.customer_id) == []
 
 
@@ -105,7 +105,7 @@ def test_ADM_1_review_free_customers_still_need_their_documents(fake, kind):
     _customer, ctx = register(fake, kind=kind)
     with pytest.raises(Invalid) as exc:
         applications.submit(ctx, "rehab", ["wheelchair"])
-    assert "business-licence" in str(exc.value.fields["documents"][0])
+    assert "营业执照" in str(exc.value.fields["documents"][0])
     assert fake.repo(Applications).of_customer(ctx.actor.customer_id) == []
 
 
@@ -149,7 +149,7 @@ def test_ADM_1_confirmation_is_refused_for_a_reviewed_type_and_when_documents_la
     later = fake.later(fake.ctx(REP), days=4)
     with pytest.raises(Invalid) as exc:
         applications.confirm(later, app_.app_id, app_.version)
-    assert "business-licence" in str(exc.value.fields["decision"][0])
+    assert "营业执照" in str(exc.value.fields["decision"][0])
     assert standing(fake, "ortho", customer.customer_id) is None
 
 

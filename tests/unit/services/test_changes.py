@@ -82,9 +82,9 @@ def test_OBL_1_cancellation_ends_the_standing_never_blocked_by_quota(fake):
     assert fake.repo(Customers).find(customer_id).cancelled is True
     assert fake.repo(ChangeTasks).find("ortho", task.task_id).status == "done"
     [left] = [c for c in fake.repo(GradeChanges).of_customer(customer_id) if c.kind == "left"]
-    assert left.reason == "OBL-1 注销: 客户已注销"
+    assert left.reason == "注销：客户已注销"
     [ended] = audit_of(fake, today(fake), "standing.ended")
-    assert json.loads(ended["detail"]) == {"grade": "QUALIFIED", "reason": "OBL-1 注销: 客户已注销"}
+    assert json.loads(ended["detail"]) == {"grade": "QUALIFIED", "reason": "注销：客户已注销"}
 
 
 def test_OBL_1_a_vip_leaving_fixes_a_department_over_quota(fake):

@@ -190,7 +190,7 @@ def test_QTA_3_product_limit_warns_and_the_leader_may_override_in_writing(world)
     grading.change(leader, "ortho", knee[0], "VIP", "优秀")
     with pytest.raises(Conflict) as exc:
         grading.change(leader, "ortho", knee[1], "VIP", "优秀")
-    assert "override_reason" in exc.value.fields and "knee-joint" in str(exc.value.message)
+    assert "override_reason" in exc.value.fields and "人工膝关节假体" in str(exc.value.message)  # by name, not id
     change = grading.change(leader, "ortho", knee[1], "VIP", "优秀", override_reason="战略客户，经部门会议同意")
     assert change.override_reason == "战略客户，经部门会议同意"
     assert counter(world, key="product#knee-joint") == (7, 2, 0)
