@@ -93,8 +93,8 @@ def _listing(ctx: Ctx, customer, scope: str, reason: str, expiry: date | None, s
     def head(uow):
         entry = records.BlacklistEntry(
             entry_id=str(ULID.from_datetime(ctx.now)), customer_id=customer_id, customer_name=customer.name,
-            scope=scope, active=True, reason=reason, listed_by=ctx.actor.email, listed_at=ctx.now,
-            expires_on=expiry.isoformat() if expiry else None)
+            scope=scope, active=True, reason=reason, listed_by=ctx.actor.email, listed_by_name=ctx.actor.name or None,
+            listed_at=ctx.now, expires_on=expiry.isoformat() if expiry else None)
         uow.repo(BlacklistLocks).take(customer_id, scope, entry.entry_id)
         uow.repo(BlacklistEntries).list(entry)
         audit.stage(uow, ctx, "blacklist.listed", target_type="customer", target_id=customer_id,

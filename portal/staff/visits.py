@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from portal.domain.roles import Perm, may
-from portal.services import grading, org, visits
+from portal.services import grading, org, people, visits
 from portal.staff import bp
 from portal.web import ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors
 from portal.web.forms.service import VisitForm, VisitOutcomeForm
+from portal.web.labels import role_label
 
 
 @bp.get("/departments/<dept_id>/visits")
@@ -29,9 +30,9 @@ def visit_plan(dept_id: str):
 def visit_new(dept_id: str, customer_id: str):
     """Plan a visit to a customer of the department (who goes, when, how, what for)."""
     standing = grading.get_standing(ctx(), dept_id, customer_id)
-    people = visits.assignees(ctx(), dept_id)
+    staff = visits.assignees(ctx(), dept_id)
     form = VisitForm()
-    form.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {u.email}") for u in people]
+    form.assignee_id.choices = [SelectChoice(u.user_id, f"{u.name} · {role_label(u.role)}") for u in staff]
     if request.method == "GET":
         form.assignee_id.data = ctx().actor.user_id
     problem = None
@@ -70,5 +71,6 @@ def visit(visit_id: str):
         else:
             flash(_("Visit recorded."), "success")
             return redirect(url_for("staff.visit_plan", dept_id=item.dept_id))
-    return render_template("staff/visit.html", item=item, form=form, problem=problem, made_now=made_now,
+    names = people.names_by_email(ctx(), [item.assignee_email, item.created_by, item.finished_by])
+    return render_template("staff/visit.html", item=item, form=form, problem=problem, made_now=made_now, names=names,
                            may_record=item.status == "planned" and may(ctx().actor, Perm.PROPOSE_GRADES, item.dept_id))

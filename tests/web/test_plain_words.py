@@ -41,12 +41,9 @@ EMAIL_PAGES = {
     "staff.department": "the department's staff list: how to reach each person, beside their name",
     "staff.audit_log": "the audit trail names the account that acted, as it was recorded (DESIGN rule 10)",
 }
-# Pages still showing who acted by the e-mail address the record keeps. This list may only shrink:
-# - the visit pages and the customer's timeline are rewritten on their own branch (issue 17 item 3: the visit plan
-#   by date, a complete timeline), which names the people there;
-# - the blacklist page reads every list MD sees within its 6 calls already (DESIGN rule 12): the listing person's
-#   name has to be kept with the entry when it is written, not looked up (two more calls: 8).
-PENDING_NAMES = {"staff.visit", "staff.visit_new", "staff.visit_plan", "staff.timeline", "staff.blacklist_page"}
+# Pages still showing who acted by the e-mail address the record keeps: none (the blacklist keeps the listing
+# person's name with the entry; visit pages look names up in two batched reads). This list may only shrink.
+PENDING_NAMES: set[str] = set()
 # Elements marked `data-raw` show a stored record as it is, on demand: only the audit page's details do.
 RAW_PAGES = {"staff.audit_log"}
 

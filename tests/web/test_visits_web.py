@@ -24,7 +24,9 @@ def test_issue_17_plan_page_lists_by_day_with_grade_badges_and_records_a_visit_o
     for customer, day in ((plain, tomorrow), (vip, later)):
         path = f"/staff/departments/ortho/customers/{customer.customer_id}/visits/new"
         page = rep.get(path).get_data(as_text=True)
-        assert "ortho.rep@demo.local" in page  # the planner is the default assignee
+        rep_id = user_id_of("ortho.rep@demo.local")
+        assert f'<option selected value="{rep_id}">' in page  # the planner is the default assignee
+        assert "ortho.rep@demo.local" not in page  # shown by name and role (issue 17), not by address
         saved = rep.post(path, data={"csrf_token": csrf_token(rep, path), "planned_on": day, "mode": "on_site",
                                      "purpose": "季度回访", "assignee_id": user_id_of("ortho.rep@demo.local")})
         assert saved.status_code == 302

@@ -73,6 +73,7 @@ class BlacklistEntry(BaseModel):
     active = BooleanAttribute(default=True)
     reason = UnicodeAttribute(default="")
     listed_by = UnicodeAttribute(default="")
+    listed_by_name = UnicodeAttribute(null=True)  # who listed it, by name, as pages show it (issue 17)
     listed_at = UTCDateTimeAttribute()
     expires_on = UnicodeAttribute(null=True)  # Asia/Shanghai day the ban ends (BLK-4); None: until lifted
     due_bucket = UnicodeAttribute(null=True)
