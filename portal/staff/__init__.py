@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from portal.staff import admission, dynamics, exports, grading, routes, search, tickets, visits  # noqa: E402,F401
+from portal.staff import admission, dynamics, eligibility, exports, grading, routes, search, tickets, visits  # noqa: E402,F401
