@@ -51,22 +51,21 @@ def eligibility_batch():
 
 
 @operation(bp, "/departments/<dept_id>/products/<product_id>/device-class", "PUT",
-           "MD sets a product's device class (I, II or III; send the product's version)", form=ProductClassForm,
+           "MD sets a product's device class (I, II or III)", form=ProductClassForm,
            response="Status", perm=Perm.MANAGE_DEVICE_CLASSES)
 def product_device_class(dept_id: str, product_id: str):
     """Set a product's class."""
     form = parse(ProductClassForm)
-    device_classes.set_product_class(ctx(), dept_id, product_id, form.device_class.data, form.version.data)
+    device_classes.set_product_class(ctx(), dept_id, product_id, form.device_class.data)
     return jsonify({"status": "ok"})
 
 
 @operation(bp, "/device-classes", "PUT",
            "MD sets the document type each licensed device class needs, for traders and for medical institutions "
-           "(send the version of the Marketing Division's record, as shown on the page)", form=ClassRulesForm,
+           "(each class and holder: a document type id)", form=ClassRulesForm,
            response="Status", perm=Perm.MANAGE_DEVICE_CLASSES)
 def device_class_rules():
     """Set the class rules."""
     form = parse(ClassRulesForm)
-    device_classes.set_class_rules(ctx(), {f.name: f.data for f in form if f.name.startswith("class_")},
-                                   form.version.data)
+    device_classes.set_class_rules(ctx(), {f.name: f.data for f in form if f.name.startswith("class_")})
     return jsonify({"status": "ok"})

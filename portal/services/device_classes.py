@@ -23,11 +23,10 @@ MD = "md"
 
 @dataclass(frozen=True)
 class DeviceClassPage:
-    """The catalogue (sales departments, products, document types), the class rules and the version they carry."""
+    """The catalogue (sales departments, products, document types) and the class rules."""
 
     catalogue: object
     rules: dict[str, dict[str, str]]
-    version: int
 
 
 def device_class_page(ctx: Ctx) -> DeviceClassPage:
@@ -35,7 +34,7 @@ def device_class_page(ctx: Ctx) -> DeviceClassPage:
     authorize(ctx, Perm.MANAGE_DEVICE_CLASSES, target="device_classes")
     catalogue = ctx.uow().repo(Catalogue).read()
     md = catalogue.department(MD)
-    return DeviceClassPage(catalogue, class_rules(md.device_classes if md else None), int(md.version or 0) if md else 0)
+    return DeviceClassPage(catalogue, class_rules(md.device_classes if md else None))
 
 
 def rule_field(device_class: str, holder: str) -> str:
@@ -43,8 +42,8 @@ def rule_field(device_class: str, holder: str) -> str:
     return f"class_{device_class.lower()}_{holder}"
 
 
-def set_product_class(ctx: Ctx, dept_id: str, product_id: str, device_class: str, version: int | None):
-    """MD sets a product's device class; a stale form is refused with Conflict."""
+def set_product_class(ctx: Ctx, dept_id: str, product_id: str, device_class: str):
+    """MD sets a product's device class (a change racing another is refused with Conflict)."""
     authorize(ctx, Perm.MANAGE_DEVICE_CLASSES, target=product_id)
     if device_class not in DEVICE_CLASSES:
         raise Invalid(fields={"device_class": [_l("Choose class I, II or III.")]})
@@ -52,8 +51,6 @@ def set_product_class(ctx: Ctx, dept_id: str, product_id: str, device_class: str
         product = uow.repo(Products).find(dept_id, product_id)
         if product is None:
             raise NotFound()
-        if version is None or int(version) != int(product.version or 0):
-            raise Conflict()
         before, product.device_class = product.device_class, device_class
         uow.repo(Products).save(product)
         audit.stage(uow, ctx, "product.device_class", target_type="product", target_id=product_id, dept_id=dept_id,
@@ -62,7 +59,7 @@ def set_product_class(ctx: Ctx, dept_id: str, product_id: str, device_class: str
     return product
 
 
-def set_class_rules(ctx: Ctx, chosen: dict[str, str], version: int | None) -> dict:
+def set_class_rules(ctx: Ctx, chosen: dict[str, str]) -> dict:
     """MD sets the document type each licensed class needs (traders; medical institutions); unknown types refused."""
     authorize(ctx, Perm.MANAGE_DEVICE_CLASSES, target="device_classes")
     with ctx.uow() as uow:
@@ -74,8 +71,6 @@ def set_class_rules(ctx: Ctx, chosen: dict[str, str], version: int | None) -> di
                     for h in (TRADER, INSTITUTION) if chosen.get(rule_field(c, h)) not in known}
         if problems:
             raise Invalid(fields=problems)
-        if version is None or int(version) != int(md.version or 0):
-            raise Conflict()
         before = class_rules(md.device_classes)
         rules = {c: {h: chosen[rule_field(c, h)] for h in (TRADER, INSTITUTION)} for c in LICENSED_CLASSES}
         md.device_classes = json.dumps(rules, sort_keys=True)

@@ -91,8 +91,6 @@ def _rules_form(page, formdata=None) -> ClassRulesForm:
             field.choices = [SelectChoice(t.type_id, localized_name(t, locale)) for t in page.catalogue.types]
             if formdata is None:
                 field.data = page.rules[c][h]
-    if formdata is None:
-        form.version.data = page.version
     return form
 
 
@@ -109,17 +107,16 @@ def device_classes_page():
             key = f"{d.dept_id}/{p.product_id}"
             form = ProductClassForm(formdata=request.form if target == key else None, prefix=key.replace("/", "-"))
             if target != key:
-                form.device_class.data, form.version.data = p.device_class, p.version
+                form.device_class.data = p.device_class
             forms[key] = (d, p, form)
     if request.method == "POST":
         try:
             if target == "rules" and rules.validate():
                 device_classes.set_class_rules(ctx(), {f.short_name: f.data for f in rules
-                                                       if f.short_name.startswith("class_")}, rules.version.data)
+                                                       if f.short_name.startswith("class_")})
             elif target in forms and forms[target][2].validate():
                 d, p, form = forms[target]
-                device_classes.set_product_class(ctx(), d.dept_id, p.product_id, form.device_class.data,
-                                                 form.version.data)
+                device_classes.set_product_class(ctx(), d.dept_id, p.product_id, form.device_class.data)
             else:
                 raise _Unsaved()
         except FORM_ERRORS as exc:

@@ -9,18 +9,17 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal.domain.selling import DEVICE_CLASSES
 from portal.web.forms import PortalForm
-from portal.web.forms.staff import VersionedForm
 
 CLASS_CHOICES = [SelectChoice(c, _l("Class %(c)s", c=c)) for c in DEVICE_CLASSES]
 
 
-class ProductClassForm(VersionedForm):
-    """MD sets one product's device class."""
+class ProductClassForm(PortalForm):
+    """MD sets one product's device class (the latest choice stands; each change audited with what it replaced)."""
 
     device_class = SelectField(_l("Device class"), choices=CLASS_CHOICES, validators=[DataRequired()])
 
 
-class ClassRulesForm(VersionedForm):
+class ClassRulesForm(PortalForm):
     """MD sets the document type each licensed class needs (choices: the document types, set by the view)."""
 
     class_iii_trader = SelectField(_l("Class III, trading companies"), validators=[DataRequired()],
