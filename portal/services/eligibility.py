@@ -66,6 +66,10 @@ class SaleAnswers:
 
 def may_we_sell(ctx: Ctx, customer_id: str, dept_id: str, product_id: str) -> SaleAnswers:
     """One answer (4 DynamoDB calls: one BatchGetItem, two Queries, the audit record); unknown records → 404."""
+    missing = {name: [_l("This field is required.")] for name, value in (("dept", dept_id), ("product", product_id))
+               if not value}
+    if missing:
+        raise Invalid(fields=missing)
     answers = _answer(ctx, [Question(customer_id, dept_id, product_id)], "eligibility.asked")
     if answers.answers[0].unknown:
         raise NotFound()
