@@ -18,7 +18,7 @@ def reason_text(reason, catalogue, locale: str | None = None) -> str:
     locale = locale or str(get_locale())
     p = reason.params
     kind = _names(catalogue, locale).get(p.get("type"), _("a required licence"))
-    expires = p.get("expires") or _("long-term (长期)")
+    expires = p.get("expires")
     texts = {
         "admitted": lambda: _("Admitted in the department for this product."),
         "not_admitted": lambda: _("Not admitted in this department."),
@@ -26,11 +26,13 @@ def reason_text(reason, catalogue, locale: str | None = None) -> str:
         "not_blacklisted": lambda: _("Not on the company's or the department's blacklist."),
         "blacklisted_company": lambda: _("On the company blacklist: no department may sell to this customer."),
         "blacklisted_department": lambda: _("On this department's blacklist."),
-        "licence_valid": lambda: _("%(kind)s valid today (until %(day)s).", kind=kind, day=expires),
+        "licence_valid": lambda: _("%(kind)s valid today (until %(day)s).", kind=kind, day=expires) if expires
+        else _("%(kind)s valid today (long-term).", kind=kind),
         "licence_missing": lambda: _("No verified %(kind)s.", kind=kind),
         "licence_expired": lambda: _("%(kind)s expired on %(day)s.", kind=kind, day=expires),
         "class_licence_valid": lambda: _("Class %(c)s product: %(kind)s valid today (until %(day)s).",
-                                         c=p.get("class"), kind=kind, day=expires),
+                                         c=p.get("class"), kind=kind, day=expires) if expires
+        else _("Class %(c)s product: %(kind)s valid today (long-term).", c=p.get("class"), kind=kind),
         "class_covered": lambda: _("Class %(c)s product: covered by the %(kind)s above.", c=p.get("class"),
                                    kind=kind),
         "class_needs_nothing": lambda: _("Class I product: no licence needed beyond the basic documents."),

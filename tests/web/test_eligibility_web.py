@@ -126,7 +126,7 @@ def test_one_answer_within_six_calls_and_every_answer_audited(client):
     token = bearer(api_token(client, ORTHO))
     with count_aws_calls() as calls:
         assert ask(client, token, customer.customer_id).status_code == 200
-    assert sum(v for k, v in calls.items() if k.startswith("dynamodb.")) <= 6 + 2  # + the token's session check
+    assert sum(v for k, v in calls.items() if k.startswith("dynamodb.")) <= 6  # DESIGN rule 12, the token check too
     client.post("/api/v1/eligibility:batch", headers=token,
                 json={"pairs": [{"customer": customer.customer_id, "department": "ortho", "product": "knee-joint"}]})
     events, _ = UnitOfWork().repo(AuditTrail).of_day(shanghai_day(datetime.now(SHANGHAI)), action="eligibility.",

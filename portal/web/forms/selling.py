@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from portal.domain.selling import DEVICE_CLASSES
 from portal.web.forms import PortalForm
 
-CLASS_CHOICES = [SelectChoice(c, _l("Class %(c)s", c=c)) for c in DEVICE_CLASSES]
+CLASS_LABELS = {"I": _l("Class I"), "II": _l("Class II"), "III": _l("Class III")}
+CLASS_CHOICES = [SelectChoice(c, CLASS_LABELS[c]) for c in DEVICE_CLASSES]
 
 
 class ProductClassForm(PortalForm):
