@@ -106,7 +106,9 @@ def decide(facts: Facts, product_id: str, dept_id: str, today: date) -> Answer:
         reason = _licence_reason(facts.class_licence, facts.validity, today, "class_licence_valid")
         reasons.append(Reason(reason.code, reason.ok, {**reason.params, "class": facts.device_class}))
     else:
-        reasons.append(Reason("class_covered", True, {"class": facts.device_class, "type": facts.class_licence}))
+        covered = _licence_reason(facts.class_licence, facts.validity, today, "class_covered").ok
+        reasons.append(Reason("class_covered" if covered else "class_not_covered", covered,
+                              {"class": facts.device_class, "type": facts.class_licence}))
     discount = None
     if facts.admitted and facts.grade:
         discount = int((facts.discounts or {}).get(facts.grade) or 0)

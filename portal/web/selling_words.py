@@ -35,6 +35,8 @@ def reason_text(reason, catalogue, locale: str | None = None) -> str:
         else _("Class %(c)s product: %(kind)s valid today (long-term).", c=p.get("class"), kind=kind),
         "class_covered": lambda: _("Class %(c)s product: covered by the %(kind)s above.", c=p.get("class"),
                                    kind=kind),
+        "class_not_covered": lambda: _("Class %(c)s product: needs the %(kind)s above.", c=p.get("class"),
+                                       kind=kind),
         "class_needs_nothing": lambda: _("Class I product: no licence needed beyond the basic documents."),
         "class_unset": lambda: _("The product's device class has not been set by the Marketing Division."),
         "price_tier": lambda: _("Grade %(grade)s: %(discount)s%% off the list price.",

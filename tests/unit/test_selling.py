@@ -49,7 +49,7 @@ def test_BLK_2_blacklisted_in_scope_is_a_no_naming_the_scope():
 def test_ADM_2_e_a_licence_that_expired_yesterday_is_a_no_today_and_valid_on_its_last_day():
     expiring = {**facts().validity, "device-trading-licence": Validity(date(2024, 1, 1), date(2026, 11, 27))}
     answer = decide(facts(validity=expiring), "bone-plate", "ortho", TODAY)
-    assert not answer.eligible and codes(answer) == ["licence_expired"]
+    assert not answer.eligible and codes(answer) == ["licence_expired", "class_not_covered"]
     assert decide(facts(validity=expiring), "bone-plate", "ortho", date(2026, 11, 27)).eligible
 
 
@@ -85,4 +85,5 @@ def test_ADM_2_e_rules_md_set_replace_the_defaults():
 def test_every_reason_is_given_not_only_the_first():
     answer = decide(facts(admitted=False, products=frozenset(), grade=None, blocked_scope="company", validity={}),
                     "bone-plate", "ortho", TODAY)
-    assert codes(answer) == ["not_admitted", "blacklisted_company", "licence_missing", "licence_missing"]
+    assert codes(answer) == ["not_admitted", "blacklisted_company", "licence_missing", "licence_missing",
+                             "class_not_covered"]

@@ -57,7 +57,7 @@ def test_ADM_2_e_no_the_day_after_the_licence_expires_and_yes_once_a_new_one_is_
     monkeypatch.setattr(portal.web, "utc_now", lambda: at_noon(today + timedelta(days=2)))
     token = bearer(api_token(client, ORTHO))
     expired = ask(client, token, customer.customer_id).get_json()
-    assert expired["eligible"] is False and codes(expired) == ["licence_expired"]
+    assert expired["eligible"] is False and codes(expired) == ["licence_expired", "class_not_covered"]
     assert any("医疗器械经营许可证" in r["text"] for r in expired["reasons"] if not r["ok"])
 
     upload(ctx, "device-trading-licence", issue_date=today, expiry_date=today + timedelta(days=800), long_term=False)
