@@ -30,6 +30,7 @@ BATCH_BODY = {
            "May the department sell the product to the customer today? Yes or no with every reason (admitted for "
            "the product, blacklists, licences valid today for the product's device class), the grade and its price "
            "tier; staff of that department or MD; audited", response="Eligibility", query=("dept", "product"),
+           required_query=("dept", "product"),
            perm=Perm.VIEW_CUSTOMERS)
 def eligibility_one(customer_id: str):
     """One answer."""

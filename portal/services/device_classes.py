@@ -60,17 +60,20 @@ def set_product_class(ctx: Ctx, dept_id: str, product_id: str, device_class: str
 
 
 def set_class_rules(ctx: Ctx, chosen: dict[str, str]) -> dict:
-    """MD sets the document type each licensed class needs (traders; medical institutions); unknown types refused."""
+    """MD sets the document type each licensed class needs (traders; medical institutions); an unknown type is
+    NotFound."""
     authorize(ctx, Perm.MANAGE_DEVICE_CLASSES, target="device_classes")
     with ctx.uow() as uow:
         md = uow.repo(Departments).find(MD)
         if md is None:
             raise NotFound()
         known = {t.type_id for t in uow.repo(Catalogue).read().types}
-        problems = {rule_field(c, h): [_l("Choose a document type.")] for c in LICENSED_CLASSES
-                    for h in (TRADER, INSTITUTION) if chosen.get(rule_field(c, h)) not in known}
+        fields = [rule_field(c, h) for c in LICENSED_CLASSES for h in (TRADER, INSTITUTION)]
+        problems = {f: [_l("Choose a document type.")] for f in fields if not chosen.get(f)}
         if problems:
             raise Invalid(fields=problems)
+        if any(chosen[f] not in known for f in fields):
+            raise NotFound()  # names a document type that does not exist (the page offers only those that do)
         before = class_rules(md.device_classes)
         rules = {c: {h: chosen[rule_field(c, h)] for h in (TRADER, INSTITUTION)} for c in LICENSED_CLASSES}
         md.device_classes = json.dumps(rules, sort_keys=True)

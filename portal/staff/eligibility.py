@@ -89,6 +89,7 @@ def _rules_form(page, formdata=None) -> ClassRulesForm:
         for h in (TRADER, INSTITUTION):
             field = getattr(form, device_classes.rule_field(c, h))
             field.choices = [SelectChoice(t.type_id, localized_name(t, locale)) for t in page.catalogue.types]
+            field.validate_choice = True  # the page offers the existing types: anything else is said at the field
             if formdata is None:
                 field.data = page.rules[c][h]
     return form
