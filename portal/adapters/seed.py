@@ -32,6 +32,9 @@ DEPARTMENTS = [
     ("rehab", "康复器具销售部", "Rehabilitation Equipment Sales", DepartmentKind.SALES),
 ]
 
+# Demo device classes: implants are Class III, the CPM device Class II, manual aids Class I (issue 18 item 4).
+DEVICE_CLASSES = {"cpm": "II", "wheelchair": "I", "walker": "I", "brace": "I"}
+
 PRODUCTS = {
     "ortho": [
         ("bone-plate", "锁定加压接骨板", "Locking compression bone plate"),
@@ -108,7 +111,8 @@ def seed_demo(settings, now: datetime, hash_password: Callable[[str], str], with
     for dept_id, items in PRODUCTS.items():
         for product_id, zh, en in items:
             writer.new(r.Product(dept_id=dept_id, product_id=product_id, name_zh=zh, name_en=en, created_at=now,
-                                 discounts={"VIP": 12, "PREFERRED": 6, "QUALIFIED": 0}, active=True, version=1))
+                                 discounts={"VIP": 12, "PREFERRED": 6, "QUALIFIED": 0}, active=True, version=1,
+                                 device_class=DEVICE_CLASSES.get(product_id, "III")))
     for email, name, role, dept_id in STAFF:
         _user(writer, email, r.User(user_id=str(uuid.uuid4()), email=email, name=name, kind="staff",
                                     role=role.value, dept_id=dept_id, password_hash=hash_password(DEMO_PASSWORD),

@@ -4,4 +4,17 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from portal.api import accounts, admission, dynamics, exports, grading, inbox, routes, search, security, tickets, visits  # noqa: E402,F401
+from portal.api import (  # noqa: E402,F401
+    accounts,
+    admission,
+    dynamics,
+    eligibility,
+    exports,
+    grading,
+    inbox,
+    routes,
+    search,
+    security,
+    tickets,
+    visits,
+)

@@ -173,6 +173,10 @@ SCHEMAS = {
                                  status={"type": "string", "enum": ["registered", "applied", "admitted",
                                                                     "blacklisted"]},
                                  grade=opt(GRADE))}), paged=True),
+    "Eligibility": obj(("customer", "department", "product", "eligible", "reasons"), customer=S, department=S,
+                       product=S, eligible=BOOL, grade=opt(GRADE), discount_percent=opt(INT),
+                       reasons={"type": "array", "items": obj(("code", "ok", "text"), code=S, ok=BOOL, text=S)}),
+    "EligibilityBatch": items_of(ref("Eligibility")),
     "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
                                    modes={"type": "object", "additionalProperties": {
                                        "type": "string", "enum": ["immediate", "digest", "off"]}}),
@@ -194,4 +198,6 @@ QUERY_PARAMS = {
           "description": "two or more characters of a name, or a credit code, mobile or e-mail"},
     "status": {"type": "string", "enum": ["registered", "applied", "admitted", "blacklisted"]},
     "kind": {"type": "string", "enum": ["enterprise", "medical", "retail", "internal"]},
+    "dept": {"type": "string", "minLength": 1, "maxLength": 64, "description": "the department asking"},
+    "product": {"type": "string", "minLength": 1, "maxLength": 64, "description": "the product's id"},
 }

@@ -31,6 +31,7 @@ class Operation:
     perm: object = None
     body: dict | None = None  # a JSON schema, for bodies that are not flat forms
     query: tuple[str, ...] = field(default_factory=tuple)
+    required_query: tuple[str, ...] = ()  # those of `query` the operation cannot answer without (422 when absent)
     errors: tuple[int, ...] = ()  # answers besides those every operation of its kind may give
 
     def body_schema(self) -> dict | None:
@@ -62,7 +63,7 @@ def operation(bp, rule: str, method: str, summary: str, **kwargs):
     op = Operation(rule, method, summary, **kwargs)
 
     def decorator(view):
-        guarded = _with_checked_query(view, op.query) if op.query else view
+        guarded = _with_checked_query(view, op.query, op.required_query) if op.query else view
         if op.perm is not None:
             guarded = staff_required(op.perm)(guarded)
         elif op.auth:
@@ -74,11 +75,12 @@ def operation(bp, rule: str, method: str, summary: str, **kwargs):
     return decorator
 
 
-def _with_checked_query(view, names: tuple[str, ...]):
-    from portal.api.validation import query_value
+def _with_checked_query(view, names: tuple[str, ...], required: tuple[str, ...] = ()):
+    from portal.api.validation import query_value, required_query
 
     @wraps(view)
     def wrapper(*args, **kwargs):
+        required_query(required)
         for name in names:
             query_value(name, QUERY_PARAMS[name])
         return view(*args, **kwargs)
@@ -97,6 +99,8 @@ def _parameters(op: Operation) -> list[dict]:
     for name in op.query:
         schema = {k: v for k, v in QUERY_PARAMS[name].items() if k != "description"}
         param = {"name": name, "in": "query", "schema": schema}
+        if name in op.required_query:
+            param["required"] = True
         if "description" in QUERY_PARAMS[name]:
             param["description"] = QUERY_PARAMS[name]["description"]
         params.append(param)

@@ -95,6 +95,13 @@ def form_data(body: dict) -> MultiDict:
     return data
 
 
+def required_query(names: tuple[str, ...]) -> None:
+    """422 naming each required query parameter that is absent."""
+    missing = {name: [_l("This field is required.")] for name in names if not request.args.getlist(name)}
+    if missing:
+        raise Invalid(fields=missing)
+
+
 def query_value(name: str, schema: dict):
     """A query parameter given at most once, converted to its schema's type and checked; None when absent."""
     values = request.args.getlist(name)

@@ -52,6 +52,7 @@ class Perm(StrEnum):
     RUN_JOBS = "run_jobs"
     RESET_TWO_FACTOR = "reset_two_factor"
     VIEW_REGISTER = "view_register"
+    MANAGE_DEVICE_CLASSES = "manage_device_classes"
 
 
 ALL_STAFF = frozenset(Role)
@@ -76,6 +77,7 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     # issue 17: a person confirms a document's content (已审核): MD, or a department the customer deals with
     Perm.REVIEW_DOCUMENTS: frozenset({Role.MD, Role.DM, Role.CLERK, Role.REP}),
     Perm.MANAGE_DOCUMENT_TYPES: frozenset({Role.MD}),
+    Perm.MANAGE_DEVICE_CLASSES: frozenset({Role.MD}),  # issue 18 item 4: each product's class, each class's licence
     Perm.MANAGE_SCORECARDS: frozenset({Role.MD, Role.DM}),  # GRD-5: MD the company default, leaders their own
     Perm.MANAGE_COMPANY_STANDARDS: frozenset({Role.MD}),  # the company default scorecard
     Perm.EVALUATE: frozenset({Role.DM, Role.CLERK, Role.REP}),

@@ -4,4 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from portal.staff import admission, documents, dynamics, exports, grading, routes, search, tickets, visits  # noqa: E402,F401
+from portal.staff import (  # noqa: E402,F401
+    admission,
+    documents,
+    dynamics,
+    eligibility,
+    exports,
+    grading,
+    routes,
+    search,
+    tickets,
+    visits,
+)

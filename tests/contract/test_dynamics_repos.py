@@ -144,6 +144,7 @@ def test_change_tasks_misconduct_reports_and_other_areas_records(uow):
     record = uow.repo(Customers).find("c1")
     assert (record.name, record.version) == ("新名", 5)
     assert uow.repo(CreditCodes).owner("X1") == "c1" and uow.repo(CreditCodes).owner("X2") is None
+    assert uow.repo(CreditCodes).owners(["X1", "X2", "X1", ""]) == {"X1": "c1"}  # issue 18 item 4: batch lines
     assert uow.repo(Users).emails_of("qa", {"dm"}) == ["dm@x.cn"]
     assert uow.repo(Documents).find("d1").status == "verified"
 

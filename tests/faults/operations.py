@@ -24,8 +24,10 @@ from portal.services import (
     changes,
     colleagues,
     customers,
+    device_classes,
     document_review,
     documents,
+    eligibility,
     evaluations,
     export_jobs,
     grading,
@@ -596,4 +598,16 @@ OPERATIONS: list[Operation] = [
               job(lambda e: __import__("functions.write_exports").write_exports.run(e), timedelta(days=8))),
     Operation("job_daily_reminders", _reminders_due,
               job(lambda e: __import__("functions.daily_reminders").daily_reminders.run(e))),
+    # --- may we sell? (issue 18 item 4): MD's device classes, and the audited answers ---
+    Operation("device_class_set", lambda w: None,
+              lambda w, _s: device_classes.set_product_class(w.ctx(MD), "rehab", "walker", "II")),
+    Operation("device_class_rules", lambda w: None,
+              lambda w, _s: device_classes.set_class_rules(w.ctx(MD), {
+                  "class_iii_trader": "device-trading-licence", "class_iii_medical": "medical-institution-licence",
+                  "class_ii_trader": "device-trading-licence", "class_ii_medical": "medical-institution-licence"})),
+    Operation("eligibility_asked", lambda w: _standing_customer(w)[0],
+              lambda w, c: eligibility.may_we_sell(w.ctx(REP), c, "ortho", "bone-plate")),
+    Operation("eligibility_batch", lambda w: _standing_customer(w)[0],
+              lambda w, c: eligibility.may_we_sell_batch(w.ctx(MD), [
+                  eligibility.Question(c, "ortho", "bone-plate"), eligibility.Question(c, "rehab", "walker")])),
 ]

@@ -114,6 +114,9 @@ EXPECTED = {
     "api.document_review": ORTHO_PROSPECTS,
     # issue 17: files uploaded while a ticket is written (customers only; staff attach once it exists)
     "customer.ticket_draft_request": CUSTOMER, "api.ticket_upload_create": CUSTOMER,
+    # issue 18 item 4: may we sell? for every staff member (each in its own department, MD anywhere); MD's classes
+    "staff.eligibility_page": STAFF, "api.eligibility_one": STAFF, "api.eligibility_batch": STAFF,
+    "staff.device_classes_page": MD, "api.product_device_class": MD, "api.device_class_rules": MD,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
@@ -150,6 +153,7 @@ PAGE_CONTENT_ERRORS = {
     "inbox.mark_read POST": 404,
     "staff.export_download GET": 404,  # the walked export id is nobody's (someone else's is a 404 too)
     "api.export_get GET": 404,
+    "api.eligibility_one GET": 422,  # the walk sends no `dept` and `product`: the API names them
 }
 
 

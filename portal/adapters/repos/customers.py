@@ -82,6 +82,11 @@ class CreditCodes(Repo):
         claim = self.get(self._claim(code)) if code else None
         return claim.owner_id if claim else None
 
+    def owners(self, codes: list[str]) -> dict[str, str]:
+        """Credit code -> the id of the customer registered with it, for those registered (one BatchGetItem)."""
+        found = self.many(sorted({(self._claim(c),) for c in codes if c}))
+        return {claim.key.removeprefix("uscc#"): claim.owner_id for claim in found}
+
     def claim(self, code: str, customer_id: str) -> None:
         """Stage the claim of a credit code (tag "credit_code" if it is taken)."""
         self.add(records.Unique(key=self._claim(code), owner_id=customer_id), tag="credit_code")

@@ -29,6 +29,7 @@ class Department(BaseModel):
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
     catalogue = UnicodeAttribute(null=True)  # only on the item "~catalogue": the read copy (repos/catalogue.py)
+    device_classes = UnicodeAttribute(null=True)  # only on "md": the licence each device class needs (JSON)
 
 
 class Product(BaseModel):
@@ -46,4 +47,5 @@ class Product(BaseModel):
     active = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
     discounts = MapAttribute(null=True)  # RGT-1 a: grade -> discount percent, e.g. {"VIP": 12}
+    device_class = UnicodeAttribute(null=True)  # "I" | "II" | "III" (issue 18 item 4), set by MD
     version = VersionAttribute()
