@@ -121,6 +121,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         VISIT_LABELS,
         application_status,
         cap_label,
+        category_label,
         cycle_label,
         document_status,
         file_size,
@@ -175,7 +176,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "dept_label": dept_label, "product_label": product_label,
                 "visit_label": lambda key: str(VISIT_LABELS.get(key, key)), "file_size": file_size,
                 "hospital_level_label": hospital_level_label, "unit_label": unit_label, "cycle_label": cycle_label,
-                "cap_label": cap_label,
+                "cap_label": cap_label, "category_label": lambda text: category_label(text, locale),
                 "name_of": lambda record: localized_name(record, locale),
                 "other_name_of": lambda record: other_name(record, locale)}
 

@@ -73,9 +73,11 @@ CUSTOMERS = {  # department -> (name, grade, product); the first ortho one has t
 }
 
 TICKET_CATEGORIES = {
-    "company": ["销售过程异议", "业务员违规"],
-    "ortho": ["产品质量", "交货延迟", "售后维修", "价格与结算"],
-    "rehab": ["产品质量", "配送安装", "使用培训", "价格与结算"],
+    "company": ["销售过程异议 | Objection to the sales process", "业务员违规 | Misconduct of a salesperson"],
+    "ortho": ["产品质量 | Product quality", "交货延迟 | Late delivery", "售后维修 | After-sales repair",
+              "价格与结算 | Prices and settlement"],
+    "rehab": ["产品质量 | Product quality", "配送安装 | Delivery and installation", "使用培训 | Training in use",
+              "价格与结算 | Prices and settlement"],
 }
 
 

@@ -23,7 +23,7 @@ from portal.web.forms.customer import (
     ReplyForm,
     TicketForm,
 )
-from portal.web.labels import localized_name
+from portal.web.labels import category_label, localized_name
 
 
 def _name(names: dict, dept_id: str) -> str:
@@ -40,7 +40,7 @@ def ticket_list():
     form.dept_id.choices = [SelectChoice(d, _name(names, d)) for d in dealing] + [
         SelectChoice("company", _("The company (Marketing Division) — about a department's sales process"))]
     form.category.choices = [SelectChoice("", "—")] + [
-        SelectChoice(f"{d}:{c}", f"{_name(names, d)} · {c}")
+        SelectChoice(f"{d}:{c}", f"{_name(names, d)} · {category_label(c, str(get_locale()))}")
         for d in dealing for c in tickets.categories_of(d)]
     problem = None
     if form.validate_on_submit():

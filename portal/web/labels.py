@@ -150,6 +150,13 @@ def localized_name(record, locale: str) -> str:
     return record.name_en if locale == "en" and record.name_en else record.name_zh
 
 
+def category_label(text: str, locale: str) -> str:
+    """A ticket category as its department wrote it: "中文" or "中文 | English" (CMP-2), in the reader's language
+    (the Chinese name when no English one was given)."""
+    zh, sep, en = (text or "").partition("|")
+    return en.strip() if locale == "en" and sep and en.strip() else zh.strip()
+
+
 def other_name(record, locale: str) -> str:
     """The same name in the other language, shown beside it."""
     return record.name_zh if locale == "en" else record.name_en

@@ -183,7 +183,7 @@ def _before_the_backfill(world):
     from tests.unit.services.test_backfill import forget_markers
 
     _ticket(world)
-    _ticket(world, category="产品质量")
+    _ticket(world, category="产品质量 | Product quality")
     _listed(world)
     forget_markers(world)
 

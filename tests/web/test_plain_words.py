@@ -219,6 +219,9 @@ class Findings:
         self.words = vocabulary()
         coded = {c for c in self.codes if "_" in c or c.isupper()} - (self.words["zh"] & self.words["en"])
         self.words = {lang: words - coded for lang, words in self.words.items()}  # "VIP" is a name in both
+        # Roman numerals are English words: the device classes' own names ("Class III" = 第三类, which the Chinese
+        # pages must say) and hospital grades ("Grade III A hospital"); on a Chinese page "III" stays a code.
+        self.words["en"] |= {"I", "II", "III"}
         english = [s for item in items for s in _english(item)]  # names in the data ("Manual wheelchair")
         self.words["en"] |= {t.lower() for text in english for t in TOKEN.findall(text)}
         typed = {s.strip() for item in items

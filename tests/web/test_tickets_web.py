@@ -234,3 +234,31 @@ def test_CMP_1_md_enters_a_hotline_complaint_as_a_company_ticket(app):
     leader = app.test_client()
     sign_in(leader, "leader@demo.local")
     assert leader.get(path).status_code == 403
+
+
+def test_CMP_2_a_category_may_carry_its_english_name_and_each_language_shows_its_own(app):
+    leader = app.test_client()
+    sign_in(leader, "ortho.leader@demo.local")
+    token = csrf_token(leader, "/staff/sla/ortho")
+    ok = leader.post("/staff/sla/ortho", data={"csrf_token": token, "categories": "交货延迟 | Late delivery\n质量",
+                                               "responsible_role": "rep", "first_response_days": "1",
+                                               "resolution_days": "4", "autoclose_days": "7"})
+    assert ok.status_code == 302
+    customer, _ctx = register(email="cat2@kangjian.cn")
+    standing(customer)
+    client = app.test_client()
+    sign_in(client, "cat2@kangjian.cn")
+    zh = client.get("/customer/tickets").get_data(as_text=True)
+    assert re.search(r'value="ortho:交货延迟 \| Late delivery">[^<]*· 交货延迟</option>', zh)
+    assert "Late delivery</option>" not in zh
+    client.get("/lang/en")
+    en = client.get("/customer/tickets").get_data(as_text=True)
+    assert re.search(r'value="ortho:交货延迟 \| Late delivery">[^<]*· Late delivery</option>', en)
+    assert re.search(r'value="ortho:质量">[^<]*· 质量</option>', en)  # no English name given: the Chinese one
+    token = csrf_token(client, "/customer/tickets")
+    filed = client.post("/customer/tickets", data={"csrf_token": token, "dept_id": "ortho", "kind": "complaint",
+                                                   "category": "ortho:交货延迟 | Late delivery", "subject": "延迟",
+                                                   "description": "x"})
+    assert filed.status_code == 302
+    report = leader.get("/staff/reports?scope=ortho&days=30").get_data(as_text=True)
+    assert '<span class="quota-label">交货延迟</span>' in report

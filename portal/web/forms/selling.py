@@ -37,7 +37,7 @@ class EligibilityForm(PortalForm):
     """One question: a customer (by its credit code), a department and one of its products."""
 
     customer = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=32)],
-                           description=_l("The customer's 18-character 统一社会信用代码."))
+                           description=_l("The customer's 18-character unified social credit code."))
     department = SelectField(_l("Department"), validators=[DataRequired()], validate_choice=False)
     product = SelectField(_l("Product"), validators=[DataRequired()], validate_choice=False)
 

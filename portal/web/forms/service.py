@@ -34,7 +34,9 @@ class StepForm(PortalForm):
 class SlaForm(PortalForm):
     """CMP-2: categories, the responsible role and the working days allowed (shorter for VIP, RGT-2)."""
 
-    categories = TextAreaField(_l("Categories (one per line)"), validators=[Optional(), Length(max=2000)])
+    categories = TextAreaField(_l("Categories (one per line)"), validators=[Optional(), Length(max=2000)],
+                               description=_l("Give the English name after a bar, for English pages: "
+                                              "Chinese name | Late delivery"))
     responsible_role = SelectField(_l("Responsible"), choices=[SelectChoice("rep", _l("Sales representative")),
                                                                SelectChoice("clerk", _l("Sales administrator")),
                                                                SelectChoice("dm", _l("Department leader")),

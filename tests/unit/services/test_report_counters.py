@@ -37,8 +37,8 @@ def test_the_ticket_report_from_counters_is_the_report_counted_ticket_by_ticket(
             ticket = tickets.file(staff, dept, kind, f"工单{n}", "内容", customer_id=customer_id,
                                   channel=rng.choice(("hotline", "in_person", "email")))
         else:
-            ticket = tickets.file(_at(ctx, when), dept, kind, f"工单{n}", "内容",
-                                  category="产品质量" if dept == "ortho" and rng.random() < 0.5 else None)
+            category = "产品质量 | Product quality" if dept == "ortho" and rng.random() < 0.5 else None
+            ticket = tickets.file(_at(ctx, when), dept, kind, f"工单{n}", "内容", category=category)
         filed.append((ticket, ctx, when, dept))
     for ticket, ctx, when, dept in filed:  # some resolved (in time or late), closed with a rating, reopened
         if dept == "company" or rng.random() < 0.3:

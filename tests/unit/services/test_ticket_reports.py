@@ -15,7 +15,7 @@ MD, LEADER, REP = "md.admin@demo.local", "ortho.leader@demo.local", "ortho.rep@d
 def test_REL_5_CMP_3_report_counts_kinds_hit_rate_satisfaction_and_repeat_complainers(fake):
     repeat_id, repeat = customer(fake, name="重复投诉有限公司")
     _o, once = customer(fake, name="偶尔投诉有限公司")
-    first = tickets.file(repeat, "ortho", "complaint", "第一次", "质量问题", category="产品质量")
+    first = tickets.file(repeat, "ortho", "complaint", "第一次", "质量问题", category="产品质量 | Product quality")
     tickets.file(fake.later(repeat, seconds=1), "ortho", "complaint", "第二次", "又有问题")
     tickets.file(once, "ortho", "service", "维修", "故障")
     tickets.file(fake.ctx("ortho.clerk@demo.local"), "ortho", "complaint", "电话投诉", "x", customer_id=repeat_id,
@@ -28,7 +28,7 @@ def test_REL_5_CMP_3_report_counts_kinds_hit_rate_satisfaction_and_repeat_compla
     assert report.total == 4
     assert dict(report.by_kind) == {"complaint": 3, "service": 1}
     assert dict(report.by_channel) == {"portal": 3, "hotline": 1}
-    assert report.by_category["产品质量"] == 1 and report.by_category["—"] == 3
+    assert report.by_category["产品质量 | Product quality"] == 1 and report.by_category["—"] == 3
     assert (report.resolved, report.sla_hit_rate, report.satisfaction) == (1, 100.0, 4.0)
     assert report.repeat_complainers == [("重复投诉有限公司", 3)]
     rows = ticket_reports.csv_rows(report)
