@@ -41,21 +41,8 @@ def stage(uow, ctx: Ctx, dept_id: str, kind: str, target: str, roles: list[str] 
 
 def deliver(ctx: Ctx, message, run) -> None:
     """Tell the members a fan-out message names, after those told already; then it is sent (once)."""
-    attempt = int(message.attempts or 0) + 1
-    try:
-        if attempt > outbox.MAX_ATTEMPTS:
-            with ctx.uow() as uow:
-                uow.repo(Outbox).give_up(message, ctx.now)
-                uow.commit()
-            run.given_up.append(message.message_id)
-            return
-        with ctx.uow() as uow:
-            claimed = uow.repo(Outbox).claim(message, attempt, ctx.now + outbox.pause_after(attempt))
-            uow.commit()
-    except WriteConflict:
-        return  # another run took it
-    except Unavailable:
-        run.failed.append(message.message_id)
+    claimed = outbox.claim(ctx, message, run)
+    if claimed is None:
         return
     spec = json.loads(message.body or "{}")
     try:

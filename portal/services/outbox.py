@@ -131,7 +131,9 @@ def deliver_locally() -> DeliveryRun | None:
         return None
 
 
-def _deliver(ctx: Ctx, message, run: DeliveryRun) -> None:
+def claim(ctx: Ctx, message, run: DeliveryRun):
+    """Claim a due message for this run (its next attempt, paused by the backoff), or give it up after
+    MAX_ATTEMPTS; None when there is nothing to send now (given up, another run took it, the store unavailable)."""
     attempt = int(message.attempts or 0) + 1
     try:
         if attempt > MAX_ATTEMPTS:
@@ -139,14 +141,22 @@ def _deliver(ctx: Ctx, message, run: DeliveryRun) -> None:
                 uow.repo(Outbox).give_up(message, ctx.now)
                 uow.commit()
             run.given_up.append(message.message_id)
-            return
+            return None
         with ctx.uow() as uow:
             claimed = uow.repo(Outbox).claim(message, attempt, ctx.now + pause_after(attempt))
             uow.commit()
     except WriteConflict:
-        return  # another run took it
+        return None  # another run took it
     except Unavailable:
         run.failed.append(message.message_id)  # still due as it was
+        return None
+    return claimed
+
+
+def _deliver(ctx: Ctx, message, run: DeliveryRun) -> None:
+    attempt = int(message.attempts or 0) + 1
+    claimed = claim(ctx, message, run)
+    if claimed is None:
         return
     try:
         provider_id = channels.get(message.channel).send(message.to, message.subject, message.body or "",
