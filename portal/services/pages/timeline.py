@@ -58,9 +58,11 @@ class Timeline:
 
 def _entry(event, own_view: bool) -> Entry:
     detail = json.loads(event.detail) if event.detail else {}
+    who = None if event.actor_key in ("anonymous", "system", None) else event.actor_name
     if own_view and event.action.startswith(("blacklist.", "standing.", "customer.")):
         detail = {k: v for k, v in detail.items() if k not in CUSTOMER_HIDDEN}
-    who = None if event.actor_key in ("anonymous", "system", None) else event.actor_name
+        if not event.action.startswith("customer."):
+            who = None  # the customer learns that and where, not who decided (BLK-7 keeps that for staff)
     return Entry(event.at, event.action, detail, who, event.dept_id, event.actor_key == "system")
 
 

@@ -68,6 +68,9 @@ def test_issue_17_the_customer_sees_its_own_history_but_not_what_is_staff_only(f
     assert not {"grade.proposed", "visit.planned", "incident.recorded"} & set(actions)
     listed = next(e for e in own.events if e.action == "blacklist.listed")
     assert "reason" not in listed.detail and listed.detail["scope"] == "ortho"  # BLK: that it is listed, where
+    assert listed.who is None  # not who decided it
+    staff_view = timeline.customer_timeline(fake.ctx(MD), customer_id).events
+    assert next(e for e in staff_view if e.action == "blacklist.listed").who  # staff see who listed it
     assert all("内部" not in str(e.detail) for e in own.events)  # no internal notes, reasons or descriptions
     other_id, other = customer(fake)
     assert customer_id not in {e.detail.get("customer") for e in timeline.own_timeline(other).events}
