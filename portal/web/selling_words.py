@@ -8,6 +8,12 @@ from flask_babel import gettext as _
 
 from portal.web.labels import localized_name, status_label
 
+CLASS_NUMERALS = {"I": "一", "II": "二", "III": "三"}  # 第三类医疗器械: Chinese says the class in Chinese numerals
+
+
+def _class(value, locale: str) -> str:
+    return CLASS_NUMERALS.get(value, value or "") if locale == "zh" else (value or "")
+
 
 def _names(catalogue, locale: str) -> dict:
     return {t.type_id: localized_name(t, locale) for t in catalogue.types}
@@ -19,6 +25,7 @@ def reason_text(reason, catalogue, locale: str | None = None) -> str:
     p = reason.params
     kind = _names(catalogue, locale).get(p.get("type"), _("a required licence"))
     expires = p.get("expires")
+    cls = _class(p.get("class"), locale)
     texts = {
         "admitted": lambda: _("Admitted in the department for this product."),
         "not_admitted": lambda: _("Not admitted in this department."),
@@ -31,11 +38,11 @@ def reason_text(reason, catalogue, locale: str | None = None) -> str:
         "licence_missing": lambda: _("No verified %(kind)s.", kind=kind),
         "licence_expired": lambda: _("%(kind)s expired on %(day)s.", kind=kind, day=expires),
         "class_licence_valid": lambda: _("Class %(c)s product: %(kind)s valid today (until %(day)s).",
-                                         c=p.get("class"), kind=kind, day=expires) if expires
-        else _("Class %(c)s product: %(kind)s valid today (long-term).", c=p.get("class"), kind=kind),
-        "class_covered": lambda: _("Class %(c)s product: covered by the %(kind)s above.", c=p.get("class"),
+                                         c=cls, kind=kind, day=expires) if expires
+        else _("Class %(c)s product: %(kind)s valid today (long-term).", c=cls, kind=kind),
+        "class_covered": lambda: _("Class %(c)s product: covered by the %(kind)s above.", c=cls,
                                    kind=kind),
-        "class_not_covered": lambda: _("Class %(c)s product: needs the %(kind)s above.", c=p.get("class"),
+        "class_not_covered": lambda: _("Class %(c)s product: needs the %(kind)s above.", c=cls,
                                        kind=kind),
         "class_needs_nothing": lambda: _("Class I product: no licence needed beyond the basic documents."),
         "class_unset": lambda: _("The product's device class has not been set by the Marketing Division."),

@@ -205,3 +205,18 @@ def test_md_sets_product_classes_and_class_rules_audited_others_may_not(client):
                                                          **{f"rules-{k}": v for k, v in rules.items()},
                                                          "rules-class_iii_trader": "nonsense"})
     assert refused.status_code == 200 and 'id="rules-class_iii_trader-error"' in refused.get_data(as_text=True)
+
+
+def test_issue_18_a_device_class_is_said_in_each_language_s_numerals(app):
+    from types import SimpleNamespace
+
+    from portal.web.selling_words import reason_text
+
+    reason = SimpleNamespace(code="class_covered", params={"class": "III", "type": "device-trading-licence"})
+    catalogue = SimpleNamespace(types=[])
+    with app.test_request_context("/"):
+        zh = reason_text(reason, catalogue, "zh")
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        en = reason_text(reason, catalogue, "en")
+    assert zh.startswith("第三类产品") and "III" not in zh
+    assert en.startswith("Class III product")
