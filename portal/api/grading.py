@@ -14,6 +14,7 @@ from portal.api.validation import checked_body, parse
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
 from portal.services import customers, evaluations, grading, scorecards
+from portal.services.pages import timeline as timeline_pages
 from portal.web import ctx
 from portal.web.forms import FreeText, PortalForm
 from portal.web.forms.staff import GradeForm
@@ -166,6 +167,28 @@ def grade_history(customer_id: str):
     """A customer's grade history (its own users, or staff per SEC-1)."""
     page = grading.history_page(ctx(), customer_id, cursor=request.args.get("cursor"))
     return jsonify({"items": [change_json(c) for c in page.items], "cursor": page.cursor})
+
+
+def _timeline_json(page) -> dict:
+    return {"items": [{"at": e.at.isoformat(), "action": e.action, "detail": e.detail, "who": e.who,
+                       "department": e.dept_id, "automatic": e.automatic} for e in page.events],
+            "cursor": page.cursor}
+
+
+@operation(bp, "/customers/<customer_id>/timeline", "GET",
+           "Issue 17: every audited change of a customer's records in the departments the caller sees (staff per "
+           "SEC-1), newest first, a page at a time", response="Timeline", query=("cursor",))
+def customer_timeline(customer_id: str):
+    """A customer's timeline, as the staff page shows it."""
+    return jsonify(_timeline_json(timeline_pages.customer_timeline(ctx(), customer_id, request.args.get("cursor"))))
+
+
+@operation(bp, "/timeline", "GET", "Issue 17: the caller's own company's timeline (what concerns it and is its to "
+           "know: no proposals, scores, incidents, nor who listed it or why), newest first", response="Timeline",
+           query=("cursor",))
+def own_timeline():
+    """The customer's own timeline, as /customer/timeline shows it."""
+    return jsonify(_timeline_json(timeline_pages.own_timeline(ctx(), request.args.get("cursor"))))
 
 
 @operation(bp, "/customers/<customer_id>/priorities", "GET",

@@ -88,6 +88,8 @@ AUDIT_EVENT = obj(("id", "at", "action"), id=S, at=TIME, actor=opt(S), actor_ema
                   department=opt(S), action=S, outcome=opt(S), target_type=opt(S), target_id=opt(S),
                   detail=opt(S), ip=opt(S))
 UPLOAD = {"url": S, "fields": {"type": "object", "additionalProperties": S}}
+TIMELINE_ENTRY = obj(("at", "action", "detail", "automatic"), at=TIME, action=S, detail={"type": "object"},
+                     who=opt(S), department=opt(S), automatic=BOOL)
 
 SCHEMAS = {
     "Error": ERROR,
@@ -120,6 +122,7 @@ SCHEMAS = {
                       proposed=GRADE, capped_by={"type": "array", "items": S}, scorecard={"type": "object"}),
     "GradeChange": GRADE_CHANGE,
     "GradeHistory": items_of(ref("GradeChange"), paged=True),
+    "Timeline": items_of(TIMELINE_ENTRY, paged=True),
     "Quota": obj(("total", "vip", "preferred"), department=S, total=INT, vip=INT, preferred=INT, qualified=INT,
                  max_vip=INT, max_preferred=INT, vip_places_left=INT, preferred_places_left=INT,
                  over_quota={"type": "array", "items": GRADE}, products={"type": "object"}),

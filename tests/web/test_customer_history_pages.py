@@ -187,3 +187,22 @@ def test_the_standing_shows_open_proposals_and_the_last_visit_made_under_a_long_
     grading.decline(staff_ctx("ortho.leader@demo.local"), "ortho", customer, proposal.change_id, "暂不升级")
     assert proposal.change_id not in client.get(f"/staff/departments/ortho/customers/{customer}").get_data(
         as_text=True)
+
+
+def test_api_timeline_staff_and_own_pages_add_up_and_the_own_view_hides_staff_only_facts(client):
+    ids = _world()
+    customer = ids["customer_id"]
+    _incidents_audited(customer, MORE)
+    md = bearer(api_token(client, "md.admin@demo.local"))
+    items, pages = _api_pages(client, f"/api/v1/customers/{customer}/timeline", md)
+    expected = len(UnitOfWork().repo(CustomerTimeline).all(customer, index="by_customer"))
+    assert pages >= 3 and len(items) == expected  # every audited change, each once
+    assert [i["at"] for i in items] == sorted((i["at"] for i in items), reverse=True)
+    assert any(i["action"] == "incident.recorded" for i in items)
+    mine = bearer(api_token(client, CUSTOMER_EMAIL))
+    own, _pages = _api_pages(client, "/api/v1/timeline", mine)
+    assert own and not any(i["action"] in ("incident.recorded", "grade.proposed") for i in own)
+    assert client.get(f"/api/v1/customers/{customer}/timeline", headers=mine).status_code == 403
+    assert client.get("/api/v1/timeline", headers=md).status_code == 403  # staff read it by the customer's id
+    rehab = bearer(api_token(client, "rehab.leader@demo.local"))
+    assert client.get(f"/api/v1/customers/{customer}/timeline", headers=rehab).status_code == 403  # SEC-1

@@ -26,7 +26,7 @@ from portal.domain.timeline import visible_scopes
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.customers import get_customer
-from portal.services.errors import Unauthenticated
+from portal.services.errors import Forbidden, Unauthenticated
 from portal.services.paging import encode_cursor, parse_cursor
 
 EVENTS_SHOWN = 40  # events read per page
@@ -88,8 +88,10 @@ def customer_timeline(ctx: Ctx, customer_id: str, cursor: str | None = None) -> 
 def own_timeline(ctx: Ctx, cursor: str | None = None) -> Timeline:
     """A page of the actor's own company's timeline, newest first: what concerns it and is its to know."""
     before = parse_cursor(cursor)
-    if ctx.actor is None or not ctx.actor.is_customer:
+    if ctx.actor is None:
         raise Unauthenticated()
+    if not ctx.actor.is_customer:
+        raise Forbidden()  # staff read a customer's timeline by its id
     uow = ctx.uow()
     customer = get_customer(ctx, ctx.actor.customer_id, uow)
     return _page(uow, customer, scopes=None, shared_only=True, before=before)
