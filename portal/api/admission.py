@@ -15,6 +15,7 @@ from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
 from portal.services import applications, customers, documents, grading
 from portal.services import document_review as document_review_service
+from portal.services.pages import document_review as review_pages
 from portal.web import ctx, settings
 from portal.web.forms import FreeText, PortalForm
 from portal.web.forms.customer import RegistrationForm, UploadRequestForm
@@ -145,6 +146,17 @@ def document_create(customer_id: str):
 def document_confirm(doc_id: str):
     """Confirm an upload."""
     return jsonify(document_json(documents.confirm(ctx(), doc_id)))
+
+
+@operation(bp, "/documents/review-queue", "GET",
+           "Issue 17: file-checked documents waiting for a person's review, oldest first (MD: all; a department: "
+           "those of customers that applied to it or stand in it), a page at a time", response="ReviewQueue",
+           perm=Perm.REVIEW_DOCUMENTS, query=("cursor",))
+def document_review_queue():
+    """The review queue, as /staff/documents/review shows it."""
+    queue = review_pages.review_queue(ctx(), request.args.get("cursor"))
+    return jsonify({"items": [{**document_json(w.document), "customer_name": w.customer.name}
+                              for w in queue.items], "cursor": queue.page.cursor})
 
 
 @operation(bp, "/documents/<doc_id>/review", "POST",

@@ -105,6 +105,7 @@ SCHEMAS = {
     "ProductList": items_of(PRODUCT),
     "Customer": CUSTOMER,
     "Document": DOCUMENT,
+    "ReviewQueue": items_of({**DOCUMENT, "properties": {**DOCUMENT["properties"], "customer_name": S}}, paged=True),
     "DocumentPage": items_of(ref("Document"), paged=True),
     "UploadTicket": obj(("document_id", "url", "fields"), document_id=S, **UPLOAD),
     "ResetRequested": obj(("status", "message"), status={"type": "string", "enum": ["received"]}, message=S),

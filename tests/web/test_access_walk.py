@@ -112,6 +112,7 @@ EXPECTED = {
     "staff.customer_register_csv": MD, "staff.customer_register_xlsx": MD, "api.register_of_companies": MD,
     # issue 17: a person reviews file-checked documents: MD, or a department the customer deals with
     "staff.document_review_queue": STAFF - {"leader"}, "staff.document_review": ORTHO_PROSPECTS,
+    "api.document_review_queue": STAFF - {"leader"},
     "api.document_review": ORTHO_PROSPECTS,
     # issue 17: files uploaded while a ticket is written (customers only; staff attach once it exists)
     "customer.ticket_draft_request": CUSTOMER, "api.ticket_upload_create": CUSTOMER,

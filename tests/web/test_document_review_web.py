@@ -119,3 +119,22 @@ def test_the_review_queue_costs_the_same_with_a_few_and_with_many_documents_wait
                                 created_at=docs[0].created_at, review_bucket="rev"))
     many = cost()
     assert few == many and sum(many.values()) <= 6 and not any(k.endswith("Scan") for k in many)
+
+
+def test_the_review_queue_through_the_api_is_the_page_s_and_leaves_when_reviewed(app):
+    customer, docs = _world()
+    client = app.test_client()
+    leader = bearer(api_token(client, "ortho.leader@demo.local"))
+    queue = client.get("/api/v1/documents/review-queue", headers=leader)
+    assert queue.status_code == 200
+    waiting = {d["id"] for d in queue.get_json()["items"]}
+    assert {d.doc_id for d in docs} <= waiting
+    assert {d["customer_name"] for d in queue.get_json()["items"]} == {customer.name}
+    client.post(f"/api/v1/documents/{docs[0].doc_id}/review", headers=leader,
+                json={"decision": "confirm", "version": docs[0].version})
+    after = {d["id"] for d in client.get("/api/v1/documents/review-queue", headers=leader).get_json()["items"]}
+    assert docs[0].doc_id not in after and docs[1].doc_id in after
+    rehab = bearer(api_token(client, "rehab.leader@demo.local"))  # a department the customer does not deal with
+    assert client.get("/api/v1/documents/review-queue", headers=rehab).get_json()["items"] == []
+    buyer = bearer(api_token(client, EMAIL))
+    assert client.get("/api/v1/documents/review-queue", headers=buyer).status_code == 403
