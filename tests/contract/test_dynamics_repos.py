@@ -3,8 +3,6 @@ condition and tag they own, so that the service tests on the in-memory store hol
 
 from datetime import UTC, datetime
 
-import pytest
-
 from portal.adapters import records
 from portal.adapters.repos.customers import CreditCodes, Customers, Documents
 from portal.adapters.repos.dynamics import (
@@ -17,19 +15,9 @@ from portal.adapters.repos.dynamics import (
     ReviewTasks,
 )
 from portal.adapters.repos.identity import Users
-from portal.adapters.store.dynamo import DynamoStore
-from portal.adapters.store.memory import MemoryStore
-from portal.adapters.uow import UnitOfWork, WriteConflict
+from portal.adapters.uow import WriteConflict
 
 T0 = datetime(2027, 1, 15, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def uow(request):
-    if request.param == "memory":
-        return UnitOfWork(MemoryStore())
-    request.getfixturevalue("app")  # moto with every table
-    return UnitOfWork(DynamoStore())
 
 
 def committed(uow, stage) -> set[str]:

@@ -7,19 +7,9 @@ import pytest
 
 from portal.adapters import records
 from portal.adapters.repos.exports import Exports
-from portal.adapters.store.dynamo import DynamoStore
-from portal.adapters.store.memory import MemoryStore
-from portal.adapters.uow import UnitOfWork, WriteConflict
+from portal.adapters.uow import WriteConflict
 
 T0 = datetime(2027, 1, 15, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def uow(request):
-    if request.param == "memory":
-        return UnitOfWork(MemoryStore())
-    request.getfixturevalue("app")  # moto with every table
-    return UnitOfWork(DynamoStore())
 
 
 def _export(n: int, user: str = "u1"):

@@ -4,25 +4,12 @@ item 4)."""
 
 from datetime import UTC, datetime
 
-import pytest
-
 from portal.adapters import records
 from portal.adapters.repos.customers import Documents
 from portal.adapters.repos.grading import GradeChanges
 from portal.adapters.repos.visits import Visits
-from portal.adapters.store.dynamo import DynamoStore
-from portal.adapters.store.memory import MemoryStore
-from portal.adapters.uow import UnitOfWork
 
 T0 = datetime(2027, 1, 15, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def uow(request):
-    if request.param == "memory":
-        return UnitOfWork(MemoryStore())
-    request.getfixturevalue("app")  # moto with every table
-    return UnitOfWork(DynamoStore())
 
 
 def _id(n: int) -> str:
