@@ -22,6 +22,19 @@ from portal.services.context import Ctx
 SETTINGS = Settings.from_env({"PORTAL_ENV": "test", "PORTAL_SECRET_KEY": "f" * 40})
 
 
+def working_morning() -> datetime:
+    """10:00 Beijing time today: a world's default clock.
+
+    A test that moves the clock by hours ("a second run that day") must not cross midnight in Beijing because CI
+    happened to start at 22:00; the real date is kept so that seeded dates stay current.
+    """
+    from datetime import time, timezone
+
+    from portal.domain.timeutil import SHANGHAI, shanghai_day
+
+    return datetime.combine(shanghai_day(utc_now()), time(10, 0), SHANGHAI).astimezone(timezone.utc)
+
+
 class Fake:
     """A fresh in-memory world with the demo departments, staff, products and settings."""
 
@@ -31,7 +44,7 @@ class Fake:
         self.store = MemoryStore()
         self.bucket = MemoryBucket()  # the document bucket
         self.delivered: list[tuple[str, str, str]] = []  # mails the outbox delivered: (to, subject, body)
-        self.now = now or utc_now()
+        self.now = now or working_morning()
         seed_demo(SETTINGS, self.now, hash_password, with_customers=with_customers, store=self.store)
 
     def uow(self) -> UnitOfWork:
