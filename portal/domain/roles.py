@@ -53,6 +53,7 @@ class Perm(StrEnum):
     RESET_TWO_FACTOR = "reset_two_factor"
     VIEW_REGISTER = "view_register"
     MANAGE_DEVICE_CLASSES = "manage_device_classes"
+    IMPORT_CUSTOMERS = "import_customers"
 
 
 ALL_STAFF = frozenset(Role)
@@ -78,6 +79,7 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.REVIEW_DOCUMENTS: frozenset({Role.MD, Role.DM, Role.CLERK, Role.REP}),
     Perm.MANAGE_DOCUMENT_TYPES: frozenset({Role.MD}),
     Perm.MANAGE_DEVICE_CLASSES: frozenset({Role.MD}),  # issue 18 item 4: each product's class, each class's licence
+    Perm.IMPORT_CUSTOMERS: frozenset({Role.MD}),  # ONB-1 (issue 18 item 6): existing customers brought in by file
     Perm.MANAGE_SCORECARDS: frozenset({Role.MD, Role.DM}),  # GRD-5: MD the company default, leaders their own
     Perm.MANAGE_COMPANY_STANDARDS: frozenset({Role.MD}),  # the company default scorecard
     Perm.EVALUATE: frozenset({Role.DM, Role.CLERK, Role.REP}),

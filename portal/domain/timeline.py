@@ -20,6 +20,7 @@ WIDE, DEPT, DEPT_OR_WIDE = "wide", "dept", "dept_or_wide"
 # customer know (that it is listed, where and until when: never the reason or who).
 EVENTS: dict[str, tuple[str, bool]] = {
     "customer.registered": (WIDE, True),
+    "customer.imported": (WIDE, True),  # ONB-1: brought in by MD's import, with its standings
     "customer.contact_changed": (WIDE, True),
     "customer.change_reported": (WIDE, True),
     "customer.cancellation_reported": (WIDE, True),

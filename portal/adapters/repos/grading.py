@@ -110,6 +110,15 @@ class Counters(Repo):
         for key in self._keys(dept_id, product_ids):
             self.update((dept_id, key), [attr("total").add(1), attr("vip").add(0), attr("preferred").add(0)])
 
+    def admit_as(self, dept_id: str, product_ids: set[str], grade: Grade, expected: Counts) -> None:
+        """Stage one more customer holding `grade` (ONB-1 import); for VIP or 优选 the department's counter only if
+        it still holds `expected` (tag "quota", QTA-4), as a promotion would."""
+        for key in self._keys(dept_id, product_ids):
+            cond = (attr("total").eq(expected.total) & attr("vip").eq(expected.vip)
+                    & attr("preferred").eq(expected.preferred)) if key == ALL and grade != Grade.QUALIFIED else None
+            self.update((dept_id, key), [attr("total").add(1), *_grade_actions(Grade.QUALIFIED, grade)], cond,
+                        tag="quota")
+
     def move(self, dept_id: str, product_ids: set[str], old: Grade, new: Grade, expected: Counts) -> None:
         """Stage a grade change; the department's counter only if it still holds `expected` (tag "quota", QTA-4)."""
         for key in self._keys(dept_id, product_ids):

@@ -41,6 +41,7 @@ class Customer(BaseModel):
     mailing_address = UnicodeAttribute(null=True)  # where mail and goods go: the administrator edits it (issue 15)
     business_scope = UnicodeAttribute(null=True)
     cancelled = BooleanAttribute(null=True)  # OBL-1: the registration was cancelled (注销)
+    imported = UnicodeAttribute(null=True)  # ONB-1: brought in by an import (JSON: file, by, at); no review
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 
