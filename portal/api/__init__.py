@@ -12,6 +12,7 @@ from portal.api import (  # noqa: E402,F401
     exports,
     grading,
     inbox,
+    onboarding,
     routes,
     search,
     security,

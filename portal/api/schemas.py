@@ -181,6 +181,19 @@ SCHEMAS = {
                        product=S, eligible=BOOL, grade=opt(GRADE), discount_percent=opt(INT),
                        reasons={"type": "array", "items": obj(("code", "ok", "text"), code=S, ok=BOOL, text=S)}),
     "EligibilityBatch": items_of(ref("Eligibility")),
+    "CustomerImport": obj(
+        ("ok", "dry_run", "problems", "quotas", "companies", "skipped", "created", "remaining"), ok=BOOL,
+        dry_run=BOOL, file_problem=opt(S), created=INT, remaining=INT,
+        problems={"type": "array", "items": obj(("row", "column", "message"), row=INT, column=S, message=S)},
+        quotas={"type": "array", "items": obj(("department", "grade", "would_be", "limit", "message"),
+                                              department=S, grade=GRADE, would_be=INT, limit=INT, message=S)},
+        companies={"type": "array", "items": obj(
+            ("credit_code", "name", "kind", "contact", "standings"), credit_code=S, name=S, kind=S,
+            contact=obj(("name", "email", "mobile"), name=S, email=S, mobile=S),
+            standings={"type": "array", "items": obj(
+                ("department", "grade", "grade_label", "products", "designated"), department=S, grade=GRADE,
+                grade_label=S, products={"type": "array", "items": S}, designated=S)})},
+        skipped={"type": "array", "items": obj(("credit_code", "name"), credit_code=S, name=S)}),
     "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
                                    modes={"type": "object", "additionalProperties": {
                                        "type": "string", "enum": ["immediate", "digest", "off"]}}),

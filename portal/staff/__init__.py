@@ -11,6 +11,7 @@ from portal.staff import (  # noqa: E402,F401
     eligibility,
     exports,
     grading,
+    onboarding,
     routes,
     search,
     tickets,
