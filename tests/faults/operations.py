@@ -34,6 +34,7 @@ from portal.services import (
     incidents,
     mfa,
     misconduct,
+    onboarding_run,
     password_reset,
     profile,
     prospects,
@@ -104,6 +105,17 @@ def _standing_customer(world, depts=("ortho",), grade="QUALIFIED", n=6):
     if grade != "QUALIFIED":
         grading.change(world.ctx(LEADER), "ortho", customer_id, grade, "年度评审优秀")
     return customer_id, email
+
+
+def _import_file(world) -> bytes:
+    """An import file: a VIP in ortho (room among 10 more) that also stands in rehab, and a retail customer."""
+    from tests.factories import admitted
+    from tests.unit.services.onboarding_world import csv_file, row
+
+    admitted("ortho", 10, store=world.store)
+    vip = row(grade="VIP")
+    rehab = {**vip, "department": "rehab", "products": "walker", "grade": "", "designated": "rehab.rep@demo.local"}
+    return csv_file([vip, rehab, row(kind="零售")])
 
 
 def _upload_waiting(world):
@@ -610,4 +622,7 @@ OPERATIONS: list[Operation] = [
     Operation("eligibility_batch", lambda w: _standing_customer(w)[0],
               lambda w, c: eligibility.may_we_sell_batch(w.ctx(MD), [
                   eligibility.Question(c, "ortho", "bone-plate"), eligibility.Question(c, "rehab", "walker")])),
+    # --- bringing in existing customers (issue 18 item 6, ONB-1): two companies, one VIP in two departments ---
+    Operation("customers_imported", _import_file,
+              lambda w, f: onboarding_run.run(w.ctx(MD), "老客户.csv", f, "https://portal.example"), sends_mail=True),
 ]

@@ -119,6 +119,9 @@ EXPECTED = {
     # issue 18 item 4: may we sell? for every staff member (each in its own department, MD anywhere); MD's classes
     "staff.eligibility_page": STAFF, "api.eligibility_one": STAFF, "api.eligibility_batch": STAFF,
     "staff.device_classes_page": MD, "api.product_device_class": MD, "api.device_class_rules": MD,
+    # issue 18 item 6 (ONB-1): only MD brings in existing customers
+    "staff.customer_import": MD, "staff.customer_import_template_csv": MD, "staff.customer_import_template_xlsx": MD,
+    "api.customers_import": MD,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
