@@ -96,12 +96,13 @@ def test_ONB_1_the_api_dry_run_then_import_then_the_same_file_again(client):
     assert again["created"] == 0 and again["skipped"] == [{"credit_code": a["credit_code"], "name": a["name"]}]
 
 
-def test_ONB_1_the_api_refuses_a_bad_file_with_422_naming_row_and_column(client):
+def test_ONB_1_the_api_reports_a_bad_file_with_row_and_column_and_creates_nothing(client):
     token = bearer(api_token(client, MD))
-    body = {"filename": "a.csv", "content": base64.b64encode(csv_file([row(kind="个体户")])).decode(),
-            "dry_run": False}
+    bad = row(kind="个体户")
+    body = {"filename": "a.csv", "content": base64.b64encode(csv_file([bad])).decode(), "dry_run": False}
     answer = client.post("/api/v1/customers:import", json=body, headers=token)
-    assert answer.status_code == 422
-    assert "第 2 行" in answer.get_json()["error"]["fields"]["content"][0]
+    assert answer.status_code == 200 and answer.get_json()["ok"] is False and answer.get_json()["created"] == 0
+    assert [(p["row"], p["column"]) for p in answer.get_json()["problems"]] == [(2, "kind")]
+    assert "第 2 行" in answer.get_json()["problems"][0]["message"] and not taken(bad["credit_code"])
     assert client.post("/api/v1/customers:import", json={**body, "content": "%%%%"},
                        headers=token).status_code == 422
