@@ -201,3 +201,16 @@ def test_ONB_1_the_templates_carry_both_languages(fake):
     header, data, _ = read_table("t.xlsx", template_xlsx())
     assert header[0] == "统一社会信用代码 / Unified social credit code" and data == []
     assert onboarding.check(fake.ctx(MD), "t.csv", template_csv().encode()).ok  # no rows, nothing wrong
+
+
+def test_ADM_1_the_timeline_says_the_customer_was_imported_by_whom_and_from_which_file(fake):
+    from portal.services.pages import timeline
+
+    a = row()
+    onboarding_run.run(fake.ctx(MD), "老客户.xlsx", xlsx_file([a]))
+    owner = fake.repo(CreditCodes).owner(a["credit_code"])
+    events = [e for e in timeline.customer_timeline(fake.ctx("ortho.rep@demo.local"), owner).events
+              if e.action == "customer.imported"]
+    assert len(events) == 1 and events[0].detail["file"] == "老客户.xlsx"
+    assert events[0].who == fake.user(MD).name  # who imported it, by name; when: the entry's time
+    assert events[0].at == fake.now
