@@ -37,6 +37,7 @@ def customer_import():
         elif content is not None:
             run = onboarding_run.run(ctx(), filename, content, settings().public_url)
             outcome = {**report(run.plan, run.plan.catalogue, run), "dry_run": False}
+    form.dry_run.data = True  # the next file is checked first again, whatever this one did
     if outcome and outcome["file_problem"]:
         form.file.errors = [outcome["file_problem"]]  # said at the field
     return render_template("staff/customer_import.html", form=form, outcome=outcome, carried=carried)
