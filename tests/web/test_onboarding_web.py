@@ -106,3 +106,14 @@ def test_ONB_1_the_api_reports_a_bad_file_with_row_and_column_and_creates_nothin
     assert "第 2 行" in answer.get_json()["problems"][0]["message"] and not taken(bad["credit_code"])
     assert client.post("/api/v1/customers:import", json={**body, "content": "%%%%"},
                        headers=token).status_code == 422
+
+
+def test_QTA_1_the_page_refuses_an_import_over_the_vip_quota_with_the_numbers(client):
+    sign_in(client, MD)
+    counts = UnitOfWork().repo(Counters).department("ortho")
+    rows = [row(grade="VIP") for _ in range(3)]
+    would_be, limit = counts.vip + 3, (15 * (counts.total + 3)) // 100
+    page = post_file(client, csv_file(rows), "a.csv", dry_run=False).get_data(as_text=True)
+    assert f"骨科产品销售部 VIP 将为 {would_be} 家，上限 {limit} 家" in page
+    assert not any(taken(r["credit_code"]) for r in rows)
+    assert UnitOfWork().repo(Counters).department("ortho") == counts
