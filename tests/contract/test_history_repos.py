@@ -4,6 +4,8 @@ item 4)."""
 
 from datetime import UTC, datetime
 
+import pytest
+
 from portal.adapters import records
 from portal.adapters.repos.customers import Documents
 from portal.adapters.repos.grading import GradeChanges
@@ -88,3 +90,26 @@ def test_the_last_visit_made_comes_from_the_made_index_and_visits_page_newest_fi
     assert [v.visit_id for v in page] == [_id(5), _id(4)] and after == _id(4)
     page, after = repo.latest_of("c1", dept_id="ortho", after=after, limit=2)
     assert [v.visit_id for v in page] == [_id(3), _id(2)]
+
+
+def test_ONB_1_an_imported_standing_counts_with_its_grade_only_while_the_counts_are_as_read(uow):
+    from portal.adapters.repos.grading import Counters
+    from portal.adapters.uow import UnitOfWork, WriteConflict
+    from portal.domain.grading import Counts, Grade
+
+    for _ in range(9):
+        one = UnitOfWork(uow.store)
+        one.repo(Counters).admit("ortho", {"bone-plate"})
+        one.commit()
+    read = uow.repo(Counters).department("ortho")
+    imported = UnitOfWork(uow.store)
+    imported.repo(Counters).admit_as("ortho", {"bone-plate"}, Grade.VIP, read)
+    imported.commit()
+    assert uow.repo(Counters).department("ortho") == Counts(10, 1, 0)
+    assert uow.repo(Counters).products("ortho", {"bone-plate"})["bone-plate"] == Counts(10, 1, 0)
+    stale = UnitOfWork(uow.store)
+    stale.repo(Counters).admit_as("ortho", {"bone-plate"}, Grade.PREFERRED, read)  # QTA-4: counts moved since
+    with pytest.raises(WriteConflict) as refused:
+        stale.commit()
+    assert "quota" in refused.value.tags
+    assert uow.repo(Counters).department("ortho") == Counts(10, 1, 0)
