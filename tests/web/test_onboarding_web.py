@@ -49,6 +49,10 @@ def test_ONB_1_md_imports_an_excel_workbook(client):
     a = row()
     done = post_file(client, xlsx_file([a]), "customers.xlsx", dry_run=False)
     assert done.status_code == 200 and taken(a["credit_code"])
+    owner = UnitOfWork().repo(CreditCodes).owner(a["credit_code"])
+    sign_in(client, "ortho.rep@demo.local")  # the designated person's department sees how it came (ADM-1)
+    timeline = client.get(f"/staff/customers/{owner}/timeline").get_data(as_text=True)
+    assert "由营销事业部导入门户，未经准入审核即获准入" in timeline and "customers.xlsx" in timeline
 
 
 def test_ONB_1_a_bad_row_is_said_with_row_and_column_and_nothing_is_created(client):
