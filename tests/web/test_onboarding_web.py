@@ -121,3 +121,12 @@ def test_QTA_1_the_page_refuses_an_import_over_the_vip_quota_with_the_numbers(cl
     assert f"骨科产品销售部 VIP 将为 {would_be} 家，上限 {limit} 家" in page
     assert not any(taken(r["credit_code"]) for r in rows)
     assert UnitOfWork().repo(Counters).department("ortho") == counts
+
+
+def test_ONB_1_the_report_reads_in_english_too(client):
+    sign_in(client, MD)
+    client.get("/lang/en")
+    page = post_file(client, csv_file([row(), row(mobile="12345", grade="金牌")]), "a.csv").get_data(as_text=True)
+    assert "Nothing was created: correct the file and check it again" in page
+    assert "Row 3, Contact mobile: Not a mainland China mobile number." in page
+    assert "Row 3, Grade: Not a grade" in page and "第" not in page
