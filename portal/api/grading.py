@@ -13,7 +13,7 @@ from portal.api.spec import operation
 from portal.api.validation import checked_body, parse
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
-from portal.services import customers, evaluations, grading, scorecards
+from portal.services import customers, evaluations, grade_facts, grading, scorecards
 from portal.services.pages import timeline as timeline_pages
 from portal.web import ctx
 from portal.web.forms import FreeText, PortalForm
@@ -27,6 +27,9 @@ EVALUATION_BODY = {
         "hard": {"type": "object", "description": "hard criterion -> true when it happened in the period",
                  "additionalProperties": {"type": "boolean"}},
         "product_id": {"type": "string", "description": "use the department's scorecard for this product"},
+        "reasons": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 500},
+                    "description": "indicator key -> why its value differs from the value computed from the facts "
+                                   "(required for each such override; a value left out takes the computed one)"},
     },
 }
 POINTS = {"type": "integer", "minimum": 0, "maximum": 100}
@@ -95,10 +98,20 @@ def evaluation_create(dept_id: str, customer_id: str):
     grading.get_standing(ctx(), dept_id, customer_id, Perm.EVALUATE)
     body = checked_body(EVALUATION_BODY)
     e = evaluations.evaluate(ctx(), dept_id, customer_id, body["values"], body.get("hard") or {},
-                             body.get("product_id"))
-    return jsonify({"id": e.eval_id, "total": e.total, "points": json.loads(e.points), "proposed": e.proposed,
-                    "capped_by": e.capped_by.split(",") if e.capped_by else [],
-                    "scorecard": {"scope": e.card_scope, "card_id": e.card_id, "version": e.card_version}}), 201
+                             body.get("product_id"), reasons=body.get("reasons") or {})
+    return jsonify(evaluation_json(e)), 201
+
+
+def evaluation_json(e) -> dict:
+    """The API's view of an evaluation: points, total, proposal, and each computed value with its source and
+    each override with the computed value, the reason and who (issue 18 item 3)."""
+    given = evaluations.inputs_of(e)
+    computed = {k: {**c, "source_text": grade_facts.describe(c["source"], c["facts"])}
+                for k, c in given["computed"].items()}
+    return {"id": e.eval_id, "total": e.total, "points": json.loads(e.points), "proposed": e.proposed,
+            "capped_by": e.capped_by.split(",") if e.capped_by else [], "values": given["values"],
+            "hard": given["hard"], "computed": computed, "overrides": given["overrides"],
+            "scorecard": {"scope": e.card_scope, "card_id": e.card_id, "version": e.card_version}}
 
 
 @operation(bp, "/departments/<dept_id>/customers/<customer_id>/grade", "POST",

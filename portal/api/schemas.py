@@ -120,7 +120,11 @@ SCHEMAS = {
     "Standing": STANDING,
     "StandingPage": items_of(ref("Standing"), paged=True),
     "Evaluation": obj(("id", "total", "proposed"), id=S, total={"type": "number"}, points={"type": "object"},
-                      proposed=GRADE, capped_by={"type": "array", "items": S}, scorecard={"type": "object"}),
+                      proposed=GRADE, capped_by={"type": "array", "items": S}, scorecard={"type": "object"},
+                      values={"type": "object"}, hard={"type": "object"},
+                      computed={"type": "object", "description": "indicator key -> value, source, facts, "
+                                                                 "source_text (computed from the facts)"},
+                      overrides={"type": "object", "description": "indicator key -> value, computed, reason, by"}),
     "GradeChange": GRADE_CHANGE,
     "GradeHistory": items_of(ref("GradeChange"), paged=True),
     "Timeline": items_of(TIMELINE_ENTRY, paged=True),

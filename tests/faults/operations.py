@@ -495,7 +495,8 @@ OPERATIONS: list[Operation] = [
     Operation("proposal_declined", lambda w: _proposed(w),
               lambda w, p: grading.decline(w.ctx(LEADER), "ortho", p.customer_id, p.change_id, "暂不调整")),
     Operation("evaluation", lambda w: _standing_customer(w)[0],
-              lambda w, c: evaluations.evaluate(w.ctx(REP), "ortho", c, GOOD, {})),
+              lambda w, c: evaluations.evaluate(w.ctx(REP), "ortho", c, GOOD, {},
+                                                 reasons={"loyalty_years": "合作始于本系统上线之前"})),
     # --- dynamic management ---
     Operation("department_listing", lambda w: _standing_customer(w)[0],
               lambda w, c: blacklist.list_customer(w.ctx(LEADER), c, "ortho", "严重违约")),

@@ -13,6 +13,7 @@ from tests.factories import admitted, applied
 
 GOOD = {"scale": "三级甲等", "annual_volume": 800, "payment": "按时回款，无逾期", "reputation": "信誉良好，无违规",
         "loyalty_years": 5, "qualification": "齐全有效"}
+WHY = {"loyalty_years": "合作始于本系统上线之前"}  # issue 18 item 3: 5 years is an override of the computed 0
 
 
 
@@ -22,7 +23,7 @@ def test_api_evaluate_then_promote_with_quota_409_and_places_left(client):
     leader = api_token(client, "ortho.leader@demo.local")
     rep = api_token(client, "ortho.rep@demo.local")
     evaluation = client.post(f"/api/v1/departments/ortho/customers/{customers[0]}/evaluations", headers=bearer(rep),
-                             json={"values": GOOD, "hard": {"late_payment": False}})
+                             json={"values": GOOD, "hard": {"late_payment": False}, "reasons": WHY})
     assert evaluation.status_code == 201
     e = evaluation.get_json()
     assert (e["total"], e["proposed"], e["points"]["annual_volume"]) == (100, "VIP", 30)
@@ -131,7 +132,8 @@ def test_evaluate_page_computes_points_and_proposes(app):
     form = {f"v_{k}": v for k, v in {**GOOD, "annual_volume": 120, "scale": "二级甲等"}.items()}
     bad = clerk.post(path, data={**form, "v_annual_volume": "-1", "csrf_token": token}).get_data(as_text=True)
     assert re.search(r'id="v_annual_volume-error">', bad)
-    done = clerk.post(path, data={**form, "hard_late_payment": "y", "csrf_token": token})
+    done = clerk.post(path, data={**form, "hard_late_payment": "y", "why_loyalty_years": WHY["loyalty_years"],
+                                  "csrf_token": token})
     assert done.status_code == 302
     page = clerk.get(f"/staff/departments/ortho/customers/{customer}").get_data(as_text=True)
     assert 'id="latest-total">79<' in page and "优选" in page

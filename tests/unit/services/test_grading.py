@@ -17,6 +17,8 @@ from tests.factories import admitted, stand_counted
 
 GOOD = {"scale": "三级甲等", "annual_volume": 800, "payment": "按时回款，无逾期", "reputation": "信誉良好，无违规",
         "loyalty_years": 5, "qualification": "齐全有效"}
+# issue 18 item 3: years of cooperation are computed (here from today's admission: 0), so typing 5 is an override
+WHY = {"loyalty_years": "合作始于本系统上线之前"}
 
 
 
@@ -41,13 +43,14 @@ def standing(world, dept, customer):
 
 def test_GRD_5_evaluation_keeps_the_scorecard_version_it_was_scored_with(world):
     [customer] = admitted("ortho", 1, store=world.store)
-    first = evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, GOOD, {})
+    first = evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, GOOD, {}, reasons=WHY)
     assert (first.total, first.proposed, first.card_scope) == (100, "VIP", "company")
     changed = json.loads(json.dumps(DEFAULT_SCORECARD))
     changed["thresholds"]["VIP"] = 101 - 1  # VIP now needs a perfect 100
     changed["indicators"][1]["weight"], changed["indicators"][0]["weight"] = 40, 10
     scorecards.save(world.ctx(LEADER), "ortho", "default", json.dumps(changed), None)
-    second = evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, {**GOOD, "scale": "一级"}, {})
+    second = evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, {**GOOD, "scale": "一级"}, {},
+                                    reasons=WHY)
     assert second.card_scope == "ortho" and second.proposed == "PREFERRED"
     old = world.repo(Evaluations).get(first.eval_id)
     assert json.loads(old.card_definition)["thresholds"]["VIP"] == 85 and old.total == 100
@@ -58,7 +61,8 @@ def test_GRD_5_department_may_define_its_own_per_product(world):
     per_product = json.loads(json.dumps(DEFAULT_SCORECARD))
     per_product["thresholds"] = {"VIP": 95, "PREFERRED": 60}
     scorecards.save(world.ctx(LEADER), "ortho", "knee-joint", json.dumps(per_product), None)
-    evaluation = evaluations.evaluate(world.ctx(LEADER), "ortho", customer, GOOD, {}, product_id="knee-joint")
+    evaluation = evaluations.evaluate(world.ctx(LEADER), "ortho", customer, GOOD, {}, product_id="knee-joint",
+                                            reasons=WHY)
     assert (evaluation.card_scope, evaluation.card_id) == ("ortho", "knee-joint")
 
 
@@ -90,13 +94,15 @@ def test_GRD_5_bad_scorecards_name_the_problem(world):
 def test_evaluation_refuses_negative_volume_next_to_its_field(world):
     [customer] = admitted("ortho", 1, store=world.store)
     with pytest.raises(Invalid) as exc:
-        evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, {**GOOD, "annual_volume": -1}, {})
+        evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, {**GOOD, "annual_volume": -1}, {},
+                             reasons=WHY)
     assert "v_annual_volume" in exc.value.fields
 
 
 def test_GRD_6_leader_promotes_and_the_change_records_who_when_from_to_why(world):
     customers = admitted("ortho", 20, store=world.store)
-    evaluation = evaluations.evaluate(world.ctx("ortho.clerk@demo.local"), "ortho", customers[0], GOOD, {})
+    evaluation = evaluations.evaluate(world.ctx("ortho.clerk@demo.local"), "ortho", customers[0], GOOD, {},
+                                          reasons=WHY)
     change = grading.change(world.ctx(LEADER), "ortho", customers[0], "VIP", "年度评审优秀",
                             evaluation_id=evaluation.eval_id)
     assert (change.from_grade, change.to_grade, change.by, change.evaluation_id) == (
@@ -240,7 +246,8 @@ def test_filter_by_grade_uses_the_index(world):
 
 def test_GRD_2_b_a_late_payment_caps_the_evaluation_below_vip_and_it_is_kept(world):
     [customer] = admitted("ortho", 1, store=world.store)
-    capped = evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, GOOD, {"late_payment": True})
+    capped = evaluations.evaluate(world.ctx("ortho.rep@demo.local"), "ortho", customer, GOOD, {"late_payment": True},
+                                   reasons=WHY)
     assert (capped.total, capped.proposed, capped.capped_by) == (100, "QUALIFIED", "late_payment")
     kept = world.repo(Evaluations).get(capped.eval_id)
     assert json.loads(kept.inputs)["hard"] == {"late_payment": True} and kept.proposed == "QUALIFIED"
