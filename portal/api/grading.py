@@ -61,6 +61,7 @@ class AcceptProposalForm(PortalForm):
     """Accepting a proposal: only when a product's limit would be exceeded, the written override (QTA-3)."""
 
     override_reason = StringField(validators=[FreeText(), Optional(), Length(max=2000)])
+    no_evaluation_reason = StringField(validators=[FreeText(), Optional(), Length(max=2000)])
 
 
 class ReasonForm(PortalForm):
@@ -80,7 +81,8 @@ def change_json(c) -> dict:
     """The API's view of a grade change (GRD-6)."""
     return {"id": c.change_id, "department": c.dept_id, "kind": c.kind, "status": c.status, "from": c.from_grade,
             "to": c.to_grade, "reason": c.reason, "evaluation": c.evaluation_id,
-            "override_reason": c.override_reason, "proposed_by": c.proposed_by, "by": c.by, "at": c.at.isoformat()}
+            "override_reason": c.override_reason, "no_evaluation_reason": c.no_evaluation_reason,
+            "proposed_by": c.proposed_by, "by": c.by, "at": c.at.isoformat()}
 
 
 @operation(bp, "/departments/<dept_id>/customers/<customer_id>", "GET", "A customer's standing in the department",
@@ -122,7 +124,8 @@ def grade_change(dept_id: str, customer_id: str):
     form = parse(GradeForm)
     change = grading.change(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
                             evaluation_id=form.evaluation_id.data or None, override_reason=form.override_reason.data,
-                            proposal_id=form.proposal_id.data or None)
+                            proposal_id=form.proposal_id.data or None,
+                            no_evaluation_reason=form.no_evaluation_reason.data or "")
     return jsonify(change_json(change))
 
 
@@ -144,7 +147,8 @@ def grade_propose(dept_id: str, customer_id: str):
 def grade_proposal_accept(dept_id: str, customer_id: str, proposal_id: str):
     """Accept a proposal (GRD-6)."""
     form = parse(AcceptProposalForm)
-    change = grading.accept(ctx(), dept_id, customer_id, proposal_id, form.override_reason.data or None)
+    change = grading.accept(ctx(), dept_id, customer_id, proposal_id, form.override_reason.data or None,
+                            form.no_evaluation_reason.data or "")
     return jsonify(change_json(change))
 
 

@@ -58,7 +58,8 @@ def grade(dept_id: str, customer_id: str):
             if may(g.actor, Perm.DECIDE_GRADES, dept_id):
                 grading.change(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
                                evaluation_id=form.evaluation_id.data or None,
-                               override_reason=form.override_reason.data, proposal_id=form.proposal_id.data or None)
+                               override_reason=form.override_reason.data, proposal_id=form.proposal_id.data or None,
+                               no_evaluation_reason=form.no_evaluation_reason.data or "")
                 flash(_("The grade has been changed."), "success")
             else:
                 grading.propose(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
@@ -77,7 +78,7 @@ def accept(dept_id: str, customer_id: str):
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            grading.accept(ctx(), dept_id, customer_id, form.proposal_id.data)
+            grading.accept(ctx(), dept_id, customer_id, form.proposal_id.data, no_evaluation_reason="")
         except FORM_ERRORS as exc:
             flash(first_message(exc), "error")
         else:

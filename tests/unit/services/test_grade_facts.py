@@ -140,3 +140,48 @@ def test_GRD_2_b_an_incident_before_the_period_does_not_count(fake, erp):
     done = evaluations.evaluate(fake.ctx(REP), "ortho", customer, values, {})
     assert (done.total, done.proposed, done.capped_by) == (92, "VIP", None)
     assert "payment" not in evaluations.inputs_of(done)["computed"]
+
+
+# --- GRD-6: a promotion needs an evaluation of the last 6 months, or the leader's written reason -------------------
+
+def test_GRD_6_a_promotion_without_a_recent_evaluation_is_refused_at_the_reason_field(fake, erp):
+    from portal.adapters.repos.grading import GradeChanges
+    from portal.services import grading
+
+    customers = admitted("ortho", 20, store=fake.store)
+    with pytest.raises(Invalid) as refused:
+        grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "表现好")
+    assert set(refused.value.fields) == {"no_evaluation_reason"}
+    assert "6" in str(refused.value.fields["no_evaluation_reason"][0])
+    assert fake.repo(GradeChanges).of_customer(customers[0]) == []  # nothing written
+    done = grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "表现好",
+                          no_evaluation_reason="新开发的三甲医院，评价表下周补做")
+    assert done.no_evaluation_reason == "新开发的三甲医院，评价表下周补做"
+    [kept] = grading.history(fake.ctx(LEADER), customers[0], "ortho")
+    assert kept.no_evaluation_reason == "新开发的三甲医院，评价表下周补做"
+
+
+def test_GRD_6_an_evaluation_of_the_last_6_months_is_enough_and_an_older_one_is_not(fake, erp):
+    from portal.services import grading
+
+    customers = admitted("ortho", 20, store=fake.store)
+    values = {**JUDGED, "annual_volume": 900, "payment": "按时回款，无逾期"}
+    old = evaluations.evaluate(fake.ctx(REP, now=fake.now - timedelta(days=200)), "ortho", customers[0], values, {})
+    with pytest.raises(Invalid) as refused:
+        grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "去年评价", evaluation_id=old.eval_id)
+    assert "no_evaluation_reason" in refused.value.fields
+    fresh = evaluations.evaluate(fake.ctx(REP), "ortho", customers[1], values, {})
+    done = grading.change(fake.ctx(LEADER), "ortho", customers[1], "PREFERRED", "评价优秀", evaluation_id=fresh.eval_id)
+    assert (done.to_grade, done.no_evaluation_reason) == ("PREFERRED", None)
+    evaluations.evaluate(fake.ctx(REP, now=fake.now - timedelta(days=30)), "ortho", customers[2], values, {})
+    latest = grading.change(fake.ctx(LEADER), "ortho", customers[2], "PREFERRED", "上月评价")  # the latest counts
+    assert latest.to_grade == "PREFERRED"
+
+
+def test_GRD_6_a_downgrade_needs_no_evaluation(fake, erp):
+    from portal.services import grading
+
+    customers = admitted("ortho", 20, store=fake.store)
+    grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "升级", no_evaluation_reason="老客户")
+    down = grading.change(fake.ctx(LEADER), "ortho", customers[0], "QUALIFIED", "逾期回款")
+    assert (down.to_grade, down.no_evaluation_reason) == ("QUALIFIED", None)
