@@ -78,7 +78,8 @@ def accept(dept_id: str, customer_id: str):
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            grading.accept(ctx(), dept_id, customer_id, form.proposal_id.data, no_evaluation_reason="")
+            grading.accept(ctx(), dept_id, customer_id, form.proposal_id.data,
+                           no_evaluation_reason=form.no_evaluation_reason.data or "")
         except FORM_ERRORS as exc:
             flash(first_message(exc), "error")
         else:

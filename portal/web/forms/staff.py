@@ -178,6 +178,8 @@ class AcceptForm(PortalForm):
     """The leader accepts a proposal as it stands (its grade through the quota check)."""
 
     proposal_id = HiddenField(validators=[DataRequired()])
+    no_evaluation_reason = TextAreaField(_l("Why promote without a recent evaluation"),
+                                         validators=[Optional(), Length(max=2000)])  # GRD-6
 
 
 class DeclineForm(PortalForm):
