@@ -75,3 +75,25 @@ def test_GRD_5_the_api_takes_reasons_and_returns_computed_values_and_overrides(c
     assert body["computed"]["loyalty_years"]["value"] >= 7 and body["values"]["payment"] == "偶有逾期，已结清"
     assert "356.20" in body["computed"]["annual_volume"]["source_text"]
     assert (body["proposed"], body["capped_by"]) == ("QUALIFIED", ["late_payment"])
+
+
+def test_GRD_6_a_promotion_without_a_recent_evaluation_is_refused_next_to_the_field_and_the_reason_is_shown(app):
+    customers = admitted("ortho", 20)
+    leader = app.test_client()
+    sign_in(leader, "ortho.leader@demo.local")
+    path = f"/staff/departments/ortho/customers/{customers[0]}"
+    form = {"csrf_token": csrf_token(leader, path), "grade": "PREFERRED", "reason": "年度采购增长"}
+    refused = leader.post(f"{path}/grade", data=form).get_data(as_text=True)
+    assert re.search(r'id="no_evaluation_reason"[^>]*aria-invalid="true"|no_evaluation_reason-error', refused)
+    assert "升级须有近 6 个月内的评价" in refused
+    done = leader.post(f"{path}/grade", data={**form, "no_evaluation_reason": "新院区开业，评价表下周补做"})
+    assert done.status_code == 302
+    history = leader.get(f"/staff/customers/{customers[0]}/grades").get_data(as_text=True)
+    assert "未经近期评价升级，理由：新院区开业，评价表下周补做" in history
+    token = bearer(api_token(app.test_client(), "ortho.leader@demo.local"))
+    api = f"/api/v1/departments/ortho/customers/{customers[1]}/grade"
+    answer = app.test_client().post(api, headers=token, json={"grade": "PREFERRED", "reason": "增长"})
+    assert answer.status_code == 422 and "no_evaluation_reason" in answer.get_json()["error"]["fields"]
+    answer = app.test_client().post(api, headers=token, json={"grade": "PREFERRED", "reason": "增长",
+                                                              "no_evaluation_reason": "战略客户"})
+    assert answer.status_code == 200 and answer.get_json()["no_evaluation_reason"] == "战略客户"
