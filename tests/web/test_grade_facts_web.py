@@ -97,3 +97,20 @@ def test_GRD_6_a_promotion_without_a_recent_evaluation_is_refused_next_to_the_fi
     answer = app.test_client().post(api, headers=token, json={"grade": "PREFERRED", "reason": "增长",
                                                               "no_evaluation_reason": "战略客户"})
     assert answer.status_code == 200 and answer.get_json()["no_evaluation_reason"] == "战略客户"
+
+
+def test_REV_1_the_review_page_starts_prefilled_with_its_sources(app, erp):
+    import time_machine
+
+    [customer] = admitted("ortho", 1)
+    with time_machine.travel("2027-01-01 01:00:00+00:00", tick=False):
+        md = app.test_client()
+        sign_in(md, "md.admin@demo.local")
+        md.post("/staff/jobs", data={"csrf_token": csrf_token(md, "/staff/jobs"), "job": "open_review_cycle",
+                                     "now": ""})
+        rep = app.test_client()
+        sign_in(rep, "ortho.rep@demo.local")
+        page = rep.get(f"/staff/reviews/2027H1/ortho/{customer}").get_data(as_text=True)
+    assert 'id="prefilled"' in page and "已按本期记录预填" in page
+    assert re.search(r'<option selected value="late">|<option value="late" selected>', page)  # one late payment
+    assert "2026-07-02 至 2027-01-01" in page
