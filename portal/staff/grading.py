@@ -15,7 +15,7 @@ from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors, first_message
-from portal.web.forms.scorecard import ScorecardEditorForm, editor_data
+from portal.web.forms.scorecard import SOURCES, ScorecardEditorForm, editor_data
 from portal.web.forms.staff import AcceptForm, DeclineForm, EndStandingForm, GradeForm
 from portal.web.labels import status_label
 
@@ -191,4 +191,5 @@ def scorecard(scope: str, card_id: str):
     may_edit = may(g.actor, Perm.MANAGE_COMPANY_STANDARDS) if scope == "company" else \
         may(g.actor, Perm.MANAGE_SCORECARDS, scope)
     return render_template("staff/scorecard.html", record=record, form=form, problem=problem, may_edit=may_edit,
-                           card=scorecard_from_dict(json.loads(record.definition)), scope=scope, card_id=card_id)
+                           card=scorecard_from_dict(json.loads(record.definition)), scope=scope, card_id=card_id,
+                           source_labels={c.value: c.label for c in SOURCES})

@@ -114,3 +114,22 @@ def test_REV_1_the_review_page_starts_prefilled_with_its_sources(app, erp):
     assert 'id="prefilled"' in page and "已按本期记录预填" in page
     assert re.search(r'<option selected value="late">|<option value="late" selected>', page)  # one late payment
     assert "2026-07-02 至 2027-01-01" in page
+
+
+def test_GRD_5_the_scorecard_editor_sets_which_fact_computes_an_indicator(app):
+    from portal.adapters.tables import ScorecardRecord as Scorecard
+    from tests.web.test_scorecard_editor import PAGE, editor, indicator_index, leader
+
+    client = leader(app)
+    fields = editor(client)
+    reputation = indicator_index(fields, "信誉与合规")
+    assert fields[f"indicators-{indicator_index(fields, '年度业务量')}-source"] == "volume_wan"
+    wrong = client.post(PAGE, data={**fields, f"indicators-{reputation}-source": "volume_wan"})
+    assert wrong.status_code == 200 and "此数据来源不适用于该类指标" in wrong.get_data(as_text=True)
+    volume = indicator_index(fields, "年度业务量")
+    done = client.post(PAGE, data={**fields, f"indicators-{volume}-source": "entered"})
+    assert done.status_code == 302
+    import json
+
+    saved = json.loads(Scorecard.get("ortho", "default").definition)
+    assert [i.get("source") for i in saved["indicators"] if i["key"] == "annual_volume"] == [None]

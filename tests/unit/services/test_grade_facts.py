@@ -185,3 +185,22 @@ def test_GRD_6_a_downgrade_needs_no_evaluation(fake, erp):
     grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "升级", no_evaluation_reason="老客户")
     down = grading.change(fake.ctx(LEADER), "ortho", customers[0], "QUALIFIED", "逾期回款")
     assert (down.to_grade, down.no_evaluation_reason) == ("QUALIFIED", None)
+
+
+def test_GRD_5_a_scorecard_says_which_indicator_is_computed_and_a_wrong_fact_is_refused_at_its_place():
+    import copy
+
+    from portal.domain.grading import DEFAULT_SCORECARD, ScorecardError, scorecard_from_dict, scorecard_to_dict
+
+    card = scorecard_from_dict(DEFAULT_SCORECARD)
+    assert {i.key: i.source for i in card.indicators if i.source} == {
+        "annual_volume": "volume_wan", "payment": "payment_record", "loyalty_years": "cooperation_years"}
+    assert scorecard_from_dict(scorecard_to_dict(card)) == card  # the source survives the round trip
+    wrong = copy.deepcopy(DEFAULT_SCORECARD)
+    wrong["indicators"][3]["source"] = "volume_wan"  # a choice cannot take a number
+    with pytest.raises(ScorecardError) as refused:
+        scorecard_from_dict(wrong)
+    assert (refused.value.path, refused.value.code) == ("indicators[3].source", "bad_source")
+    wrong["indicators"][3]["source"] = "guesswork"
+    with pytest.raises(ScorecardError):
+        scorecard_from_dict(wrong)
