@@ -13,7 +13,7 @@ from portal.api.spec import operation
 from portal.api.validation import checked_body, parse
 from portal.domain.grading import Grade, rank
 from portal.domain.roles import Perm
-from portal.services import customers, evaluations, grading, scorecards
+from portal.services import customers, evaluations, grade_facts, grading, scorecards
 from portal.services.pages import timeline as timeline_pages
 from portal.web import ctx
 from portal.web.forms import FreeText, PortalForm
@@ -27,6 +27,9 @@ EVALUATION_BODY = {
         "hard": {"type": "object", "description": "hard criterion -> true when it happened in the period",
                  "additionalProperties": {"type": "boolean"}},
         "product_id": {"type": "string", "description": "use the department's scorecard for this product"},
+        "reasons": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 500},
+                    "description": "indicator key -> why its value differs from the value computed from the facts "
+                                   "(required for each such override; a value left out takes the computed one)"},
     },
 }
 POINTS = {"type": "integer", "minimum": 0, "maximum": 100}
@@ -58,6 +61,7 @@ class AcceptProposalForm(PortalForm):
     """Accepting a proposal: only when a product's limit would be exceeded, the written override (QTA-3)."""
 
     override_reason = StringField(validators=[FreeText(), Optional(), Length(max=2000)])
+    no_evaluation_reason = StringField(validators=[FreeText(), Optional(), Length(max=2000)])
 
 
 class ReasonForm(PortalForm):
@@ -77,7 +81,8 @@ def change_json(c) -> dict:
     """The API's view of a grade change (GRD-6)."""
     return {"id": c.change_id, "department": c.dept_id, "kind": c.kind, "status": c.status, "from": c.from_grade,
             "to": c.to_grade, "reason": c.reason, "evaluation": c.evaluation_id,
-            "override_reason": c.override_reason, "proposed_by": c.proposed_by, "by": c.by, "at": c.at.isoformat()}
+            "override_reason": c.override_reason, "no_evaluation_reason": c.no_evaluation_reason,
+            "proposed_by": c.proposed_by, "by": c.by, "at": c.at.isoformat()}
 
 
 @operation(bp, "/departments/<dept_id>/customers/<customer_id>", "GET", "A customer's standing in the department",
@@ -95,10 +100,20 @@ def evaluation_create(dept_id: str, customer_id: str):
     grading.get_standing(ctx(), dept_id, customer_id, Perm.EVALUATE)
     body = checked_body(EVALUATION_BODY)
     e = evaluations.evaluate(ctx(), dept_id, customer_id, body["values"], body.get("hard") or {},
-                             body.get("product_id"))
-    return jsonify({"id": e.eval_id, "total": e.total, "points": json.loads(e.points), "proposed": e.proposed,
-                    "capped_by": e.capped_by.split(",") if e.capped_by else [],
-                    "scorecard": {"scope": e.card_scope, "card_id": e.card_id, "version": e.card_version}}), 201
+                             body.get("product_id"), reasons=body.get("reasons") or {})
+    return jsonify(evaluation_json(e)), 201
+
+
+def evaluation_json(e) -> dict:
+    """The API's view of an evaluation: points, total, proposal, and each computed value with its source and
+    each override with the computed value, the reason and who (issue 18 item 3)."""
+    given = evaluations.inputs_of(e)
+    computed = {k: {**c, "source_text": grade_facts.describe(c["source"], c["facts"])}
+                for k, c in given["computed"].items()}
+    return {"id": e.eval_id, "total": e.total, "points": json.loads(e.points), "proposed": e.proposed,
+            "capped_by": e.capped_by.split(",") if e.capped_by else [], "values": given["values"],
+            "hard": given["hard"], "computed": computed, "overrides": given["overrides"],
+            "scorecard": {"scope": e.card_scope, "card_id": e.card_id, "version": e.card_version}}
 
 
 @operation(bp, "/departments/<dept_id>/customers/<customer_id>/grade", "POST",
@@ -109,7 +124,8 @@ def grade_change(dept_id: str, customer_id: str):
     form = parse(GradeForm)
     change = grading.change(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
                             evaluation_id=form.evaluation_id.data or None, override_reason=form.override_reason.data,
-                            proposal_id=form.proposal_id.data or None)
+                            proposal_id=form.proposal_id.data or None,
+                            no_evaluation_reason=form.no_evaluation_reason.data or "")
     return jsonify(change_json(change))
 
 
@@ -131,7 +147,8 @@ def grade_propose(dept_id: str, customer_id: str):
 def grade_proposal_accept(dept_id: str, customer_id: str, proposal_id: str):
     """Accept a proposal (GRD-6)."""
     form = parse(AcceptProposalForm)
-    change = grading.accept(ctx(), dept_id, customer_id, proposal_id, form.override_reason.data or None)
+    change = grading.accept(ctx(), dept_id, customer_id, proposal_id, form.override_reason.data or None,
+                            form.no_evaluation_reason.data or "")
     return jsonify(change_json(change))
 
 

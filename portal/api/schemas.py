@@ -73,7 +73,8 @@ STANDING = obj(("customer", "grade"), department=S, customer=S, name=S, grade=GR
                priority_rank={"type": "integer", "minimum": 1, "maximum": 3}, products={"type": "array", "items": S},
                admitted_at=TIME)
 GRADE_CHANGE = obj(("id",), id=S, department=S, kind=S, status=S, to=opt(S), reason=opt(S), evaluation=opt(S),
-                   override_reason=opt(S), proposed_by=opt(S), by=S, at=TIME, **{"from": opt(S)})
+                   override_reason=opt(S), no_evaluation_reason=opt(S), proposed_by=opt(S), by=S, at=TIME,
+                   **{"from": opt(S)})
 BLACKLIST_ENTRY = obj(("id",), id=S, customer=S, customer_name=S, scope=S, active=BOOL, reason=S, listed_by=S,
                       listed_at=TIME, expires_on=opt(S), ended_how=opt(S), ended_at=opt(TIME))
 TICKET = obj(("id", "status"), id=S, customer=S, customer_name=S, department=S, kind=S, channel=S, subject=S,
@@ -120,7 +121,11 @@ SCHEMAS = {
     "Standing": STANDING,
     "StandingPage": items_of(ref("Standing"), paged=True),
     "Evaluation": obj(("id", "total", "proposed"), id=S, total={"type": "number"}, points={"type": "object"},
-                      proposed=GRADE, capped_by={"type": "array", "items": S}, scorecard={"type": "object"}),
+                      proposed=GRADE, capped_by={"type": "array", "items": S}, scorecard={"type": "object"},
+                      values={"type": "object"}, hard={"type": "object"},
+                      computed={"type": "object", "description": "indicator key -> value, source, facts, "
+                                                                 "source_text (computed from the facts)"},
+                      overrides={"type": "object", "description": "indicator key -> value, computed, reason, by"}),
     "GradeChange": GRADE_CHANGE,
     "GradeHistory": items_of(ref("GradeChange"), paged=True),
     "Timeline": items_of(TIMELINE_ENTRY, paged=True),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from portal.domain.default_scorecard import DEFAULT_SCORECARD  # noqa: F401  (re-exported: the default, kept apart)
+from portal.domain.grade_facts import CHOICE_SOURCES, NUMBER_SOURCES
 from portal.domain.text import text_problem
 
 
@@ -106,6 +107,7 @@ class Indicator:
     options: dict[str, int] = field(default_factory=dict)  # choice -> points (0–100)
     unit: str = ""
     options_en: dict[str, str] = field(default_factory=dict)  # choice -> its English wording (optional)
+    source: str = ""  # the fact it is computed from (domain.grade_facts.SOURCES); "" staff enter it
 
     def option_label(self, choice: str, locale: str) -> str:
         """How a choice reads in `locale` (the choice itself is the Chinese wording and the stored value)."""
@@ -153,6 +155,8 @@ class Scorecard:
 
 
 def _validate_indicator(path: str, ind: Indicator) -> None:
+    if ind.source and ind.source not in (CHOICE_SOURCES if ind.options else NUMBER_SOURCES):
+        raise ScorecardError(f"{path}.source", "bad_source")
     if ind.options:
         if any(not 0 <= p <= 100 for p in ind.options.values()):
             raise ScorecardError(f"{path}.options", "points_range")
@@ -232,7 +236,7 @@ def scorecard_from_dict(data: dict) -> Scorecard:
             indicators.append(Indicator(key=str(raw["key"]), name_zh=str(raw.get("name_zh", raw["key"])),
                                         name_en=str(raw.get("name_en", raw["key"])), weight=int(raw["weight"]),
                                         bands=bands, options=options, unit=str(raw.get("unit", "")),
-                                        options_en=options_en))
+                                        options_en=options_en, source=str(raw.get("source") or "")))
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ScorecardError(path, "malformed") from exc
         if not all(math.isfinite(x) for b in bands for x in (b.low, b.high if b.high is not None else 0)):
@@ -262,7 +266,8 @@ def scorecard_to_dict(card: Scorecard) -> dict:
             {"key": i.key, "name_zh": i.name_zh, "name_en": i.name_en, "weight": i.weight, "unit": i.unit,
              **({"options": dict(i.options), **({"options_en": dict(i.options_en)} if i.options_en else {})}
                 if i.options else
-                {"bands": [{"low": b.low, "high": b.high, "points": b.points} for b in i.bands]})}
+                {"bands": [{"low": b.low, "high": b.high, "points": b.points} for b in i.bands]}),
+             **({"source": i.source} if i.source else {})}
             for i in card.indicators
         ],
         "thresholds": {g.value: v for g, v in card.thresholds.items()},

@@ -16,13 +16,13 @@ from portal.adapters.repos.grading import Counters, GradeChanges, Standings
 from portal.adapters.uow import WriteConflict
 from portal.domain.grading import Counts, Grade, change_allowed, maximum, over_quota, places_left, rank
 from portal.domain.roles import Perm
-from portal.services import audit, grade_notices, visits
+from portal.services import audit, grade_notices, promotion_evidence, visits
 from portal.services.access import authorize
 from portal.services.context import Ctx, product_names
-from portal.services.customers import check_customer_access
 from portal.services.eligibility import blocked_scope
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.evaluations import check_evaluation
+from portal.services.grade_history import history, history_page  # noqa: F401  (grading.history, …)
 from portal.services.paging import Page, encode_cursor, parse_cursor
 
 MAX_TRIES = 40
@@ -145,14 +145,15 @@ def _open_proposal(uow, dept_id: str, customer_id: str, proposal_id: str):
     return proposal
 
 
-def accept(ctx: Ctx, dept_id: str, customer_id: str, proposal_id: str, override_reason: str | None = None):
+def accept(ctx: Ctx, dept_id: str, customer_id: str, proposal_id: str, override_reason: str | None = None,
+           no_evaluation_reason: str | None = ""):
     """The leader accepts a proposal with one click: the proposed grade goes through the quota check like any
     change, the proposal closes as accepted, and the history says who proposed it (GRD-6, QTA-1…4)."""
     authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=customer_id)
     proposal = _open_proposal(ctx.uow(), dept_id, customer_id, proposal_id)
     return change(ctx, dept_id, customer_id, proposal.to_grade, proposal.reason,
                   evaluation_id=proposal.evaluation_id, override_reason=override_reason, proposal_id=proposal_id,
-                  proposed_by=proposal.by)
+                  proposed_by=proposal.by, no_evaluation_reason=no_evaluation_reason)
 
 
 def decline(ctx: Ctx, dept_id: str, customer_id: str, proposal_id: str, reason: str):
@@ -180,8 +181,10 @@ def _quota_message(new: Grade, counts: Counts) -> str:
 
 
 def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *, evaluation_id: str | None = None,
-           override_reason: str | None = None, proposal_id: str | None = None, proposed_by: str | None = None):
-    """The department leader changes a grade within the quotas; counters move in the same transaction (QTA-4)."""
+           override_reason: str | None = None, proposal_id: str | None = None, proposed_by: str | None = None,
+           no_evaluation_reason: str | None = ""):
+    """The department leader changes a grade within the quotas; counters move in the same transaction (QTA-4); a
+    promotion cites a recent evaluation or says why not (GRD-6)."""
     authorize(ctx, Perm.DECIDE_GRADES, dept_id, target=customer_id)
     new = _grade(grade)
     reason = (reason or "").strip()
@@ -191,7 +194,7 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
     for _attempt in range(MAX_TRIES):
         with ctx.uow() as uow:
             record = _stage_change(uow, ctx, dept_id, customer_id, new, reason, evaluation_id, override, proposal_id,
-                                   proposed_by)
+                                   proposed_by, no_evaluation_reason=no_evaluation_reason)
             try:
                 uow.commit()
                 return record
@@ -203,9 +206,10 @@ def change(ctx: Ctx, dept_id: str, customer_id: str, grade: str, reason: str, *,
 
 
 def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, reason: str, evaluation_id, override,
-                  proposal_id, proposed_by=None, tell: bool = True):
+                  proposal_id, proposed_by=None, tell: bool = True, no_evaluation_reason: str | None = None):
     """Check a grade change against what is stored now and stage its writes; return the history record.
-    `tell`: the customer hears of it (False: the caller tells it otherwise, e.g. a review's result)."""
+    `tell`: the customer hears of it (False: the caller tells it otherwise, e.g. a review's result);
+    `no_evaluation_reason` None: a review (附件2) stands behind it, else GRD-6 asks for a recent evaluation."""
     if blocked_scope(uow, customer_id, dept_id):
         raise Forbidden(_l("The customer is blacklisted in this department and cannot be graded."))
     evaluation = check_evaluation(uow, dept_id, customer_id, evaluation_id)
@@ -216,6 +220,8 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
     if old == new:
         message = _l("The customer holds this grade already.")
         raise Conflict(message, fields={"grade": [message]})
+    without = None if no_evaluation_reason is None else promotion_evidence.check(
+        uow, ctx, dept_id, customer_id, old, new, evaluation, no_evaluation_reason)
     counters = uow.repo(Counters)
     counts = counters.department(dept_id)
     if not change_allowed(counts, old, new):
@@ -230,7 +236,7 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
         customer_id=customer_id, change_id=str(ULID.from_datetime(ctx.now)), dept_id=dept_id, kind="change",
         from_grade=old.value, to_grade=new.value, reason=reason, override_reason=override if crowded else None,
         evaluation_id=evaluation.eval_id if evaluation else None, by=ctx.actor.email, at=ctx.now,
-        proposed_by=proposed_by if proposal_id else None)
+        proposed_by=proposed_by if proposal_id else None, no_evaluation_reason=without)
     counters.move(dept_id, standing.products, old, new, expected=counts)
     uow.repo(Standings).set_grade(standing, new)
     uow.repo(GradeChanges).record(record)
@@ -241,7 +247,8 @@ def _stage_change(uow, ctx: Ctx, dept_id: str, customer_id: str, new: Grade, rea
             uow.repo(Incidents).downgrade_done(incident, ctx.now)
     audit.stage(uow, ctx, "grade.changed", target_type="customer", target_id=customer_id, dept_id=dept_id,
                 detail={"from": old.value, "to": new.value, "reason": reason, "evaluation": record.evaluation_id,
-                        "override": record.override_reason, "proposal": proposal_id, "proposed_by": proposed_by})
+                        "override": record.override_reason, "proposal": proposal_id, "proposed_by": proposed_by,
+                        "no_evaluation_reason": without})
     if tell:
         grade_notices.grade_changed(uow, ctx, dept_id, customer_id, new)  # issue 16: the customer hears of it
     return record
@@ -269,30 +276,6 @@ def end_standing(ctx: Ctx, dept_id: str, customer_id: str, reason: str):
         except WriteConflict as exc:
             raise Conflict(_l("This customer's standing changed meanwhile. Reload the page.")) from exc
     return record
-
-
-def history(ctx: Ctx, customer_id: str, dept_id: str | None = None) -> list:
-    """GRD-6: the newest page of a customer's grade history (see `history_page`)."""
-    return history_page(ctx, customer_id, dept_id).items
-
-
-def history_page(ctx: Ctx, customer_id: str, dept_id: str | None = None, cursor: str | None = None,
-                 limit: int = 50) -> Page:
-    """GRD-6: a page of a customer's grade history, newest first (at most `limit` entries read; `cursor` from the
-    previous page); staff outside MD see their own department's only, its users no proposals."""
-    actor = ctx.actor
-    uow = ctx.uow()
-    if actor.is_customer:
-        if actor.customer_id != customer_id:
-            raise NotFound()
-        scope, proposals = dept_id, False
-    else:
-        scope, proposals = dept_id if dept_id else (None if actor.company_wide else actor.dept_id), True
-        authorize(ctx, Perm.VIEW_CUSTOMERS, scope, target=customer_id)
-        check_customer_access(ctx, customer_id, uow)
-    items, last = uow.repo(GradeChanges).history(customer_id, dept_id=scope, proposals=proposals,
-                                                 after=parse_cursor(cursor), limit=limit)
-    return Page(items, encode_cursor(last) if last else None)
 
 
 def priorities(standings: list) -> dict[str, int]:

@@ -35,6 +35,8 @@ MESSAGES = {
     "out_of_range": _l("The value %(value)s is outside every band (negative?)."),
     "not_a_number": _l("Enter a number."),
     "not_an_option": _l("Choose one of the options."),
+    "bad_source": _l("This fact cannot give this kind of value: a number needs a computed number, a choice the "
+                      "payment record."),
     "bad_text": _l("Remove the control or hidden text-direction characters from the names."),
 }
 

@@ -11,7 +11,18 @@ from wtforms import SelectChoice
 from functions import JOBS
 from functions.registry import registry
 from portal.domain.roles import Perm, may
-from portal.services import applications, audit, blacklist, customers, grading, incidents, org, people, reviews
+from portal.services import (
+    applications,
+    audit,
+    blacklist,
+    customers,
+    grading,
+    incidents,
+    org,
+    people,
+    review_prefill,
+    reviews,
+)
 from portal.services.pages import timeline as timeline_pages
 from portal.staff import bp
 from portal.web import ctx, dept_label, settings, staff_required
@@ -162,8 +173,9 @@ def review_task(cycle_id: str, dept_id: str, customer_id: str):
     """附件2: staff fill the stage evaluation; the leader decides the grade (through the quotas)."""
     task = reviews.get_task(ctx(), cycle_id, dept_id, customer_id)
     saved = json.loads(task.form) if task.form else {}
-    form = StageEvaluationForm(data={**saved, "version": task.version}) if request.method == "GET" else \
-        StageEvaluationForm()
+    pre = review_prefill.prefill(ctx(), task) if task.status == "open" else review_prefill.Prefill()
+    form = StageEvaluationForm(data={**pre.values, **saved, "version": task.version}) if request.method == "GET" \
+        else StageEvaluationForm()
     decision = ReviewDecisionForm(data={"grade": task.recommended or task.grade_at_open, "version": task.version})
     problem = None
     if request.method == "POST":
@@ -185,7 +197,7 @@ def review_task(cycle_id: str, dept_id: str, customer_id: str):
         except FORM_ERRORS as exc:
             problem = apply_errors(decision if request.form.get("step") == "decide" else form, exc)
     return render_template("staff/review_task.html", task=task, form=form, decision=decision, problem=problem,
-                           saved=saved, can_review=may(g.actor, Perm.REVIEW_CUSTOMERS, dept_id),
+                           saved=saved, prefill=pre, can_review=may(g.actor, Perm.REVIEW_CUSTOMERS, dept_id),
                            names=people.names_by_email(ctx(), [task.submitted_by]),
                            can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id))
 

@@ -10,12 +10,12 @@ from wtforms import SelectChoice
 
 from portal.domain.grading import Grade, rank, scorecard_from_dict
 from portal.domain.roles import Perm, may
-from portal.services import customers, evaluations, grading, org, people, scorecards
+from portal.services import customers, evaluations, grade_facts, grading, org, people, scorecards
 from portal.services.pages import staff as staff_pages
 from portal.staff import bp
 from portal.web import ctx, staff_required
 from portal.web.forms import FORM_ERRORS, apply_errors, first_message
-from portal.web.forms.scorecard import ScorecardEditorForm, editor_data
+from portal.web.forms.scorecard import SOURCES, ScorecardEditorForm, editor_data
 from portal.web.forms.staff import AcceptForm, DeclineForm, EndStandingForm, GradeForm
 from portal.web.labels import status_label
 
@@ -26,13 +26,16 @@ def _standing_page(dept_id: str, customer_id: str, grade_form=None, end_form=Non
     form = grade_form or GradeForm(grade=standing.grade)  # starts on the current grade, not on the best one
     form.evaluation_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(e.eval_id, f"{e.at:%Y-%m-%d} · {e.total:g} · {status_label(e.proposed)}") for e in found]
+    inputs = evaluations.inputs_of(found[0]) if found else {"values": {}, "computed": {}, "overrides": {}}
     return render_template(
-        "staff/standing.html", standing=standing, dept=page.dept, evaluations=found,
+        "staff/standing.html", standing=standing, dept=page.dept, evaluations=found, latest_inputs=inputs,
+        latest_sources={k: grade_facts.describe(c["source"], c["facts"]) for k, c in inputs["computed"].items()},
         latest_points=json.loads(found[0].points) if found else {},
         latest_card=scorecard_from_dict(json.loads(found[0].card_definition)) if found else None,
         grade_form=form, end_form=end_form or EndStandingForm(prefix="end"), decline_form=DeclineForm(),
         proposals=page.proposals, products=page.products,
-        names=people.names_by_email(ctx(), [e.by for e in found] + [p.by for p in page.proposals]),
+        names=people.names_by_email(ctx(), [e.by for e in found] + [p.by for p in page.proposals]
+                                    + [o["by"] for o in inputs["overrides"].values()]),
         quota=page.quota, priority=rank(Grade(standing.grade)), problem=problem,
         can_decide=may(g.actor, Perm.DECIDE_GRADES, dept_id), can_propose=may(g.actor, Perm.PROPOSE_GRADES, dept_id),
         can_evaluate=may(g.actor, Perm.EVALUATE, dept_id), last_visit=page.last_visit)
@@ -55,7 +58,8 @@ def grade(dept_id: str, customer_id: str):
             if may(g.actor, Perm.DECIDE_GRADES, dept_id):
                 grading.change(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
                                evaluation_id=form.evaluation_id.data or None,
-                               override_reason=form.override_reason.data, proposal_id=form.proposal_id.data or None)
+                               override_reason=form.override_reason.data, proposal_id=form.proposal_id.data or None,
+                               no_evaluation_reason=form.no_evaluation_reason.data or "")
                 flash(_("The grade has been changed."), "success")
             else:
                 grading.propose(ctx(), dept_id, customer_id, form.grade.data, form.reason.data,
@@ -74,7 +78,8 @@ def accept(dept_id: str, customer_id: str):
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            grading.accept(ctx(), dept_id, customer_id, form.proposal_id.data)
+            grading.accept(ctx(), dept_id, customer_id, form.proposal_id.data,
+                           no_evaluation_reason=form.no_evaluation_reason.data or "")
         except FORM_ERRORS as exc:
             flash(first_message(exc), "error")
         else:
@@ -119,21 +124,25 @@ def evaluate(dept_id: str, customer_id: str):
     standing = grading.get_standing(ctx(), dept_id, customer_id)
     product = request.values.get("product") or None
     scope, card_id, _record, card = scorecards.card_for(ctx().uow(), dept_id, product)
-    errors, hard = {}, {}
-    values = evaluations.registered_values(card, customers.get_customer(ctx(), customer_id))
+    errors, reasons = {}, {}
+    values, computed, proven = evaluations.form_start(ctx(), standing, card, customers.get_customer(ctx(), customer_id))
+    hard = dict(proven)
     if request.method == "POST":
         values = {i.key: request.form.get(f"v_{i.key}", "") for i in card.indicators}
-        hard = {key: request.form.get(f"hard_{key}") == "y" for key in card.caps}
+        reasons = {key: request.form.get(f"why_{key}", "") for key in computed}
+        hard = {key: request.form.get(f"hard_{key}") == "y" or key in proven for key in card.caps}
         try:
-            evaluation = evaluations.evaluate(ctx(), dept_id, customer_id, values, hard, product)
+            evaluation = evaluations.evaluate(ctx(), dept_id, customer_id, values, hard, product, reasons=reasons)
         except FORM_ERRORS as exc:
             errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
         else:
             flash(_("Evaluated: %(total)s points, proposed grade %(grade)s.", total=f"{evaluation.total:g}",
                     grade=status_label(evaluation.proposed)), "success")
             return redirect(url_for("staff.standing", dept_id=dept_id, customer_id=customer_id))
+    sources = {k: grade_facts.describe(c.kind, c.facts) for k, c in computed.items()}
     return render_template("staff/evaluate.html", standing=standing, card=card, scope=scope, card_id=card_id,
-                           product=product, values=values, hard=hard, errors=errors)
+                           product=product, values=values, hard=hard, errors=errors, computed=computed,
+                           sources=sources, reasons=reasons, proven=proven)
 
 
 @bp.get("/customers/<customer_id>/grades")
@@ -182,4 +191,5 @@ def scorecard(scope: str, card_id: str):
     may_edit = may(g.actor, Perm.MANAGE_COMPANY_STANDARDS) if scope == "company" else \
         may(g.actor, Perm.MANAGE_SCORECARDS, scope)
     return render_template("staff/scorecard.html", record=record, form=form, problem=problem, may_edit=may_edit,
-                           card=scorecard_from_dict(json.loads(record.definition)), scope=scope, card_id=card_id)
+                           card=scorecard_from_dict(json.loads(record.definition)), scope=scope, card_id=card_id,
+                           source_labels={c.value: c.label for c in SOURCES})

@@ -20,6 +20,7 @@ def test_incident_listing_timeline_and_review(browser, portal_url, shot):
     leader.goto(f"{portal_url}/staff/departments/ortho/customers/{customers[0]}")
     leader.select_option("#grade", "VIP")
     leader.fill("#reason", "年度优秀")
+    leader.fill("#no_evaluation_reason", "测试准备：不经评价直接调整")  # GRD-6: no evaluation behind this promotion
     leader.get_by_role("button", name="变更等级").click()
     leader.get_by_role("link", name="记录事件").click()
     leader.select_option("#kind", "late_payment")

@@ -21,7 +21,8 @@ def test_leader_evaluates_promotes_and_sees_quota_and_history(browser, portal_ur
     page.fill("#v_annual_volume", "650")
     page.select_option("#v_payment", "按时回款，无逾期")
     page.select_option("#v_reputation", "信誉良好，无违规")
-    page.fill("#v_loyalty_years", "6")
+    page.fill("#v_loyalty_years", "6")  # computed from today's admission: 0 years, so an override with its reason
+    page.fill("#why_loyalty_years", "合作始于本系统上线之前")
     page.select_option("#v_qualification", "齐全有效")
     shot(page, "21-evaluate")
     page.get_by_role("button", name="计算并保存").click()

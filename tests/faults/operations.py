@@ -103,7 +103,8 @@ def _standing_customer(world, depts=("ortho",), grade="QUALIFIED", n=6):
         product = "bone-plate" if dept == "ortho" else "walker"
         stand_counted(customer_id, "上海康健医疗器械有限公司", dept, (product,), store=world.store)
     if grade != "QUALIFIED":
-        grading.change(world.ctx(LEADER), "ortho", customer_id, grade, "年度评审优秀")
+        grading.change(world.ctx(LEADER), "ortho", customer_id, grade, "年度评审优秀",
+                       no_evaluation_reason="测试准备：不经评价直接调整")
     return customer_id, email
 
 
@@ -499,15 +500,18 @@ OPERATIONS: list[Operation] = [
               lambda w, app: applications.approve_reentry(w.ctx(LEAD), app.app_id, "公司领导同意", app.version)),
     # --- grading ---
     Operation("grade_change", lambda w: _standing_customer(w)[0],
-              lambda w, c: grading.change(w.ctx(LEADER), "ortho", c, "VIP", "年度评审优秀")),
+              lambda w, c: grading.change(w.ctx(LEADER), "ortho", c, "VIP", "年度评审优秀",
+                                          no_evaluation_reason="测试准备：不经评价直接调整")),
     Operation("proposal", lambda w: _standing_customer(w)[0],
               lambda w, c: grading.propose(w.ctx(REP), "ortho", c, "PREFERRED", "回款及时", None)),
     Operation("proposal_accepted", lambda w: _proposed(w),
-              lambda w, p: grading.accept(w.ctx(LEADER), "ortho", p.customer_id, p.change_id)),
+              lambda w, p: grading.accept(w.ctx(LEADER), "ortho", p.customer_id, p.change_id,
+                                          no_evaluation_reason="测试准备：不经评价直接调整")),
     Operation("proposal_declined", lambda w: _proposed(w),
               lambda w, p: grading.decline(w.ctx(LEADER), "ortho", p.customer_id, p.change_id, "暂不调整")),
     Operation("evaluation", lambda w: _standing_customer(w)[0],
-              lambda w, c: evaluations.evaluate(w.ctx(REP), "ortho", c, GOOD, {})),
+              lambda w, c: evaluations.evaluate(w.ctx(REP), "ortho", c, GOOD, {},
+                                                 reasons={"loyalty_years": "合作始于本系统上线之前"})),
     # --- dynamic management ---
     Operation("department_listing", lambda w: _standing_customer(w)[0],
               lambda w, c: blacklist.list_customer(w.ctx(LEADER), c, "ortho", "严重违约")),

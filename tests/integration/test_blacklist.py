@@ -38,7 +38,8 @@ def test_BLK_6_reentry_needs_both_approvals_and_enters_as_qualified(app):
     app_ = review_to_admission(app_)
     applications.decide(staff("ortho.leader@demo.local"), app_.app_id, True, "同意", app_.version)
     admitted("ortho", 19)
-    grading.change(staff("ortho.leader@demo.local"), "ortho", customer.customer_id, "VIP", "优秀")
+    grading.change(staff("ortho.leader@demo.local"), "ortho", customer.customer_id, "VIP", "优秀",
+                   no_evaluation_reason="测试准备：不经评价直接调整")
     entry = blacklist.list_customer(staff("ortho.leader@demo.local"), customer.customer_id, "ortho", "严重违约")
     blacklist.lift(staff("ortho.leader@demo.local"), entry.entry_id, "情况发生重大变化")
     again = applications.submit(ctx, "ortho", ["bone-plate"], requested_grade="VIP")

@@ -67,7 +67,8 @@ def test_a_whole_year_with_a_travelling_clock(app):
     with at("2027-03-10 14:00:00+08:00"):
         incidents.record(staff("ortho.clerk@demo.local"), "ortho", buyer.customer_id, "late_payment", "逾期回款")
     with at("2027-03-13 10:00:00+08:00"):
-        grading.change(staff(LEADER), "ortho", buyer.customer_id, "PREFERRED", "INC-2 事件后降级")
+        grading.change(staff(LEADER), "ortho", buyer.customer_id, "PREFERRED", "INC-2 事件后降级",
+                       no_evaluation_reason="测试准备：不经评价直接调整")
     with at("2027-03-20 10:00:00+08:00"):
         assert incidents.escalate_overdue_downgrades(system_ctx(utc_now())).escalated == []
     with at("2027-04-01 10:00:00+08:00"):

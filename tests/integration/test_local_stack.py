@@ -10,6 +10,8 @@ from portal.local import start_backend
 from tests.browser.conftest import free_port
 from tests.factories import admitted
 
+NO_EVAL = {"no_evaluation_reason": "测试准备：不经评价直接调整"}  # GRD-6: promoted without an evaluation
+
 PASSWORD = "Demo-pass-2026!"
 
 
@@ -34,7 +36,8 @@ def test_QTA_4_thirty_promotions_at_once_on_the_make_run_stack_stay_consistent()
 
         def promote(customer_id: str) -> None:
             answer = requests.post(f"{api}/departments/ortho/customers/{customer_id}/grade", headers=headers,
-                                   json={"grade": "VIP", "reason": "年度业绩优秀", "override_reason": "战略客户特批"},
+                                   json={"grade": "VIP", **NO_EVAL, "reason": "年度业绩优秀",
+                                         "override_reason": "战略客户特批"},
                                    timeout=120)
             answers.append(answer.status_code)
             if answer.status_code != 200:

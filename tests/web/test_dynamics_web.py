@@ -8,6 +8,8 @@ from portal.adapters.tables import BlacklistEntry, ReviewTask, Standing
 from tests.conftest import api_token, bearer, csrf_token, sign_in
 from tests.factories import admitted
 
+NO_EVAL = {"no_evaluation_reason": "测试准备：不经评价直接调整"}  # GRD-6: promoted without an evaluation
+
 
 def test_api_blacklist_terms_scopes_and_lifting(client):
     [customer] = admitted("ortho", 1)
@@ -70,7 +72,7 @@ def test_incident_on_a_vip_shows_the_due_downgrade_and_the_timeline(app):
     sign_in(leader, "ortho.leader@demo.local")
     token = api_token(app.test_client(), "ortho.leader@demo.local")
     leader.post(f"/api/v1/departments/ortho/customers/{customers[0]}/grade", headers=bearer(token),
-                json={"grade": "VIP", "reason": "优秀"})
+                json={"grade": "VIP", **NO_EVAL, "reason": "优秀"})
     path = f"/staff/departments/ortho/customers/{customers[0]}/incidents"
     csrf = csrf_token(leader, path)
     response = leader.post(path, data={"csrf_token": csrf, "kind": "late_payment", "description": "逾期 120 天"},
@@ -99,7 +101,7 @@ def test_review_pages_submit_and_decide(app):
         assert submitted.status_code == 302
         token = csrf_token(leader, path)
         decided = leader.post(path, data={"csrf_token": token, "step": "decide", "version": "2",
-                                          "grade": "PREFERRED", "reason": "评审通过"})
+                                          "grade": "PREFERRED", **NO_EVAL, "reason": "评审通过"})
         assert decided.status_code == 302
         progress = md.get("/staff/reviews?cycle=2027H1").get_data(as_text=True)
     assert Standing.get("ortho", customers[0]).grade == "PREFERRED"

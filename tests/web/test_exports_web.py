@@ -14,6 +14,8 @@ from portal.services import export_jobs
 from tests.conftest import api_token, bearer, count_aws_calls, csrf_token, sign_in
 from tests.factories import admitted, register, stand
 
+NO_EVAL = {"no_evaluation_reason": "测试准备：不经评价直接调整"}  # GRD-6: promoted without an evaluation
+
 
 def run_job(now=None) -> dict:
     from functions import write_exports
@@ -71,7 +73,7 @@ def test_an_export_of_one_grade_has_only_that_grade(app):
     ids = admitted("ortho", 20)  # 20 customers: one VIP place (QTA)
     leader = api_token(app.test_client(), "ortho.leader@demo.local")
     changed = app.test_client().post(f"/api/v1/departments/ortho/customers/{ids[1]}/grade",
-                                     headers=bearer(leader), json={"grade": "VIP", "reason": "优秀"})
+                                     headers=bearer(leader), json={"grade": "VIP", **NO_EVAL, "reason": "优秀"})
     assert changed.status_code == 200
     created = app.test_client().post("/api/v1/departments/ortho/exports", headers=bearer(leader),
                                      json={"grade": "VIP"})

@@ -11,8 +11,11 @@ from portal.domain.grading import DEFAULT_SCORECARD
 from tests.conftest import api_token, bearer, csrf_token, sign_in
 from tests.factories import admitted, applied
 
+NO_EVAL = {"no_evaluation_reason": "测试准备：不经评价直接调整"}  # GRD-6: promoted without an evaluation
+
 GOOD = {"scale": "三级甲等", "annual_volume": 800, "payment": "按时回款，无逾期", "reputation": "信誉良好，无违规",
         "loyalty_years": 5, "qualification": "齐全有效"}
+WHY = {"loyalty_years": "合作始于本系统上线之前"}  # issue 18 item 3: 5 years is an override of the computed 0
 
 
 
@@ -22,18 +25,18 @@ def test_api_evaluate_then_promote_with_quota_409_and_places_left(client):
     leader = api_token(client, "ortho.leader@demo.local")
     rep = api_token(client, "ortho.rep@demo.local")
     evaluation = client.post(f"/api/v1/departments/ortho/customers/{customers[0]}/evaluations", headers=bearer(rep),
-                             json={"values": GOOD, "hard": {"late_payment": False}})
+                             json={"values": GOOD, "hard": {"late_payment": False}, "reasons": WHY})
     assert evaluation.status_code == 201
     e = evaluation.get_json()
     assert (e["total"], e["proposed"], e["points"]["annual_volume"]) == (100, "VIP", 30)
     by_rep = client.post(f"/api/v1/departments/ortho/customers/{customers[0]}/grade", headers=bearer(rep),
-                         json={"grade": "VIP", "reason": "评分优秀"})
+                         json={"grade": "VIP", **NO_EVAL, "reason": "评分优秀"})
     assert by_rep.status_code == 403
     ok = client.post(f"/api/v1/departments/ortho/customers/{customers[0]}/grade", headers=bearer(leader),
                      json={"grade": "VIP", "reason": "评分优秀", "evaluation_id": e["id"]})
     assert ok.status_code == 200 and ok.get_json()["evaluation"] == e["id"]
     full = client.post(f"/api/v1/departments/ortho/customers/{customers[1]}/grade", headers=bearer(leader),
-                       json={"grade": "VIP", "reason": "也很优秀"})
+                       json={"grade": "VIP", **NO_EVAL, "reason": "也很优秀"})
     assert full.status_code == 409
     assert "0" in full.get_json()["error"]["message"] and "grade" in full.get_json()["error"]["fields"]
     quota = client.get("/api/v1/departments/ortho/quota", headers=bearer(rep)).get_json()
@@ -51,7 +54,7 @@ def test_api_bad_grade_and_bad_evaluation_inputs(client):
                            json={"values": {**GOOD, "annual_volume": -3}})
     assert negative.status_code == 422 and "v_annual_volume" in negative.get_json()["error"]["fields"]
     nowhere = client.post("/api/v1/departments/ortho/customers/not-admitted/grade", headers=bearer(leader),
-                          json={"grade": "VIP", "reason": "x"})
+                          json={"grade": "VIP", **NO_EVAL, "reason": "x"})
     assert nowhere.status_code == 404
 
 
@@ -59,7 +62,7 @@ def test_ortho_leader_grading_in_rehab_is_403(client):
     [customer] = admitted("rehab", 1, products=("walker",))
     leader = api_token(client, "ortho.leader@demo.local")
     response = client.post(f"/api/v1/departments/rehab/customers/{customer}/grade", headers=bearer(leader),
-                           json={"grade": "PREFERRED", "reason": "x"})
+                           json={"grade": "PREFERRED", **NO_EVAL, "reason": "x"})
     assert response.status_code == 403
     assert Standing.get("rehab", customer).grade == "QUALIFIED"
 
@@ -101,8 +104,8 @@ def test_grade_page_proposal_then_leader_accepts_and_history_shows_it(app):
     assert "回款及时，合作三年" in page
     proposal_id = re.search(r'name="proposal_id" value="([^"]+)"', page).group(1)
     token = csrf_token(leader, path)
-    accepted = leader.post(f"{path}/grade", data={"csrf_token": token, "grade": "PREFERRED", "reason": "同意提议",
-                                                  "proposal_id": proposal_id})
+    accepted = leader.post(f"{path}/grade", data={"csrf_token": token, "grade": "PREFERRED", **NO_EVAL,
+                                                  "reason": "同意提议", "proposal_id": proposal_id})
     assert accepted.status_code == 302
     assert Standing.get("ortho", customers[0]).grade == "PREFERRED"
     history = leader.get(f"/staff/customers/{customers[0]}/grades").get_data(as_text=True)
@@ -116,7 +119,7 @@ def test_quota_full_message_sits_next_to_the_grade_field(app):
     sign_in(leader, "ortho.leader@demo.local")
     path = f"/staff/departments/ortho/customers/{customers[0]}"
     token = csrf_token(leader, path)
-    page = leader.post(f"{path}/grade", data={"csrf_token": token, "grade": "VIP", "reason": "x"}).get_data(
+    page = leader.post(f"{path}/grade", data={"csrf_token": token, "grade": "VIP", **NO_EVAL, "reason": "x"}).get_data(
         as_text=True)
     assert re.search(r'id="grade-error">[^<]*0', page)
     assert Standing.get("ortho", customers[0]).grade == "QUALIFIED"
@@ -131,7 +134,8 @@ def test_evaluate_page_computes_points_and_proposes(app):
     form = {f"v_{k}": v for k, v in {**GOOD, "annual_volume": 120, "scale": "二级甲等"}.items()}
     bad = clerk.post(path, data={**form, "v_annual_volume": "-1", "csrf_token": token}).get_data(as_text=True)
     assert re.search(r'id="v_annual_volume-error">', bad)
-    done = clerk.post(path, data={**form, "hard_late_payment": "y", "csrf_token": token})
+    done = clerk.post(path, data={**form, "hard_late_payment": "y", "why_loyalty_years": WHY["loyalty_years"],
+                                  "csrf_token": token})
     assert done.status_code == 302
     page = clerk.get(f"/staff/departments/ortho/customers/{customer}").get_data(as_text=True)
     assert 'id="latest-total">79<' in page and "优选" in page
@@ -142,7 +146,7 @@ def test_department_list_filters_by_grade_and_exports_csv(app):
     leader = api_token(app.test_client(), "ortho.leader@demo.local")
     client = app.test_client()
     client.post(f"/api/v1/departments/ortho/customers/{customers[3]}/grade", headers=bearer(leader),
-                json={"grade": "VIP", "reason": "优秀"})
+                json={"grade": "VIP", **NO_EVAL, "reason": "优秀"})
     sign_in(client, "ortho.clerk@demo.local")
     page = client.get("/staff/departments/ortho/customers?grade=VIP").get_data(as_text=True)
     assert page.count('class="grade grade-vip"') == 1

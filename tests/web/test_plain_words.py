@@ -200,7 +200,8 @@ def enrich_world(app, ids: dict) -> None:
     rep = staff_ctx("ortho.rep@demo.local")
     scored = evaluations.evaluate(rep, "ortho", ids["customer_id"], {
         "scale": "二级甲等", "annual_volume": 300, "payment": "偶有逾期，已结清", "reputation": "一般",
-        "loyalty_years": 2, "qualification": "齐全有效"}, {"late_payment": True})
+        "loyalty_years": 2, "qualification": "齐全有效"}, {"late_payment": True},
+        reasons={"loyalty_years": "合作始于本系统上线之前"})
     grading.propose(rep, "ortho", ids["customer_id"], "PREFERRED", "采购量增长", scored.eval_id)
 
 

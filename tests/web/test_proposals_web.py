@@ -7,6 +7,8 @@ from portal.adapters.tables import GradeChange, Standing
 from tests.conftest import api_token, bearer, csrf_token, sign_in
 from tests.factories import admitted
 
+NO_EVAL = {"no_evaluation_reason": "测试准备：不经评价直接调整"}  # GRD-6: promoted without an evaluation
+
 
 def propose(app, customer: str, grade: str = "PREFERRED") -> str:
     rep = app.test_client()
@@ -27,7 +29,8 @@ def test_the_leader_accepts_a_proposal_with_one_click(app):
     page = leader.get(path).get_data(as_text=True)
     assert "采纳：调整为优选" in page
     assert re.search(r'<option selected value="QUALIFIED">|<option value="QUALIFIED" selected>', page)  # not VIP
-    answer = leader.post(f"{path}/accept", data={"csrf_token": csrf_token(leader, path), "proposal_id": proposal_id})
+    answer = leader.post(f"{path}/accept", data={"csrf_token": csrf_token(leader, path), "proposal_id": proposal_id,
+                                                 **NO_EVAL})
     assert answer.status_code == 302
     assert Standing.get("ortho", customers[0]).grade == "PREFERRED"
     assert GradeChange.get(customers[0], proposal_id).status == "accepted"
@@ -45,7 +48,8 @@ def test_accepting_when_the_quota_is_full_says_so_and_leaves_the_proposal_open(a
     path = "/staff/departments/ortho/customers/{}"
     for customer, proposal_id in ((customers[0], first), (customers[1], second)):
         leader.post(path.format(customer) + "/accept",
-                    data={"csrf_token": csrf_token(leader, path.format(customer)), "proposal_id": proposal_id})
+                    data={"csrf_token": csrf_token(leader, path.format(customer)), "proposal_id": proposal_id,
+                          **NO_EVAL})
     page = leader.get(path.format(customers[1])).get_data(as_text=True)
     assert "本部门优选名额已满" in page
     assert GradeChange.get(customers[1], second).status == "open"
@@ -67,7 +71,7 @@ def test_a_clerk_cannot_accept_and_a_forged_proposal_is_404_in_the_api(app):
     rehab = api_token(app.test_client(), "rehab.leader@demo.local")
     assert app.test_client().post(f"{api}/{proposal_id}/accept", headers=bearer(rehab), json={}).status_code == 403
     assert GradeChange.get(customers[0], proposal_id).status == "open"
-    answer = app.test_client().post(f"{api}/{proposal_id}/accept", headers=bearer(token), json={})
+    answer = app.test_client().post(f"{api}/{proposal_id}/accept", headers=bearer(token), json={**NO_EVAL})
     assert answer.status_code == 200
     assert {k: answer.get_json()[k] for k in ("kind", "from", "to", "proposed_by")} == {
         "kind": "change", "from": "QUALIFIED", "to": "PREFERRED", "proposed_by": "ortho.rep@demo.local"}

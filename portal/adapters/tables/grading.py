@@ -175,6 +175,7 @@ class GradeChange(BaseModel):
     evaluation_id = UnicodeAttribute(null=True)
     override_reason = UnicodeAttribute(null=True)  # QTA-3: a leader's written reason for exceeding a product limit
     proposed_by = UnicodeAttribute(null=True)  # a change that accepted a proposal: who proposed it (GRD-6)
+    no_evaluation_reason = UnicodeAttribute(null=True)  # GRD-6: why a promotion cites no evaluation of 6 months
     by = UnicodeAttribute()
     at = UTCDateTimeAttribute()
     open_of = UnicodeAttribute(null=True)

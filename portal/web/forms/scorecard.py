@@ -28,6 +28,14 @@ SPARE_ROWS = 2  # blank bands or choices offered under each indicator
 SPARE_INDICATORS = 1  # blank indicators offered at the end
 KINDS = [SelectChoice("number", _l("A number, scored by ranges")),
          SelectChoice("choice", _l("A choice, scored per answer"))]
+SOURCES = [SelectChoice("entered", _l("Entered by staff")),
+           SelectChoice("volume_wan", _l("Computed: order volume of the last 12 months (万元, ERP)")),
+           SelectChoice("cooperation_years", _l("Computed: years since the first order, else since admission")),
+           SelectChoice("late_payments", _l("Computed: late payments in the period (ERP and incidents)")),
+           SelectChoice("overdue_pickups", _l("Computed: overdue pick-ups in the period (ERP)")),
+           SelectChoice("overdue_90_wan", _l("Computed: receivables over 90 days overdue (万元, ERP)")),
+           SelectChoice("payment_record", _l("Computed answer: payment record (best answer when nothing late, "
+                                             "second after one late payment or pick-up, lowest otherwise)"))]
 CAP_GRADES = [SelectChoice(Grade.QUALIFIED.value, _l("Qualified")),
               SelectChoice(Grade.PREFERRED.value, _l("Preferred"))]
 
@@ -57,6 +65,7 @@ class IndicatorForm(Form):
     weight = IntegerField(_l("Weight (%)"), validators=[Optional(), NumberRange(0, 100)])
     kind = SelectField(_l("Scored as"), choices=KINDS, default="choice")
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)])
+    source = SelectField(_l("Value"), choices=SOURCES, default="entered", validate_choice=False)  # the domain checks it
     remove = BooleanField(_l("Remove this indicator"))
     bands = FieldList(FormField(BandForm))
     options = FieldList(FormField(OptionForm))
@@ -104,7 +113,7 @@ class ScorecardEditorForm(PortalForm):
             self.weight_errors = [message]
         elif found and int(found.group(1)) < len(places):
             entry = self.indicators.entries[places[int(found.group(1))]].form
-            part = {"bands": entry.bands, "options": entry.options}.get(found.group(2) or "")
+            part = {"bands": entry.bands, "options": entry.options, "source": entry.source}.get(found.group(2) or "")
             target = entry.name_zh if part is None else part
             target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
         elif exc.path.startswith("thresholds"):
@@ -139,6 +148,8 @@ def to_definition(form: ScorecardEditorForm) -> tuple[dict, list[int]]:
         item = {"key": key, "name_zh": (entry.name_zh.data or "").strip(),
                 "name_en": (entry.name_en.data or entry.name_zh.data or "").strip(),
                 "weight": entry.weight.data or 0, "unit": (entry.unit.data or "").strip()}
+        if entry.source.data and entry.source.data != "entered":
+            item["source"] = entry.source.data
         if entry.kind.data == "number":
             item["bands"] = [{"low": b.low.data, "high": b.high.data, "points": b.points.data}
                              for b in (r.form for r in entry.bands.entries)
@@ -166,7 +177,7 @@ def editor_data(definition: dict) -> dict:
         indicators.append({
             "key": ind["key"], "name_zh": ind.get("name_zh", ""), "name_en": ind.get("name_en", ""),
             "weight": ind.get("weight"), "unit": ind.get("unit", ""),
-            "kind": "choice" if ind.get("options") else "number",
+            "kind": "choice" if ind.get("options") else "number", "source": ind.get("source") or "entered",
             "bands": list(ind.get("bands") or []) + [{}] * SPARE_ROWS,
             "options": [{"label": k, "label_en": names_en.get(k, ""), "points": v}
                         for k, v in (ind.get("options") or {}).items()] + [{}] * SPARE_ROWS})

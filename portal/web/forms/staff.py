@@ -162,6 +162,9 @@ class GradeForm(PortalForm):
     override_reason = TextAreaField(
         _l("Product limit override"), validators=[Optional(), Length(max=2000)],
         description=_l("Only when a product's limit would be exceeded: the written reason."))
+    no_evaluation_reason = TextAreaField(
+        _l("Why promote without a recent evaluation"), validators=[Optional(), Length(max=2000)],
+        description=_l("Only for a promotion with no evaluation from the last 6 months."))  # GRD-6
     proposal_id = HiddenField()
 
 
@@ -175,6 +178,8 @@ class AcceptForm(PortalForm):
     """The leader accepts a proposal as it stands (its grade through the quota check)."""
 
     proposal_id = HiddenField(validators=[DataRequired()])
+    no_evaluation_reason = TextAreaField(_l("Why promote without a recent evaluation"),
+                                         validators=[Optional(), Length(max=2000)])  # GRD-6
 
 
 class DeclineForm(PortalForm):

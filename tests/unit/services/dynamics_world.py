@@ -91,7 +91,8 @@ def vip_customers(world, ctx_now: datetime | None = None) -> list[str]:
     from portal.services import grading
 
     customers = admitted("ortho", 20, store=world.store)
-    grading.change(world.ctx(LEADER, now=ctx_now), "ortho", customers[0], "VIP", "优秀")
+    grading.change(world.ctx(LEADER, now=ctx_now), "ortho", customers[0], "VIP", "优秀",
+                   no_evaluation_reason="测试准备：不经评价直接调整")
     return customers
 
 

@@ -95,7 +95,7 @@ def test_OBL_1_a_vip_leaving_fixes_a_department_over_quota(fake):
     stands(fake, customer_id, "ortho", "bone-plate")  # 20: 3 VIP places
     leader = fake.ctx(LEADER)
     for c in (customer_id, *customers[:2]):
-        grading.change(leader, "ortho", c, "VIP", "优秀")
+        grading.change(leader, "ortho", c, "VIP", "优秀", no_evaluation_reason="测试准备：不经评价直接调整")
     grading.end_standing(leader, "ortho", customers[5], "停业")  # 19 left, 3 VIP: over quota (QTA-5)
     assert grading.quota(leader, "ortho").over
     [task] = changes.report(fake.ctx(email), "cancellation", {}, None)

@@ -91,7 +91,8 @@ def test_INC_2_overdue_downgrade_is_escalated_once_not_on_every_run(fake):
 
 def test_INC_2_a_preferred_or_qualified_incident_makes_no_downgrade_due(fake):
     customers = admitted("ortho", 20, store=fake.store)
-    grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "良好")
+    grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "良好",
+                   no_evaluation_reason="测试准备：不经评价直接调整")
     rep = fake.ctx("ortho.rep@demo.local", now=MARCH_10)
     preferred = incidents.record(rep, "ortho", customers[0], "late_payment", "逾期 30 天")
     qualified = incidents.record(rep, "ortho", customers[1], "poor_contract_execution", "延迟交付")
@@ -112,7 +113,8 @@ def test_INC_2_downgrading_the_vip_closes_the_due_downgrade(fake):
     month_later = fake.now + timedelta(days=30)  # the downgrade fell due 5 days after the incident (INC-2)
     assert [i.incident_id for i in incidents.overdue_downgrades(fake.ctx(LEADER, now=month_later))] == [
         incident.incident_id]
-    grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "INC-2 降级")
+    grading.change(fake.ctx(LEADER), "ortho", customers[0], "PREFERRED", "INC-2 降级",
+                   no_evaluation_reason="测试准备：不经评价直接调整")
     done = fake.repo(Incidents).get(customers[0], incident.incident_id)
     assert done.downgrade_open is None and done.downgraded_at is not None
     far_later = incidents.escalate_overdue_downgrades(at(fake, month_later))

@@ -81,7 +81,8 @@ def test_a_grade_change_tells_the_customer_its_new_grade(fake):
     from tests.factories import stand_counted
 
     stand_counted(customer_id, "上海康健医疗器械有限公司", "ortho", ("bone-plate",), store=fake.store)
-    grading.change(fake.ctx(LEADER), "ortho", customer_id, "PREFERRED", "年度评审优秀")
+    grading.change(fake.ctx(LEADER), "ortho", customer_id, "PREFERRED", "年度评审优秀",
+                   no_evaluation_reason="测试准备：不经评价直接调整")
     [item] = notifications.inbox_page(fake.ctx(email), "zh").items
     assert item.kind == "grade_changed" and "优选" in item.title and item.target == "/customer/"
 

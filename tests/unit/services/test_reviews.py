@@ -139,7 +139,7 @@ def test_REV_4_an_upgrade_at_review_goes_through_the_quota(fake):
     customers = admitted("ortho", 20, store=fake.store)  # at most 3 VIP and 6 优选
     leader = fake.ctx(LEADER, now=JAN_1)
     for customer_id in customers[:3]:
-        grading.change(leader, "ortho", customer_id, "VIP", "优秀")
+        grading.change(leader, "ortho", customer_id, "VIP", "优秀", no_evaluation_reason="测试准备：不经评价直接调整")
     run = opened(fake)
     target = customers[5]
     task = submitted(fake, target, reviews.StageEvaluation("good", "on_time", "good", 0, 95, "VIP", "全年表现优秀"))

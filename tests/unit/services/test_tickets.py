@@ -119,7 +119,8 @@ def test_RGT_2_grades_change_the_priority_of_new_tickets_only(fake):
     customer_id, ctx = customer(fake, dept=None, name="上海仁济医疗器械有限公司")
     stand_counted(customer_id, "上海仁济医疗器械有限公司", "ortho", store=fake.store)
     before = tickets.file(ctx, "ortho", "service", "升级前", "内容")
-    grading.change(fake.ctx(LEADER), "ortho", customer_id, "VIP", "优秀")
+    grading.change(fake.ctx(LEADER), "ortho", customer_id, "VIP", "优秀",
+                   no_evaluation_reason="测试准备：不经评价直接调整")
     assert fake.repo(Standings).get("ortho", customer_id).grade == "VIP"
     after = tickets.file(fake.later(ctx, seconds=1), "ortho", "service", "升级后", "内容")
     assert (before.grade, after.grade) == ("QUALIFIED", "VIP")

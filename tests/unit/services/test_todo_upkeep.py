@@ -109,7 +109,7 @@ def _everything_to_do(world):
     customer_id, email = customer(world)
     stand_counted(customer_id, "上海康健医疗器械有限公司", "ortho", ("bone-plate",), store=world.store)
     changes.report(world.ctx(email), "change", {"address": "上海市新地址1号"}, verified_document(world, customer_id))
-    grading.change(world.ctx(LEADER), "ortho", ids[0], "VIP", "优秀")
+    grading.change(world.ctx(LEADER), "ortho", ids[0], "VIP", "优秀", no_evaluation_reason="测试准备：不经评价直接调整")
     incidents.record(world.ctx(LEADER), "ortho", ids[0], "late_payment", "逾期")
     reviews.open_cycle(system_ctx(world.now, store=world.store))
 
