@@ -35,12 +35,14 @@ from portal.services.context import Ctx
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MD = "md"
+SCAN_TYPE = "signed-contract"  # the document type of a signed scan (domain.customers.DEFAULT_DOCUMENT_TYPES)
+AMOUNT_TEXT = f"{MAX_AMOUNT:,}"
 CHANGED = _l("This contract was changed meanwhile. Reload the page.")
 TERMS_PROBLEMS = {
     "required": _l("Required."),
     "too_long_no": _l("At most %(n)s characters.", n=MAX_NO),
     "too_long_title": _l("At most %(n)s characters.", n=MAX_TITLE),
-    "amount": _l("Enter an amount from 1 to %(n)s yuan.", n=f"{MAX_AMOUNT:,}"),
+    "amount": _l("Enter an amount from 1 to %(n)s yuan.", n=AMOUNT_TEXT),
     "end_before_start": _l("The end date must not be before the start date."),
 }
 REFUSALS = {
@@ -237,8 +239,8 @@ def _scan(uow, head, doc_id: str | None):
     """The signed scan: a document of this customer, file-checked (real PDF or image, size) and confirmed by a
     person (已审核); otherwise Invalid on `doc_id`."""
     doc = uow.repo(Documents).find(doc_id)
-    if doc is None or doc.customer_id != head.customer_id:
-        raise Invalid(fields={"doc_id": [_l("Choose a document of this customer.")]})
+    if doc is None or doc.customer_id != head.customer_id or doc.type_id != SCAN_TYPE:
+        raise Invalid(fields={"doc_id": [_l("Choose a signed contract uploaded by this customer.")]})
     if doc.status != "verified" or doc.reviewed_at is None or doc.refusal_note:
         raise Invalid(fields={"doc_id": [_l("The scan must be checked and confirmed by staff first.")]})
     return doc

@@ -119,6 +119,12 @@ EXPECTED = {
     # issue 18 item 4: may we sell? for every staff member (each in its own department, MD anywhere); MD's classes
     "staff.eligibility_page": STAFF, "api.eligibility_one": STAFF, "api.eligibility_batch": STAFF,
     "staff.device_classes_page": MD, "api.product_device_class": MD, "api.device_class_rules": MD,
+    # REL-3: contracts: the department drafts and signs, its leader approves (MD too: above MD's threshold only
+    # MD), the leader terminates; MD sets the threshold; a customer reads its own signed contracts
+    "api.department_contracts": ORTHO_VIEW, "api.contract_detail": ORTHO_VIEW, "api.contract_create": ORTHO_REVIEW,
+    "api.contract_edit": ORTHO_REVIEW, "api.contract_submit": ORTHO_REVIEW, "api.contract_sign": ORTHO_REVIEW,
+    "api.contract_amend": ORTHO_REVIEW, "api.contract_approve": ORTHO_MANAGE, "api.contract_send_back": ORTHO_MANAGE,
+    "api.contract_terminate": ORTHO_MANAGE, "api.contract_threshold": MD, "api.own_contracts": CUSTOMER,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}

@@ -25,10 +25,10 @@ def terms(amount=200_000, start=date(2027, 1, 1), end=date(2027, 12, 31), no="GK
     return Terms(no, title, amount, start, end)
 
 
-def scan(fake, customer_id, *, reviewed=True, status="verified"):
+def scan(fake, customer_id, *, reviewed=True, status="verified", type_id="signed-contract"):
     """A customer's document as the document path leaves it: file-checked, and confirmed by a person."""
-    doc = records.Document(doc_id=f"doc-{customer_id[:8]}-{status}-{reviewed}", customer_id=customer_id,
-                           type_id="signed-contract", status=status, original_name="合同.pdf",
+    doc = records.Document(doc_id=f"doc-{customer_id[:8]}-{status}-{reviewed}-{type_id}", customer_id=customer_id,
+                           type_id=type_id, status=status, original_name="合同.pdf",
                            content_type="application/pdf", s3_key="k", size=1000, issue_date="2026-12-01",
                            uploaded_by="x", created_at=fake.now, reviewed_at=fake.now if reviewed else None,
                            version=1)
@@ -150,7 +150,7 @@ def test_REL_3_the_scan_must_be_the_customers_checked_and_confirmed_document(fak
     contracts.approve(fake.ctx(LEADER), head.contract_id)
     other, _ = customer(fake)
     for doc_id in (scan(fake, customer_id, reviewed=False), scan(fake, customer_id, status="rejected"),
-                   scan(fake, other), "missing"):
+                   scan(fake, customer_id, type_id="business-licence"), scan(fake, other), "missing"):
         with pytest.raises(Invalid) as exc:
             contracts.sign(fake.ctx(CLERK), head.contract_id, doc_id)
         assert set(exc.value.fields) == {"doc_id"}
