@@ -84,6 +84,29 @@ def evidence_choices(ctx: Ctx, dept_id: str, customer_id: str, uow=None) -> list
     return [v for v in views if v.shown in EVIDENCE_STATES]
 
 
+def scans(ctx: Ctx, contract_id: str) -> list:
+    """The customer's signed scans a signing may cite: documents of type "signed-contract", checked and confirmed
+    by a person, newest first (one Query besides the contract's)."""
+    from portal.adapters.repos.customers import Documents
+    from portal.services.contracts import SCAN_TYPE
+
+    head, _versions = load(ctx, contract_id, Perm.DRAFT_CONTRACTS)
+    docs = ctx.uow().repo(Documents).of_customer(head.customer_id)
+    return sorted((d for d in docs if d.type_id == SCAN_TYPE and d.status == "verified" and d.reviewed_at
+                   and not d.refusal_note), key=lambda d: d.created_at, reverse=True)
+
+
+def threshold(ctx: Ctx) -> int:
+    """The amount (元) above which MD approves contracts (MD's page)."""
+    from portal.adapters.repos.org import Departments
+    from portal.domain.contracts import DEFAULT_MD_THRESHOLD
+
+    authorize(ctx, Perm.MANAGE_COMPANY_STANDARDS, target="contract_threshold")
+    md = ctx.uow().repo(Departments).find("md")
+    return int(md.contract_threshold) if md is not None and md.contract_threshold is not None else \
+        DEFAULT_MD_THRESHOLD
+
+
 @dataclass(frozen=True)
 class ExpiryRun:
     """What one run did: contracts told of (id:days), contracts expired, and what could not be committed."""

@@ -125,6 +125,11 @@ EXPECTED = {
     "api.contract_edit": ORTHO_REVIEW, "api.contract_submit": ORTHO_REVIEW, "api.contract_sign": ORTHO_REVIEW,
     "api.contract_amend": ORTHO_REVIEW, "api.contract_approve": ORTHO_MANAGE, "api.contract_send_back": ORTHO_MANAGE,
     "api.contract_terminate": ORTHO_MANAGE, "api.contract_threshold": MD, "api.own_contracts": CUSTOMER,
+    "staff.contract_list": ORTHO_VIEW, "staff.contract": ORTHO_VIEW, "staff.contract_new": ORTHO_REVIEW,
+    "staff.contract_step": ORTHO_VIEW, "staff.contract_terms": ORTHO_REVIEW, "staff.contract_amend": ORTHO_REVIEW,
+    "staff.contract_sign": ORTHO_REVIEW, "staff.contract_send_back": ORTHO_MANAGE,
+    "staff.contract_terminate": ORTHO_MANAGE, "staff.contract_threshold": MD,
+    "customer.contracts_page": CUSTOMER, "customer.contract": CUSTOMER,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
@@ -162,6 +167,8 @@ PAGE_CONTENT_ERRORS = {
     "staff.export_download GET": 404,  # the walked export id is nobody's (someone else's is a 404 too)
     "api.export_get GET": 404,
     "api.eligibility_one GET": 422,  # the walk sends no `dept` and `product`: the API names them
+    "staff.contract_step POST": 400,  # the empty form names no step
+    "customer.contract GET": 404,  # the walked contract is a draft: the customer sees signed ones only
 }
 
 

@@ -85,3 +85,53 @@ def test_REL_3_above_MDs_threshold_the_leader_is_refused_and_MD_approves(app):
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
     assert client.get(f"/api/v1/contracts/{cid}", headers=rep).get_json()["state"] == "submitted"
     assert client.post(f"/api/v1/contracts/{cid}/approve", headers=md, json={}).get_json()["state"] == "approved"
+
+
+def test_REL_3_the_pages_walk_a_contract_to_in_force_and_say_bad_input_next_to_its_field(app):
+    import re
+
+    from tests.conftest import csrf_token, sign_in
+
+    customer, customer_ctx = register(email="c3@kangjian.cn", name="宁波康泰医疗器械有限公司")
+    stand(customer, "ortho")
+    rep = app.test_client()
+    sign_in(rep, "ortho.rep@demo.local")
+    new = f"/staff/departments/ortho/customers/{customer.customer_id}/contracts/new"
+    bad = rep.post(new, data={"csrf_token": csrf_token(rep, new), **_terms(amount="-1", title="")})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and 'id="amount-error"' in page and 'id="title-error"' in page
+    assert "骨板" not in rep.get("/staff/departments/ortho/contracts").get_data(as_text=True)  # nothing drafted
+    made = rep.post(new, data={"csrf_token": csrf_token(rep, new), **_terms()})
+    assert made.status_code == 302
+    path = made.headers["Location"]
+    page = rep.get(path).get_data(as_text=True)
+    assert 'id="contract-state">草稿' in page and 'value="submit"' in page and 'value="approve"' not in page
+    rep.post(f"{path}/step", data={"csrf_token": csrf_token(rep, path), "action": "submit"})
+    leader = app.test_client()
+    sign_in(leader, "ortho.leader@demo.local")
+    page = leader.get(path).get_data(as_text=True)
+    assert 'id="contract-state">待审批' in page and 'value="approve"' in page
+    leader.post(f"{path}/step", data={"csrf_token": csrf_token(leader, path), "action": "approve"})
+    doc = upload(customer_ctx, "signed-contract", filename="合同扫描件.pdf")
+    document_review.review(staff_ctx("ortho.leader@demo.local"), doc.doc_id, accept=True)
+    sign_path = f"{path}/sign"
+    form = rep.get(sign_path).get_data(as_text=True)
+    assert f'value="{doc.doc_id}"' in form and "合同扫描件.pdf" in form
+    signed = rep.post(sign_path, data={"csrf_token": csrf_token(rep, sign_path), "doc_id": doc.doc_id})
+    assert signed.status_code == 302
+    page = rep.get(path).get_data(as_text=True)
+    assert 'id="contract-state">生效中' in page
+    assert re.findall(r"<li>", page.split('id="contract-history"')[1]).__len__() == 4
+    listed = rep.get("/staff/departments/ortho/contracts").get_data(as_text=True)
+    assert "骨板年度购销合同" in listed and "生效中" in listed
+    # the customer sees it, read only
+    buyer = app.test_client()
+    sign_in(buyer, "c3@kangjian.cn")
+    own = buyer.get("/customer/contracts").get_data(as_text=True)
+    assert "骨板年度购销合同" in own and "生效中" in own
+    cid = path.rsplit("/", 1)[1]
+    assert buyer.get(f"/customer/contracts/{cid}").status_code == 200
+    # another department's staff: 403
+    other = app.test_client()
+    sign_in(other, "rehab.leader@demo.local")
+    assert other.get(path).status_code == 403

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.domain.contracts import MAX_AMOUNT, MAX_NO, MAX_REASON, MAX_TITLE
@@ -47,6 +47,12 @@ class ContractSignForm(PortalForm):
 
     doc_id = StringField(_l("Signed scan"), validators=[DataRequired(), Length(max=64)])
     version = IntegerField(validators=[Optional()])
+
+
+class ContractSignPageForm(ContractSignForm):
+    """The page's signing form: the scan chosen among the customer's confirmed signed contracts."""
+
+    doc_id = SelectField(_l("Signed scan"), validators=[DataRequired(), Length(max=64)], validate_choice=False)
 
 
 class ContractThresholdForm(PortalForm):
