@@ -85,6 +85,7 @@ def contract(contract_id: str):
 @staff_required(Perm.VIEW_CUSTOMERS)
 def contract_step(contract_id: str):
     """Submit the draft version, or approve the submitted one (buttons on the contract's page)."""
+    contracts.load(ctx(), contract_id)  # the department's staff and MD (403 elsewhere, 404 when unknown)
     action = request.form.get("action")
     if action not in ("submit", "approve"):
         abort(400)
