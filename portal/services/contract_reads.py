@@ -96,6 +96,15 @@ def scans(ctx: Ctx, contract_id: str) -> list:
                    and not d.refusal_note), key=lambda d: d.created_at, reverse=True)
 
 
+def md_approves(ctx: Ctx, version) -> bool:
+    """REL-3: whether this version's amount is above MD's threshold, so only MD approves it (one GetItem)."""
+    from portal.adapters.repos.org import Departments
+    from portal.domain.contracts import needs_md
+
+    md = ctx.uow().repo(Departments).find("md")
+    return needs_md(int(version.amount), int(md.contract_threshold) if md and md.contract_threshold else None)
+
+
 def threshold(ctx: Ctx) -> int:
     """The amount (元) above which MD approves contracts (MD's page)."""
     from portal.adapters.repos.org import Departments

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from portal.domain.roles import Perm, may
+from portal.domain.roles import Perm, Role, may
 from portal.services import contract_changes, contract_reads, contracts, customers, org
 from portal.services.contracts import Terms
 from portal.staff import bp
@@ -74,11 +74,14 @@ def contract(contract_id: str):
         "amend": view.head.state == "signed" and not pending and may(actor, Perm.DRAFT_CONTRACTS, dept),
         "terminate": view.head.state == "signed" and may(actor, Perm.APPROVE_CONTRACTS, dept),
     }
+    md_only = steps["approve"] and contract_reads.md_approves(ctx(), latest)
+    if md_only and actor.role != Role.MD:
+        steps["approve"] = False  # above MD's threshold: MD approves (the service refuses a leader anyway)
     if ended:
         steps = dict.fromkeys(steps, False)
     form = ContractStepForm()
     form.version.data = view.head.version
-    return render_template("staff/contract.html", view=view, steps=steps, form=form, latest=latest)
+    return render_template("staff/contract.html", view=view, steps=steps, form=form, latest=latest, md_only=md_only)
 
 
 @bp.post("/contracts/<contract_id>/step")

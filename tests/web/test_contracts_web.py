@@ -84,6 +84,13 @@ def test_REL_3_above_MDs_threshold_the_leader_is_refused_and_MD_approves(app):
     refused = client.post(f"/api/v1/contracts/{cid}/approve", headers=leader, json={})
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
     assert client.get(f"/api/v1/contracts/{cid}", headers=rep).get_json()["state"] == "submitted"
+    from tests.conftest import sign_in
+
+    for who, offered in (("ortho.leader", False), ("md.admin", True)):  # the page offers the step to MD only
+        browser = app.test_client()
+        sign_in(browser, f"{who}@demo.local")
+        page = browser.get(f"/staff/contracts/{cid}").get_data(as_text=True)
+        assert ('value="approve"' in page) is offered and 'id="md-approves"' in page
     assert client.post(f"/api/v1/contracts/{cid}/approve", headers=md, json={}).get_json()["state"] == "approved"
 
 
