@@ -232,3 +232,14 @@ def test_ADM_2_evidence_choices_are_the_customers_signed_contracts_in_that_depar
     choices = contract_reads.evidence_choices(fake.ctx(REP), "ortho", customer_id)
     assert [c.head.contract_id for c in choices] == [head.contract_id]
     assert contract_reads.evidence_choices(fake.ctx(REHAB), "rehab", customer_id) == []
+
+
+def test_REL_1_the_customers_timeline_keeps_its_contracts_signed_and_ended_not_their_drafts(fake):
+    from portal.services.pages import timeline
+
+    head, customer_id = signed(fake)
+    contract_changes.terminate(fake.ctx(LEADER), head.contract_id, "客户停业")
+    mine = fake.ctx(fake.repo(Users).of_customer(customer_id)[0].email)
+    actions = [e.action for e in timeline.own_timeline(mine).events]
+    assert actions[:2] == ["contract.terminated", "contract.signed"]
+    assert "contract.created" not in actions
