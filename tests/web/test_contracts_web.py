@@ -138,6 +138,8 @@ def test_REL_3_the_pages_walk_a_contract_to_in_force_and_say_bad_input_next_to_i
     assert "骨板年度购销合同" in own and "生效中" in own
     cid = path.rsplit("/", 1)[1]
     assert buyer.get(f"/customer/contracts/{cid}").status_code == 200
+    history = buyer.get("/customer/timeline").get_data(as_text=True)
+    assert "合同 GK-2027-001 已签署(第 1 版)" in history  # in words, on its own timeline
     # another department's staff: 403
     other = app.test_client()
     sign_in(other, "rehab.leader@demo.local")
