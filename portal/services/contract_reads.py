@@ -84,16 +84,19 @@ def evidence_choices(ctx: Ctx, dept_id: str, customer_id: str, uow=None) -> list
     return [v for v in views if v.shown in EVIDENCE_STATES]
 
 
+SCAN_CHOICES = 50  # the customer's newest document versions a signing page looks through for scans
+
+
 def scans(ctx: Ctx, contract_id: str) -> list:
-    """The customer's signed scans a signing may cite: documents of type "signed-contract", checked and confirmed
-    by a person, newest first (one Query besides the contract's)."""
+    """The customer's signed scans a signing may cite: among its newest SCAN_CHOICES document versions (one Query,
+    bounded whatever the history), those of type "signed-contract", checked and confirmed by a person."""
     from portal.adapters.repos.customers import Documents
-    from portal.services.contracts import SCAN_TYPE
+    from portal.services.contracts import SCAN_STATES, SCAN_TYPE
 
     head, _versions = load(ctx, contract_id, Perm.DRAFT_CONTRACTS)
-    docs = ctx.uow().repo(Documents).of_customer(head.customer_id)
-    return sorted((d for d in docs if d.type_id == SCAN_TYPE and d.status == "verified" and d.reviewed_at
-                   and not d.refusal_note), key=lambda d: d.created_at, reverse=True)
+    docs, _last = ctx.uow().repo(Documents).history(head.customer_id, limit=SCAN_CHOICES)
+    return [d for d in docs if d.type_id == SCAN_TYPE and d.status in SCAN_STATES and d.reviewed_at
+            and not d.refusal_note]
 
 
 def md_approves(ctx: Ctx, version) -> bool:

@@ -36,6 +36,7 @@ from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MD = "md"
 SCAN_TYPE = "signed-contract"  # the document type of a signed scan (domain.customers.DEFAULT_DOCUMENT_TYPES)
+SCAN_STATES = ("verified", "superseded")  # file-checked; a newer scan (another contract's) supersedes the type's last
 AMOUNT_TEXT = f"{MAX_AMOUNT:,}"
 CHANGED = _l("This contract was changed meanwhile. Reload the page.")
 TERMS_PROBLEMS = {
@@ -241,7 +242,7 @@ def _scan(uow, head, doc_id: str | None):
     doc = uow.repo(Documents).find(doc_id)
     if doc is None or doc.customer_id != head.customer_id or doc.type_id != SCAN_TYPE:
         raise Invalid(fields={"doc_id": [_l("Choose a signed contract uploaded by this customer.")]})
-    if doc.status != "verified" or doc.reviewed_at is None or doc.refusal_note:
+    if doc.status not in SCAN_STATES or doc.reviewed_at is None or doc.refusal_note:
         raise Invalid(fields={"doc_id": [_l("The scan must be checked and confirmed by staff first.")]})
     return doc
 
