@@ -162,8 +162,8 @@ def signed_contract(customer_id: str, dept_id: str = "ortho", fake=None, state: 
 
     now = fake.now if fake is not None else utc_now()  # the world's clock: ULIDs made at it stay in order
     common = dict(contract_id=str(ULID.from_datetime(now)), dept_id=dept_id, customer_id=customer_id,
-                  contract_no="GX-2027-001", title="年度购销合同", amount=100_000, start_date="2024-01-01", end_date=end, state=state,
-                  created_by="ortho.rep@demo.local", created_at=now)
+                  contract_no="GX-2027-001", title="年度购销合同", amount=100_000, start_date="2024-01-01",
+                  end_date=end, state=state, created_by="ortho.rep@demo.local", created_at=now)
     uow = UnitOfWork(fake.store if fake else None)
     head = records.Contract(**common, signed_version=1 if state != "draft" else None, latest_version=1)
     if state == "signed":
