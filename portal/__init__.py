@@ -114,6 +114,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     from portal.web import dept_label, product_label
     from portal.web.labels import (
         CONDITION_LABELS,
+        CONTRACT_LABELS,
         CUSTOMER_KIND_LABELS,
         INCIDENT_LABELS,
         SCALE_LABELS,
@@ -175,6 +176,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
                 "ticket_label": lambda key: str(TICKET_LABELS.get(key, key)),
                 "dept_label": dept_label, "product_label": product_label,
                 "visit_label": lambda key: str(VISIT_LABELS.get(key, key)), "file_size": file_size,
+                "contract_label": lambda key: str(CONTRACT_LABELS.get(key, key)),
                 "hospital_level_label": hospital_level_label, "unit_label": unit_label, "cycle_label": cycle_label,
                 "cap_label": cap_label, "category_label": lambda text: category_label(text, locale),
                 "name_of": lambda record: localized_name(record, locale),

@@ -141,12 +141,36 @@ def review_to_admission(app, leader="ortho.leader@demo.local", rep="ortho.rep@de
     app = applications.assign(lead, app.app_id, rep_id, app.version)
     app = applications.record_background_check(person, app.app_id, "工商信息、涉诉记录已核查，无异常。", app.version)
     doc = UnitOfWork(fake.store if fake else None).repo(Documents).verified_of(app.customer_id)[0]
+    contract_id = signed_contract(app.customer_id, app.dept_id, fake=fake) if "c" in codes else None
     for code in codes:
         record = ConditionRecord(code=code, met=True, evidence_doc=doc.doc_id if code in "ae" else None,
-                                 contract_no="GX-2027-001" if code == "c" else None,
+                                 contract_id=contract_id if code == "c" else None,
                                  note=None if code in "ace" else "已核实")
         app = applications.record_condition(person, app.app_id, record, app.version)
     return app
+
+
+def signed_contract(customer_id: str, dept_id: str = "ortho", fake=None, state: str = "signed",
+                    end: str = "2099-12-31") -> str:
+    """A contract of the customer with the department, signed and in force since 2024 (REL-3; the steps that lead
+    there have their own tests), written straight to the store; return its id."""
+    from ulid import ULID
+
+    from portal.adapters import records
+    from portal.adapters.repos.contracts import Contracts
+    from portal.adapters.uow import UnitOfWork
+
+    now = fake.now if fake is not None else utc_now()  # the world's clock: ULIDs made at it stay in order
+    common = dict(contract_id=str(ULID.from_datetime(now)), dept_id=dept_id, customer_id=customer_id,
+                  contract_no="GX-2027-001", title="年度购销合同", amount=100_000, start_date="2024-01-01",
+                  end_date=end, state=state, created_by="ortho.rep@demo.local", created_at=now)
+    uow = UnitOfWork(fake.store if fake else None)
+    head = records.Contract(**common, signed_version=1 if state != "draft" else None, latest_version=1)
+    if state == "signed":
+        head.expiry_bucket, head.expiry_key = "signed", f"{end}#{common['contract_id']}"
+    uow.repo(Contracts).create(head, records.Contract(**common, version_no=1))
+    uow.commit()
+    return common["contract_id"]
 
 
 def admitted(dept_id: str, n: int, products=("bone-plate",), store=None) -> list[str]:

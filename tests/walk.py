@@ -10,12 +10,14 @@ CUSTOMER_EMAIL = "buyer@customer.cn"
 def build_world() -> dict:
     """A customer that applied to and stands in `ortho`, with a document, a ticket and its file, an incident, a
     review cycle, a planned visit, a prospect and a listed customer; returns every id a route may need."""
+    from datetime import date
+
     import time_machine
 
     from portal.adapters.clock import utc_now
     from portal.adapters.tables import Document
     from portal.domain.timeutil import shanghai_day
-    from portal.services import blacklist, incidents, prospects, reviews, tickets, visits
+    from portal.services import blacklist, contracts, incidents, prospects, reviews, tickets, visits
     from portal.services.context import system_ctx
     from tests.conftest import staff_ctx
     from tests.factories import applied, attach, register, stand, stand_counted
@@ -34,7 +36,11 @@ def build_world() -> dict:
     ticket = tickets.file(ctx, "ortho", "complaint", "投诉", "内容")
     visit = visits.plan(leader, "ortho", customer.customer_id, planned_on=shanghai_day(utc_now()), mode="phone",
                         purpose="回访", assignee_id=user_id_of("ortho.rep@demo.local"))
-    return {"dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"), "product_id": "bone-plate",
+    contract = contracts.create(leader, "ortho", customer.customer_id,
+                                contracts.Terms("GK-2027-001", "骨板年度购销合同", 200_000, date(2027, 1, 1),
+                                                date(2027, 12, 31)))
+    return {"contract_id": contract.contract_id, "dept_id": "ortho", "user_id": user_id_of("ortho.rep@demo.local"),
+            "product_id": "bone-plate",
             "code": "a", "customer_id": customer.customer_id, "doc_id": doc.doc_id, "app_id": app.app_id,
             "prospect_id": prospect.prospect_id, "scope": "ortho", "card_id": "default", "cycle_id": "2027H1",
             "incident_id": incident.incident_id, "entry_id": entry.entry_id,

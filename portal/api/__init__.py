@@ -7,6 +7,7 @@ bp = Blueprint("api", __name__)
 from portal.api import (  # noqa: E402,F401
     accounts,
     admission,
+    contracts,
     dynamics,
     eligibility,
     exports,

@@ -45,7 +45,8 @@ class ApiConditionForm(PortalForm):
     code = SelectField(choices=[SelectChoice(c) for c in "abcdef"], validators=[DataRequired()])
     met = BooleanField()
     evidence_doc = StringField(validators=[Optional(), Length(max=64)])
-    contract_no = StringField(validators=[Optional(), Length(max=100)])
+    contract_id = StringField(validators=[Optional(), Length(max=64)],
+                              description="ADM-2 (c): one of the customer's signed contracts in the department")
     note = StringField(validators=[FreeText(), Optional(), Length(max=1000)])
     version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
 
@@ -201,7 +202,7 @@ def application_condition(app_id: str):
     applications.get_application(ctx(), app_id)
     form = parse(ApiConditionForm)
     record = applications.ConditionRecord(code=form.code.data, met=form.met.data, evidence_doc=form.evidence_doc.data
-                                          or None, contract_no=form.contract_no.data, note=form.note.data)
+                                          or None, contract_id=form.contract_id.data or None, note=form.note.data)
     return jsonify(application_json(applications.record_condition(ctx(), app_id, record, form.version.data)))
 
 

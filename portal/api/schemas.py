@@ -85,6 +85,12 @@ TICKET_FILE = obj(("id",), id=S, name=opt(S), content_type=opt(S), size=opt(INT)
                   reject_reason=opt(S), message=opt(S), by=S, at=TIME)
 VISIT = obj(("id",), id=S, department=S, customer=S, customer_name=S, planned_on=S, mode=S, purpose=S,
             assignee=S, status=S, notes=opt(S), grade=opt(GRADE), version=INT, overdue=opt(BOOL))
+CONTRACT_VERSION = obj(("number", "state"), number=INT, contract_no=S, title=S, amount=INT, start_date=DAY,
+                       end_date=DAY, state=S, note=opt(S), approved_by=opt(S), signed_scan=opt(S))
+CONTRACT = obj(("id", "state"), id=S, department=S, customer=S, customer_name=S, contract_no=S, title=S, amount=INT,
+               start_date=DAY, end_date=DAY, state=S, signed_version=opt(INT), latest_version=INT,
+               ended_reason=opt(S), version=INT, versions={"type": "array", "items": CONTRACT_VERSION},
+               history={"type": "array", "items": {"type": "object"}})
 AUDIT_EVENT = obj(("id", "at", "action"), id=S, at=TIME, actor=opt(S), actor_email=opt(S), role=opt(S),
                   department=opt(S), action=S, outcome=opt(S), target_type=opt(S), target_id=opt(S),
                   detail=opt(S), ip=opt(S))
@@ -145,6 +151,9 @@ SCHEMAS = {
     "TicketFile": TICKET_FILE,
     "Visit": VISIT,
     "VisitList": items_of(ref("Visit"), paged=True),
+    "Contract": CONTRACT,  # REL-3
+    "ContractList": items_of(ref("Contract"), paged=True),
+    "ContractThreshold": obj(("amount",), amount=INT),
     "AuditPage": items_of(AUDIT_EVENT, paged=True),
     # issue 15 items 2-4: accounts
     "Sent": obj(("status", "message"), status={"type": "string", "enum": ["sent"]}, message=S),

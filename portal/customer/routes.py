@@ -36,6 +36,24 @@ def timeline():
     return render_template("customer/timeline.html", page=page)
 
 
+@bp.get("/contracts")
+@customer_required
+def contracts_page():
+    """REL-3: the company's signed contracts with each department (in force, and ended ones), read only."""
+    from portal.services import contract_reads
+
+    return render_template("customer/contracts.html", items=contract_reads.own_contracts(ctx()))
+
+
+@bp.get("/contracts/<contract_id>")
+@customer_required
+def contract(contract_id: str):
+    """REL-3: one of the company's signed contracts with its signed versions, read only."""
+    from portal.services import contract_reads
+
+    return render_template("customer/contract.html", view=contract_reads.own_contract(ctx(), contract_id))
+
+
 @bp.get("/documents")
 @customer_required
 def documents_page():

@@ -29,6 +29,7 @@ DEFAULT_DOCUMENT_TYPES = [
     ("medical-institution-licence", "医疗机构执业许可证", "Medical institution practising licence", {"medical"}),
     ("device-trading-licence", "医疗器械经营许可证", "Medical device trading licence", {"enterprise"}),
     ("class2-device-filing", "第二类医疗器械经营备案凭证", "Class II medical device trading filing", set()),
+    ("signed-contract", "已签署的购销合同", "Signed sales contract", set()),  # REL-3: the scan a signing cites
 ]
 
 HOSPITAL_LEVELS = ("三级甲等", "三级乙等", "三级丙等", "二级甲等", "二级乙等", "二级丙等", "一级", "未定级")

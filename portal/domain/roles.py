@@ -54,6 +54,8 @@ class Perm(StrEnum):
     VIEW_REGISTER = "view_register"
     MANAGE_DEVICE_CLASSES = "manage_device_classes"
     IMPORT_CUSTOMERS = "import_customers"
+    DRAFT_CONTRACTS = "draft_contracts"
+    APPROVE_CONTRACTS = "approve_contracts"
 
 
 ALL_STAFF = frozenset(Role)
@@ -90,6 +92,8 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_COMPANY_BLACKLIST: frozenset({Role.MD}),  # BLK-1: only MD keeps the company list
     Perm.RECORD_INCIDENTS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # INC-1
     Perm.REVIEW_CUSTOMERS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # REV-1: fill the stage evaluation
+    Perm.DRAFT_CONTRACTS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # REL-3: the department drafts and signs
+    Perm.APPROVE_CONTRACTS: frozenset({Role.DM, Role.MD}),  # REL-3: the leader, MD above its threshold
     Perm.RUN_JOBS: frozenset({Role.MD}),  # local and dev stages: MD triggers scheduled functions by hand
 }
 

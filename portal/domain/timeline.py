@@ -48,6 +48,9 @@ EVENTS: dict[str, tuple[str, bool]] = {
     "visit.planned": (DEPT, False),
     "visit.done": (DEPT, True),
     "visit.cancelled": (DEPT, False),
+    "contract.signed": (DEPT, True),  # REL-1/REL-3: the archive keeps the contracts; drafts stay with the staff
+    "contract.terminated": (DEPT, True),
+    "contract.expired": (DEPT, True),
     "incident.recorded": (DEPT, False),
     "incident.downgrade_escalated": (DEPT, False),
     "incident.report_decided": (DEPT, False),

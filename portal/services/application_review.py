@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from portal.adapters import records
+from portal.adapters.repos.contracts import Contracts
 from portal.adapters.repos.customers import Applications, Customers, Documents
 from portal.adapters.repos.grading import Counters, Standings
 from portal.adapters.repos.identity import Users
 from portal.adapters.repos.org import Departments
 from portal.adapters.uow import WriteConflict
+from portal.domain.contracts import State, is_expired
 from portal.domain.customers import Condition, CustomerType, admission_blockers
 from portal.domain.grading import Grade
 from portal.domain.roles import Perm
+from portal.domain.timeutil import shanghai_day
 from portal.services import audiences, audit, notifications
 from portal.services.access import authorize, refuse
 from portal.services.application_access import (
@@ -39,7 +42,7 @@ CONFIRMED_REASON = {
     CustomerType.INTERNAL: "内部关联方，经部门确认准入 / Internal related party, confirmed by the department",
 }
 EVIDENCE_NEEDED = {Condition.A_LEGAL_ENTITY: "document", Condition.E_PRODUCT_LICENCE: "document",
-                   Condition.C_CONTRACT: "contract_no"}
+                   Condition.C_CONTRACT: "contract"}  # REL-3: one of the customer's signed contracts
 
 
 def assign(ctx: Ctx, app_id: str, assignee_id: str, version: int):
@@ -76,12 +79,12 @@ class ConditionRecord:
     code: str
     met: bool
     evidence_doc: str | None = None
-    contract_no: str | None = None
+    contract_id: str | None = None  # ADM-2 (c): the signed contract picked (records before REL-3 hold a typed number)
     note: str | None = None
 
 
-def _evidence_problems(uow, app, code: Condition, record: ConditionRecord) -> dict:
-    """ADM-2: what a finding lacks (a verified document for a/e, the contract number for c, a note otherwise)."""
+def _evidence_problems(uow, app, code: Condition, record: ConditionRecord, today) -> dict:
+    """ADM-2: what a finding lacks (a verified document for a/e, a signed contract for c, a note otherwise)."""
     problems = {}
     evidence = EVIDENCE_NEEDED.get(code)
     if record.met and evidence == "document":
@@ -89,13 +92,22 @@ def _evidence_problems(uow, app, code: Condition, record: ConditionRecord) -> di
         if document is None or document.customer_id != app.customer_id or \
                 document.status not in ("verified", "superseded"):
             problems["evidence_doc"] = [_l("Choose the customer's verified document that proves this.")]
-    if record.met and evidence == "contract_no" and not (record.contract_no or "").strip():
-        problems["contract_no"] = [_l("Give the number of the signed purchase contract.")]
+    if record.met and evidence == "contract" and _evidence_contract(uow, app, record.contract_id, today) is None:
+        problems["contract_id"] = [_l("Choose one of the customer's signed contracts with this department.")]
     if record.met and evidence is None and not (record.note or "").strip():
         problems["note"] = [_l("Say what shows this condition is met.")]
     if not record.met and not (record.note or "").strip():
         problems["note"] = [_l("Say why this condition is not met.")]
     return problems
+
+
+def _evidence_contract(uow, app, contract_id: str | None, today):
+    """ADM-2 (c): the contract head named, when it is this customer's, in this department, signed and not ended
+    (in force, or signed and starting later); else None."""
+    head = uow.repo(Contracts).head(contract_id)
+    if head is None or head.customer_id != app.customer_id or head.dept_id != app.dept_id:
+        return None
+    return head if head.state == State.SIGNED and not is_expired(head.end_date, today) else None
 
 
 def record_condition(ctx: Ctx, app_id: str, record: ConditionRecord, version: int):
@@ -106,12 +118,15 @@ def record_condition(ctx: Ctx, app_id: str, record: ConditionRecord, version: in
             code = Condition(record.code)
         except ValueError as exc:
             raise Invalid(fields={"code": [_l("Not one of the six conditions.")]}) from exc
-        problems = _evidence_problems(uow, app, code, record)
+        problems = _evidence_problems(uow, app, code, record, shanghai_day(ctx.now))
         if problems:
             raise Invalid(fields=problems)
         conditions = conditions_of(app)
+        contract = _evidence_contract(uow, app, record.contract_id, shanghai_day(ctx.now)) \
+            if record.met and code == Condition.C_CONTRACT else None
         conditions[code.value] = {"met": record.met, "evidence_doc": record.evidence_doc,
-                                  "contract_no": (record.contract_no or "").strip() or None,
+                                  **({"contract_id": contract.contract_id, "contract_no": contract.contract_no,
+                                      "contract_title": contract.title} if contract else {}),
                                   "note": (record.note or "").strip() or None, "by": ctx.actor.email,
                                   "at": ctx.now.isoformat()}
         app.conditions = json.dumps(conditions, ensure_ascii=False, sort_keys=True)

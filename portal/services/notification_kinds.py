@@ -109,6 +109,11 @@ KINDS = {k.name: k for k in [
          _l("Expiry ends the ban but does not re-admit.")),
     Kind("visit_due", "staff", "reviews",
          _l("Visit to %(customer)s planned for today"), _l("Purpose: %(purpose)s")),
+    Kind("contract_submitted", "staff", "reviews",  # REL-3: to whoever approves it (the leader, or MD)
+         _l("Contract to approve: %(title)s (%(customer)s)"), _l("Check its terms, then approve it or send it back.")),
+    Kind("contract_expiring", "staff", "reviews",  # REL-3: 60 and 30 days before the end day
+         _l("The contract %(title)s with %(customer)s ends on %(day)s"),
+         _l("Renew it through an amendment, or let it end.")),
     Kind("security_password_reset", "everyone", "security",
          _l("Your password was reset"),
          _l("If this was not you, reset it again at once and tell the Marketing Division."), security=True),

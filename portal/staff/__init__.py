@@ -6,6 +6,7 @@ bp = Blueprint("staff", __name__)
 
 from portal.staff import (  # noqa: E402,F401
     admission,
+    contracts,
     documents,
     dynamics,
     eligibility,

@@ -90,6 +90,8 @@ def _review_page(app_id: str, **forms):
             SelectChoice(d.doc_id, f"{localized_name(types[d.type_id], locale)} · {d.original_name} · "
                                    f"{document_status(d)}")  # issue 17: reviewed (已审核) or only file-checked
             for d in verified if d.type_id in types]
+        form.contract_id.choices = [SelectChoice("", "—")] + [  # ADM-2 (c): picked, no longer typed (REL-3)
+            SelectChoice(v.head.contract_id, f"{v.head.contract_no} · {v.head.title}") for v in page.contracts]
         condition_forms[code.value] = form
     return render_template(
         "staff/application.html", app=app, view=view, staff={u.user_id: u for u in staff},
@@ -146,7 +148,7 @@ def application_condition(app_id: str, code: str):
     form = ConditionForm(prefix=f"c{code}")
     return _post(app_id, form, lambda f: applications.record_condition(ctx(), app_id, applications.ConditionRecord(
         code=code, met=f.met.data == "yes", evidence_doc=f.evidence_doc.data or None,
-        contract_no=f.contract_no.data, note=f.note.data), f.version.data), f"condition_{code}")
+        contract_id=f.contract_id.data or None, note=f.note.data), f.version.data), f"condition_{code}")
 
 
 @bp.post("/applications/<app_id>/decision")

@@ -70,6 +70,14 @@ VISIT_LABELS = {
     "on_site": _l("On site"), "phone": _l("By phone"), "online": _l("Online"), "planned": _l("Planned"),
     "done": _l("Made"), "cancelled": _l("Cancelled"),
 }
+CONTRACT_LABELS = {  # REL-3: where a contract stands; a version's state ("version:"); a step of its history ("step:")
+    "draft": _l("Draft"), "submitted": _l("Awaiting approval"), "approved": _l("Approved, awaiting signature"),
+    "signed": _l("Signed, not yet in force"), "in_force": _l("In force"), "superseded": _l("Replaced by an amendment"),
+    "terminated": _l("Terminated"), "expired": _l("Expired"), "version:signed": _l("Signed"),
+    "step:created": _l("Drafted"), "step:edited": _l("Terms changed"), "step:submitted": _l("Submitted for approval"),
+    "step:returned": _l("Sent back"), "step:approved": _l("Approved"), "step:signed": _l("Signing recorded"),
+    "step:amended": _l("Amendment opened"), "step:terminated": _l("Terminated"), "step:expired": _l("Expired"),
+}
 HOSPITAL_LEVEL_LABELS = {  # the customer's registered level is stored in its Chinese name (HOSPITAL_LEVELS)
     "三级甲等": _l("Grade III A hospital"), "三级乙等": _l("Grade III B hospital"),
     "三级丙等": _l("Grade III C hospital"), "二级甲等": _l("Grade II A hospital"),

@@ -83,6 +83,35 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
     leader.get_by_role("button", name="指定", exact=True).click()
     leader.fill("#note", "工商登记、涉诉及行政处罚记录均已核查，无异常。")
     leader.get_by_role("button", name="记录背景调查").click()
+    # ADM-2 (c) / REL-3: the purchase contract goes from draft to in force, then serves as the evidence
+    assert leader.locator("#no-contract").is_visible()
+    leader.click("#no-contract a")
+    for selector, value in {"#contract_no": "RK-2027-0018", "#title": "骨科产品年度购销合同", "#amount": "300000",
+                            "#start_date": "2024-01-01", "#end_date": "2099-12-31"}.items():
+        leader.fill(selector, value)
+    leader.click("main button[type=submit]")
+    assert leader.locator("#contract-state").inner_text() == "草稿"
+    leader.click("button[value=submit]")
+    leader.click("button[value=approve]")
+    assert leader.locator("#contract-state").inner_text() == "已批准,待签署"
+    contract_url = leader.url
+    customer.goto(f"{portal_url}/customer/documents")  # the customer uploads the signed scan as a document
+    customer.select_option("#type_id", "signed-contract")
+    customer.set_input_files("#file", str(pdf))
+    customer.fill("#issue_date", "2024-01-01")
+    customer.check("#long_term")
+    with customer.expect_navigation(url=f"{portal_url}/customer/documents"):
+        customer.click("#upload-button")
+    leader.goto(f"{portal_url}/staff/documents/review")
+    leader.locator("a", has_text=pdf.name).last.click()  # the newest upload: the signed contract
+    leader.select_option("#decision", "confirm")
+    leader.click("#review-form button[type=submit]")
+    leader.goto(f"{contract_url}/sign")
+    leader.select_option("#doc_id", index=1)
+    leader.click("main button[type=submit]")
+    assert leader.locator("#contract-state").inner_text() == "生效中"
+    shot(leader, "14b-contract-in-force")
+    leader.goto(application_url.replace("/customer/applications/", "/staff/applications/"))
     for code in "abcdef":
         row = leader.locator(f"#condition-{code}")
         row.locator(f"#c{code}-met").select_option("yes")
@@ -90,11 +119,12 @@ def test_customer_registers_uploads_applies_and_is_admitted(browser, portal_url,
             # issue 17: the evidence list says whether a person reviewed the document (here: only file-checked)
             row.locator(f"#c{code}-evidence_doc").select_option(label="营业执照 · 营业执照.pdf · 文件已检查")
         elif code == "c":
-            row.locator(f"#c{code}-contract_no").fill("RK-2027-0018")
+            row.locator(f"#c{code}-contract_id").select_option(label="RK-2027-0018 · 骨科产品年度购销合同")
         else:
             row.locator(f"#c{code}-note").fill("已核实")
         row.locator("button[type=submit]").click()
         assert leader.locator(f"#condition-{code} .badge").inner_text() == "满足"
+    assert "RK-2027-0018 · 骨科产品年度购销合同" in leader.locator("#condition-c a.evidence-contract").inner_text()
     shot(leader, "15-review-conditions")
     leader.select_option("#decision", "admit")
     leader.fill("#reason", "六项基本条件均满足，同意准入。")

@@ -23,6 +23,8 @@ from portal.services import (
     blacklist,
     changes,
     colleagues,
+    contract_changes,
+    contracts,
     customers,
     device_classes,
     document_review,
@@ -217,6 +219,36 @@ def _visit(world):
     customer_id, _email = _standing_customer(world)
     return visits.plan(world.ctx(REP), "ortho", customer_id, planned_on=date(2027, 3, 20), mode="on_site",
                        purpose="季度回访", assignee_id=world.user(REP).user_id)
+
+
+def _contract(world, to: str = "draft", amount: int = 200_000, end: date = date(2027, 12, 31)):
+    """A contract of a standing customer in ortho, taken to `to` (draft, submitted, approved, signed)."""
+    customer_id, _email = _standing_customer(world)
+    head = contracts.create(world.ctx(REP), "ortho", customer_id,
+                            contracts.Terms("GK-2027-001", "骨板年度购销合同", amount, date(2027, 1, 1), end))
+    if to == "draft":
+        return head
+    contracts.submit(world.ctx(REP), head.contract_id)
+    if to == "submitted":
+        return head
+    contracts.approve(world.ctx(LEADER), head.contract_id)
+    scan = _contract_scan(world, customer_id)
+    if to == "approved":
+        return head, scan
+    return contracts.sign(world.ctx(CLERK), head.contract_id, scan)
+
+
+def _contract_scan(world, customer_id: str) -> str:
+    """The customer's signed scan, file-checked and confirmed by a person."""
+    from portal.adapters.repos.customers import Documents
+
+    doc_id = verified_document(world, customer_id, "signed-contract")
+    uow = world.uow()
+    doc = uow.repo(Documents).get(doc_id)
+    doc.reviewed_at, doc.reviewed_by = world.now, "ortho.leader"
+    uow.repo(Documents).save(doc)
+    uow.commit()
+    return doc_id
 
 
 def _reminders_due(world):
@@ -559,6 +591,25 @@ OPERATIONS: list[Operation] = [
     Operation("visit_recorded", _visit,
               lambda w, v: visits.record(w.later(w.ctx(REP), days=10), v.visit_id, "done", "客户反馈良好",
                                          v.version)),  # on its day (2027-03-20)
+    # --- contracts (REL-3) ---
+    Operation("contract_created", lambda w: _standing_customer(w)[0],
+              lambda w, c: contracts.create(w.ctx(REP), "ortho", c, contracts.Terms(
+                  "GK-2027-002", "骨板年度购销合同", 300_000, date(2027, 4, 1), date(2028, 3, 31)))),
+    Operation("contract_submitted", _contract, lambda w, h: contracts.submit(w.ctx(REP), h.contract_id)),
+    Operation("contract_approved", lambda w: _contract(w, "submitted"),
+              lambda w, h: contracts.approve(w.ctx(LEADER), h.contract_id)),
+    Operation("contract_signed", lambda w: _contract(w, "approved"),
+              lambda w, s: contracts.sign(w.ctx(CLERK), s[0].contract_id, s[1])),
+    Operation("contract_amended", lambda w: _contract(w, "signed"),
+              lambda w, h: contract_changes.amend(w.ctx(REP), h.contract_id, contracts.Terms(
+                  "GK-2027-001", "骨板年度购销合同", 250_000, date(2027, 1, 1), date(2028, 6, 30)), "延长期限")),
+    Operation("contract_terminated", lambda w: _contract(w, "signed"),
+              lambda w, h: contract_changes.terminate(w.ctx(LEADER), h.contract_id, "客户停业")),
+    Operation("contract_threshold", lambda w: None,
+              lambda w, _s: contract_changes.set_threshold(w.ctx(MD), 800_000)),
+    Operation("job_daily_reminders_contracts",  # one contract ending in 30 days, one ended yesterday
+              lambda w: (_contract(w, "signed", end=date(2027, 4, 9)), _contract(w, "signed", end=date(2027, 3, 9))),
+              job(lambda e: __import__("functions.daily_reminders").daily_reminders.run(e))),
     # --- every scheduled function ---
     Operation("job_open_review_cycle", lambda w: _standing_customer(w),
               job(lambda e: __import__("functions.open_review_cycle").open_review_cycle.run(

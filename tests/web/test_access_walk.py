@@ -122,6 +122,17 @@ EXPECTED = {
     # issue 18 item 6 (ONB-1): only MD brings in existing customers
     "staff.customer_import": MD, "staff.customer_import_template_csv": MD, "staff.customer_import_template_xlsx": MD,
     "api.customers_import": MD,
+    # REL-3: contracts: the department drafts and signs, its leader approves (MD too: above MD's threshold only
+    # MD), the leader terminates; MD sets the threshold; a customer reads its own signed contracts
+    "api.department_contracts": ORTHO_VIEW, "api.contract_detail": ORTHO_VIEW, "api.contract_create": ORTHO_REVIEW,
+    "api.contract_edit": ORTHO_REVIEW, "api.contract_submit": ORTHO_REVIEW, "api.contract_sign": ORTHO_REVIEW,
+    "api.contract_amend": ORTHO_REVIEW, "api.contract_approve": ORTHO_MANAGE, "api.contract_send_back": ORTHO_MANAGE,
+    "api.contract_terminate": ORTHO_MANAGE, "api.contract_threshold": MD, "api.own_contracts": CUSTOMER,
+    "staff.contract_list": ORTHO_VIEW, "staff.contract": ORTHO_VIEW, "staff.contract_new": ORTHO_REVIEW,
+    "staff.contract_step": ORTHO_VIEW, "staff.contract_terms": ORTHO_REVIEW, "staff.contract_amend": ORTHO_REVIEW,
+    "staff.contract_sign": ORTHO_REVIEW, "staff.contract_send_back": ORTHO_MANAGE,
+    "staff.contract_terminate": ORTHO_MANAGE, "staff.contract_threshold": MD,
+    "customer.contracts_page": CUSTOMER, "customer.contract": CUSTOMER,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
@@ -159,6 +170,8 @@ PAGE_CONTENT_ERRORS = {
     "staff.export_download GET": 404,  # the walked export id is nobody's (someone else's is a 404 too)
     "api.export_get GET": 404,
     "api.eligibility_one GET": 422,  # the walk sends no `dept` and `product`: the API names them
+    "staff.contract_step POST": 400,  # the empty form names no step
+    "customer.contract GET": 404,  # the walked contract is a draft: the customer sees signed ones only
 }
 
 

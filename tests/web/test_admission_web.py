@@ -5,7 +5,7 @@ import re
 from portal.adapters import aws, files
 from portal.adapters.tables import Document, DocumentType
 from tests.conftest import api_token, bearer, csrf_token, sent_mail, sign_in
-from tests.factories import EXE, PDF, applied, credit_code, register
+from tests.factories import EXE, PDF, applied, credit_code, register, signed_contract
 
 REGISTRATION = {"name": "苏州精工医疗器械有限公司", "kind": "enterprise", "region": "江苏省苏州市",
                 "industry": "医疗器械经销", "scale": "small", "contact_name": "王经理", "mobile": "13912345678",
@@ -240,10 +240,11 @@ def test_ONB_3_an_admission_can_be_finished_through_the_api_alone(client):
     assert body["background_check"]["by"] == "ortho.rep@demo.local" and "\n" in body["background_check"]["note"]
     version = body["version"]
     doc = next(Document.by_customer.query(customer.customer_id))
+    contract_id = signed_contract(customer.customer_id, "ortho")
     for code in "abcdef":
         condition = {"code": code, "met": True, "version": version}
         condition |= {"a": {"evidence_doc": doc.doc_id}, "e": {"evidence_doc": doc.doc_id},
-                      "c": {"contract_no": "GX-2027-001"}}.get(code, {"note": "已核实"})
+                      "c": {"contract_id": contract_id}}.get(code, {"note": "已核实"})
         recorded = client.post(f"{url}/conditions", headers=rep, json=condition)
         assert recorded.status_code == 200, recorded.get_json()
         version = recorded.get_json()["version"]

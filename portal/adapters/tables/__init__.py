@@ -12,6 +12,12 @@ from portal.adapters.tables.base import (  # noqa: F401
     ttl_attribute,
 )
 from portal.adapters.tables.base import configure as _configure
+from portal.adapters.tables.contracts import (  # noqa: F401
+    Contract,
+    ContractsByCustomer,
+    ContractsByDepartment,
+    ContractsExpiring,
+)
 from portal.adapters.tables.customers import (  # noqa: F401
     Application,
     ApplicationsByCustomer,
@@ -105,7 +111,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
     SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask, Visit, OutboxMessage,
-    Notification, Export, SearchEntry,
+    Notification, Export, SearchEntry, Contract,
 )
 
 

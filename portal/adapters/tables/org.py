@@ -5,6 +5,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
@@ -30,6 +31,7 @@ class Department(BaseModel):
     version = VersionAttribute()
     catalogue = UnicodeAttribute(null=True)  # only on the item "~catalogue": the read copy (repos/catalogue.py)
     device_classes = UnicodeAttribute(null=True)  # only on "md": the licence each device class needs (JSON)
+    contract_threshold = NumberAttribute(null=True)  # only on "md": above this amount (元) MD approves (REL-3)
 
 
 class Product(BaseModel):

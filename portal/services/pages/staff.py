@@ -17,6 +17,7 @@ from portal.services.access import authorize, refuse
 from portal.services.application_access import get_application
 from portal.services.applications import department_staff
 from portal.services.context import Ctx
+from portal.services.contract_reads import evidence_choices
 from portal.services.errors import NotFound
 from portal.services.grading import NOT_ADMITTED, Quota
 from portal.services.paging import Page, encode_cursor, parse_cursor
@@ -57,6 +58,7 @@ class ReviewPage:
     types: dict
     staff: list  # the department's active staff who may be designated, by e-mail (the assignee always among them)
     dept: object
+    contracts: tuple = ()  # ADM-2 (c): the customer's signed or in-force contracts in the department (REL-3)
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ def review_page(ctx: Ctx, app_id: str) -> ReviewPage:
     staff += [u for u in designated if u.user_id not in {s.user_id for s in staff}]
     return ReviewPage(app=app, customer=found[0], documents=uow.repo(Documents).verified_of(app.customer_id),
                       types={t.type_id: t for t in catalogue.types}, staff=staff,
-                      dept=catalogue.department(app.dept_id))
+                      dept=catalogue.department(app.dept_id),
+                      contracts=tuple(evidence_choices(ctx, app.dept_id, app.customer_id, uow)))
 
 
 def standing_page(ctx: Ctx, dept_id: str, customer_id: str) -> StandingPage:

@@ -124,7 +124,8 @@ class ConditionForm(VersionedForm):
                                               SelectChoice("no", _l("Not met"))],
                       validators=[DataRequired()])  # starts on "not recorded": a careless click records nothing
     evidence_doc = SelectField(_l("Evidence document"), validators=[Optional()], validate_choice=False)
-    contract_no = StringField(_l("Purchase contract number"), validators=[Optional(), Length(max=100)])
+    contract_id = SelectField(_l("Signed purchase contract"), validators=[Optional(), Length(max=64)],
+                              validate_choice=False)  # ADM-2 (c): one of the customer's contracts (REL-3)
     note = StringField(_l("Note"), validators=[FreeText(), Optional(), Length(max=1000)])
 
 

@@ -13,7 +13,15 @@ from portal.domain.timeutil import shanghai_day
 from portal.services import applications, grading
 from portal.services.applications import ConditionRecord
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
-from tests.factories import admitted, all_required_documents, applied, register, review_to_admission, upload
+from tests.factories import (
+    admitted,
+    all_required_documents,
+    applied,
+    register,
+    review_to_admission,
+    signed_contract,
+    upload,
+)
 
 LEADER, CLERK, REP = "ortho.leader@demo.local", "ortho.clerk@demo.local", "ortho.rep@demo.local"
 
@@ -232,9 +240,10 @@ def test_ADM_2_a_condition_never_recorded_blocks_admission_five_of_six_is_not_en
 def test_ADM_2_without_the_background_check_there_is_no_admission(fake):
     _c, _ctx, app_ = applied(fake=fake)
     doc = fake.repo(Documents).verified_of(app_.customer_id)[0]
+    contract_id = signed_contract(app_.customer_id, "ortho", fake=fake)
     for code in "abcdef":
         app_ = applications.record_condition(fake.ctx(REP), app_.app_id, ConditionRecord(
-            code=code, met=True, evidence_doc=doc.doc_id, contract_no="GX-1", note="已核实"), app_.version)
+            code=code, met=True, evidence_doc=doc.doc_id, contract_id=contract_id, note="已核实"), app_.version)
     with pytest.raises(Invalid) as exc:
         applications.decide(fake.ctx(LEADER), app_.app_id, True, "同意", app_.version)
     assert "background check" in str(exc.value.fields["decision"][0])
@@ -246,7 +255,7 @@ def test_ADM_2_condition_evidence_is_required(fake):
     rep = fake.ctx(REP)
     with pytest.raises(Invalid) as exc:
         applications.record_condition(rep, app_.app_id, ConditionRecord(code="c", met=True), app_.version)
-    assert "contract_no" in exc.value.fields
+    assert "contract_id" in exc.value.fields
     with pytest.raises(Invalid) as exc:
         applications.record_condition(rep, app_.app_id, ConditionRecord(code="a", met=True, evidence_doc="nope"),
                                       app_.version)
