@@ -53,6 +53,7 @@ class Perm(StrEnum):
     RESET_TWO_FACTOR = "reset_two_factor"
     VIEW_REGISTER = "view_register"
     MANAGE_DEVICE_CLASSES = "manage_device_classes"
+    IMPORT_SALES = "import_sales"
 
 
 ALL_STAFF = frozenset(Role)
@@ -88,6 +89,7 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_COMPANY_BLACKLIST: frozenset({Role.MD}),  # BLK-1: only MD keeps the company list
     Perm.RECORD_INCIDENTS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # INC-1
     Perm.REVIEW_CUSTOMERS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # REV-1: fill the stage evaluation
+    Perm.IMPORT_SALES: frozenset({Role.MD, Role.DM, Role.REP}),  # issue 18 item 2: the ERP's orders, receivables
     Perm.RUN_JOBS: frozenset({Role.MD}),  # local and dev stages: MD triggers scheduled functions by hand
 }
 
