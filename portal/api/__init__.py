@@ -13,6 +13,7 @@ from portal.api import (  # noqa: E402,F401
     grading,
     inbox,
     routes,
+    sales,
     search,
     security,
     tickets,

@@ -181,6 +181,11 @@ SCHEMAS = {
                        product=S, eligible=BOOL, grade=opt(GRADE), discount_percent=opt(INT),
                        reasons={"type": "array", "items": obj(("code", "ok", "text"), code=S, ok=BOOL, text=S)}),
     "EligibilityBatch": items_of(ref("Eligibility")),
+    "SalesImport": obj(("rows", "created", "changed", "unchanged"), rows=INT, created=INT, changed=INT,
+                       unchanged=INT),
+    "Ageing": obj(("department", "today", "total_yuan", "buckets"), department=S, today=DAY, total_yuan=S,
+                  buckets={"type": "array", "items": obj(("bucket", "yuan", "invoices"), bucket={
+                      "type": "string", "enum": ["current", "d1_30", "d31_90", "over_90"]}, yuan=S, invoices=INT)}),
     "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
                                    modes={"type": "object", "additionalProperties": {
                                        "type": "string", "enum": ["immediate", "digest", "off"]}}),

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from flask_babel import lazy_gettext as _l
+
 from portal.adapters.repos.catalogue import Catalogue
 from portal.adapters.repos.customers import CreditCodes
 from portal.adapters.repos.grading import Standings
@@ -21,6 +23,7 @@ from portal.services import audit
 from portal.services.access import authorize
 from portal.services.context import Ctx
 from portal.services.errors import Invalid, NotFound
+from portal.services.sales_words import problem_fields
 
 BLOCK = 100  # rows resolved together: one BatchGetItem of credit codes, one of standings, one of records
 CHUNK = {"orders": 90, "receivables": 30}  # writes per transaction (an invoice may move two ageing tallies)
@@ -61,7 +64,8 @@ class BadRows(Invalid):
     """A source with bad rows: nothing imported; `report` names each problem's row and column."""
 
     def __init__(self, report: Report):
-        super().__init__(fields={})
+        super().__init__(_l("Nothing was imported: %(n)d problems were found. Correct them and import again.",
+                            n=report.problem_count), fields=problem_fields(report.problems))
         self.report = report
 
 
@@ -117,6 +121,8 @@ def _parsed_blocks(kind: str, source: Source, today, report: Report | None, skip
         block = []
         for number, values, read_problems in chunk:
             parsed, problems = check_row(kind, number, values, today)
+            marked = {p.column for p in read_problems}  # a formula or merged cell is said once, as such
+            problems = [p for p in problems if p.column not in marked]
             if report is not None:
                 report.rows += 1
                 report.add(read_problems + problems)
@@ -207,7 +213,7 @@ def import_now(ctx: Ctx, dept_id: str, kind: str, source: Source, header: list[P
     if not report.ok or report.rows == 0:
         audit.record(ctx, f"sales.{kind}_refused", outcome="refused", target_type="sales_import", target_id=dept_id,
                      dept_id=dept_id, detail={"rows": report.rows, "problems": report.problem_count})
-        if report.rows == 0:
+        if report.rows == 0 and report.ok:
             report.add([Problem(0, "", "empty")])
         raise BadRows(report)
     write(ctx, dept_id, kind, source, report)

@@ -17,6 +17,7 @@ CUSTOMER = {"customer"}
 ORTHO_PROSPECTS = {"md.admin", "ortho.leader", "ortho.clerk", "ortho.rep"}
 ORTHO_REVIEW = {"ortho.leader", "ortho.clerk", "ortho.rep"}
 ORTHO_DECIDE = {"ortho.leader"}
+ORTHO_IMPORT = {"md.admin", "ortho.leader", "ortho.rep"}
 
 # endpoint -> who may use it, with ids pointing into department `ortho`
 EXPECTED = {
@@ -119,6 +120,8 @@ EXPECTED = {
     # issue 18 item 4: may we sell? for every staff member (each in its own department, MD anywhere); MD's classes
     "staff.eligibility_page": STAFF, "api.eligibility_one": STAFF, "api.eligibility_batch": STAFF,
     "staff.device_classes_page": MD, "api.product_device_class": MD, "api.device_class_rules": MD,
+    # issue 18 item 2: the ERP's orders and receivables, imported by the department's leader or rep (MD anywhere)
+    "api.orders_batch": ORTHO_IMPORT, "api.receivables_batch": ORTHO_IMPORT, "api.receivables_ageing": ORTHO_VIEW,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
