@@ -23,7 +23,7 @@ MESSAGES = {
     "negative": _l("a negative number is not allowed."),
     "bad_number": _l("not a number, or more than two decimals."),
     "too_long": _l("longer than 64 characters."),
-    "bad_status": _l("the status must be open, shipped or cancelled (未发货, 已发货, 已取消)."),
+    "bad_status": _l("the status must be open, shipped or cancelled."),
     "bad_credit_code": _l("not a valid unified social credit code (check its 18 characters)."),
     "duplicate": _l("this number appears more than once in the file."),
     "formula": _l("the cell holds a formula; save the values only (paste as values) and upload again."),

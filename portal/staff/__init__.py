@@ -12,6 +12,7 @@ from portal.staff import (  # noqa: E402,F401
     exports,
     grading,
     routes,
+    sales,
     search,
     tickets,
     visits,

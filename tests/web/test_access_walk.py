@@ -121,6 +121,7 @@ EXPECTED = {
     "staff.eligibility_page": STAFF, "api.eligibility_one": STAFF, "api.eligibility_batch": STAFF,
     "staff.device_classes_page": MD, "api.product_device_class": MD, "api.device_class_rules": MD,
     # issue 18 item 2: the ERP's orders and receivables, imported by the department's leader or rep (MD anywhere)
+    "staff.sales_page": ORTHO_VIEW, "staff.sales_page POST": ORTHO_IMPORT, "staff.sales_template": ORTHO_IMPORT,
     "api.orders_batch": ORTHO_IMPORT, "api.receivables_batch": ORTHO_IMPORT, "api.receivables_ageing": ORTHO_VIEW,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
