@@ -37,6 +37,7 @@ from portal.services import (
     password_reset,
     profile,
     prospects,
+    sales_import,
     sessions,
     signin_link,
     ticket_files,
@@ -104,6 +105,31 @@ def _standing_customer(world, depts=("ortho",), grade="QUALIFIED", n=6):
     if grade != "QUALIFIED":
         grading.change(world.ctx(LEADER), "ortho", customer_id, grade, "年度评审优秀")
     return customer_id, email
+
+
+def _credit_code_of_standing(world) -> str:
+    """The credit code of a customer standing in ortho (issue 18 item 2: the ERP's rows name customers by it)."""
+    from portal.adapters.tables import Customer
+
+    customer_id = _standing_customer(world)[0]
+    return next(c["credit_code"] for c in world.store._tables[Customer].values() if c["customer_id"] == customer_id)
+
+
+def _erp_rows(kind: str, code: str, n: int, **overrides) -> sales_import.Source:
+    if kind == "orders":
+        rows = [{"order_no": f"SO-{i}", "credit_code": code, "product": "bone-plate", "quantity": 1,
+                 "amount_yuan": "100", "ordered_on": "2027-03-01", "status": "open", **overrides} for i in range(n)]
+    else:
+        rows = [{"invoice_no": f"INV-{i}", "credit_code": code, "amount_yuan": "100", "invoiced_on": "2027-01-01",
+                 "due_on": f"2027-02-{1 + i % 28:02d}", **overrides} for i in range(n)]
+    return sales_import.rows_source(rows)
+
+
+def _invoices_imported(world) -> str:
+    """A customer with 35 unpaid invoices imported (the run pays the first 5 and adds 30 more: two transactions)."""
+    code = _credit_code_of_standing(world)
+    sales_import.import_now(world.ctx(REP), "ortho", "receivables", _erp_rows("receivables", code, 35))
+    return code
 
 
 def _upload_waiting(world):
@@ -610,4 +636,13 @@ OPERATIONS: list[Operation] = [
     Operation("eligibility_batch", lambda w: _standing_customer(w)[0],
               lambda w, c: eligibility.may_we_sell_batch(w.ctx(MD), [
                   eligibility.Question(c, "ortho", "bone-plate"), eligibility.Question(c, "rehab", "walker")])),
+    # --- the ERP's orders and receivables (issue 18 item 2): written a transaction at a time, a retry finishes ---
+    Operation("orders_imported", _credit_code_of_standing,
+              lambda w, code: sales_import.import_now(w.ctx(REP), "ortho", "orders", _erp_rows("orders", code, 95))),
+    Operation("receivables_imported", _invoices_imported,
+              lambda w, code: sales_import.import_now(w.ctx(REP), "ortho", "receivables", sales_import.rows_source(
+                  [{"invoice_no": f"INV-{i}", "credit_code": code, "amount_yuan": "100", "invoiced_on": "2027-01-01",
+                    "due_on": f"2027-02-{1 + i % 28:02d}", "paid_on": "2027-03-01"} for i in range(5)]
+                  + [{"invoice_no": f"NEW-{i}", "credit_code": code, "amount_yuan": "70.5",
+                      "invoiced_on": "2027-03-01", "due_on": "2027-04-01"} for i in range(30)]))),
 ]
