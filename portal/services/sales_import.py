@@ -200,7 +200,8 @@ def write(ctx: Ctx, dept_id: str, kind: str, source: Source, report: Report, *, 
                 uow.repo(repo_cls).write(record, before)
                 report.created += before is None
                 report.changed += before is not None
-            uow.commit()
+            if uow.staged:
+                uow.commit()
             report.position += len(part)
     return report
 
