@@ -25,7 +25,7 @@ from portal.services.context import Ctx
 from portal.services.errors import Invalid, NotFound
 from portal.services.sales_words import problem_fields
 
-BLOCK = 100  # rows resolved together: one BatchGetItem of credit codes, one of standings, one of records
+BLOCK = 90  # rows resolved together (a BatchGetItem each of codes, standings, records): one transaction of orders
 CHUNK = {"orders": 90, "receivables": 30}  # writes per transaction (an invoice may move two ageing tallies)
 MAX_REPORTED = 200  # problems kept for the report (all are counted)
 KINDS = ("orders", "receivables")
@@ -135,10 +135,18 @@ def validate(ctx: Ctx, dept_id: str, kind: str, source: Source, header: list[Pro
     """Pass 1: every row checked (cells, duplicates in the source, customers, products); nothing written."""
     report = Report(kind)
     report.add(header or [])
+    check_rows(ctx, dept_id, kind, source, report, set())
+    return report
+
+
+def check_rows(ctx: Ctx, dept_id: str, kind: str, source: Source, report: Report, seen: set[str],
+               keep_going: Callable[[], bool] = lambda: True) -> bool:
+    """Pass 1 from where `report` stands (its rows are those checked before; `seen` their numbers): True when the
+    source is checked to its end, False when `keep_going()` stopped it (a job continues in its next run)."""
     today = shanghai_day(ctx.now)
-    resolver, seen = _Resolver(ctx.uow(), dept_id), set()
+    resolver = _Resolver(ctx.uow(), dept_id)
     number_key = NUMBER_KEY[kind]
-    for block in _parsed_blocks(kind, source, today, report):
+    for block in _parsed_blocks(kind, source, today, report, skip=report.rows):
         duplicates = []
         for number, row in block:
             key = getattr(row, number_key)
@@ -147,12 +155,14 @@ def validate(ctx: Ctx, dept_id: str, kind: str, source: Source, header: list[Pro
             seen.add(key)
         report.add(duplicates)
         report.add(resolver.resolve(kind, block)[1])
-    return report
+        if not keep_going():
+            return False
+    return True
 
 
-def _record(kind: str, dept_id: str, row, customer_id: str, product_id: str, ctx: Ctx):
+def _record(kind: str, dept_id: str, row, customer_id: str, product_id: str, ctx: Ctx, by: str):
     common = dict(dept_id=dept_id, customer_id=customer_id, amount_fen=row.amount_fen, imported_at=ctx.now,
-                  imported_by=ctx.actor.user_id)
+                  imported_by=by)
     if kind == "orders":
         return new_order(order_no=row.order_no, product_id=product_id, quantity=row.quantity,
                          ordered_on=row.ordered_on.isoformat(), status=row.status,
@@ -176,9 +186,10 @@ def _same(kind: str, record, previous) -> bool:
 
 
 def write(ctx: Ctx, dept_id: str, kind: str, source: Source, report: Report, *, start: int = 0,
-          keep_going: Callable[[], bool] = lambda: True) -> Report:
+          keep_going: Callable[[], bool] = lambda: True, by: str | None = None) -> Report:
     """Pass 2 (after a clean pass 1): write the rows after position `start`, a transaction per CHUNK; stops early
-    (with `report.position` recorded) when `keep_going()` says the time is short."""
+    (with `report.position` recorded) when `keep_going()` says the time is short. `by`: who imported (the job
+    writes for the person who uploaded the file)."""
     today = shanghai_day(ctx.now)
     uow = ctx.uow()
     resolver = _Resolver(uow, dept_id)
@@ -192,7 +203,7 @@ def write(ctx: Ctx, dept_id: str, kind: str, source: Source, report: Report, *, 
                 return report
             part = good[at:at + CHUNK[kind]]
             for _number, row, customer_id, product_id in part:
-                record = _record(kind, dept_id, row, customer_id, product_id, ctx)
+                record = _record(kind, dept_id, row, customer_id, product_id, ctx, by or ctx.actor.user_id)
                 before = previous.get(getattr(row, NUMBER_KEY[kind]))
                 if _same(kind, record, before):
                     report.unchanged += 1

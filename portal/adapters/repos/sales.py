@@ -136,3 +136,37 @@ def new_order(**values):
 def new_receivable(**values):
     """A new invoice record."""
     return records.Receivable(**values)
+
+
+PENDING = "pending"
+
+
+class SalesImports(Repo):
+    """Large files imported by the job: pending ones in the sparse `pending` index; a department's by `by_dept`."""
+
+    model = tables.SalesImport
+
+    def find(self, import_id: str | None):
+        """One import, or None."""
+        return self.get(import_id) if import_id and len(import_id) <= 64 else None
+
+    def request(self, record) -> None:
+        """Stage a new import waiting for its upload."""
+        record.version = None
+        self.save(record, tag="exists")
+
+    def pending(self, limit: int = 5) -> list:
+        """Imports the job has work on, oldest first (one Query on the sparse `pending` index)."""
+        records_, _last = self.query(PENDING, index="pending", limit=limit)
+        return records_
+
+    def latest_of(self, dept_id: str, limit: int = 5) -> list:
+        """The department's latest imports, newest first (one Query)."""
+        records_, _last = self.query(dept_id, index="by_dept", forward=False, limit=limit)
+        return records_
+
+    def keep(self, record) -> None:
+        """Stage the record as changed (in the `pending` index while pending or writing), only if nobody changed
+        it since it was read (tag "stale": another run got there first)."""
+        record.pending_bucket = PENDING if record.status in ("pending", "writing") else None
+        self.save(record, tag="stale")

@@ -88,6 +88,7 @@ from portal.adapters.tables.sales import (  # noqa: F401
     OrdersByCustomer,
     Receivable,
     ReceivablesByDue,
+    SalesImport,
     UnpaidReceivables,
 )
 from portal.adapters.tables.search import SearchEntry  # noqa: F401
@@ -115,6 +116,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
     SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask, Visit, OutboxMessage,
     Notification, Export, SearchEntry, Order, Receivable,
+    SalesImport,
 )
 
 

@@ -120,3 +120,56 @@ class Receivable(BaseModel):
     version = VersionAttribute()
     by_due = ReceivablesByDue()
     unpaid = UnpaidReceivables()
+
+
+class PendingSalesImports(GlobalSecondaryIndex):
+    """Sparse: uploaded files still to check or write, oldest first (the import job's Query)."""
+
+    class Meta:
+        index_name = "pending"
+        projection = AllProjection()
+
+    pending_bucket = UnicodeAttribute(hash_key=True)  # "pending" while the job has work on it
+    import_id = UnicodeAttribute(range_key=True)
+
+
+class SalesImportsByDepartment(GlobalSecondaryIndex):
+    """A department's file imports, newest first (the page lists the latest)."""
+
+    class Meta:
+        index_name = "by_dept"
+        projection = AllProjection()
+
+    dept_id = UnicodeAttribute(hash_key=True)
+    import_id = UnicodeAttribute(range_key=True)
+
+
+class SalesImport(BaseModel):
+    """A large ERP file uploaded to the bucket and imported by a scheduled job: checked whole (pass 1), then
+    written a transaction at a time from `position`, across runs when one run's time is short."""
+
+    base_name = "sales_imports"
+
+    class Meta(BaseModel.Meta):
+        table_name = "sales_imports"
+
+    import_id = UnicodeAttribute(hash_key=True)  # ULID
+    dept_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # orders | receivables
+    user_id = UnicodeAttribute()
+    upload_key = UnicodeAttribute()  # random: never the user's file name
+    status = UnicodeAttribute(default="uploading")  # uploading | pending | writing | done | refused
+    position = NumberAttribute(default=0)  # rows written so far (pass 2 continues after them)
+    rows = NumberAttribute(null=True)
+    created = NumberAttribute(null=True)
+    changed = NumberAttribute(null=True)
+    unchanged = NumberAttribute(null=True)
+    problem_count = NumberAttribute(null=True)
+    problems = UnicodeAttribute(null=True)  # JSON: the first 200 problems [[row, column, code], …]
+    runs = NumberAttribute(default=0)
+    pending_bucket = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    finished_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+    pending = PendingSalesImports()
+    by_dept = SalesImportsByDepartment()
