@@ -141,7 +141,7 @@ def _work_on(ctx: Ctx, record, keep_going) -> str:
 
 
 def _check_key(record) -> str:
-    return f"sales-imports/{record.import_id}.check.json"
+    return f"{INCOMING}sales-imports/{record.import_id}.check.json"  # emptied after a day like every upload
 
 
 def _checked_so_far(record, header: list[Problem]) -> tuple[sales_import.Report, set[str]]:

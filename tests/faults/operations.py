@@ -38,6 +38,7 @@ from portal.services import (
     profile,
     prospects,
     sales_import,
+    sales_import_jobs,
     sessions,
     signin_link,
     ticket_files,
@@ -130,6 +131,18 @@ def _invoices_imported(world) -> str:
     code = _credit_code_of_standing(world)
     sales_import.import_now(world.ctx(REP), "ortho", "receivables", _erp_rows("receivables", code, 35))
     return code
+
+
+def _sales_file_uploaded(world, confirmed: bool = True):
+    """A 200-row orders file uploaded for the import job (confirmed: waiting for the job)."""
+    code = _credit_code_of_standing(world)
+    record, _form = sales_import_jobs.request_upload(world.ctx(REP), "ortho", "orders", "orders.csv")
+    world.bucket.objects[record.upload_key] = "\n".join(
+        ["order_no,credit_code,product,quantity,amount_yuan,ordered_on,status"]
+        + [f"SO-{i},{code},bone-plate,1,10,2027-03-01,open" for i in range(200)]).encode()
+    if confirmed:
+        sales_import_jobs.confirm(world.ctx(REP), record.import_id)
+    return record.import_id
 
 
 def _upload_waiting(world):
@@ -639,6 +652,12 @@ OPERATIONS: list[Operation] = [
     # --- the ERP's orders and receivables (issue 18 item 2): written a transaction at a time, a retry finishes ---
     Operation("orders_imported", _credit_code_of_standing,
               lambda w, code: sales_import.import_now(w.ctx(REP), "ortho", "orders", _erp_rows("orders", code, 95))),
+    Operation("sales_import_requested", _credit_code_of_standing,
+              lambda w, _c: sales_import_jobs.request_upload(w.ctx(REP), "ortho", "orders", "orders.xlsx")),
+    Operation("sales_import_confirmed", lambda w: _sales_file_uploaded(w, confirmed=False),
+              lambda w, i: sales_import_jobs.confirm(w.ctx(REP), i)),
+    Operation("job_import_sales", _sales_file_uploaded,
+              job(lambda e: __import__("functions.import_sales").import_sales.run(e))),
     Operation("receivables_imported", _invoices_imported,
               lambda w, code: sales_import.import_now(w.ctx(REP), "ortho", "receivables", sales_import.rows_source(
                   [{"invoice_no": f"INV-{i}", "credit_code": code, "amount_yuan": "100", "invoiced_on": "2027-01-01",
