@@ -7,11 +7,13 @@ from flask import jsonify
 
 from portal.api import bp
 from portal.api.spec import operation
-from portal.api.validation import checked_body
+from portal.api.validation import checked_body, parse
 from portal.domain.roles import Perm
 from portal.domain.sales_rows import COLUMNS, MAX_TEXT
-from portal.services import sales_ageing, sales_import
+from portal.services import sales_ageing, sales_import, sales_import_jobs
+from portal.services.sales_words import problem_text
 from portal.web import ctx
+from portal.web.forms.sales import SalesUploadForm
 
 MAX_ROWS = 500  # rows per call; bigger files go through the staff page's upload
 
@@ -73,3 +75,42 @@ def receivables_ageing(dept_id: str):
     return jsonify({"department": dept_id, "today": report.today.isoformat(), "total_yuan": str(report.total_yuan),
                     "buckets": [{"bucket": b.code, "yuan": str(b.yuan), "invoices": b.invoices}
                                 for b in report.buckets]})
+
+
+def import_json(record) -> dict:
+    """An import job's state, its problems in words."""
+    def number(value):
+        return int(value) if value is not None else None
+    return {"id": record.import_id, "department": record.dept_id, "kind": record.kind, "status": record.status,
+            "rows": number(record.rows), "written": int(record.position or 0), "created": number(record.created),
+            "changed": number(record.changed), "unchanged": number(record.unchanged),
+            "problem_count": number(record.problem_count),
+            "problems": [str(problem_text(p)) for p in sales_import_jobs.problems_of(record)]}
+
+
+@operation(bp, "/departments/<dept_id>/sales-imports", "POST",
+           "Start importing a large file (CSV or .xlsx, up to 10 MB) of orders or receivables: the presigned POST "
+           "that uploads it straight to S3; confirm it, and a job checks it whole and imports it within minutes",
+           form=SalesUploadForm, response="SalesUpload", status=201, perm=Perm.IMPORT_SALES)
+def sales_import_create(dept_id: str):
+    """Start a large import."""
+    form = parse(SalesUploadForm)
+    record, upload = sales_import_jobs.request_upload(ctx(), dept_id, form.kind.data, form.filename.data)
+    return jsonify({"id": record.import_id, "url": upload["url"], "fields": upload["fields"]}), 201
+
+
+@operation(bp, "/sales-imports/<import_id>:confirm", "POST",
+           "The file is uploaded: the import job takes it (a second confirmation changes nothing)",
+           response="SalesImportStatus", perm=Perm.IMPORT_SALES)
+def sales_import_confirm(import_id: str):
+    """Confirm a large import's upload."""
+    return jsonify(import_json(sales_import_jobs.confirm(ctx(), import_id)))
+
+
+@operation(bp, "/sales-imports/<import_id>", "GET",
+           "A large import's state: waiting, being written (rows written so far), done with its counts, or refused "
+           "with every problem by row and column; for whoever uploaded it, or MD", response="SalesImportStatus",
+           perm=Perm.IMPORT_SALES)
+def sales_import_get(import_id: str):
+    """A large import's state."""
+    return jsonify(import_json(sales_import_jobs.get_import(ctx(), import_id)))

@@ -25,7 +25,7 @@ from portal.services.context import Ctx
 from portal.services.errors import Invalid, NotFound
 from portal.services.uploads import INCOMING, clean_name
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a 50,000-row CSV is about 5 MB
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # as for every upload; a 50,000-row CSV is about 4.2 MB
 TYPES = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PER_RUN = 3  # imports a run looks at
 
@@ -55,6 +55,12 @@ def get_import(ctx: Ctx, import_id: str, uow=None):
             record.user_id != ctx.actor.user_id and ctx.actor.role != Role.MD):
         raise NotFound()
     return record
+
+
+def latest(ctx: Ctx, dept_id: str, limit: int = 5) -> list:
+    """The department's latest large imports, newest first (one Query), for those who may import there."""
+    sales_import.check_access(ctx, dept_id, "orders")
+    return ctx.uow().repo(SalesImports).latest_of(dept_id, limit)
 
 
 def confirm(ctx: Ctx, import_id: str):

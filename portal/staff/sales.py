@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.domain.roles import Perm, may
-from portal.services import sales_ageing, sales_files, sales_import
+from portal.services import sales_ageing, sales_files, sales_import, sales_import_jobs
+from portal.services.errors import Invalid
 from portal.services.sales_import import BadRows
 from portal.services.sales_words import problem_text
 from portal.staff import bp
 from portal.web import ctx, staff_required
-from portal.web.forms.sales import KIND_LABELS, SalesImportForm
+from portal.web.forms.sales import KIND_LABELS, SalesImportForm, SalesUploadForm
 
 MAX_FILE_BYTES = 900 * 1024  # about 10,000 rows of CSV, checked and written in the request (requests stop at 1 MB)
 
@@ -29,7 +30,7 @@ def _ageing_rows(report) -> list[tuple[str, object, int]]:
 @staff_required(Perm.VIEW_CUSTOMERS)
 def sales_page(dept_id: str):
     """The department's receivables ageing and, for its leader and reps (and MD), the import of ERP files."""
-    form = SalesImportForm()
+    form = SalesImportForm(prefix="now")  # the large-file form below keeps the upload script's plain names
     problems: list = []
     if request.method == "POST":
         sales_import.check_access(ctx(), dept_id, "orders")
@@ -50,9 +51,37 @@ def sales_page(dept_id: str):
                             created=report.created, changed=report.changed, same=report.unchanged))
                     return redirect(url_for("staff.sales_page", dept_id=dept_id))
     ageing = sales_ageing.ageing(ctx(), dept_id)
+    can_import = may(ctx().actor, Perm.IMPORT_SALES, dept_id)
+    imports = sales_import_jobs.latest(ctx(), dept_id) if can_import else []
     return render_template("staff/sales.html", dept_id=dept_id, form=form, problems=problems,
                            ageing=_ageing_rows(ageing), total=ageing.total_yuan, today=ageing.today,
-                           can_import=may(ctx().actor, Perm.IMPORT_SALES, dept_id), kinds=KIND_LABELS)
+                           can_import=can_import, kinds=KIND_LABELS, imports=imports,
+                           upload=SalesUploadForm(formdata=None),
+                           problems_of=lambda r: [problem_text(p) for p in sales_import_jobs.problems_of(r)])
+
+
+@bp.post("/departments/<dept_id>/sales/uploads")
+@staff_required(Perm.IMPORT_SALES)
+def sales_upload_request(dept_id: str):
+    """JSON for the upload script: a large import waiting for its file, and the presigned POST."""
+    form = SalesUploadForm()
+    if not form.validate():
+        return jsonify({"error": {"code": "invalid", "fields": form.errors}}), 422
+    try:
+        record, upload = sales_import_jobs.request_upload(ctx(), dept_id, form.kind.data, form.filename.data)
+    except Invalid as exc:
+        return jsonify({"error": {"code": exc.code, "message": str(exc.message),
+                                  "fields": {k: [str(m) for m in v] for k, v in exc.fields.items()}}}), 422
+    return jsonify({"id": record.import_id, "url": upload["url"], "fields": upload["fields"],
+                    "confirm_url": url_for("staff.sales_import_confirm", import_id=record.import_id)}), 201
+
+
+@bp.post("/sales-imports/<import_id>/confirm")
+@staff_required(Perm.IMPORT_SALES)
+def sales_import_confirm(import_id: str):
+    """Run after the upload: the job takes the file from here."""
+    record = sales_import_jobs.confirm(ctx(), import_id)
+    return jsonify({"id": import_id, "status": record.status})
 
 
 @bp.route("/departments/<dept_id>/sales/template")

@@ -18,6 +18,7 @@ ORTHO_PROSPECTS = {"md.admin", "ortho.leader", "ortho.clerk", "ortho.rep"}
 ORTHO_REVIEW = {"ortho.leader", "ortho.clerk", "ortho.rep"}
 ORTHO_DECIDE = {"ortho.leader"}
 ORTHO_IMPORT = {"md.admin", "ortho.leader", "ortho.rep"}
+IMPORTERS = ORTHO_IMPORT | {"rehab.leader", "rehab.rep"}  # an import is found by its id: 404 unless one's own
 
 # endpoint -> who may use it, with ids pointing into department `ortho`
 EXPECTED = {
@@ -122,6 +123,9 @@ EXPECTED = {
     "staff.device_classes_page": MD, "api.product_device_class": MD, "api.device_class_rules": MD,
     # issue 18 item 2: the ERP's orders and receivables, imported by the department's leader or rep (MD anywhere)
     "staff.sales_page": ORTHO_VIEW, "staff.sales_page POST": ORTHO_IMPORT, "staff.sales_template": ORTHO_IMPORT,
+    "staff.sales_upload_request": ORTHO_IMPORT, "staff.sales_import_confirm": IMPORTERS,
+    "api.sales_import_create": ORTHO_IMPORT, "api.sales_import_confirm": IMPORTERS,
+    "api.sales_import_get": IMPORTERS,
     "api.orders_batch": ORTHO_IMPORT, "api.receivables_batch": ORTHO_IMPORT, "api.receivables_ageing": ORTHO_VIEW,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
@@ -160,6 +164,9 @@ PAGE_CONTENT_ERRORS = {
     "staff.export_download GET": 404,  # the walked export id is nobody's (someone else's is a 404 too)
     "api.export_get GET": 404,
     "api.eligibility_one GET": 422,  # the walk sends no `dept` and `product`: the API names them
+    "api.sales_import_get GET": 404,  # the walked import id is nobody's (someone else's is a 404 too)
+    "staff.sales_import_confirm POST": 404,
+    "staff.sales_upload_request POST": 422,  # JSON answers to the upload script: the empty form's fields
 }
 
 

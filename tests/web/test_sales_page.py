@@ -28,7 +28,7 @@ def buyer(app):
 
 def upload(client, data: bytes, name="orders.csv", kind="orders"):
     token = csrf_token(client, PAGE)
-    return client.post(PAGE, data={"csrf_token": token, "kind": kind, "file": (io.BytesIO(data), name)},
+    return client.post(PAGE, data={"csrf_token": token, "now-kind": kind, "now-file": (io.BytesIO(data), name)},
                        content_type="multipart/form-data", follow_redirects=True)
 
 

@@ -104,3 +104,27 @@ def test_receivables_and_their_ageing(client, buyer):
         "current": ("250.50", 1), "d1_30": ("0.00", 0), "d31_90": ("0.00", 0), "over_90": ("1000.00", 1)}
     other = client.get("/api/v1/departments/ortho/receivables/ageing", headers=bearer(api_token(client, REHAB)))
     assert other.status_code == 403
+
+
+def test_a_large_file_through_the_api_upload_confirm_job_and_state(client, buyer):
+    from portal.adapters import files  # the test stores what the browser's presigned POST would
+
+    token = bearer(api_token(client, REP))
+    started = client.post("/api/v1/departments/ortho/sales-imports", json={"kind": "orders", "filename": "订单.csv"},
+                          headers=token)
+    assert started.status_code == 201, started.get_json()
+    body = started.get_json()
+    assert "订单" not in body["fields"]["key"]
+    early = client.post(f"/api/v1/sales-imports/{body['id']}:confirm", headers=token)
+    assert early.status_code == 422  # nothing uploaded yet
+    lines = ["order_no,credit_code,product,quantity,amount_yuan,ordered_on,status"] + [
+        f"L-{i},{buyer.credit_code},bone-plate,1,10,{(TODAY - timedelta(days=2)).isoformat()},open" for i in range(5)]
+    files.put(body["fields"]["key"], "\n".join(lines).encode(), "text/csv")
+    confirmed = client.post(f"/api/v1/sales-imports/{body['id']}:confirm", headers=token)
+    assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "pending"
+    from functions import import_sales
+    assert import_sales.run({})["done"] == [body["id"]]
+    state = client.get(f"/api/v1/sales-imports/{body['id']}", headers=token).get_json()
+    assert (state["status"], state["rows"], state["created"], state["problems"]) == ("done", 5, 5, [])
+    other = client.get(f"/api/v1/sales-imports/{body['id']}", headers=bearer(api_token(client, ORTHO)))
+    assert other.status_code == 404  # not the uploader, not MD
