@@ -3,14 +3,14 @@ ERP's numbers; any bad row: nothing imported, 422 naming each row and column), a
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from portal.api import bp
 from portal.api.spec import operation
 from portal.api.validation import checked_body, parse
 from portal.domain.roles import Perm
 from portal.domain.sales_rows import COLUMNS, MAX_TEXT
-from portal.services import sales_ageing, sales_import, sales_import_jobs
+from portal.services import backlog, sales_ageing, sales_import, sales_import_jobs
 from portal.services.sales_words import problem_text
 from portal.web import ctx
 from portal.web.forms.sales import SalesUploadForm
@@ -114,3 +114,17 @@ def sales_import_confirm(import_id: str):
 def sales_import_get(import_id: str):
     """A large import's state."""
     return jsonify(import_json(sales_import_jobs.get_import(ctx(), import_id)))
+
+
+@operation(bp, "/departments/<dept_id>/backlog", "GET",
+           "Short supply (RGT-2 优先供货): the department's open orders of a product ranked by the customer's grade "
+           f"now (VIP, Preferred, Qualified, then no longer a customer), then by order time; at most "
+           f"{backlog.MAX_ORDERS} (the oldest; `more` says there are others); the department's staff or MD",
+           response="Backlog", query=("product",), required_query=("product",), perm=Perm.VIEW_CUSTOMERS)
+def department_backlog(dept_id: str):
+    """The ranked backlog."""
+    queue = backlog.backlog(ctx(), dept_id, request.args.get("product") or "")
+    return jsonify({"department": dept_id, "product": queue.product_id, "more": queue.more, "items": [
+        {"place": line.place, "order_no": line.order_no, "customer": line.customer_id,
+         "customer_name": line.customer_name, "grade": line.grade, "ordered_on": line.ordered_on.isoformat(),
+         "quantity": line.quantity, "amount_yuan": str(line.amount_yuan)} for line in queue.lines]})

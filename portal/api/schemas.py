@@ -188,6 +188,10 @@ SCHEMAS = {
                                                                 "refused"]},
                              rows=opt(INT), written=INT, created=opt(INT), changed=opt(INT), unchanged=opt(INT),
                              problem_count=opt(INT), problems={"type": "array", "items": S}),
+    "Backlog": obj(("department", "product", "items", "more"), department=S, product=S, more=BOOL, items={
+        "type": "array", "items": obj(("place", "order_no", "customer", "ordered_on", "quantity", "amount_yuan"),
+                                      place=INT, order_no=S, customer=S, customer_name=opt(S), grade=opt(GRADE),
+                                      ordered_on=DAY, quantity=INT, amount_yuan=S)}),
     "SalesImport": obj(("rows", "created", "changed", "unchanged"), rows=INT, created=INT, changed=INT,
                        unchanged=INT),
     "Ageing": obj(("department", "today", "total_yuan", "buckets"), department=S, today=DAY, total_yuan=S,

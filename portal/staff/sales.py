@@ -6,16 +6,19 @@ from __future__ import annotations
 import io
 
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.domain.roles import Perm, may
-from portal.services import sales_ageing, sales_files, sales_import, sales_import_jobs
+from portal.services import backlog, sales_ageing, sales_files, sales_import, sales_import_jobs
 from portal.services.errors import Invalid
+from portal.services.exports import csv_text
 from portal.services.sales_import import BadRows
 from portal.services.sales_words import problem_text
 from portal.staff import bp
 from portal.web import ctx, staff_required
 from portal.web.forms.sales import KIND_LABELS, SalesImportForm, SalesUploadForm
+from portal.web.labels import STATUS_LABELS, localized_name
 
 MAX_FILE_BYTES = 900 * 1024  # about 10,000 rows of CSV, checked and written in the request (requests stop at 1 MB)
 
@@ -95,3 +98,26 @@ def sales_template(dept_id: str):
                 else "text/csv; charset=utf-8")
     return Response(sales_files.template(kind, fmt), mimetype=mimetype,
                     headers={"Content-Disposition": f"attachment; filename={kind}-template.{fmt}"})
+
+
+def _backlog_rows(queue) -> list[list]:
+    return [[line.place, line.order_no, line.customer_name or _("No longer a customer"),
+             str(STATUS_LABELS[line.grade]) if line.grade else _("None"), line.ordered_on.isoformat(),
+             line.quantity, str(line.amount_yuan)] for line in queue.lines]
+
+
+@bp.route("/departments/<dept_id>/backlog")
+@staff_required(Perm.VIEW_CUSTOMERS)
+def backlog_page(dept_id: str):
+    """Short supply (RGT-2 优先供货): a product's open orders ranked by grade, then order time; and its CSV."""
+    products = backlog.products_of(ctx(), dept_id)
+    product_id = request.args.get("product") or ""
+    queue = backlog.backlog(ctx(), dept_id, product_id) if product_id else None
+    if queue is not None and request.args.get("format") == "csv":
+        header = [_("Place"), _("Order number"), _("Company"), _("Grade"), _("Order date"), _("Quantity"),
+                  _("Amount (yuan)")]
+        return Response(csv_text([header] + _backlog_rows(queue)), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={dept_id}-backlog.csv"})
+    return render_template("staff/backlog.html", dept_id=dept_id, products=products, product_id=product_id,
+                           queue=queue, rows=_backlog_rows(queue) if queue else [],
+                           name_of=lambda p: localized_name(p, str(get_locale())))

@@ -126,6 +126,8 @@ EXPECTED = {
     "staff.sales_upload_request": ORTHO_IMPORT, "staff.sales_import_confirm": IMPORTERS,
     "api.sales_import_create": ORTHO_IMPORT, "api.sales_import_confirm": IMPORTERS,
     "api.sales_import_get": IMPORTERS,
+    # issue 18 item 5: short supply, the department's open orders by grade (RGT-2)
+    "staff.backlog_page": ORTHO_VIEW, "api.department_backlog": ORTHO_VIEW,
     "api.orders_batch": ORTHO_IMPORT, "api.receivables_batch": ORTHO_IMPORT, "api.receivables_ageing": ORTHO_VIEW,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
@@ -167,6 +169,7 @@ PAGE_CONTENT_ERRORS = {
     "api.sales_import_get GET": 404,  # the walked import id is nobody's (someone else's is a 404 too)
     "staff.sales_import_confirm POST": 404,
     "staff.sales_upload_request POST": 422,  # JSON answers to the upload script: the empty form's fields
+    "api.department_backlog GET": 422,  # the walk sends no `product`: the API names it
 }
 
 

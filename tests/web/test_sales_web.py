@@ -128,3 +128,27 @@ def test_a_large_file_through_the_api_upload_confirm_job_and_state(client, buyer
     assert (state["status"], state["rows"], state["created"], state["problems"]) == ("done", 5, 5, [])
     other = client.get(f"/api/v1/sales-imports/{body['id']}", headers=bearer(api_token(client, ORTHO)))
     assert other.status_code == 404  # not the uploader, not MD
+
+
+def test_RGT_2_the_backlog_through_the_api_and_its_csv_is_formula_safe(client, buyer):
+    from tests.conftest import sign_in
+
+    vip, _ctx = register()
+    stand(vip, "ortho", "VIP", products=("bone-plate",))
+    day = (TODAY - timedelta(days=5)).isoformat()
+    assert post(client, [order(buyer, order_no="=1+1", ordered_on=day),
+                         order(vip, order_no="V-1", ordered_on=(TODAY - timedelta(days=1)).isoformat())]
+                ).status_code == 200
+    token = bearer(api_token(client, REP))
+    answer = client.get("/api/v1/departments/ortho/backlog", query_string={"product": "bone-plate"}, headers=token)
+    assert answer.status_code == 200
+    assert [(i["place"], i["order_no"], i["grade"]) for i in answer.get_json()["items"]] == [
+        (1, "V-1", "VIP"), (2, "=1+1", "QUALIFIED")]
+    assert client.get("/api/v1/departments/ortho/backlog", query_string={"product": "bone-plate"},
+                      headers=bearer(api_token(client, REHAB))).status_code == 403
+    sign_in(client, REP)
+    csv = client.get("/staff/departments/ortho/backlog", query_string={"product": "bone-plate", "format": "csv"})
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("1,V-1,") and lines[2].startswith("2,'=1+1,")
+    page = client.get("/staff/departments/ortho/backlog", query_string={"product": "bone-plate"})
+    assert "优先供货" in page.get_data(as_text=True) and vip.name in page.get_data(as_text=True)
