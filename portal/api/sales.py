@@ -99,7 +99,7 @@ def sales_import_create(dept_id: str):
     return jsonify({"id": record.import_id, "url": upload["url"], "fields": upload["fields"]}), 201
 
 
-@operation(bp, "/sales-imports/<import_id>:confirm", "POST",
+@operation(bp, "/sales-imports/<import_id>/confirm", "POST",
            "The file is uploaded: the import job takes it (a second confirmation changes nothing)",
            response="SalesImportStatus", perm=Perm.IMPORT_SALES)
 def sales_import_confirm(import_id: str):

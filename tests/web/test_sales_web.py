@@ -115,12 +115,12 @@ def test_a_large_file_through_the_api_upload_confirm_job_and_state(client, buyer
     assert started.status_code == 201, started.get_json()
     body = started.get_json()
     assert "订单" not in body["fields"]["key"]
-    early = client.post(f"/api/v1/sales-imports/{body['id']}:confirm", headers=token)
+    early = client.post(f"/api/v1/sales-imports/{body['id']}/confirm", headers=token)
     assert early.status_code == 422  # nothing uploaded yet
     lines = ["order_no,credit_code,product,quantity,amount_yuan,ordered_on,status"] + [
         f"L-{i},{buyer.credit_code},bone-plate,1,10,{(TODAY - timedelta(days=2)).isoformat()},open" for i in range(5)]
     files.put(body["fields"]["key"], "\n".join(lines).encode(), "text/csv")
-    confirmed = client.post(f"/api/v1/sales-imports/{body['id']}:confirm", headers=token)
+    confirmed = client.post(f"/api/v1/sales-imports/{body['id']}/confirm", headers=token)
     assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "pending"
     from functions import import_sales
     assert import_sales.run({})["done"] == [body["id"]]
