@@ -53,7 +53,7 @@ class Perm(StrEnum):
     RESET_TWO_FACTOR = "reset_two_factor"
     VIEW_REGISTER = "view_register"
     MANAGE_DEVICE_CLASSES = "manage_device_classes"
-    IMPORT_SALES = "import_sales"
+    IMPORT_SALES = "import_erp_records"
 
 
 ALL_STAFF = frozenset(Role)
