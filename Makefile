@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra deploy rollback teardown rotate-keys bench bench-expiry bench-notifications bench-cold clean
+.PHONY: run test test-fast test-future mutation lint translations compile-translations package publish-static infra deploy rollback teardown rotate-keys bench bench-expiry bench-notifications bench-cold bench-sales clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,9 @@ bench-expiry: $(STAMP)
 
 bench-notifications: $(STAMP)
 	$(PY) -m tests.bench.notifications
+
+bench-sales: $(STAMP)
+	$(PY) -m tests.bench.sales_import
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.page_calls

@@ -8,4 +8,4 @@ zappa_settings.json (cron in UTC: 16:00 UTC is midnight in Asia/Shanghai).
 
 JOBS = ("open_review_cycle", "expire_blacklist", "escalate_downgrades", "escalate_reviews", "ticket_sla",
         "licence_expiry", "finish_uploads", "deliver_outbox", "notification_digest",
-        "daily_reminders", "write_exports")
+        "daily_reminders", "write_exports", "import_sales")

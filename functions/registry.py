@@ -14,6 +14,7 @@ def registry() -> dict[str, Callable[[dict], dict]]:
         escalate_reviews,
         expire_blacklist,
         finish_uploads,
+        import_sales,
         licence_expiry,
         notification_digest,
         open_review_cycle,
@@ -26,4 +27,4 @@ def registry() -> dict[str, Callable[[dict], dict]]:
             "ticket_sla": ticket_sla.run, "licence_expiry": licence_expiry.run, "finish_uploads": finish_uploads.run,
             "deliver_outbox": deliver_outbox.run, "notification_digest": notification_digest.run,
             "daily_reminders": daily_reminders.run,
-            "write_exports": write_exports.run}
+            "write_exports": write_exports.run, "import_sales": import_sales.run}

@@ -7,7 +7,7 @@ store to DynamoDB's meaning, so what passes here passes on DynamoDB.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from portal.adapters.clock import utc_now
 from portal.adapters.files import MemoryBucket
@@ -28,11 +28,11 @@ def working_morning() -> datetime:
     A test that moves the clock by hours ("a second run that day") must not cross midnight in Beijing because CI
     happened to start at 22:00; the real date is kept so that seeded dates stay current.
     """
-    from datetime import time, timezone
+    from datetime import time
 
     from portal.domain.timeutil import SHANGHAI, shanghai_day
 
-    return datetime.combine(shanghai_day(utc_now()), time(10, 0), SHANGHAI).astimezone(timezone.utc)
+    return datetime.combine(shanghai_day(utc_now()), time(10, 0), SHANGHAI).astimezone(UTC)
 
 
 class Fake:

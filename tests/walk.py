@@ -48,4 +48,5 @@ def build_world() -> dict:
             "visit_id": visit.visit_id, "token": "no-such-link",
             "proposal_id": "no-such-proposal",
             "nid": "01JNOBODYSNOTIFICATION0000",  # a notification id nobody has: 404 for everyone
-            "export_id": "01JNOBODYSEXPORT0000000000"}  # an export nobody asked for: 404 for everyone
+            "export_id": "01JNOBODYSEXPORT0000000000",  # an export nobody asked for: 404 for everyone
+            "import_id": "01JNOBODYSIMPORT0000000000"}  # a large import nobody started: 404 for everyone

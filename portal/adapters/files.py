@@ -108,6 +108,23 @@ def copy(source: str, target: str) -> bool:
     return True
 
 
+def save_to(key: str, path: str) -> bool:
+    """Download a stored object to a local file, streamed (a large import on Lambda's /tmp); False when none."""
+    if _memory["bucket"] is not None:
+        body = _memory["bucket"].objects.get(key)
+        if body is None:
+            return False
+        with open(path, "wb") as out:
+            out.write(body)
+        return True
+    try:
+        with _unavailable_on_failure():
+            aws.client("s3").download_file(_bucket["name"], key, path)
+    except ClientError:  # not found (any other failure is StoreUnavailable)
+        return False
+    return True
+
+
 def put(key: str, body: bytes, content_type: str) -> None:
     """Store a file the portal wrote itself (an export) under `key`."""
     if _memory["bucket"] is not None:

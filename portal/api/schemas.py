@@ -208,6 +208,22 @@ SCHEMAS = {
                 ("department", "grade", "grade_label", "products", "designated"), department=S, grade=GRADE,
                 grade_label=S, products={"type": "array", "items": S}, designated=S)})},
         skipped={"type": "array", "items": obj(("credit_code", "name"), credit_code=S, name=S)}),
+    "SalesUpload": obj(("id", "url", "fields"), id=S, **UPLOAD),
+    "SalesImportStatus": obj(("id", "department", "kind", "status"), id=S, department=S,
+                             kind={"type": "string", "enum": ["orders", "receivables"]},
+                             status={"type": "string", "enum": ["uploading", "pending", "writing", "done",
+                                                                "refused"]},
+                             rows=opt(INT), written=INT, created=opt(INT), changed=opt(INT), unchanged=opt(INT),
+                             problem_count=opt(INT), problems={"type": "array", "items": S}),
+    "Backlog": obj(("department", "product", "items", "more"), department=S, product=S, more=BOOL, items={
+        "type": "array", "items": obj(("place", "order_no", "customer", "ordered_on", "quantity", "amount_yuan"),
+                                      place=INT, order_no=S, customer=S, customer_name=opt(S), grade=opt(GRADE),
+                                      ordered_on=DAY, quantity=INT, amount_yuan=S)}),
+    "SalesImport": obj(("rows", "created", "changed", "unchanged"), rows=INT, created=INT, changed=INT,
+                       unchanged=INT),
+    "Ageing": obj(("department", "today", "total_yuan", "buckets"), department=S, today=DAY, total_yuan=S,
+                  buckets={"type": "array", "items": obj(("bucket", "yuan", "invoices"), bucket={
+                      "type": "string", "enum": ["current", "d1_30", "d31_90", "over_90"]}, yuan=S, invoices=INT)}),
     "NotificationPreferences": obj(("locale", "modes"), locale={"type": "string", "enum": ["zh", "en"]},
                                    modes={"type": "object", "additionalProperties": {
                                        "type": "string", "enum": ["immediate", "digest", "off"]}}),

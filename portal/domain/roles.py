@@ -56,6 +56,7 @@ class Perm(StrEnum):
     IMPORT_CUSTOMERS = "import_customers"
     DRAFT_CONTRACTS = "draft_contracts"
     APPROVE_CONTRACTS = "approve_contracts"
+    IMPORT_SALES = "import_erp_records"
 
 
 ALL_STAFF = frozenset(Role)
@@ -94,6 +95,7 @@ ALLOWED: dict[Perm, frozenset[Role]] = {
     Perm.REVIEW_CUSTOMERS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # REV-1: fill the stage evaluation
     Perm.DRAFT_CONTRACTS: frozenset({Role.DM, Role.CLERK, Role.REP}),  # REL-3: the department drafts and signs
     Perm.APPROVE_CONTRACTS: frozenset({Role.DM, Role.MD}),  # REL-3: the leader, MD above its threshold
+    Perm.IMPORT_SALES: frozenset({Role.MD, Role.DM, Role.REP}),  # issue 18 item 2: the ERP's orders, receivables
     Perm.RUN_JOBS: frozenset({Role.MD}),  # local and dev stages: MD triggers scheduled functions by hand
 }
 

@@ -14,6 +14,7 @@ from portal.staff import (  # noqa: E402,F401
     grading,
     onboarding,
     routes,
+    sales,
     search,
     tickets,
     visits,

@@ -133,7 +133,24 @@ def violations(world) -> set[str]:
     found |= _listings(world)
     found |= _tickets(world)
     found |= _uniques(world)
+    found |= _ageing(world)
     return found
+
+
+def _ageing(world) -> set[str]:
+    """Issue 18 item 2: each department's ageing tallies against its unpaid invoices (分 and count by due day)."""
+    from portal.adapters.tables import Receivable
+
+    expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows(world, Receivable):
+        if not r.get("paid_on"):
+            counts = expected[(f"ageing#{r['dept_id']}", f"due#{r['due_on']}")]
+            counts[0] += int(r["amount_fen"]) - int(r.get("paid_fen") or 0)
+            counts[1] += 1
+    actual = {(c["dept_id"], c["key"]): [int(c.get("total") or 0), int(c.get("open") or 0)]
+              for c in rows(world, CounterTable) if c["dept_id"].startswith("ageing#")}
+    return {f"ageing {key} is {actual.get(key, [0, 0])}, invoices say {expected.get(key, [0, 0])}"
+            for key in set(expected) | set(actual) if actual.get(key, [0, 0]) != expected.get(key, [0, 0])}
 
 
 def _bucket(world) -> set[str]:

@@ -40,6 +40,8 @@ from portal.services import (
     password_reset,
     profile,
     prospects,
+    sales_import,
+    sales_import_jobs,
     sessions,
     signin_link,
     ticket_files,
@@ -119,6 +121,41 @@ def _import_file(world) -> bytes:
     vip = row(grade="VIP")
     rehab = {**vip, "department": "rehab", "products": "walker", "grade": "", "designated": "rehab.rep@demo.local"}
     return csv_file([vip, rehab, row(kind="零售")])
+def _credit_code_of_standing(world) -> str:
+    """The credit code of a customer standing in ortho (issue 18 item 2: the ERP's rows name customers by it)."""
+    from portal.adapters.tables import Customer
+
+    customer_id = _standing_customer(world)[0]
+    return next(c["credit_code"] for c in world.store._tables[Customer].values() if c["customer_id"] == customer_id)
+
+
+def _erp_rows(kind: str, code: str, n: int, **overrides) -> sales_import.Source:
+    if kind == "orders":
+        rows = [{"order_no": f"SO-{i}", "credit_code": code, "product": "bone-plate", "quantity": 1,
+                 "amount_yuan": "100", "ordered_on": "2027-03-01", "status": "open", **overrides} for i in range(n)]
+    else:
+        rows = [{"invoice_no": f"INV-{i}", "credit_code": code, "amount_yuan": "100", "invoiced_on": "2027-01-01",
+                 "due_on": f"2027-02-{1 + i % 28:02d}", **overrides} for i in range(n)]
+    return sales_import.rows_source(rows)
+
+
+def _invoices_imported(world) -> str:
+    """A customer with 35 unpaid invoices imported (the run pays the first 5 and adds 30 more: two transactions)."""
+    code = _credit_code_of_standing(world)
+    sales_import.import_now(world.ctx(REP), "ortho", "receivables", _erp_rows("receivables", code, 35))
+    return code
+
+
+def _sales_file_uploaded(world, confirmed: bool = True):
+    """A 200-row orders file uploaded for the import job (confirmed: waiting for the job)."""
+    code = _credit_code_of_standing(world)
+    record, _form = sales_import_jobs.request_upload(world.ctx(REP), "ortho", "orders", "orders.csv")
+    world.bucket.objects[record.upload_key] = "\n".join(
+        ["order_no,credit_code,product,quantity,amount_yuan,ordered_on,status"]
+        + [f"SO-{i},{code},bone-plate,1,10,2027-03-01,open" for i in range(200)]).encode()
+    if confirmed:
+        sales_import_jobs.confirm(world.ctx(REP), record.import_id)
+    return record.import_id
 
 
 def _upload_waiting(world):
@@ -680,4 +717,19 @@ OPERATIONS: list[Operation] = [
     # --- bringing in existing customers (issue 18 item 6, ONB-1): two companies, one VIP in two departments ---
     Operation("customers_imported", _import_file,
               lambda w, f: onboarding_run.run(w.ctx(MD), "老客户.csv", f, "https://portal.example"), sends_mail=True),
+    # --- the ERP's orders and receivables (issue 18 item 2): written a transaction at a time, a retry finishes ---
+    Operation("orders_imported", _credit_code_of_standing,
+              lambda w, code: sales_import.import_now(w.ctx(REP), "ortho", "orders", _erp_rows("orders", code, 95))),
+    Operation("sales_import_requested", _credit_code_of_standing,
+              lambda w, _c: sales_import_jobs.request_upload(w.ctx(REP), "ortho", "orders", "orders.xlsx")),
+    Operation("sales_import_confirmed", lambda w: _sales_file_uploaded(w, confirmed=False),
+              lambda w, i: sales_import_jobs.confirm(w.ctx(REP), i)),
+    Operation("job_import_sales", _sales_file_uploaded,
+              job(lambda e: __import__("functions.import_sales").import_sales.run(e))),
+    Operation("receivables_imported", _invoices_imported,
+              lambda w, code: sales_import.import_now(w.ctx(REP), "ortho", "receivables", sales_import.rows_source(
+                  [{"invoice_no": f"INV-{i}", "credit_code": code, "amount_yuan": "100", "invoiced_on": "2027-01-01",
+                    "due_on": f"2027-02-{1 + i % 28:02d}", "paid_on": "2027-03-01"} for i in range(5)]
+                  + [{"invoice_no": f"NEW-{i}", "credit_code": code, "amount_yuan": "70.5",
+                      "invoiced_on": "2027-03-01", "due_on": "2027-04-01"} for i in range(30)]))),
 ]

@@ -17,6 +17,8 @@ CUSTOMER = {"customer"}
 ORTHO_PROSPECTS = {"md.admin", "ortho.leader", "ortho.clerk", "ortho.rep"}
 ORTHO_REVIEW = {"ortho.leader", "ortho.clerk", "ortho.rep"}
 ORTHO_DECIDE = {"ortho.leader"}
+ORTHO_IMPORT = {"md.admin", "ortho.leader", "ortho.rep"}
+IMPORTERS = ORTHO_IMPORT | {"rehab.leader", "rehab.rep"}  # an import is found by its id: 404 unless one's own
 
 # endpoint -> who may use it, with ids pointing into department `ortho`
 EXPECTED = {
@@ -133,6 +135,14 @@ EXPECTED = {
     "staff.contract_sign": ORTHO_REVIEW, "staff.contract_send_back": ORTHO_MANAGE,
     "staff.contract_terminate": ORTHO_MANAGE, "staff.contract_threshold": MD,
     "customer.contracts_page": CUSTOMER, "customer.contract": CUSTOMER,
+    # issue 18 item 2: the ERP's orders and receivables, imported by the department's leader or rep (MD anywhere)
+    "staff.sales_page": ORTHO_VIEW, "staff.sales_page POST": ORTHO_IMPORT, "staff.sales_template": ORTHO_IMPORT,
+    "staff.sales_upload_request": ORTHO_IMPORT, "staff.sales_import_confirm": IMPORTERS,
+    "api.sales_import_create": ORTHO_IMPORT, "api.sales_import_confirm": IMPORTERS,
+    "api.sales_import_get": IMPORTERS,
+    # issue 18 item 5: short supply, the department's open orders by grade (RGT-2)
+    "staff.backlog_page": ORTHO_VIEW, "api.department_backlog": ORTHO_VIEW,
+    "api.orders_batch": ORTHO_IMPORT, "api.receivables_batch": ORTHO_IMPORT, "api.receivables_ageing": ORTHO_VIEW,
 }
 # routes that end the walker's own session or token: walked last, each followed by a fresh sign-in
 ENDS_SESSION = {"auth.sessions_end_all", "api.sessions_end_all", "api.token_sign_out"}
@@ -172,6 +182,10 @@ PAGE_CONTENT_ERRORS = {
     "api.eligibility_one GET": 422,  # the walk sends no `dept` and `product`: the API names them
     "staff.contract_step POST": 400,  # the empty form names no step
     "customer.contract GET": 404,  # the walked contract is a draft: the customer sees signed ones only
+    "api.sales_import_get GET": 404,  # the walked import id is nobody's (someone else's is a 404 too)
+    "staff.sales_import_confirm POST": 404,
+    "staff.sales_upload_request POST": 422,  # JSON answers to the upload script: the empty form's fields
+    "api.department_backlog GET": 422,  # the walk sends no `product`: the API names it
 }
 
 

@@ -87,6 +87,16 @@ from portal.adapters.tables.outbox import (  # noqa: F401
     OutboxGivenUp,
     OutboxMessage,
 )
+from portal.adapters.tables.sales import (  # noqa: F401
+    OpenOrders,
+    Order,
+    OrderPickups,
+    OrdersByCustomer,
+    Receivable,
+    ReceivablesByDue,
+    SalesImport,
+    UnpaidReceivables,
+)
 from portal.adapters.tables.search import SearchEntry  # noqa: F401
 from portal.adapters.tables.tickets import (  # noqa: F401
     MisconductReport,
@@ -111,7 +121,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Customer, Prospect, DocumentType, Document, Application, Standing, BlacklistEntry,
     Counter, ScorecardRecord, Evaluation, GradeChange, Incident, ReviewCycle, ReviewTask,
     SlaSetting, Ticket, TicketEvent, MisconductReport, ChangeTask, Visit, OutboxMessage,
-    Notification, Export, SearchEntry, Contract,
+    Notification, Export, SearchEntry, Contract, Order, Receivable, SalesImport,
 )
 
 
