@@ -26,7 +26,10 @@ from portal.services.errors import Invalid, NotFound
 from portal.services.sales_words import problem_fields
 
 BLOCK = 90  # rows resolved together (a BatchGetItem each of codes, standings, records): one transaction of orders
-CHUNK = {"orders": 90, "receivables": 30}  # writes per transaction (an invoice may move two ageing tallies)
+MAX_WRITES = 100  # writes in one DynamoDB transaction
+# the most one row may stage: the record, and the tallies its old and new values move (a customer's two days each;
+# an invoice also two ageing days); tallies of the same item merge, so a transaction usually holds far more rows
+ROW_WRITES = {"orders": 5, "receivables": 7}
 MAX_REPORTED = 200  # problems kept for the report (all are counted)
 KINDS = ("orders", "receivables")
 
@@ -187,8 +190,9 @@ def _same(kind: str, record, previous) -> bool:
 
 def write(ctx: Ctx, dept_id: str, kind: str, source: Source, report: Report, *, start: int = 0,
           keep_going: Callable[[], bool] = lambda: True, by: str | None = None) -> Report:
-    """Pass 2 (after a clean pass 1): write the rows after position `start`, a transaction per CHUNK; stops early
-    (with `report.position` recorded) when `keep_going()` says the time is short. `by`: who imported (the job
+    """Pass 2 (after a clean pass 1): write the rows after position `start`, committing whenever the next row
+    might not fit a transaction; stops early (with `report.position` recorded) when `keep_going()` says the time is
+    short. `by`: who imported (the job
     writes for the person who uploaded the file)."""
     today = shanghai_day(ctx.now)
     uow = ctx.uow()
@@ -196,24 +200,28 @@ def write(ctx: Ctx, dept_id: str, kind: str, source: Source, report: Report, *, 
     repo_cls = Orders if kind == "orders" else Receivables
     report.position = start
     for block in _parsed_blocks(kind, source, today, None, skip=start):
+        if not keep_going():
+            return report
         good, _problems = resolver.resolve(kind, block)
         previous = uow.repo(repo_cls).numbered(dept_id, [getattr(r, NUMBER_KEY[kind]) for _n, r, _c, _p in good])
-        for at in range(0, len(good), CHUNK[kind]):
-            if not keep_going():
-                return report
-            part = good[at:at + CHUNK[kind]]
-            for _number, row, customer_id, product_id in part:
-                record = _record(kind, dept_id, row, customer_id, product_id, ctx, by or ctx.actor.user_id)
-                before = previous.get(getattr(row, NUMBER_KEY[kind]))
-                if _same(kind, record, before):
-                    report.unchanged += 1
-                    continue
-                uow.repo(repo_cls).write(record, before)
-                report.created += before is None
-                report.changed += before is not None
-            if uow.staged:
+        done = 0  # rows of this block committed
+        for n, (_number, row, customer_id, product_id) in enumerate(good):
+            if uow.staged + ROW_WRITES[kind] > MAX_WRITES:
                 uow.commit()
-            report.position += len(part)
+                report.position, done = report.position + n - done, n
+                if not keep_going():
+                    return report
+            record = _record(kind, dept_id, row, customer_id, product_id, ctx, by or ctx.actor.user_id)
+            before = previous.get(getattr(row, NUMBER_KEY[kind]))
+            if _same(kind, record, before):
+                report.unchanged += 1
+                continue
+            uow.repo(repo_cls).write(record, before)
+            report.created += before is None
+            report.changed += before is not None
+        if uow.staged:
+            uow.commit()
+        report.position += len(good) - done
     return report
 
 

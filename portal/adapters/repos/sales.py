@@ -1,20 +1,19 @@
 """Orders and receivables from the ERP (issue 18 item 2), and the department's ageing tallies.
 
 Key formats live here: an order's key "<dept>#<order no>", an invoice's "<dept>#<invoice no>" (the ERP's numbers:
-importing a row again writes the same item); "<dept>#<customer>" partitions of the `by_customer`, `pickups`,
-`by_due` and sparse `unpaid` indexes with keys "<day>#<number>"; the sparse `open_orders` index's partition
-"<dept>#<product>". Ageing: in the counters table, partition "ageing#<dept>", key "due#<day>": what is still
-unpaid of the invoices due that day (`total`, in 分) and how many they are (`open`), moved in the unit of work
-that writes the invoices.
+importing a row again writes the same item); the sparse `open_orders` index's partition "<dept>#<product>", sorted
+by "<ordered day>#<order no>". In the counters table, moved in the unit of work that writes the records: a
+customer's sales tallies by day, partition "sales#<dept>#<customer>", key "day#<day>" (see
+portal.domain.sales_facts.contributions); the ageing, partition "ageing#<dept>", key "due#<day>": what is still
+unpaid of the invoices due that day (`total`, in 分) and how many they are (`open`).
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from portal.adapters import records, tables
 from portal.adapters.repos.base import Repo
 from portal.adapters.store.expr import attr
+from portal.domain.sales_facts import FIELDS, contributions
 
 
 def pair(dept_id: str, customer_id: str) -> str:
@@ -22,9 +21,6 @@ def pair(dept_id: str, customer_id: str) -> str:
     return f"{dept_id}#{customer_id}"
 
 
-
-def _between(key: str, start: date, end: date):
-    return attr(key).between(f"{start.isoformat()}#", f"{end.isoformat()}#~")
 
 
 class Orders(Repo):
@@ -39,27 +35,11 @@ class Orders(Repo):
     def write(self, record, previous) -> None:
         """Stage an order as imported, only if nobody changed it since `previous` was read (tag "changed")."""
         record.order_key = f"{record.dept_id}#{record.order_no}"
-        record.cust_dept = pair(record.dept_id, record.customer_id)
         record.ordered_key = f"{record.ordered_on}#{record.order_no}"
-        has_pickup = record.pickup_due_on is not None
-        record.pickup_of = record.cust_dept if has_pickup else None
-        record.pickup_key = f"{record.pickup_due_on}#{record.order_no}" if has_pickup else None
         record.open_of = f"{record.dept_id}#{record.product_id}" if record.status == "open" else None
         record.version = previous.version if previous else None
+        CustomerSales(self.uow).move("orders", record, previous)
         self.save(record, tag="changed")
-
-    def ordered_in(self, dept_id: str, customer_id: str, start: date, end: date) -> list:
-        """The customer's orders placed in [start, end] (one Query while it fits a page)."""
-        return self.all(pair(dept_id, customer_id), index="by_customer", sort=_between("ordered_key", start, end))
-
-    def first(self, dept_id: str, customer_id: str):
-        """The customer's first order in the department, or None (one Query, one item)."""
-        found, _last = self.query(pair(dept_id, customer_id), index="by_customer", limit=1)
-        return found[0] if found else None
-
-    def pickups_due_in(self, dept_id: str, customer_id: str, start: date, end: date) -> list:
-        """The customer's orders whose pick-up was due in [start, end] (the sparse `pickups` index)."""
-        return self.all(pair(dept_id, customer_id), index="pickups", sort=_between("pickup_key", start, end))
 
     def open_page(self, dept_id: str, product_id: str, *, after: str | None = None,
                   limit: int = 200) -> tuple[list, str | None]:
@@ -82,27 +62,12 @@ class Receivables(Repo):
         """Stage an invoice as imported (only if unchanged since `previous` was read: tag "changed") and move the
         department's ageing tallies by the difference in what is unpaid."""
         record.invoice_key = f"{record.dept_id}#{record.invoice_no}"
-        record.cust_dept = pair(record.dept_id, record.customer_id)
-        record.due_key = f"{record.due_on}#{record.invoice_no}"
-        record.unpaid_of = None if record.paid_on else record.cust_dept
         record.version = previous.version if previous else None
         for share, sign in ((_share(previous), -1), (_share(record), 1)):
             if share:
                 Ageing(self.uow).move(record.dept_id, share[0], sign * share[1], sign)
+        CustomerSales(self.uow).move("receivables", record, previous)
         self.save(record, tag="changed")
-
-    def due_in(self, dept_id: str, customer_id: str, start: date, end: date) -> list:
-        """The customer's invoices due in [start, end] (one Query while it fits a page)."""
-        return self.all(pair(dept_id, customer_id), index="by_due", sort=_between("due_key", start, end))
-
-    def any_of(self, dept_id: str, customer_id: str) -> bool:
-        """Whether any invoice of the customer was imported in the department (one Query, one item)."""
-        found, _last = self.query(pair(dept_id, customer_id), index="by_due", limit=1)
-        return bool(found)
-
-    def unpaid_due_before(self, dept_id: str, customer_id: str, day: date) -> list:
-        """The customer's unpaid invoices due before `day` (the sparse `unpaid` index)."""
-        return self.all(pair(dept_id, customer_id), index="unpaid", sort=attr("due_key").lt(f"{day.isoformat()}#"))
 
 
 def _share(record) -> tuple[str, int] | None:
@@ -110,6 +75,25 @@ def _share(record) -> tuple[str, int] | None:
     if record is None or record.paid_on:
         return None
     return record.due_on, int(record.amount_fen) - int(record.paid_fen or 0)
+
+
+class CustomerSales(Repo):
+    """A customer's sales tallies by day in a department, moved with its orders and invoices: its sales facts in
+    one Query, whatever the number of orders."""
+
+    model = tables.Counter
+
+    def move(self, kind: str, record, previous) -> None:
+        """Stage taking `previous`'s share out of the tallies and adding `record`'s (each a customer's, by day)."""
+        for share, sign in ((previous, -1), (record, 1)):
+            for day, deltas in contributions(kind, share):
+                self.uow.tally(tables.Counter, {"dept_id": f"sales#{pair(share.dept_id, share.customer_id)}",
+                                                "key": f"day#{day}"}, {k: sign * v for k, v in deltas.items()})
+
+    def days(self, dept_id: str, customer_id: str) -> dict[str, dict[str, int]]:
+        """ISO day -> tallies, for every day the customer's orders and invoices touched (one Query a page)."""
+        return {t.key.removeprefix("day#"): {f: int(getattr(t, f) or 0) for f in FIELDS}
+                for t in self.all(f"sales#{pair(dept_id, customer_id)}")}
 
 
 class Ageing(Repo):

@@ -90,12 +90,8 @@ from portal.adapters.tables.outbox import (  # noqa: F401
 from portal.adapters.tables.sales import (  # noqa: F401
     OpenOrders,
     Order,
-    OrderPickups,
-    OrdersByCustomer,
     Receivable,
-    ReceivablesByDue,
     SalesImport,
-    UnpaidReceivables,
 )
 from portal.adapters.tables.search import SearchEntry  # noqa: F401
 from portal.adapters.tables.tickets import (  # noqa: F401

@@ -90,6 +90,15 @@ class Counter(BaseModel):
     reviews = NumberAttribute(null=True)
     downgrades = NumberAttribute(null=True)
     changes = NumberAttribute(null=True)
+    # a customer's sales by day in a department (`sales#<dept>#<customer>`, `key` "day#<day>"; issue 18 items 2-3,
+    # see portal.adapters.repos.sales.CustomerSales): orders placed, pick-ups and invoices by their due day
+    sales_fen = NumberAttribute(null=True)
+    sales_orders = NumberAttribute(null=True)
+    pickups_late = NumberAttribute(null=True)
+    pickups_pending = NumberAttribute(null=True)
+    paid_late = NumberAttribute(null=True)
+    unpaid = NumberAttribute(null=True)
+    unpaid_fen = NumberAttribute(null=True)
 
 
 class ScorecardRecord(BaseModel):

@@ -8,28 +8,6 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from portal.adapters.tables.base import BaseModel
 
 
-class OrdersByCustomer(GlobalSecondaryIndex):
-    """A customer's orders in one department by order day (volume in a period: one Query)."""
-
-    class Meta:
-        index_name = "by_customer"
-        projection = AllProjection()
-
-    cust_dept = UnicodeAttribute(hash_key=True)  # "<dept>#<customer>"
-    ordered_key = UnicodeAttribute(range_key=True)  # "<ordered day>#<order no>"
-
-
-class OrderPickups(GlobalSecondaryIndex):
-    """Sparse: a customer's orders with a pick-up day, by that day (overdue pick-ups in a period: one Query)."""
-
-    class Meta:
-        index_name = "pickups"
-        projection = AllProjection()
-
-    pickup_of = UnicodeAttribute(hash_key=True)  # "<dept>#<customer>" when the order has a pick-up day
-    pickup_key = UnicodeAttribute(range_key=True)  # "<pick-up due day>#<order no>"
-
-
 class OpenOrders(GlobalSecondaryIndex):
     """Sparse: a department's open orders of one product, oldest first (the short-supply backlog, RGT-2)."""
 
@@ -60,39 +38,12 @@ class Order(BaseModel):
     status = UnicodeAttribute()  # open | shipped | cancelled
     pickup_due_on = UnicodeAttribute(null=True)
     picked_up_on = UnicodeAttribute(null=True)
-    cust_dept = UnicodeAttribute()
     ordered_key = UnicodeAttribute()
-    pickup_of = UnicodeAttribute(null=True)
-    pickup_key = UnicodeAttribute(null=True)
     open_of = UnicodeAttribute(null=True)
     imported_at = UTCDateTimeAttribute()
     imported_by = UnicodeAttribute()
     version = VersionAttribute()
-    by_customer = OrdersByCustomer()
-    pickups = OrderPickups()
     open_orders = OpenOrders()
-
-
-class ReceivablesByDue(GlobalSecondaryIndex):
-    """A customer's invoices in one department by due day (late payments in a period: one Query)."""
-
-    class Meta:
-        index_name = "by_due"
-        projection = AllProjection()
-
-    cust_dept = UnicodeAttribute(hash_key=True)  # "<dept>#<customer>"
-    due_key = UnicodeAttribute(range_key=True)  # "<due day>#<invoice no>"
-
-
-class UnpaidReceivables(GlobalSecondaryIndex):
-    """Sparse: a customer's unpaid invoices by due day (what is over 90 days overdue today: one Query)."""
-
-    class Meta:
-        index_name = "unpaid"
-        projection = AllProjection()
-
-    unpaid_of = UnicodeAttribute(hash_key=True)  # "<dept>#<customer>" while unpaid
-    due_key = UnicodeAttribute(range_key=True)
 
 
 class Receivable(BaseModel):
@@ -112,14 +63,9 @@ class Receivable(BaseModel):
     due_on = UnicodeAttribute()
     paid_on = UnicodeAttribute(null=True)
     paid_fen = NumberAttribute(default=0)
-    cust_dept = UnicodeAttribute()
-    due_key = UnicodeAttribute()
-    unpaid_of = UnicodeAttribute(null=True)
     imported_at = UTCDateTimeAttribute()
     imported_by = UnicodeAttribute()
     version = VersionAttribute()
-    by_due = ReceivablesByDue()
-    unpaid = UnpaidReceivables()
 
 
 class PendingSalesImports(GlobalSecondaryIndex):
