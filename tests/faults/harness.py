@@ -134,6 +134,7 @@ def violations(world) -> set[str]:
     found |= _tickets(world)
     found |= _uniques(world)
     found |= _ageing(world)
+    found |= _customer_sales(world)
     return found
 
 
@@ -151,6 +152,28 @@ def _ageing(world) -> set[str]:
               for c in rows(world, CounterTable) if c["dept_id"].startswith("ageing#")}
     return {f"ageing {key} is {actual.get(key, [0, 0])}, invoices say {expected.get(key, [0, 0])}"
             for key in set(expected) | set(actual) if actual.get(key, [0, 0]) != expected.get(key, [0, 0])}
+
+
+def _customer_sales(world) -> set[str]:
+    """Issue 18 items 2-3: each customer's sales tallies by day against its orders and invoices."""
+    from types import SimpleNamespace
+
+    from portal.adapters.tables import Order, Receivable
+    from portal.domain.sales_facts import FIELDS, contributions
+
+    expected: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+    for kind, table in (("orders", Order), ("receivables", Receivable)):
+        for r in rows(world, table):
+            record = SimpleNamespace(**{"paid_fen": 0, "pickup_due_on": None, "picked_up_on": None, "paid_on": None,
+                                        **r})
+            for day, deltas in contributions(kind, record):
+                for field, n in deltas.items():
+                    expected[(f"sales#{r['dept_id']}#{r['customer_id']}", f"day#{day}")][field] += n
+    actual = {(c["dept_id"], c["key"]): {f: int(c.get(f) or 0) for f in FIELDS}
+              for c in rows(world, CounterTable) if c["dept_id"].startswith("sales#")}
+    zero = dict.fromkeys(FIELDS, 0)
+    return {f"sales tallies {key} are {actual.get(key, zero)}, records say {expected.get(key, zero)}"
+            for key in set(expected) | set(actual) if actual.get(key, zero) != expected.get(key, zero)}
 
 
 def _bucket(world) -> set[str]:

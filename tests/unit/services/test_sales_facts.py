@@ -96,3 +96,16 @@ def test_facts_read_with_one_query_whatever_the_number_of_orders(fake, buyer, mo
                             _real(*a, **k))
     sales_facts.facts(fake.uow(), buyer.customer_id, "ortho", START, END, TODAY)
     assert calls == ["query"]  # the customer's tallies by day, kept with its orders and invoices
+
+
+def test_a_row_imported_again_with_new_values_moves_the_facts_not_doubles_them(fake, buyer):
+    load(fake, orders=[order(buyer, order_no="A", amount_yuan="10000", ordered_on="2026-06-01")],
+         invoices=[invoice(buyer, invoice_no="I", amount_yuan="800", due_on="2026-01-01")])
+    before = facts(fake, buyer)
+    assert before.volume_yuan == Decimal("10000.00") and before.late_payments == 1
+    assert before.overdue_90_yuan == Decimal("800.00")
+    load(fake, orders=[order(buyer, order_no="A", amount_yuan="10000", ordered_on="2026-06-01", status="cancelled")],
+         invoices=[invoice(buyer, invoice_no="I", amount_yuan="800", due_on="2026-01-01", paid_on="2025-12-30")])
+    after = facts(fake, buyer)
+    assert after.has_data and after.volume_yuan == 0 and after.orders == 0
+    assert after.late_payments == 0 and after.overdue_90_yuan == 0
