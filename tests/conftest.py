@@ -31,6 +31,9 @@ def pytest_addoption(parser):
     parser.addoption("--years-ahead", type=int, default=0, metavar="N",
                      help="run every test with the clock (datetime, date, time) moved N years ahead and ticking "
                           "(time-machine): a test mixing the real clock with fixed dates fails (`make test-future`)")
+    parser.addoption("--hours-ahead", type=int, default=0, metavar="H",
+                     help="also move the clock H hours ahead: e.g. past midnight in Beijing while it is still the "
+                          "day before in UTC, where CI may run (a test mixing UTC and Beijing days fails)")
 
 
 def pytest_configure(config):
@@ -38,12 +41,12 @@ def pytest_configure(config):
     from datetime import UTC, datetime, timedelta
 
     config.real_start = datetime.now(UTC)
-    years = config.getoption("--years-ahead")
-    if years:
+    years, hours = config.getoption("--years-ahead"), config.getoption("--hours-ahead")
+    if years or hours:
         import time_machine
 
-        config.years_ahead_travel = time_machine.travel(config.real_start + timedelta(days=round(365.2425 * years)),
-                                                        tick=True)
+        shift = timedelta(days=round(365.2425 * years), hours=hours)
+        config.years_ahead_travel = time_machine.travel(config.real_start + shift, tick=True)
         config.years_ahead_travel.start()
 
 
@@ -54,11 +57,12 @@ def pytest_unconfigure(config):
 
 
 def pytest_report_header(config):
-    years = config.getoption("--years-ahead")
-    if years:
+    years, hours = config.getoption("--years-ahead"), config.getoption("--hours-ahead")
+    if years or hours:
         from datetime import UTC, datetime
 
-        return f"clock moved {years} years ahead: tests run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        ahead = f"{years} years" + (f" and {hours} hours" if hours else "")
+        return f"clock moved {ahead} ahead: tests run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     return None
 
 

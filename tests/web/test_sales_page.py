@@ -19,6 +19,13 @@ PAGE = "/staff/departments/ortho/sales"
 YESTERDAY = (shanghai_day(datetime.now(SHANGHAI)) - timedelta(days=1)).isoformat()
 
 
+@pytest.fixture(autouse=True)
+def _yesterday():
+    """The day before the Beijing day when each test runs (a whole run may cross midnight in Beijing)."""
+    global YESTERDAY
+    YESTERDAY = (shanghai_day(datetime.now(SHANGHAI)) - timedelta(days=1)).isoformat()
+
+
 @pytest.fixture
 def buyer(app):
     customer, _ctx = register()

@@ -17,6 +17,13 @@ ORTHO, REP, REHAB, MD = ("ortho.leader@demo.local", "ortho.rep@demo.local", "reh
 TODAY = shanghai_day(datetime.now(SHANGHAI))
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """The Beijing day when each test runs (a whole run may cross midnight in Beijing)."""
+    global TODAY
+    TODAY = shanghai_day(datetime.now(SHANGHAI))
+
+
 @pytest.fixture
 def buyer(app):
     customer, _ctx = register()
