@@ -25,11 +25,11 @@ from portal.services.context import Ctx
 from portal.services.errors import Invalid, NotFound
 from portal.services.sales_words import problem_fields
 
-BLOCK = 90  # rows resolved together (a BatchGetItem each of codes, standings, records): one transaction of orders
+BLOCK = 90  # rows resolved together (a BatchGetItem each of codes, standings, records already imported)
 MAX_WRITES = 100  # writes in one DynamoDB transaction
 # the most one row may stage: the record, and the tallies its old and new values move (a customer's two days each;
 # an invoice also two ageing days); tallies of the same item merge, so a transaction usually holds far more rows
-ROW_WRITES = {"orders": 5, "receivables": 7}
+ROW_WRITES = {"orders": 5, "receivables": 7}  # an invoice needs 5 today: 7 leaves room, the bound stays safe
 MAX_REPORTED = 200  # problems kept for the report (all are counted)
 KINDS = ("orders", "receivables")
 
